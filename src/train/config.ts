@@ -1,0 +1,91 @@
+// Every hyperparameter of a run, with its default. A sweep file overrides some
+// of them (config:) and varies one (vary:); run.json records the resolved whole.
+import { createHash } from 'node:crypto';
+import { z } from 'zod';
+
+const positiveInt = z.number().int().positive();
+
+export const TrainConfig = z.strictObject({
+  // The reference model (pretrained once per distinct value of these fields).
+  model: z.enum(['gru', 'transformer']).default('gru'),
+  embed_dim: positiveInt.default(64),
+  hidden_dim: positiveInt.default(128),
+  corpus_stories: positiveInt.default(2000),
+  corpus_seed: z.number().int().default(1),
+  pretrain_steps: positiveInt.default(400),
+  pretrain_batch: positiveInt.default(32),
+  pretrain_seq_len: positiveInt.default(32),
+  pretrain_lr: z.number().positive().default(0.01),
+  pretrain_seed: z.number().int().default(1),
+
+  // RL fine-tuning (RLOO with a KL penalty against the reference model).
+  rl_steps: positiveInt.default(150),
+  /** K: samples per prompt; each sample's baseline is the mean reward of the other K-1. */
+  samples_per_prompt: z.number().int().min(2).default(8),
+  /** Prompts per step; every prompt is "Once upon a time", so batch = prompts * K samples. */
+  prompts_per_step: positiveInt.default(4),
+  lr: z.number().positive().default(0.001),
+  /** KL penalty coefficient: total = raw - beta * kl. */
+  beta: z.number().nonnegative().default(0),
+  /** Tokens generated after the prompt. */
+  gen_tokens: positiveInt.default(40),
+  /** raw reward = reward_scale * share of adjacent word pairs that share a first letter. */
+  reward_scale: z.number().positive().default(10),
+  checkpoint_every: positiveInt.default(25),
+  log_every: positiveInt.default(1),
+  /** Generations kept per run (reservoir); 0 keeps all. */
+  generations_capacity: z.number().int().nonnegative().default(100),
+  seed: z.number().int().default(0),
+});
+export type TrainConfig = z.infer<typeof TrainConfig>;
+
+/** `--quick`: a whole six-run sweep, reference included, trains in well under a minute. */
+export const QUICK: Partial<TrainConfig> = {
+  embed_dim: 16,
+  hidden_dim: 32,
+  corpus_stories: 200,
+  pretrain_steps: 30,
+  pretrain_batch: 8,
+  pretrain_seq_len: 16,
+  rl_steps: 6,
+  samples_per_prompt: 4,
+  prompts_per_step: 1,
+  gen_tokens: 12,
+  checkpoint_every: 2,
+  generations_capacity: 4,
+};
+
+/**
+ * Defaults, then QUICK when asked, then the overrides (sweep config + varied
+ * value). Throws a ZodError naming the field when an override is unknown or
+ * of the wrong type.
+ */
+export function resolveConfig(overrides: Record<string, unknown>, opts: { quick: boolean }): TrainConfig {
+  return TrainConfig.parse({ ...(opts.quick ? QUICK : {}), ...overrides });
+}
+
+/** Bump when the model, tokenizer or corpus code changes what a pretrained reference is. */
+export const REFERENCE_VERSION = 1;
+
+/** The fields that shape the reference model: runs that agree on them share one pretrained model. */
+const REFERENCE_FIELDS = [
+  'model',
+  'embed_dim',
+  'hidden_dim',
+  'corpus_stories',
+  'corpus_seed',
+  'pretrain_steps',
+  'pretrain_batch',
+  'pretrain_seq_len',
+  'pretrain_lr',
+  'pretrain_seed',
+] as const satisfies readonly (keyof TrainConfig)[];
+
+/** Cache key of the reference model: a short hash of the fields above (and the model code version). */
+export function configHash(cfg: TrainConfig): string {
+  const picked = Object.fromEntries(REFERENCE_FIELDS.map((k) => [k, cfg[k]]));
+  return createHash('sha256')
+    .update(JSON.stringify({ reference_version: REFERENCE_VERSION, ...picked }))
+    .digest('hex')
+    .slice(0, 16);
+}
