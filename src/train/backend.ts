@@ -1,0 +1,79 @@
+// Chooses the tfjs backend. Optional packages are imported dynamically, so a
+// machine without @tensorflow/tfjs-node-gpu (it cannot install here) still runs.
+import * as tf from '@tensorflow/tfjs';
+
+export type BackendChoice = 'auto' | 'node-gpu' | 'wasm' | 'cpu';
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'node-gpu', 'wasm', 'cpu'];
+
+/** The requested backend cannot run on this machine. */
+export class BackendError extends Error {
+  override name = 'BackendError';
+}
+
+// tfjs-node-gpu registers itself under this name.
+const NODE_GPU_NAME = 'tensorflow';
+
+async function tryNodeGpu(): Promise<string> {
+  try {
+    // A variable specifier keeps TypeScript from requiring the optional package's types.
+    const pkg = '@tensorflow/tfjs-node-gpu';
+    await import(pkg);
+  } catch (err) {
+    throw new BackendError(
+      `backend node-gpu: @tensorflow/tfjs-node-gpu is not installed or does not load (${firstLine(err)}); ` +
+        'install it on a CUDA machine, or use --backend wasm',
+    );
+  }
+  return use(NODE_GPU_NAME, 'node-gpu');
+}
+
+async function tryWasm(): Promise<string> {
+  try {
+    await import('@tensorflow/tfjs-backend-wasm');
+  } catch (err) {
+    throw new BackendError(`backend wasm: @tensorflow/tfjs-backend-wasm does not load (${firstLine(err)})`);
+  }
+  return use('wasm', 'wasm');
+}
+
+async function use(tfName: string, choice: Exclude<BackendChoice, 'auto'>): Promise<string> {
+  let ok = false;
+  try {
+    ok = await tf.setBackend(tfName);
+    await tf.ready();
+  } catch (err) {
+    throw new BackendError(`backend ${choice}: failed to initialise (${firstLine(err)})`);
+  }
+  if (!ok) throw new BackendError(`backend ${choice}: failed to initialise`);
+  return choice;
+}
+
+/**
+ * Initialises tfjs with the chosen backend and returns the one that runs
+ * ("node-gpu", "wasm" or "cpu"). `auto` prefers node-gpu, then wasm, then cpu.
+ */
+export async function initBackend(choice: BackendChoice): Promise<string> {
+  switch (choice) {
+    case 'node-gpu':
+      return tryNodeGpu();
+    case 'wasm':
+      return tryWasm();
+    case 'cpu':
+      return use('cpu', 'cpu');
+    case 'auto':
+      for (const attempt of [tryNodeGpu, tryWasm]) {
+        try {
+          return await attempt();
+        } catch (err) {
+          if (!(err instanceof BackendError)) throw err;
+        }
+      }
+      return use('cpu', 'cpu');
+    default:
+      throw new BackendError(`unknown backend "${String(choice)}" (expected ${BACKEND_CHOICES.join(', ')})`);
+  }
+}
+
+function firstLine(err: unknown): string {
+  return String(err instanceof Error ? err.message : err).split('\n')[0];
+}
