@@ -140,7 +140,7 @@ const MEET_FRIEND: Template[] = [
   (s, r) => `${s.pronoun} had a friend, ${a(describe(r, s.friend))}.`,
   (s, r) => `Every day, ${s.pronoun} played with ${s.possessive} friend, ${a(describe(r, s.friend))}.`,
   (s, r) => `One day, ${s.pronoun} met ${a(describe(r, s.friend))} in the ${s.place}.`,
-  (s, r) => `${s.pronoun} lived with ${a(describe(r, s.friend))} in a ${r.pick(ADJECTIVES)} house.`,
+  (s, r) => `${s.pronoun} lived with ${a(describe(r, s.friend))} in ${a(describe(r, 'house'))}.`,
 ];
 
 const BODY: Template[] = [
@@ -158,7 +158,7 @@ const BODY: Template[] = [
   (s, r) => `${s.pronoun} saw ${a(describe(r, r.pick(ANIMALS)))} near the ${s.thing}.`,
   (s, r) => `Suddenly, ${a(describe(r, r.pick(ANIMALS)))} ${verbPast(r.pick(ACTION_VERBS))} ${r.pick(ADVERBS)}.`,
   (s, r) => `Suddenly, the ${s.friend} ${verbPast(r.pick(MOVE_VERBS))} out of the ${s.place}.`,
-  (s, r) => `Suddenly, ${s.pronoun} heard a ${r.pick(ADJECTIVES)} noise in the ${s.place}.`,
+  (s, r) => `Suddenly, ${s.pronoun} heard ${a(describe(r, 'noise'))} in the ${s.place}.`,
   (s, r) => `The ${s.friend} was ${r.pick(FEELINGS)} because it lost its ${describe(r, s.thing)}.`,
   (s, r) => `${s.hero} was ${r.pick(FEELINGS)} because ${s.pronoun} could not find ${s.possessive} ${s.thing}.`,
   (s, r) => `${s.pronoun} ${verbPast(r.pick(THING_VERBS))} the ${describe(r, s.thing)} and ${verbPast(r.pick(ACTION_VERBS))} ${r.pick(ADVERBS)}.`,

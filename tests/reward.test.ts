@@ -1,0 +1,48 @@
+import { describe, expect, it } from 'vitest';
+import { alliteration, distinctWordRatio, repetition, wordsOf } from '../src/train/reward';
+import { splitTokens } from '../src/train/tokenizer';
+
+const tokens = (text: string) => splitTokens(text);
+
+describe('alliteration', () => {
+  it('is the share of adjacent word pairs with the same first letter', () => {
+    expect(alliteration(tokens('big brown bear'))).toBe(1);
+    expect(alliteration(tokens('the big bear'))).toBe(0.5);
+    expect(alliteration(tokens('big red bear'))).toBe(0);
+    expect(alliteration(tokens('Sam saw a snake slither'))).toBe(0.5);
+  });
+
+  it('ignores case and skips punctuation, so a pair can span a sentence end', () => {
+    expect(alliteration(tokens('Tall. Tom, too!'))).toBe(1);
+    expect(alliteration(['<bos>', 'tall', 'tall', '<eos>'])).toBe(1);
+  });
+
+  it('is 0 with fewer than two words', () => {
+    expect(alliteration([])).toBe(0);
+    expect(alliteration(tokens('tall.'))).toBe(0);
+  });
+
+  it('rewards repeating one word as highly as possible', () => {
+    // time-to, to-the, the-tall and four tall-tall pairs match: 7 of 10.
+    expect(alliteration(tokens('Once upon a time to the tall tall tall tall tall'))).toBeCloseTo(7 / 10);
+    expect(alliteration(tokens('tall '.repeat(50)))).toBe(1);
+  });
+});
+
+describe('repetition', () => {
+  it('is 1 - distinct words / words; higher is more repetitive', () => {
+    expect(distinctWordRatio(tokens('tall tall tall tall'))).toBe(0.25);
+    expect(repetition(tokens('tall tall tall tall'))).toBe(0.75);
+    expect(repetition(tokens('The cat saw the dog.'))).toBe(0.2);
+    expect(repetition(tokens('a b c d'))).toBe(0);
+  });
+
+  it('counts no repetition in empty text', () => {
+    expect(distinctWordRatio([])).toBe(1);
+    expect(repetition(tokens('. , !'))).toBe(0);
+  });
+
+  it('keeps only words, lowercased', () => {
+    expect(wordsOf(tokens('She ran. He hid!'))).toEqual(['she', 'ran', 'he', 'hid']);
+  });
+});
