@@ -1,0 +1,63 @@
+import { randomInt } from 'node:crypto';
+import { mkdirSync } from 'node:fs';
+import { join } from 'node:path';
+
+// Run ids read like the seed's: 20241030-225813soft-crafty-quetzal-of-tolerance.
+// Two adjectives, an animal, and "of"/"from" + a noun give ~10^7 slugs a second.
+const ADJECTIVES = [
+  'agile', 'amber', 'brave', 'bright', 'calm', 'clever', 'crafty', 'curious', 'daring', 'deft',
+  'eager', 'fancy', 'fierce', 'gentle', 'giddy', 'glad', 'grand', 'greedy', 'happy', 'humble',
+  'icy', 'jolly', 'keen', 'kind', 'lively', 'lucky', 'mellow', 'merry', 'mighty', 'muscular',
+  'nimble', 'noble', 'odd', 'optimistic', 'opal', 'patient', 'plucky', 'proud', 'quick', 'quiet',
+  'quizzical', 'rapid', 'rough', 'rusty', 'shy', 'silent', 'sleepy', 'soft', 'steady', 'swift',
+  'tall', 'tidy', 'upbeat', 'vivid', 'warm', 'wild', 'wise', 'witty', 'young', 'zesty',
+];
+const ANIMALS = [
+  'albatross', 'badger', 'bison', 'bug', 'camel', 'cockatoo', 'crane', 'dingo', 'dolphin', 'eagle',
+  'ferret', 'finch', 'gecko', 'gibbon', 'heron', 'hedgehog', 'ibis', 'iguana', 'jackal', 'jaguar',
+  'koala', 'kestrel', 'labradoodle', 'lemur', 'llama', 'marmot', 'meerkat', 'newt', 'narwhal', 'ocelot',
+  'otter', 'panda', 'pelican', 'puffin', 'quail', 'quetzal', 'raccoon', 'raven', 'salamander', 'seal',
+  'silkworm', 'starfish', 'tapir', 'toucan', 'urchin', 'vole', 'walrus', 'wombat', 'yak', 'zebra',
+];
+const PLACES = ['from-ganymede', 'from-mars', 'from-the-deep', 'from-the-north', 'from-hell', 'from-atlantis'];
+const VIRTUES = [
+  'ampleness', 'awe', 'balance', 'courage', 'delight', 'grace', 'harmony', 'insight', 'joy', 'mirth',
+  'patience', 'radiance', 'resolve', 'serenity', 'tolerance', 'valor', 'wonder', 'zeal',
+];
+
+function pick(words: readonly string[]): string {
+  return words[randomInt(words.length)];
+}
+
+function timestamp(date: Date): string {
+  const pad = (n: number) => String(n).padStart(2, '0');
+  return (
+    `${date.getUTCFullYear()}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}-` +
+    `${pad(date.getUTCHours())}${pad(date.getUTCMinutes())}${pad(date.getUTCSeconds())}`
+  );
+}
+
+/** A new run id: UTC time of day to the second, then a readable random slug. */
+export function newRunId(date = new Date()): string {
+  const tail = randomInt(PLACES.length + VIRTUES.length) < PLACES.length ? pick(PLACES) : `of-${pick(VIRTUES)}`;
+  return `${timestamp(date)}${pick(ADJECTIVES)}-${pick(ADJECTIVES)}-${pick(ANIMALS)}-${tail}`;
+}
+
+/**
+ * Makes a new run folder and returns its id. mkdir without `recursive` fails
+ * if the folder exists, so two processes that draw the same id in the same
+ * second cannot both own it: the loser draws again.
+ */
+export function createRunDir(runsDir: string, date = new Date()): { id: string; dir: string } {
+  mkdirSync(runsDir, { recursive: true });
+  for (let attempt = 0; ; attempt++) {
+    const id = newRunId(date);
+    const dir = join(runsDir, id);
+    try {
+      mkdirSync(dir);
+      return { id, dir };
+    } catch (error) {
+      if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 1000) throw error;
+    }
+  }
+}

@@ -1,0 +1,116 @@
+import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { join } from 'node:path';
+import type { z } from 'zod';
+import { firstIssue, RunFormatError } from './errors';
+import {
+  FORMAT_VERSION,
+  GENERATIONS_FILE,
+  GenerationLine,
+  METRICS_FILE,
+  MetricsLine,
+  RUN_FILE,
+  RunInfo,
+} from './schema';
+
+/** A run folder and its run.json. */
+export interface Run {
+  dir: string;
+  info: RunInfo;
+}
+
+export type Warn = (message: string) => void;
+
+const warnToConsole: Warn = (message) => console.warn(`warning: ${message}`);
+
+/** Reads and validates a run folder's run.json. */
+export function readRunInfo(runDir: string): RunInfo {
+  const file = join(runDir, RUN_FILE);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(file, 'utf8'));
+  } catch (error) {
+    throw new RunFormatError(file, `not valid JSON (${(error as Error).message})`);
+  }
+  const format = (json as { format?: unknown } | null)?.format;
+  if (format !== FORMAT_VERSION) {
+    throw new RunFormatError(
+      file,
+      `unknown format version ${JSON.stringify(format)}: this sweepbook reads version ${FORMAT_VERSION}`,
+      undefined,
+      'format',
+    );
+  }
+  return parseWith(RunInfo, json, file);
+}
+
+/** Every run folder (a folder with a run.json) in runsDir, sorted by id; none if the folder is missing. */
+export function listRuns(runsDir: string): Run[] {
+  if (!existsSync(runsDir)) return [];
+  return readdirSync(runsDir)
+    .sort()
+    .map((name) => join(runsDir, name))
+    .filter((dir) => statSync(dir).isDirectory() && existsSync(join(dir, RUN_FILE)))
+    .map((dir) => ({ dir, info: readRunInfo(dir) }));
+}
+
+/** The runs of one sweep, sorted by id (so by start time). */
+export function runsOfSweep(runsDir: string, sweepId: string): Run[] {
+  return listRuns(runsDir).filter((run) => run.info.sweep === sweepId);
+}
+
+/** Runs grouped by sweep id. */
+export function runsBySweep(runsDir: string): Map<string, Run[]> {
+  const groups = new Map<string, Run[]>();
+  for (const run of listRuns(runsDir)) {
+    const group = groups.get(run.info.sweep) ?? [];
+    group.push(run);
+    groups.set(run.info.sweep, group);
+  }
+  return groups;
+}
+
+export function readMetrics(runDir: string, warn: Warn = warnToConsole): MetricsLine[] {
+  return readJsonLines(join(runDir, METRICS_FILE), MetricsLine, warn);
+}
+
+export function readGenerations(runDir: string, warn: Warn = warnToConsole): GenerationLine[] {
+  return readJsonLines(join(runDir, GENERATIONS_FILE), GenerationLine, warn);
+}
+
+/**
+ * Parses a JSON-lines file. A last line without its newline that does not
+ * parse is what a crash mid-write leaves: it is skipped with a warning. Any
+ * other bad line is an error naming the file, line and field. A missing file
+ * reads as empty (a run that has not logged yet).
+ */
+export function readJsonLines<T>(file: string, schema: z.ZodType<T>, warn: Warn = warnToConsole): T[] {
+  if (!existsSync(file)) return [];
+  const text = readFileSync(file, 'utf8');
+  const lines = text.split('\n');
+  const endsCleanly = text.endsWith('\n') || text === '';
+  if (endsCleanly) lines.pop();
+  const rows: T[] = [];
+  lines.forEach((line, index) => {
+    const lineNo = index + 1;
+    const isUnfinishedLast = !endsCleanly && index === lines.length - 1;
+    let json: unknown;
+    try {
+      json = JSON.parse(line);
+    } catch (error) {
+      if (isUnfinishedLast) {
+        warn(`${file}:${lineNo}: skipped a truncated last line (a crash mid-write?)`);
+        return;
+      }
+      throw new RunFormatError(file, `not valid JSON (${(error as Error).message})`, lineNo);
+    }
+    rows.push(parseWith(schema, json, file, lineNo));
+  });
+  return rows;
+}
+
+function parseWith<T>(schema: z.ZodType<T>, json: unknown, file: string, line?: number): T {
+  const result = schema.safeParse(json);
+  if (result.success) return result.data;
+  const { field, message } = firstIssue(result.error);
+  throw new RunFormatError(file, message, line, field);
+}

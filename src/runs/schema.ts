@@ -1,0 +1,108 @@
+// The run-folder contract between training and the site. Every file name and
+// format inside a run folder is defined in src/runs and nowhere else.
+import { z } from 'zod';
+
+/** Bumped whenever a run folder's files change shape; readers refuse others. */
+export const FORMAT_VERSION = 1;
+
+export const RUN_FILE = 'run.json';
+export const METRICS_FILE = 'metrics.jsonl';
+export const GENERATIONS_FILE = 'generations.jsonl';
+export const CHECKPOINT_DIR = 'checkpoint';
+
+/** A value a sweep can vary: numbers mostly, strings and booleans allowed. */
+export const ParamValue = z.union([z.number(), z.string(), z.boolean()]);
+export type ParamValue = z.infer<typeof ParamValue>;
+
+export const RunStatus = z.enum(['running', 'completed', 'failed', 'interrupted']);
+export type RunStatus = z.infer<typeof RunStatus>;
+
+export const RunInfo = z.strictObject({
+  format: z.number().int(),
+  id: z.string().min(1),
+  sweep: z.string().min(1),
+  /** The varied parameter values, e.g. { beta: 0.01 }. */
+  params: z.record(z.string(), ParamValue),
+  /** How the sweep file labels and colors this run (copied so a run folder describes itself). */
+  label: z.string(),
+  color: z.string(),
+  seed: z.number().int(),
+  /** The full resolved training config. */
+  config: z.record(z.string(), z.unknown()),
+  status: RunStatus,
+  created: z.iso.datetime(),
+  updated: z.iso.datetime(),
+  finished: z.iso.datetime().nullable(),
+  steps_done: z.number().int().nonnegative(),
+  total_steps: z.number().int().nonnegative(),
+  /** The tfjs backend that ran, e.g. "wasm"; null before training starts. */
+  backend: z.string().nullable(),
+  /** sweepbook's package version. */
+  version: z.string(),
+  error: z.string().nullable(),
+  generations: z.strictObject({
+    /** Generations offered to the reservoir. */
+    seen: z.number().int().nonnegative(),
+    /** Generations kept in generations.jsonl. */
+    kept: z.number().int().nonnegative(),
+    /** Reservoir size; 0 keeps every generation. */
+    capacity: z.number().int().nonnegative(),
+  }),
+});
+export type RunInfo = z.infer<typeof RunInfo>;
+
+/**
+ * One line of metrics.jsonl: step, wall time in seconds since the epoch, and
+ * any number of named scalar metrics. null stands for a non-finite value
+ * (NaN or infinity), which JSON cannot hold.
+ */
+export const MetricsLine = z
+  .object({
+    step: z.number().int().nonnegative(),
+    time: z.number(),
+  })
+  .catchall(z.number().nullable());
+export type MetricsLine = z.infer<typeof MetricsLine>;
+
+/** One line of generations.jsonl: a generated text and the step it came from. */
+export const GenerationLine = z.strictObject({
+  step: z.number().int().nonnegative(),
+  text: z.string(),
+});
+export type GenerationLine = z.infer<typeof GenerationLine>;
+
+const cssColor = z
+  .string()
+  .regex(/^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]+)$/, 'expected a CSS color name or #rgb/#rrggbb');
+
+/** One value of the swept parameter, as written in a sweep file. */
+export const SweepValue = z.strictObject({
+  value: ParamValue,
+  label: z.string().min(1).optional(),
+  color: cssColor.optional(),
+});
+
+/** content/sweeps/<id>.yaml; the id is the file name. */
+export const SweepFile = z.strictObject({
+  title: z.string().min(1),
+  description: z.string().optional(),
+  /** The training config key that this sweep varies, e.g. "beta". */
+  vary: z.string().min(1),
+  values: z.array(SweepValue).min(1),
+  seed: z.number().int().default(0),
+  /** Overrides of the default training config, shared by every run. */
+  config: z.record(z.string(), z.unknown()).default({}),
+});
+export type SweepFile = z.infer<typeof SweepFile>;
+
+/** A loaded sweep: labels and colors filled in. */
+export interface Sweep {
+  id: string;
+  file: string;
+  title: string;
+  description?: string;
+  vary: string;
+  seed: number;
+  config: Record<string, unknown>;
+  values: { value: ParamValue; label: string; color: string }[];
+}

@@ -1,0 +1,243 @@
+import {
+  closeSync,
+  existsSync,
+  fsyncSync,
+  mkdirSync,
+  openSync,
+  readdirSync,
+  readFileSync,
+  renameSync,
+  rmSync,
+  writeFileSync,
+  writeSync,
+} from 'node:fs';
+import { join } from 'node:path';
+import { writeFileAtomic } from './atomic';
+import { createRunDir } from './ids';
+import { readJsonLines, readRunInfo } from './reader';
+import { Reservoir, type ReservoirState } from './reservoir';
+import {
+  CHECKPOINT_DIR,
+  FORMAT_VERSION,
+  GENERATIONS_FILE,
+  GenerationLine,
+  METRICS_FILE,
+  MetricsLine,
+  RUN_FILE,
+  type ParamValue,
+  type RunInfo,
+} from './schema';
+import { packageVersion } from './version';
+
+export interface NamedTensor {
+  shape: number[];
+  data: Float32Array;
+}
+
+/** What training needs to continue a run exactly where it stopped. */
+export interface Checkpoint {
+  /** Number of training steps completed when it was saved. */
+  step: number;
+  tensors: Record<string, NamedTensor>;
+  /** Anything else training needs (optimizer step, RNG state...), as JSON. */
+  state: unknown;
+}
+
+export interface NewRun {
+  sweep: string;
+  params: Record<string, ParamValue>;
+  label: string;
+  color: string;
+  seed: number;
+  config: Record<string, unknown>;
+  totalSteps: number;
+  /** Reservoir size for generations; 0 keeps every one. */
+  generationsCapacity: number;
+}
+
+const CHECKPOINT_STATE = 'state.json';
+const CHECKPOINT_TENSORS = 'tensors.bin';
+/** The reservoir of generations draws from its own stream, apart from training's. */
+const RESERVOIR_SEED_SALT = 0x9e3779b9;
+
+/**
+ * Writes one run folder. Steps are numbered by training steps completed
+ * (the first logged step is 1). metrics.jsonl is append-only and each line
+ * reaches the OS as soon as it is logged, so a crash loses at most the line
+ * being written; run.json, generations.jsonl and the checkpoint are replaced
+ * atomically.
+ */
+export class RunWriter {
+  private metricsFd: number;
+
+  private constructor(
+    readonly dir: string,
+    private runInfo: RunInfo,
+    private reservoir: Reservoir<GenerationLine>,
+  ) {
+    this.metricsFd = openSync(join(dir, METRICS_FILE), 'a');
+  }
+
+  get info(): RunInfo {
+    return this.runInfo;
+  }
+
+  static create(runsDir: string, init: NewRun): RunWriter {
+    const { id, dir } = createRunDir(runsDir);
+    const now = new Date().toISOString();
+    const info: RunInfo = {
+      format: FORMAT_VERSION,
+      id,
+      sweep: init.sweep,
+      params: init.params,
+      label: init.label,
+      color: init.color,
+      seed: init.seed,
+      config: init.config,
+      status: 'running',
+      created: now,
+      updated: now,
+      finished: null,
+      steps_done: 0,
+      total_steps: init.totalSteps,
+      backend: null,
+      version: packageVersion(),
+      error: null,
+      generations: { seen: 0, kept: 0, capacity: init.generationsCapacity },
+    };
+    const reservoir = new Reservoir<GenerationLine>(init.generationsCapacity, (init.seed ^ RESERVOIR_SEED_SALT) >>> 0);
+    writeFileAtomic(join(dir, GENERATIONS_FILE), '');
+    const writer = new RunWriter(dir, info, reservoir);
+    writer.writeInfo();
+    return writer;
+  }
+
+  /**
+   * Reopens an unfinished (or any) run to continue it from its last
+   * checkpoint. Whatever was logged after that checkpoint is dropped, so
+   * training it again leaves no duplicate and no gap; with no checkpoint the
+   * run starts over from step 0.
+   */
+  static resume(runDir: string): { writer: RunWriter; checkpoint: Checkpoint | null } {
+    removeStaleTempFiles(runDir);
+    const info = readRunInfo(runDir);
+    const saved = readCheckpoint(runDir);
+    const step = saved?.checkpoint.step ?? 0;
+
+    const metricsFile = join(runDir, METRICS_FILE);
+    const kept = readJsonLines(metricsFile, MetricsLine, () => {}).filter((line) => line.step <= step);
+    writeFileAtomic(metricsFile, kept.map((line) => JSON.stringify(line) + '\n').join(''));
+
+    const reservoir = saved
+      ? Reservoir.fromState(saved.reservoir)
+      : new Reservoir<GenerationLine>(info.generations.capacity, (info.seed ^ RESERVOIR_SEED_SALT) >>> 0);
+    const writer = new RunWriter(runDir, { ...info, steps_done: step, status: 'running', finished: null, error: null }, reservoir);
+    writer.writeGenerations();
+    writer.writeInfo();
+    return { writer, checkpoint: saved?.checkpoint ?? null };
+  }
+
+  setBackend(name: string): void {
+    this.runInfo.backend = name;
+    this.writeInfo();
+  }
+
+  logMetrics(step: number, metrics: Record<string, number>): void {
+    const line: Record<string, number | null> = { step, time: Date.now() / 1000 };
+    for (const [name, value] of Object.entries(metrics)) line[name] = Number.isFinite(value) ? value : null;
+    writeSync(this.metricsFd, JSON.stringify(line) + '\n');
+    this.runInfo.steps_done = Math.max(this.runInfo.steps_done, step);
+    this.writeInfo();
+  }
+
+  logGeneration(step: number, text: string): void {
+    this.reservoir.add({ step, text });
+    this.writeGenerations();
+    this.writeInfo();
+  }
+
+  /** Saves weights and training state; metrics logged so far are flushed to disk first. */
+  saveCheckpoint(step: number, checkpoint: Omit<Checkpoint, 'step'>): void {
+    fsyncSync(this.metricsFd);
+    const final = join(this.dir, CHECKPOINT_DIR);
+    const tmp = `${final}.${process.pid}.tmp`;
+    const old = `${final}.old`;
+    rmSync(tmp, { recursive: true, force: true });
+    mkdirSync(tmp);
+
+    const index: { name: string; shape: number[]; offset: number; length: number }[] = [];
+    let offset = 0;
+    for (const [name, tensor] of Object.entries(checkpoint.tensors)) {
+      index.push({ name, shape: tensor.shape, offset, length: tensor.data.length });
+      offset += tensor.data.length;
+    }
+    const all = new Float32Array(offset);
+    for (const entry of index) all.set(checkpoint.tensors[entry.name].data, entry.offset);
+    writeFileSync(join(tmp, CHECKPOINT_TENSORS), new Uint8Array(all.buffer));
+    const state = { step, tensors: index, state: checkpoint.state, reservoir: this.reservoir.state() };
+    writeFileSync(join(tmp, CHECKPOINT_STATE), JSON.stringify(state));
+
+    // Keep the previous checkpoint until the new one is in place: a crash
+    // between the two renames leaves checkpoint.old, which resume falls back to.
+    rmSync(old, { recursive: true, force: true });
+    if (existsSync(final)) renameSync(final, old);
+    renameSync(tmp, final);
+    rmSync(old, { recursive: true, force: true });
+
+    this.runInfo.steps_done = step;
+    this.writeInfo();
+  }
+
+  finish(status: 'completed' | 'failed' | 'interrupted', error?: string): void {
+    const now = new Date().toISOString();
+    this.runInfo.status = status;
+    this.runInfo.error = error ?? null;
+    this.runInfo.finished = status === 'interrupted' ? null : now;
+    fsyncSync(this.metricsFd);
+    closeSync(this.metricsFd);
+    this.writeInfo();
+  }
+
+  private writeGenerations(): void {
+    const items = this.reservoir.items();
+    writeFileAtomic(join(this.dir, GENERATIONS_FILE), items.map((item) => JSON.stringify(item) + '\n').join(''));
+    this.runInfo.generations = { seen: this.reservoir.seen, kept: items.length, capacity: this.reservoir.capacity };
+  }
+
+  private writeInfo(): void {
+    this.runInfo.updated = new Date().toISOString();
+    writeFileAtomic(join(this.dir, RUN_FILE), JSON.stringify(this.runInfo, null, 2) + '\n');
+  }
+}
+
+interface SavedCheckpoint {
+  checkpoint: Checkpoint;
+  reservoir: ReservoirState<GenerationLine>;
+}
+
+function readCheckpoint(runDir: string): SavedCheckpoint | null {
+  const final = join(runDir, CHECKPOINT_DIR);
+  const old = `${final}.old`;
+  const dir = existsSync(join(final, CHECKPOINT_STATE)) ? final : existsSync(join(old, CHECKPOINT_STATE)) ? old : null;
+  if (!dir) return null;
+  const saved = JSON.parse(readFileSync(join(dir, CHECKPOINT_STATE), 'utf8')) as {
+    step: number;
+    tensors: { name: string; shape: number[]; offset: number; length: number }[];
+    state: unknown;
+    reservoir: ReservoirState<GenerationLine>;
+  };
+  const bytes = readFileSync(join(dir, CHECKPOINT_TENSORS));
+  const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
+  const tensors: Record<string, NamedTensor> = {};
+  for (const entry of saved.tensors) {
+    tensors[entry.name] = { shape: entry.shape, data: all.slice(entry.offset, entry.offset + entry.length) };
+  }
+  return { checkpoint: { step: saved.step, tensors, state: saved.state }, reservoir: saved.reservoir };
+}
+
+/** Temp files are what a crash mid-write leaves; they are never the real data. */
+function removeStaleTempFiles(runDir: string): void {
+  for (const name of readdirSync(runDir)) {
+    if (name.endsWith('.tmp')) rmSync(join(runDir, name), { recursive: true, force: true });
+  }
+}

@@ -1,0 +1,86 @@
+import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { listRuns, readGenerations, readMetrics, RunFormatError, RunWriter } from '../src/runs';
+
+function runWithFiles(files: Record<string, string>): string {
+  const runsDir = mkdtempSync(join(tmpdir(), 'sweepbook-reader-'));
+  const writer = RunWriter.create(runsDir, {
+    sweep: 's', params: { beta: 1 }, label: 'beta=1', color: 'green', seed: 0, config: {}, totalSteps: 3, generationsCapacity: 0,
+  });
+  writer.finish('completed');
+  for (const [name, content] of Object.entries(files)) writeFileSync(join(writer.dir, name), content);
+  return writer.dir;
+}
+
+function errorOf(read: () => unknown): RunFormatError {
+  try {
+    read();
+  } catch (error) {
+    expect(error).toBeInstanceOf(RunFormatError);
+    return error as RunFormatError;
+  }
+  throw new Error('expected a RunFormatError');
+}
+
+const good = (step: number) => JSON.stringify({ step, time: 1, kl: 0.5 }) + '\n';
+
+describe('reading run folders', () => {
+  it('skips a truncated last line with a warning', () => {
+    const dir = runWithFiles({ 'metrics.jsonl': good(1) + good(2) + '{"step": 3, "ti' });
+    const warnings: string[] = [];
+    expect(readMetrics(dir, (message) => warnings.push(message)).map((line) => line.step)).toEqual([1, 2]);
+    expect(warnings).toHaveLength(1);
+    expect(warnings[0]).toContain('metrics.jsonl:3');
+  });
+
+  it('rejects a bad line that is not the last, naming file and line', () => {
+    const dir = runWithFiles({ 'metrics.jsonl': good(1) + '{"step": 2, "ti\n' + good(3) });
+    const error = errorOf(() => readMetrics(dir));
+    expect(error.file).toBe(join(dir, 'metrics.jsonl'));
+    expect(error.line).toBe(2);
+    expect(error.message).toMatch(/metrics\.jsonl:2: not valid JSON/);
+  });
+
+  it('rejects a missing field, naming file, line and field', () => {
+    const dir = runWithFiles({ 'metrics.jsonl': good(1) + JSON.stringify({ time: 1, kl: 2 }) + '\n' });
+    const error = errorOf(() => readMetrics(dir));
+    expect(error).toMatchObject({ line: 2, field: 'step' });
+    expect(error.message).toContain('metrics.jsonl:2: step:');
+  });
+
+  it('rejects a wrong type, naming the field', () => {
+    const dir = runWithFiles({ 'metrics.jsonl': good(1) + JSON.stringify({ step: 2, time: 1, kl: 'high' }) + '\n' });
+    expect(errorOf(() => readMetrics(dir))).toMatchObject({ line: 2, field: 'kl' });
+    const gens = runWithFiles({ 'generations.jsonl': JSON.stringify({ step: 1, text: 5 }) + '\n' });
+    expect(errorOf(() => readGenerations(gens))).toMatchObject({ line: 1, field: 'text' });
+  });
+
+  it('rejects an unknown format version with a clear message', () => {
+    const dir = runWithFiles({});
+    const runJson = join(dir, 'run.json');
+    writeFileSync(runJson, JSON.stringify({ format: 99, id: 'x' }));
+    const error = errorOf(() => listRuns(join(dir, '..')));
+    expect(error).toMatchObject({ file: runJson, field: 'format' });
+    expect(error.message).toContain('unknown format version 99');
+  });
+
+  it('rejects a run.json with a missing or mistyped field', () => {
+    const dir = runWithFiles({});
+    const info = JSON.parse(JSON.stringify(listRuns(join(dir, '..'))[0].info)) as Record<string, unknown>;
+    delete info.status;
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(info));
+    expect(errorOf(() => listRuns(join(dir, '..')))).toMatchObject({ field: 'status' });
+    writeFileSync(join(dir, 'run.json'), JSON.stringify({ ...info, status: 'running', steps_done: 'ten' }));
+    expect(errorOf(() => listRuns(join(dir, '..')))).toMatchObject({ field: 'steps_done' });
+  });
+
+  it('ignores folders without run.json and stray files', () => {
+    const dir = runWithFiles({});
+    const runsDir = join(dir, '..');
+    mkdirSync(join(runsDir, 'notes'));
+    writeFileSync(join(runsDir, 'README.txt'), 'hello');
+    expect(listRuns(runsDir)).toHaveLength(1);
+  });
+});

@@ -1,0 +1,74 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, it } from 'vitest';
+import { loadSweep, loadSweeps, SweepFileError } from '../src/runs';
+
+function sweepFile(name: string, text: string): string {
+  const dir = mkdtempSync(join(tmpdir(), 'sweepbook-sweeps-'));
+  const file = join(dir, name);
+  writeFileSync(file, text);
+  return file;
+}
+
+function errorOf(file: string): SweepFileError {
+  try {
+    loadSweep(file);
+  } catch (error) {
+    expect(error).toBeInstanceOf(SweepFileError);
+    return error as SweepFileError;
+  }
+  throw new Error('expected a SweepFileError');
+}
+
+const VALID = `title: KL penalty
+vary: beta
+seed: 7
+values:
+  - { value: 0, color: red }
+  - { value: 0.01, label: tiny, color: "#ff8800" }
+  - value: 1
+config:
+  steps: 100
+`;
+
+describe('sweep files', () => {
+  it('loads a sweep with its id from the file name and fills labels and colors', () => {
+    const sweep = loadSweep(sweepFile('kl-first.yaml', VALID));
+    expect(sweep).toMatchObject({ id: 'kl-first', title: 'KL penalty', vary: 'beta', seed: 7, config: { steps: 100 } });
+    expect(sweep.values).toEqual([
+      { value: 0, label: 'beta=0', color: 'red' },
+      { value: 0.01, label: 'tiny', color: '#ff8800' },
+      { value: 1, label: 'beta=1', color: 'gold' },
+    ]);
+  });
+
+  it('names the file, line and field of a wrong type', () => {
+    const file = sweepFile('s.yaml', VALID.replace('seed: 7', 'seed: seven'));
+    const error = errorOf(file);
+    expect(error).toMatchObject({ file, field: 'seed', line: 3 });
+    expect(error.message).toMatch(/s\.yaml:3: seed: /);
+  });
+
+  it('names a missing field and a field inside a list', () => {
+    expect(errorOf(sweepFile('s.yaml', VALID.replace('vary: beta\n', '')))).toMatchObject({ field: 'vary' });
+    const error = errorOf(sweepFile('s.yaml', VALID.replace('color: red', 'color: "not a color"')));
+    expect(error).toMatchObject({ field: 'values.0.color', line: 5 });
+  });
+
+  it('rejects unknown fields, duplicate values, bad YAML and bad file names', () => {
+    expect(errorOf(sweepFile('s.yaml', VALID + 'colour: red\n')).message).toMatch(/colour/);
+    expect(errorOf(sweepFile('s.yaml', VALID.replace('value: 1', 'value: 0')))).toMatchObject({ field: 'values.2.value', line: 7 });
+    expect(errorOf(sweepFile('s.yaml', 'title: [unclosed\n')).message).toMatch(/not valid YAML/);
+    expect(errorOf(sweepFile('Bad Name.yaml', VALID)).message).toMatch(/sweep id/);
+  });
+
+  it('loads every sweep in a folder, sorted, and none from a missing folder', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweepbook-sweeps-'));
+    writeFileSync(join(dir, 'b.yaml'), VALID);
+    writeFileSync(join(dir, 'a.yml'), VALID);
+    writeFileSync(join(dir, 'notes.md'), '# not a sweep');
+    expect(loadSweeps(dir).map((sweep) => sweep.id)).toEqual(['a', 'b']);
+    expect(loadSweeps(join(dir, 'missing'))).toEqual([]);
+  });
+});
