@@ -1,8 +1,8 @@
 import { readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { isNode, LineCounter, parseDocument } from 'yaml';
+import { Document, isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import { firstIssue, SweepFileError } from './errors';
-import { SweepFile, type Sweep } from './schema';
+import { SweepFile, type ParamValue, type Sweep } from './schema';
 
 /** Colors for values that name none: the seed's rainbow order, then more. */
 const DEFAULT_COLORS = ['red', 'orange', 'gold', 'green', 'blue', 'violet', 'brown', 'teal', 'magenta', 'gray'];
@@ -46,7 +46,7 @@ export function loadSweep(file: string): Sweep {
     values: sweep.values.map((entry, index) => ({
       value: entry.value,
       label: entry.label ?? `${sweep.vary}=${entry.value}`,
-      color: entry.color ?? DEFAULT_COLORS[index % DEFAULT_COLORS.length],
+      color: entry.color ?? defaultColor(index),
     })),
   };
 
@@ -72,4 +72,32 @@ export function loadSweeps(dir: string): Sweep[] {
     .filter((name) => /\.ya?ml$/.test(name))
     .sort()
     .map((name) => loadSweep(join(dir, name)));
+}
+
+/** The YAML of a new sweep file, as `npm run new-sweep` writes it. */
+export function formatSweepFile(sweep: {
+  title: string;
+  description?: string;
+  vary: string;
+  seed: number;
+  values: { value: ParamValue; label: string; color: string }[];
+  config: Record<string, unknown>;
+}): string {
+  const doc = new Document({
+    title: sweep.title,
+    ...(sweep.description ? { description: sweep.description } : {}),
+    vary: sweep.vary,
+    seed: sweep.seed,
+    values: sweep.values,
+    config: sweep.config,
+  });
+  // one value per line reads like a legend: { value: 10, label: beta=10, color: blue }
+  const values = doc.get('values', true);
+  if (isSeq(values)) for (const item of values.items) if (isMap(item)) item.flow = true;
+  return doc.toString({ lineWidth: 0 });
+}
+
+/** The color of the i-th value when a sweep file names none. */
+export function defaultColor(index: number): string {
+  return DEFAULT_COLORS[index % DEFAULT_COLORS.length];
 }
