@@ -1,8 +1,19 @@
 // @ts-check
 import { defineConfig, passthroughImageService } from 'astro/config';
+import { reportPlugins } from './src/markdown';
+import { runsDir, sweepsDir } from './src/site/dirs';
+
+const base = process.env.SITE_BASE ?? '/';
 
 export default defineConfig({
+  base,
+  // Tests and benchmarks build into their own cache so they never share
+  // (or clobber) the content store of a real build.
+  cacheDir: process.env.SITE_CACHE_DIR,
   // Images are not processed: the site's figures are inline SVG, and sharp's
   // native install script is not allowed here.
   image: { service: passthroughImageService() },
+  markdown: {
+    remarkPlugins: [...reportPlugins({ runsDir: runsDir(), sweepsDir: sweepsDir(), base: base.endsWith('/') ? base : `${base}/` })],
+  },
 });

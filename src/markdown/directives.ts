@@ -1,0 +1,88 @@
+// Finding our directives in a report and replacing them with what they render.
+import type { Parent, Root, RootContent } from 'mdast';
+import type { LeafDirective } from 'mdast-util-directive';
+import { visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+import { z } from 'zod';
+import { loadSweeps } from '../runs';
+import { findSweep, sweepRuns } from '../site/sweep-runs';
+import { directiveError } from './directive-error';
+
+export interface DirectiveMatch {
+  node: LeafDirective;
+  parent: Parent;
+  index: number;
+}
+
+/** Every `::name{...}` leaf directive in the tree, in document order. */
+export function findDirectives(tree: Root, name: string): DirectiveMatch[] {
+  const matches: DirectiveMatch[] = [];
+  visit(tree, 'leafDirective', (node, index, parent) => {
+    if (node.name === name && parent && index !== undefined) matches.push({ node, parent, index });
+  });
+  return matches;
+}
+
+/**
+ * Replaces each match with the nodes `render` returns. Matches are handled
+ * last to first, so the indices of those before stay valid.
+ */
+export async function replaceDirectives(
+  matches: DirectiveMatch[],
+  render: (match: DirectiveMatch) => Promise<RootContent[]> | RootContent[],
+): Promise<void> {
+  for (const match of [...matches].reverse()) {
+    const nodes = await render(match);
+    match.parent.children.splice(match.index, 1, ...(nodes as Parent['children']));
+  }
+}
+
+/**
+ * Validates a directive's attributes (all strings in markdown) against a zod
+ * object; an unknown, missing or bad attribute is an error at its line.
+ */
+export function parseAttributes<Shape extends z.ZodRawShape>(
+  shape: Shape,
+  node: LeafDirective,
+  file: VFile,
+): z.infer<z.ZodObject<Shape>> {
+  const attributes = node.attributes ?? {};
+  const known = Object.keys(shape);
+  for (const key of Object.keys(attributes)) {
+    if (!known.includes(key)) {
+      throw directiveError(file, node, node.name, `unknown attribute "${key}" (known: ${known.join(', ')})`);
+    }
+  }
+  const result = z.object(shape).safeParse(attributes);
+  if (result.success) return result.data;
+  const issue = result.error.issues[0];
+  const key = String(issue.path[0]);
+  const given = (attributes as Record<string, string | null | undefined>)[key];
+  const problem =
+    given === undefined ? `missing attribute "${key}"` : `attribute ${key}="${given ?? ''}": ${issue.message}`;
+  throw directiveError(file, node, node.name, problem);
+}
+
+/** Where our directives read sweeps and runs, and the site's base path for links. */
+export interface DirectiveOptions {
+  runsDir: string;
+  sweepsDir: string;
+  /** The site's base path, ending in "/". */
+  base?: string;
+}
+
+/** The sweep a directive names, with its runs in sweep order; an unknown sweep is an error. */
+export function sweepOf(options: DirectiveOptions, id: string, node: LeafDirective, file: VFile) {
+  const sweeps = loadSweeps(options.sweepsDir);
+  const sweep = findSweep(sweeps, id);
+  if (!sweep) {
+    const known = sweeps.map((s) => s.id).join(', ') || `none in ${options.sweepsDir}`;
+    throw directiveError(file, node, node.name, `unknown sweep "${id}" (known: ${known})`);
+  }
+  return { sweep, runs: sweepRuns(sweep, options.runsDir) };
+}
+
+/** Says in the page that a sweep has no runs yet, instead of failing a report written before training. */
+export function noRunsYet(sweepId: string): RootContent {
+  return { type: 'paragraph', children: [{ type: 'emphasis', children: [{ type: 'text', value: `No runs of sweep "${sweepId}" yet.` }] }] };
+}

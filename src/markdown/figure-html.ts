@@ -1,0 +1,27 @@
+// A figure of one metric across a sweep's runs: the chart from src/charts,
+// in a <figure> with its caption. Shared by ::figure and the sweep and run pages.
+import { renderLineFigure } from './chart-placeholder';
+import { metricsOf, seriesOf } from '../site/run-data';
+import type { SweepRun } from '../site/sweep-runs';
+import { html, raw, type SafeHtml } from './html';
+
+export interface FigureOptions {
+  runs: SweepRun[];
+  metric: string;
+  caption?: string;
+  smooth?: number;
+  /** Prefix for every id inside the SVG; unique on the page. */
+  idPrefix: string;
+}
+
+export async function figureHtml({ runs, metric, caption, smooth, idPrefix }: FigureOptions): Promise<SafeHtml> {
+  const svg = await renderLineFigure({
+    series: runs.map(({ run, label, color }) => ({ label, color, points: seriesOf(metricsOf(run), metric) })),
+    metric,
+    smooth,
+    idPrefix,
+  });
+  return html`<figure class="chart" data-metric="${metric}">${raw(svg)}${
+    caption ? html`<figcaption>${caption}</figcaption>` : ''
+  }</figure>`;
+}

@@ -1,0 +1,22 @@
+// The report markdown pipeline's plugins, in order: remark-directive parses
+// `::name{...}`, ours render sweepbook's directives, and whatever directive is
+// left goes back to plain text.
+import remarkDirective from 'remark-directive';
+import type { DirectiveOptions } from './directives';
+import remarkFigure from './remark-figure';
+import remarkGenerations from './remark-generations';
+import remarkLiteralDirectives from './remark-literal-directives';
+import remarkRuns from './remark-runs';
+
+export type { DirectiveOptions } from './directives';
+export { DirectiveError } from './directive-error';
+
+export function reportPlugins(options: DirectiveOptions) {
+  return [
+    remarkDirective,
+    [remarkFigure, options],
+    [remarkGenerations, options],
+    [remarkRuns, options],
+    remarkLiteralDirectives,
+  ] as const;
+}

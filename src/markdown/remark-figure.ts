@@ -1,0 +1,35 @@
+// ::figure{sweep="kl-penalty-first" metric="raw_reward" caption="..." smooth=0.6}
+// One line per run of the sweep, in its colors, with a legend of labels.
+import type { Root } from 'mdast';
+import type { VFile } from 'vfile';
+import { z } from 'zod';
+import { metricsOfRuns } from '../site/run-data';
+import { directiveError } from './directive-error';
+import { findDirectives, noRunsYet, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
+import { figureHtml } from './figure-html';
+
+const attributes = {
+  sweep: z.string().min(1),
+  metric: z.string().min(1),
+  caption: z.string().optional(),
+  smooth: z.coerce.number().min(0).max(0.999).optional(),
+};
+
+export default function remarkFigure(options: DirectiveOptions) {
+  return async (tree: Root, file: VFile) => {
+    let count = 0;
+    const matches = findDirectives(tree, 'figure');
+    const ids = new Map(matches.map((match) => [match.node, `figure-${++count}`]));
+    await replaceDirectives(matches, async ({ node }) => {
+      const { sweep: sweepId, metric, caption, smooth } = parseAttributes(attributes, node, file);
+      const { runs } = sweepOf(options, sweepId, node, file);
+      if (runs.length === 0) return [noRunsYet(sweepId)];
+      const known = metricsOfRuns(runs.map(({ run }) => run));
+      if (!known.includes(metric)) {
+        throw directiveError(file, node, 'figure', `unknown metric "${metric}" in sweep "${sweepId}" (known: ${known.join(', ')})`);
+      }
+      const figure = await figureHtml({ runs, metric, caption, smooth, idPrefix: ids.get(node)! });
+      return [{ type: 'html', value: figure.value }];
+    });
+  };
+}

@@ -1,0 +1,38 @@
+// The table of a sweep's runs: id (linked to its page), the varied value,
+// color, status, steps and final metrics. Shared by ::runs and the sweep page.
+import { finalValue, metricsOf } from '../site/run-data';
+import type { SweepRun } from '../site/sweep-runs';
+import { html, type SafeHtml } from './html';
+
+/** The final metrics the table shows, when the runs logged them. */
+const FINAL_METRICS = ['raw_reward', 'kl', 'total_reward', 'repetition'];
+
+export function formatNumber(value: number | undefined): string {
+  if (value === undefined) return '–';
+  if (value === 0) return '0';
+  const magnitude = Math.abs(value);
+  if (magnitude >= 1e5 || magnitude < 1e-3) return value.toExponential(2);
+  return Number(value.toPrecision(3)).toString();
+}
+
+export function runsTableHtml(runs: SweepRun[], vary: string, base = '/'): SafeHtml {
+  const finals = runs.map(({ run }) => metricsOf(run));
+  const metrics = FINAL_METRICS.filter((metric) => finals.some((lines) => finalValue(lines, metric) !== undefined));
+  const rows = runs.map(({ run, value, label, color }, index) => {
+    const { id, status, steps_done, total_steps } = run.info;
+    return html`<tr>
+<td class="run-id"><a href="${base}runs/${id}/">${id}</a></td>
+<td class="num">${String(value)}</td>
+<td><span class="swatch" style="background:${color}"></span> ${label}</td>
+<td><span class="status status-${status}">${status}</span></td>
+<td class="num">${steps_done}/${total_steps}</td>
+${metrics.map((metric) => html`<td class="num">${formatNumber(finalValue(finals[index], metric))}</td>`)}
+</tr>`;
+  });
+  return html`<div class="table-scroll"><table class="runs-table">
+<thead><tr><th scope="col">Run</th><th scope="col">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col">Steps</th>${metrics.map(
+    (metric) => html`<th scope="col">final ${metric}</th>`,
+  )}</tr></thead>
+<tbody>${rows}</tbody>
+</table></div>`;
+}

@@ -1,0 +1,21 @@
+// Where the site reads its content and run data. Both are configurable so
+// tests and benchmarks can build a site from fixture folders.
+import { resolve } from 'node:path';
+
+/** Folder holding reports/ and sweeps/; env CONTENT_DIR, default content/. */
+export function contentDir(): string {
+  return resolve(process.env.CONTENT_DIR ?? 'content');
+}
+
+/** Folder of run folders; env RUNS_DIR, default runs/. */
+export function runsDir(): string {
+  return resolve(process.env.RUNS_DIR ?? 'runs');
+}
+
+export function reportsDir(): string {
+  return resolve(contentDir(), 'reports');
+}
+
+export function sweepsDir(): string {
+  return resolve(contentDir(), 'sweeps');
+}
