@@ -1,0 +1,46 @@
+// What the site calls: a figure's inline markup, rendered at build time.
+import { hoverData } from './hover';
+import { renderChart } from './render';
+import { finalMetricSpec, lineSpec, type FinalMetricSpecInput, type LineSpecInput } from './spec';
+
+export interface LineFigureOptions extends LineSpecInput {
+  /** Unique per figure on a page, e.g. "fig-3". */
+  idPrefix: string;
+  /** For screen readers; defaults to a sentence naming the metric and the runs. */
+  description?: string;
+}
+
+/**
+ * The SVG of a line figure, wrapped with the data hover.client.ts needs:
+ * `<div class="chart" data-chart-hover><svg …/><script type="application/json">…</script></div>`.
+ */
+export async function renderLineFigure(options: LineFigureOptions): Promise<string> {
+  const { series, metric, smooth = 0, idPrefix } = options;
+  const description =
+    options.description ??
+    `Line chart of ${metric} against step for ${series.length} runs: ${series.map((s) => s.label).join(', ')}` +
+      (smooth > 0 ? `; smoothed lines (EMA weight ${smooth}) over faint raw lines.` : '.');
+  const { svg, plot } = await renderChart(lineSpec(options), { idPrefix, description });
+  return `<div class="chart" data-chart-hover>${svg}${jsonScript(hoverData(series, smooth, plot))}</div>`;
+}
+
+export interface FinalMetricFigureOptions extends FinalMetricSpecInput {
+  idPrefix: string;
+  description?: string;
+}
+
+/** The SVG of a final-metric-against-swept-value figure (see finalMetricSpec), wrapped like renderLineFigure's. */
+export async function renderFinalMetricFigure(options: FinalMetricFigureOptions): Promise<string> {
+  const { sweeps, xTitle, yTitle, idPrefix } = options;
+  const description =
+    options.description ??
+    `Chart of ${yTitle} against ${xTitle}, one point per run` +
+      (sweeps.length > 1 ? `, for sweeps ${sweeps.map((s) => s.name).join(' and ')}.` : '.');
+  const { svg } = await renderChart(finalMetricSpec(options), { idPrefix, description });
+  return `<div class="chart">${svg}</div>`;
+}
+
+/** JSON in a script element must not contain "</script>"; escaping every "<" rules that out. */
+function jsonScript(data: unknown): string {
+  return `<script type="application/json">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>`;
+}

@@ -1,0 +1,42 @@
+import type { PlotArea } from './render';
+import { smooth } from './smooth';
+import { isFiniteValue, type LineSeries } from './types';
+
+/** What hover.client.ts needs to show each line's value at a step; embedded as JSON beside the SVG. */
+export interface HoverData {
+  plot: PlotArea;
+  /** Logged steps the pointer snaps to, a sample of all runs' steps. */
+  steps: number[];
+  /** values[i] is the drawn line's value at steps[i], null outside the run or where it was not finite. */
+  series: { label: string; color: string; values: (number | null)[] }[];
+}
+
+/**
+ * Samples about one step per 2 pixels of plot width, so the embedded data stays
+ * a few KB however long the runs are. A run that did not log a sampled step
+ * shows its latest value before it, as a reader of the line would.
+ */
+export function hoverData(series: LineSeries[], smoothWeight: number, plot: PlotArea): HoverData {
+  const allSteps = [...new Set(series.flatMap((s) => s.points.map((p) => p.step)))].sort((a, b) => a - b);
+  const samples = Math.max(2, Math.round(plot.width / 2));
+  const steps =
+    allSteps.length <= samples
+      ? allSteps
+      : [...new Set(Array.from({ length: samples }, (_, k) => allSteps[Math.round((k * (allSteps.length - 1)) / (samples - 1))]))];
+
+  return {
+    plot,
+    steps,
+    series: series.map(({ label, color, points }) => {
+      const drawn = smoothWeight > 0 ? smooth(points, smoothWeight) : points;
+      let at = -1; // index of the latest point at or before the current step
+      const values = steps.map((step) => {
+        while (at + 1 < drawn.length && drawn[at + 1].step <= step) at++;
+        const point = drawn[at];
+        if (!point || step > drawn[drawn.length - 1].step || !isFiniteValue(point.value)) return null;
+        return Number(point.value.toPrecision(4));
+      });
+      return { label, color, values };
+    }),
+  };
+}

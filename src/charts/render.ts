@@ -1,0 +1,58 @@
+import * as vega from 'vega';
+import { compile, type TopLevelSpec } from 'vega-lite';
+
+export interface RenderOptions {
+  /** Prefix for every id in the SVG, unique per figure on a page, e.g. "fig-3". */
+  idPrefix: string;
+  /** What the figure shows, for screen readers (role="img"). */
+  description: string;
+}
+
+/** Where the data rectangle sits in the SVG, and the step range it spans. */
+export interface PlotArea {
+  left: number;
+  top: number;
+  width: number;
+  height: number;
+  xDomain: [number, number];
+}
+
+/** Renders a vega-lite spec to inline SVG markup at build time (no browser, no canvas). */
+export async function renderSvg(spec: TopLevelSpec, options: RenderOptions): Promise<string> {
+  return (await renderChart(spec, options)).svg;
+}
+
+/** renderSvg, plus where the plot landed, which the hover script needs. */
+export async function renderChart(spec: TopLevelSpec, { idPrefix, description }: RenderOptions): Promise<{ svg: string; plot: PlotArea }> {
+  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const svg = accessible(prefixIds(await view.toSVG(), idPrefix), description);
+  // toSVG offsets the plot by the view's origin plus its padding.
+  const [originX, originY] = view.origin();
+  const padding = view.padding() as { left: number; top: number };
+  const xDomain = view.scale('x').domain() as [number, number];
+  const plot = { left: originX + padding.left, top: originY + padding.top, width: view.width(), height: view.height(), xDomain };
+  view.finalize();
+  return { svg: roundPathData(svg), plot };
+}
+
+/** Vega numbers its clip paths clip1, clip2, ... in every figure; two figures on a page would collide. */
+export function prefixIds(svg: string, prefix: string): string {
+  return svg
+    .replace(/\bid="([^"]+)"/g, `id="${prefix}-$1"`)
+    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`)
+    .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
+}
+
+function accessible(svg: string, description: string): string {
+  const text = escapeXml(description);
+  return svg.replace(/^<svg\b([^>]*)>/, `<svg$1 role="img" aria-label="${text}"><title>${text}</title>`);
+}
+
+/** Line paths carry up to 2000 points; sub-pixel digits beyond one decimal only add bytes. */
+function roundPathData(svg: string): string {
+  return svg.replace(/ d="([^"]*)"/g, (_, d: string) => ` d="${d.replace(/-?\d*\.\d+/g, (n) => String(Math.round(Number(n) * 10) / 10))}"`);
+}
+
+export function escapeXml(text: string): string {
+  return text.replace(/[&<>"']/g, (c) => `&#${c.charCodeAt(0)};`);
+}

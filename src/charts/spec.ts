@@ -1,0 +1,145 @@
+import type { TopLevelSpec } from 'vega-lite';
+import { downsample } from './downsample';
+import { smooth } from './smooth';
+import { HEIGHT, theme, WIDTH } from './theme';
+import { isFiniteValue, type LineSeries, type MetricPoint } from './types';
+
+const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+/** 20000 -> "20k" as TensorBoard writes steps, but 0 -> "0", not "0k". */
+const STEP_LABEL = "abs(datum.value) >= 1000 ? format(datum.value, '~s') : format(datum.value, '~r')";
+
+export interface LineSpecInput {
+  /** One line per run, in sweep order; labels must be distinct. */
+  series: LineSeries[];
+  metric: string;
+  /** Defaults to the metric's name. */
+  yTitle?: string;
+  /** EMA weight in [0, 1); 0 or absent draws the raw lines only. */
+  smooth?: number;
+  /** Downsampling buckets per line. */
+  buckets?: number;
+}
+
+/**
+ * A metric against step, one line per run in the run's own color. With
+ * smoothing, each run gets its smoothed line drawn over a faint raw line;
+ * both layers share one color scale, so the legend lists each label once.
+ */
+export function lineSpec({ series, metric, yTitle, smooth: weight = 0, buckets = 1000 }: LineSpecInput): TopLevelSpec {
+  const labels = series.map((s) => s.label);
+  if (new Set(labels).size !== labels.length) throw new Error(`figure of ${metric}: run labels must be distinct, got ${labels.join(', ')}`);
+
+  // Smooth the full series first: smoothing a downsampled line would weigh buckets, not steps.
+  const rows = (line: (s: LineSeries) => MetricPoint[]) =>
+    series.flatMap((s) =>
+      downsample(line(s), buckets).map((p) => ({ step: p.step, value: isFiniteValue(p.value) ? p.value : null, run: s.label })),
+    );
+  const encoding = {
+    x: { field: 'step', type: 'quantitative', title: 'Step', scale: { nice: false }, axis: { labelExpr: STEP_LABEL } },
+    y: { field: 'value', type: 'quantitative', title: yTitle ?? metric, scale: { zero: false } },
+    color: {
+      field: 'run',
+      type: 'nominal',
+      title: null,
+      scale: { domain: labels, range: series.map((s) => s.color) },
+    },
+  } as const;
+  const raw = rows((s) => s.points);
+  const layer =
+    weight > 0
+      ? [
+          { data: { values: raw }, mark: { type: 'line', strokeWidth: 1.5, opacity: 0.25 }, encoding },
+          { data: { values: rows((s) => smooth(s.points, weight)) }, mark: { type: 'line', strokeWidth: 2 }, encoding },
+        ]
+      : [{ data: { values: raw }, mark: { type: 'line', strokeWidth: 2 }, encoding }];
+  return {
+    $schema: SCHEMA,
+    width: WIDTH,
+    height: HEIGHT,
+    autosize: { type: 'fit', contains: 'padding' },
+    config: theme,
+    layer,
+  } as TopLevelSpec;
+}
+
+/** One run's summary point: its swept value and how the metric ended. */
+export interface FinalMetricRun {
+  label: string;
+  color: string;
+  x: number;
+  value: number | null;
+}
+
+export interface FinalMetricSpecInput {
+  /** Several sweeps may share a figure; each becomes one connected series. */
+  sweeps: { name: string; runs: FinalMetricRun[] }[];
+  xTitle: string;
+  yTitle: string;
+}
+
+/**
+ * A final metric against the swept value: a point per run in the run's color
+ * (outlined, so light colors stay visible), joined per sweep. The x axis is
+ * logarithmic when the values span orders of magnitude, symlog if one is 0 so
+ * beta = 0 still has a place.
+ */
+export function finalMetricSpec({ sweeps, xTitle, yTitle }: FinalMetricSpecInput): TopLevelSpec {
+  const rows = sweeps.flatMap(({ name, runs }) =>
+    runs.map((r) => ({ sweep: name, label: r.label, color: r.color, x: r.x, value: isFiniteValue(r.value) ? r.value : null })),
+  );
+  const xs = [...new Set(rows.map((r) => r.x))].sort((a, b) => a - b);
+  const showSweeps = sweeps.length > 1 ? ({ title: null, orient: 'top', labelLimit: 400 } as const) : null;
+  const encoding = {
+    x: { field: 'x', type: 'quantitative', title: xTitle, ...sweptValueAxis(xs) },
+    y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false, padding: 12 } },
+  };
+  return {
+    $schema: SCHEMA,
+    width: WIDTH,
+    height: HEIGHT,
+    autosize: { type: 'fit', contains: 'padding' },
+    config: theme,
+    data: { values: rows },
+    layer: [
+      {
+        mark: { type: 'line', color: 'currentColor', opacity: 0.35, strokeWidth: 1.5 },
+        encoding: { ...encoding, detail: { field: 'sweep' } },
+      },
+      {
+        mark: { type: 'point', filled: true, size: 110, opacity: 1, stroke: 'currentColor', strokeWidth: 0.75 },
+        encoding: {
+          ...encoding,
+          fill: { field: 'color', type: 'nominal', scale: null },
+          shape: { field: 'sweep', type: 'nominal', scale: { domain: sweeps.map((s) => s.name) }, legend: showSweeps },
+        },
+      },
+    ],
+  } as TopLevelSpec;
+}
+
+/**
+ * Ticks sit exactly at the swept values. The domain gets 5% room either side
+ * in the scale's own (log or symlog) space, so end points are not cut by the
+ * axes; labels turn when neighbours would be too close to print side by side.
+ */
+function sweptValueAxis(xs: number[]) {
+  const positive = xs.filter((x) => x > 0);
+  const spansDecades = positive.length >= 2 && positive[positive.length - 1] / positive[0] >= 100;
+  const type = !spansDecades ? 'linear' : xs[0] > 0 ? 'log' : 'symlog';
+  // symlog is linear within ±constant: the smallest positive value keeps every positive value log-spaced.
+  const constant = positive[0];
+  const [toScale, fromScale]: [(x: number) => number, (t: number) => number] =
+    type === 'linear'
+      ? [(x) => x, (t) => t]
+      : type === 'log'
+        ? [Math.log10, (t) => 10 ** t]
+        : [(x) => Math.sign(x) * Math.log1p(Math.abs(x) / constant), (t) => Math.sign(t) * Math.expm1(Math.abs(t)) * constant];
+  const ts = xs.map(toScale);
+  const span = ts[ts.length - 1] - ts[0] || 1;
+  const domain = [fromScale(ts[0] - 0.05 * span), fromScale(ts[ts.length - 1] + 0.05 * span)];
+  const closest = Math.min(...ts.slice(1).map((t, i) => t - ts[i])) / span;
+  return {
+    scale: { type, domain, ...(type === 'symlog' ? { constant } : {}) },
+    axis: { values: xs, format: '~r', grid: false, labelAngle: closest * WIDTH < 36 ? -45 : 0 },
+  };
+}

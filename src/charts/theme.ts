@@ -1,0 +1,44 @@
+import type { Config } from 'vega-lite';
+
+/** Inline SVG cannot inherit the page's web font reliably, so name a system stack. */
+export const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif';
+
+export const WIDTH = 640;
+export const HEIGHT = 300;
+
+/**
+ * Text, axes and grid are drawn in currentColor, so the inlined SVG follows the
+ * page's text color (light or dark mode) with no chart-specific CSS. No
+ * background is painted for the same reason. Vega's per-mark ARIA labels are
+ * off: the whole figure is one role="img" with a description (see render.ts).
+ */
+export const theme: Config = {
+  background: 'transparent',
+  font: FONT,
+  aria: false,
+  view: { stroke: null },
+  axis: {
+    labelColor: 'currentColor',
+    titleColor: 'currentColor',
+    domainColor: 'currentColor',
+    domainOpacity: 0.45,
+    tickColor: 'currentColor',
+    tickOpacity: 0.45,
+    gridColor: 'currentColor',
+    gridOpacity: 0.12,
+    labelFontSize: 12,
+    titleFontSize: 13,
+    titleFontWeight: 'normal',
+    titlePadding: 8,
+  },
+  legend: {
+    labelColor: 'currentColor',
+    titleColor: 'currentColor',
+    labelFontSize: 12,
+    titleFontSize: 13,
+    titleFontWeight: 'normal',
+    symbolStrokeWidth: 3,
+    symbolSize: 160,
+    symbolOpacity: 1,
+  },
+};

@@ -1,0 +1,113 @@
+import { describe, expect, it } from 'vitest';
+import type { TopLevelSpec } from 'vega-lite';
+import { renderFinalMetricFigure, renderLineFigure } from '../src/charts/figure';
+import { renderSvg } from '../src/charts/render';
+import type { LineSeries } from '../src/charts/types';
+
+const COLORS = ['red', 'orange', 'yellow', 'green', 'blue', 'violet'];
+const BETAS = [0, 0.01, 0.1, 1, 10, 100];
+const sweep: LineSeries[] = COLORS.map((color, k) => ({
+  label: `beta=${BETAS[k]}`,
+  color,
+  points: Array.from({ length: 300 }, (_, step) => ({ step, value: 1 - k / 10 + Math.sin(step + k) / 5 })),
+}));
+
+/** The <path>s drawn inside a line mark's group, i.e. one per drawn line. */
+function linePaths(html: string): string[] {
+  const groups = html.match(/<g class="mark-line[^"]*"[^>]*>(.*?)<\/g>/g) ?? [];
+  return groups.flatMap((g) => g.match(/<path [^>]*>/g) ?? []);
+}
+
+describe('renderLineFigure', () => {
+  it('draws one line per run in the run colors, with a legend of the labels', async () => {
+    const html = await renderLineFigure({ series: sweep, metric: 'raw_reward', idPrefix: 'fig-1' });
+    const paths = linePaths(html);
+    expect(paths).toHaveLength(6);
+    for (const color of COLORS) expect(paths.some((p) => p.includes(`stroke="${color}"`))).toBe(true);
+    const legend = html.slice(html.indexOf('role-legend'));
+    const labelsInOrder = [...legend.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    expect(labelsInOrder).toEqual(sweep.map((s) => s.label));
+    expect(html).toContain('>Step</text>');
+    expect(html).toContain('>raw_reward</text>');
+  });
+
+  it('with smoothing, adds a faint raw line under each smoothed line, legend not doubled', async () => {
+    const html = await renderLineFigure({ series: sweep, metric: 'raw_reward', smooth: 0.8, idPrefix: 'fig-1' });
+    const paths = linePaths(html);
+    expect(paths).toHaveLength(12);
+    const faint = paths.filter((p) => /opacity="0\.25"/.test(p));
+    expect(faint).toHaveLength(6);
+    const legendLabels = html.slice(html.indexOf('role-legend')).match(/role-legend-label/g);
+    expect(legendLabels).toHaveLength(6);
+  });
+
+  it('makes ids unique per figure, references included', async () => {
+    // Clipped marks are what make vega write ids (clip1, clip2, ... in every figure).
+    const clipped: TopLevelSpec = {
+      data: { values: [{ step: 0, value: 1 }, { step: 1, value: 3 }] },
+      mark: { type: 'line', clip: true },
+      encoding: { x: { field: 'step', type: 'quantitative' }, y: { field: 'value', type: 'quantitative', scale: { domain: [0, 2] } } },
+    };
+    const a = await renderSvg(clipped, { idPrefix: 'fig-1', description: 'a' });
+    const b = await renderSvg(clipped, { idPrefix: 'fig-2', description: 'b' });
+    const ids = (html: string) => [...html.matchAll(/\bid="([^"]+)"/g)].map((m) => m[1]);
+    expect(ids(a).length).toBeGreaterThan(0);
+    expect(ids(a).every((id) => id.startsWith('fig-1-'))).toBe(true);
+    expect(ids(a).filter((id) => ids(b).includes(id))).toEqual([]);
+    const refs = [...a.matchAll(/url\(#([^)]+)\)/g)].map((m) => m[1]);
+    expect(refs.length).toBeGreaterThan(0);
+    for (const ref of refs) expect(ids(a)).toContain(ref);
+  });
+
+  it('is an accessible image whose text follows the page color', async () => {
+    const html = await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-1' });
+    expect(html).toMatch(/<svg[^>]* role="img" aria-label="Line chart of kl against step for 6 runs: beta=0, [^"]*"><title>/);
+    expect(html).toContain('fill="currentColor"');
+    expect(html).not.toMatch(/fill="(#000|black|white)"/);
+  });
+
+  it('embeds the hover data as JSON that cannot close its script element', async () => {
+    const evil = [{ label: '</script><b>x', color: 'red', points: [{ step: 0, value: 1 }, { step: 1, value: 2 }] }];
+    const html = await renderLineFigure({ series: evil, metric: 'kl', idPrefix: 'fig-1' });
+    expect(html.match(/<\/script>/g)).toHaveLength(1);
+    const json = html.match(/<script type="application\/json">(.*)<\/script>/)![1];
+    expect(JSON.parse(json).series[0].label).toBe('</script><b>x');
+    expect(html).toContain('&#60;/script&#62;&#60;b&#62;x');
+  });
+
+  it('keeps a 20,000-step figure small by downsampling', async () => {
+    const long = sweep.map((s) => ({ ...s, points: Array.from({ length: 20_000 }, (_, step) => ({ step, value: Math.sin(step) }) ) }));
+    const html = await renderLineFigure({ series: long, metric: 'kl', idPrefix: 'fig-1' });
+    for (const path of linePaths(html)) expect(path.split('L').length).toBeLessThanOrEqual(2002);
+  });
+
+  it('rejects two runs with the same label, which one legend entry could not tell apart', async () => {
+    await expect(renderLineFigure({ series: [sweep[0], sweep[0]], metric: 'kl', idPrefix: 'f' })).rejects.toThrow(/distinct/);
+  });
+});
+
+describe('renderFinalMetricFigure', () => {
+  const runs = BETAS.map((x, k) => ({ label: `beta=${x}`, color: COLORS[k], x, value: 1 - k / 10 }));
+
+  it('draws a point per run in its color, beta = 0 included, on a symlog axis', async () => {
+    const html = await renderFinalMetricFigure({ sweeps: [{ name: 'first', runs }], xTitle: 'beta', yTitle: 'Final raw reward', idPrefix: 'fig-4' });
+    const points = html.match(/<g class="mark-symbol[^"]*"[^>]*>(.*?)<\/g>/)![1].match(/<path [^>]*>/g)!;
+    expect(points).toHaveLength(6);
+    for (const color of COLORS) expect(points.some((p) => p.includes(`fill="${color}"`))).toBe(true);
+    const tickLabels = [...html.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
+    for (const label of ['0', '0.01', '0.1', '1', '10', '100']) expect(tickLabels).toContain(label);
+  });
+
+  it('shows two sweeps together with a legend naming them', async () => {
+    const second = [10, 30, 100].map((x) => ({ label: `beta=${x}`, color: 'teal', x, value: 0.3 }));
+    const html = await renderFinalMetricFigure({
+      sweeps: [{ name: 'kl-first', runs }, { name: 'kl-second', runs: second }],
+      xTitle: 'beta',
+      yTitle: 'Final raw reward',
+      idPrefix: 'fig-5',
+    });
+    expect(html).toContain('>kl-first</text>');
+    expect(html).toContain('>kl-second</text>');
+    expect(linePaths(html)).toHaveLength(2);
+  });
+});

@@ -1,0 +1,122 @@
+import { describe, expect, it } from 'vitest';
+import { downsample } from '../src/charts/downsample';
+import { finalMean } from '../src/charts/final';
+import { hoverData } from '../src/charts/hover';
+import { smooth } from '../src/charts/smooth';
+import type { MetricPoint } from '../src/charts/types';
+
+const line = (values: (number | null)[]): MetricPoint[] => values.map((value, step) => ({ step, value }));
+const values = (points: MetricPoint[]) => points.map((p) => p.value);
+
+describe('smooth (TensorBoard debiased EMA)', () => {
+  it('matches hand-computed values, debiased from the first point', () => {
+    // w = 0.5: last = 0.5, 1.5, 1.75 ; debias 0.5, 0.75, 0.875
+    const out = values(smooth(line([1, 2, 1]), 0.5));
+    expect(out[0]).toBeCloseTo(1, 12);
+    expect(out[1]).toBeCloseTo(1.25 / 0.75, 12);
+    expect(out[2]).toBeCloseTo((1.25 * 0.5 + 0.5) / 0.875, 12);
+  });
+
+  it('leaves a constant series exactly constant', () => {
+    expect(values(smooth(line([0.3, 0.3, 0.3, 0.3]), 0.9))).toEqual([0.3, 0.3, 0.3, 0.3]);
+  });
+
+  it('returns the raw values at weight 0', () => {
+    expect(values(smooth(line([3, -1, 4]), 0))).toEqual([3, -1, 4]);
+  });
+
+  it('passes non-finite values through and does not count them in the debias', () => {
+    const out = values(smooth(line([1, null, Number.NaN, 3]), 0.5));
+    expect(out[1]).toBeNull();
+    expect(out[2]).toBeNaN();
+    // Third finite-or-not point is only the second finite one: debias 1 - 0.5^2.
+    expect(out[3]).toBeCloseTo((0.5 * 0.5 + 0.5 * 3) / 0.75, 12);
+  });
+
+  it('keeps the steps', () => {
+    const points = [{ step: 10, value: 1 }, { step: 20, value: 2 }];
+    expect(smooth(points, 0.6).map((p) => p.step)).toEqual([10, 20]);
+  });
+
+  it('rejects weights outside [0, 1)', () => {
+    expect(() => smooth(line([1]), 1)).toThrow(RangeError);
+    expect(() => smooth(line([1]), -0.1)).toThrow(RangeError);
+  });
+});
+
+describe('downsample', () => {
+  const noisy = line(Array.from({ length: 20_000 }, (_, i) => Math.sin(i * 0.37) + (i === 12_345 ? 50 : 0)));
+
+  it('bounds the size: about 2 points per bucket', () => {
+    const out = downsample(noisy, 1000);
+    expect(out.length).toBeLessThanOrEqual(2002);
+    expect(out.length).toBeGreaterThan(1000);
+  });
+
+  it('keeps each bucket min and max, in step order, and the first and last points', () => {
+    const out = downsample(noisy, 1000);
+    const steps = out.map((p) => p.step);
+    expect(steps).toEqual([...steps].sort((a, b) => a - b));
+    expect(out[0]).toBe(noisy[0]);
+    expect(out[out.length - 1]).toBe(noisy[noisy.length - 1]);
+    expect(out.some((p) => p.step === 12_345 && p.value === noisy[12_345].value)).toBe(true);
+    // Bucket 0 holds steps 0..19: its extremes are kept.
+    const bucket = noisy.slice(0, 20).map((p) => p.value as number);
+    const kept = out.filter((p) => p.step < 20).map((p) => p.value);
+    expect(kept).toContain(Math.min(...bucket));
+    expect(kept).toContain(Math.max(...bucket));
+  });
+
+  it('leaves short lines unchanged', () => {
+    const short = line([1, 2, 3, 4]);
+    expect(downsample(short, 2)).toBe(short);
+  });
+
+  it('keeps a gap (non-finite value) so the line still breaks there', () => {
+    const withGap = line(Array.from({ length: 5000 }, (_, i) => (i === 2500 ? null : i % 7)));
+    expect(downsample(withGap, 100).some((p) => p.value === null)).toBe(true);
+  });
+});
+
+describe('finalMean', () => {
+  it('averages the finite values of the last 10% of steps', () => {
+    const points = line(Array.from({ length: 101 }, (_, i) => (i === 95 ? null : i)));
+    // steps 90..100 without 95
+    expect(finalMean(points)).toBeCloseTo((90 + 91 + 92 + 93 + 94 + 96 + 97 + 98 + 99 + 100) / 10, 12);
+  });
+
+  it('is null when there is nothing finite to average', () => {
+    expect(finalMean([])).toBeNull();
+    expect(finalMean(line([null]))).toBeNull();
+  });
+});
+
+describe('hoverData', () => {
+  const plot = { left: 50, top: 10, width: 400, height: 250, xDomain: [0, 9999] as [number, number] };
+
+  it('samples about one step per 2 pixels, whatever the run length', () => {
+    const series = [{ label: 'a', color: 'red', points: line(Array.from({ length: 10_000 }, (_, i) => i)) }];
+    const data = hoverData(series, 0, plot);
+    expect(data.steps.length).toBe(200);
+    expect(data.steps[0]).toBe(0);
+    expect(data.steps[data.steps.length - 1]).toBe(9999);
+    expect(data.series[0].values[10]).toBe(data.steps[10]);
+  });
+
+  it('shows the latest earlier value for an unlogged step, and nothing past the end of a run', () => {
+    const series = [
+      { label: 'every step', color: 'red', points: line([0, 1, 2, 3, 4, 5]) },
+      { label: 'every other, stopped early', color: 'blue', points: [{ step: 0, value: 10 }, { step: 2, value: 12 }] },
+    ];
+    const data = hoverData(series, 0, plot);
+    expect(data.steps).toEqual([0, 1, 2, 3, 4, 5]);
+    expect(data.series[1].values).toEqual([10, 10, 12, null, null, null]);
+  });
+
+  it('shows the smoothed value when the figure is smoothed', () => {
+    const series = [{ label: 'a', color: 'red', points: line([1, 2, 1]) }];
+    expect(hoverData(series, 0.5, plot).series[0].values).toEqual(
+      values(smooth(series[0].points, 0.5)).map((v) => Number((v as number).toPrecision(4))),
+    );
+  });
+});
