@@ -1,0 +1,207 @@
+// `npm run train`: trains the runs of the sweeps in content/sweeps that are
+// missing or unfinished. Exit codes: 0 done, 1 a run failed, 2 bad arguments,
+// sweep file or backend (one message, no stack trace), 130 interrupted.
+import { existsSync, readdirSync } from 'node:fs';
+import { join } from 'node:path';
+import { parseArgs } from 'node:util';
+import { loadSweep, loadSweeps, RunFormatError, SweepFileError, type Sweep } from '../runs';
+import { BACKEND_CHOICES, BackendError, type BackendChoice } from './backend';
+import type { JobResult } from './job';
+import { planRuns, type Plan } from './plan';
+import { runJobs } from './pool';
+import { ProgressDisplay } from './progress';
+import { nextSteps, summaryTable, type SummaryRow } from './summary';
+
+export const USAGE = `Usage: npm run train -- [options]
+
+Trains every run of the sweeps in content/sweeps that is missing or unfinished:
+completed runs are skipped, interrupted ones resume from their last checkpoint.
+
+Options:
+  --sweep <id>      only this sweep (repeat for several); default: every sweep
+  --quick           a tiny config, for demos and tests (a sweep in under a minute)
+  --runs <dir>      where run folders go (default: $RUNS_DIR or runs)
+  --sweeps <dir>    where sweep files are (default: $SWEEPS_DIR or content/sweeps)
+  --parallel <n>    train n runs at a time, in worker processes (default: 1)
+  --shard <i>/<n>   train only the i-th of every n runs (one machine of n)
+  --backend <name>  ${BACKEND_CHOICES.join(', ')} (default: auto)
+  --fresh           start new runs, even where matching runs exist
+  -h, --help        show this help
+
+Ctrl-C stops after the current step and keeps a resumable checkpoint; a
+second Ctrl-C quits at once (the last checkpoint still resumes).`;
+
+/** A problem with how the command was called: its message is all the user needs. */
+class UsageError extends Error {}
+
+export interface Options {
+  sweeps: string[];
+  quick: boolean;
+  runsDir: string;
+  sweepsDir: string;
+  parallel: number;
+  shard: { index: number; count: number };
+  backend: BackendChoice;
+  fresh: boolean;
+  help: boolean;
+}
+
+export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
+  let values;
+  try {
+    ({ values } = parseArgs({
+      args: argv,
+      options: {
+        sweep: { type: 'string', multiple: true, default: [] },
+        quick: { type: 'boolean', default: false },
+        runs: { type: 'string' },
+        sweeps: { type: 'string' },
+        parallel: { type: 'string', default: '1' },
+        shard: { type: 'string', default: '1/1' },
+        backend: { type: 'string', default: 'auto' },
+        fresh: { type: 'boolean', default: false },
+        help: { type: 'boolean', short: 'h', default: false },
+      },
+    }));
+  } catch (err) {
+    // parseArgs explains unknown flags, missing values and stray arguments well; keep its first sentence.
+    throw new UsageError(String((err as Error).message).split('. ')[0]);
+  }
+
+  const parallel = Number(values.parallel);
+  if (!Number.isInteger(parallel) || parallel < 1) {
+    throw new UsageError(`--parallel must be a whole number of at least 1, got "${values.parallel}"`);
+  }
+  const shard = /^(\d+)\/(\d+)$/.exec(values.shard);
+  const [index, count] = shard ? [Number(shard[1]), Number(shard[2])] : [0, 0];
+  if (!shard || count < 1 || index < 1 || index > count) {
+    throw new UsageError(`--shard must be i/n with 1 <= i <= n, e.g. 1/4, got "${values.shard}"`);
+  }
+  if (!(BACKEND_CHOICES as readonly string[]).includes(values.backend)) {
+    throw new UsageError(`--backend must be one of ${BACKEND_CHOICES.join(', ')}, got "${values.backend}"`);
+  }
+  return {
+    sweeps: values.sweep,
+    quick: values.quick,
+    runsDir: values.runs ?? env.RUNS_DIR ?? 'runs',
+    sweepsDir: values.sweeps ?? env.SWEEPS_DIR ?? join('content', 'sweeps'),
+    parallel,
+    shard: { index, count },
+    backend: values.backend as BackendChoice,
+    fresh: values.fresh,
+    help: values.help,
+  };
+}
+
+/** The sweeps asked for, or all of them; a missing one is a UsageError listing those that exist. */
+function selectSweeps(options: Options): Sweep[] {
+  if (options.sweeps.length === 0) {
+    const sweeps = loadSweeps(options.sweepsDir);
+    if (sweeps.length === 0) throw new UsageError(`no sweep files (*.yaml) in ${options.sweepsDir}`);
+    return sweeps;
+  }
+  return [...new Set(options.sweeps)].map((id) => {
+    const file = ['.yaml', '.yml'].map((ext) => join(options.sweepsDir, id + ext)).find((f) => existsSync(f));
+    if (!file) {
+      const known = existsSync(options.sweepsDir)
+        ? readdirSync(options.sweepsDir).filter((n) => /\.ya?ml$/.test(n)).map((n) => n.replace(/\.ya?ml$/, ''))
+        : [];
+      throw new UsageError(`unknown sweep "${id}": ${options.sweepsDir} has ${known.length ? known.join(', ') : 'no sweep files'}`);
+    }
+    return loadSweep(file);
+  });
+}
+
+export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  let options: Options;
+  let plan: Plan;
+  try {
+    options = parseOptions(argv, env);
+    if (options.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    plan = planRuns(selectSweeps(options), options.runsDir, {
+      quick: options.quick,
+      fresh: options.fresh,
+      shard: options.shard,
+    });
+  } catch (err) {
+    if (err instanceof UsageError) console.error(`train: ${err.message}\nRun with --help for the options.`);
+    else if (err instanceof SweepFileError || err instanceof RunFormatError) console.error(`train: ${err.message}`);
+    else throw err;
+    return 2;
+  }
+
+  const runsEnv = options.runsDir === 'runs' ? '' : `RUNS_DIR=${options.runsDir} `;
+  const done: SummaryRow[] = plan.done.map((run) => ({
+    label: `${run.info.sweep} ${run.info.label}`,
+    status: 'done before',
+    runId: run.info.id,
+    dir: run.dir,
+    error: null,
+  }));
+  if (plan.jobs.length === 0) {
+    console.log(`Nothing to train: all ${plan.done.length} runs are complete.\n`);
+    console.log(summaryTable(done));
+    console.log(`\n${nextSteps(done, runsEnv)}`);
+    return 0;
+  }
+
+  const labels = plan.jobs.map((job) => `${job.sweep} ${job.label}`);
+  const display = new ProgressDisplay(process.stderr, labels, process.stderr.isTTY === true);
+  const shard = options.shard.count > 1 ? ` (shard ${options.shard.index}/${options.shard.count})` : '';
+  display.log(
+    `Training ${plan.jobs.length} run${plan.jobs.length === 1 ? '' : 's'}${shard} into ${options.runsDir}` +
+      (plan.done.length ? `; ${plan.done.length} already complete` : '') +
+      (options.parallel > 1 ? `, ${options.parallel} at a time` : ''),
+  );
+
+  const controller = new AbortController();
+  let interrupts = 0;
+  const onSignal = () => {
+    if (++interrupts > 1) {
+      display.close();
+      console.error('train: stopped; the last checkpoints resume with the same command.');
+      process.exit(130);
+    }
+    controller.abort();
+    display.log('Stopping after the current step (Ctrl-C again to quit at once)...');
+  };
+  process.on('SIGINT', onSignal);
+  process.on('SIGTERM', onSignal);
+
+  let results: (JobResult | null)[];
+  try {
+    results = await runJobs(plan.jobs, {
+      backend: options.backend,
+      parallel: options.parallel,
+      signal: controller.signal,
+      onEvent: (event) => display.handle(event),
+    });
+  } catch (err) {
+    if (!(err instanceof BackendError)) throw err;
+    display.close();
+    console.error(`train: ${err.message}`);
+    return 2;
+  } finally {
+    display.close();
+    process.off('SIGINT', onSignal);
+    process.off('SIGTERM', onSignal);
+  }
+
+  const rows: SummaryRow[] = [
+    ...done,
+    ...results.map((result, i) => ({
+      label: labels[i],
+      status: result?.status ?? 'not started',
+      runId: result?.runId ?? null,
+      dir: result?.dir ?? null,
+      error: result?.error ?? null,
+    })),
+  ];
+  console.log(`\n${summaryTable(rows)}\n\n${nextSteps(rows, runsEnv)}`);
+  if (results.some((r) => r?.status === 'failed')) return 1;
+  if (controller.signal.aborted) return 130;
+  return 0;
+}

@@ -1,0 +1,109 @@
+// Which runs to train: one per value of each sweep, matched against the run
+// folders already in runs/ so that completed runs are skipped and unfinished
+// ones resume.
+import { isDeepStrictEqual } from 'node:util';
+import { z } from 'zod';
+import { runsOfSweep, SweepFileError, type ParamValue, type Run, type Sweep } from '../runs';
+import { resolveConfig, TrainConfig } from './config';
+
+/** One run of the plan, whole enough to be sent to a worker process as JSON. */
+export interface Job {
+  sweep: string;
+  label: string;
+  color: string;
+  params: Record<string, ParamValue>;
+  config: TrainConfig;
+  /** Where a new run folder goes. */
+  runsDir: string;
+  /** An unfinished run folder to resume, or null to create a new run. */
+  resumeDir: string | null;
+}
+
+export interface Plan {
+  /** Runs to train, in plan order. */
+  jobs: Job[];
+  /** Completed runs that match a planned value: nothing to do. */
+  done: Run[];
+}
+
+export interface PlanOptions {
+  quick: boolean;
+  /** New runs even where a matching run exists. */
+  fresh: boolean;
+  /** This machine's share: the i-th (1-based) of n. */
+  shard: { index: number; count: number };
+}
+
+/** The resolved config of every value of a sweep; a bad one is a SweepFileError naming the field. */
+export function sweepConfigs(sweep: Sweep, quick: boolean): TrainConfig[] {
+  return sweep.values.map(({ value }, index) => {
+    const overrides = { seed: sweep.seed, ...sweep.config, [sweep.vary]: value };
+    try {
+      return resolveConfig(overrides, { quick });
+    } catch (error) {
+      if (!(error instanceof z.ZodError)) throw error;
+      throw new SweepFileError(sweep.file, ...describeIssue(error, sweep, index));
+    }
+  });
+}
+
+/** A config error in the sweep file's own terms: `values.2.value` rather than `beta`. */
+function describeIssue(error: z.ZodError, sweep: Sweep, index: number): [string, undefined, string] {
+  const issue = error.issues[0];
+  if (issue.code === 'unrecognized_keys') {
+    const key = issue.keys[0];
+    return [`"${key}" is not a training config key`, undefined, key === sweep.vary ? 'vary' : `config.${key}`];
+  }
+  const [key, ...rest] = issue.path.map(String);
+  const field = key === sweep.vary ? `values.${index}.value` : key in sweep.config ? `config.${key}` : key;
+  return [issue.message, undefined, [field, ...rest].join('.')];
+}
+
+/**
+ * Every (sweep, value) in order — sweeps by id, values as listed — which is
+ * the same on every machine whatever runs/ holds, so `--shard i/n` (every n-th
+ * of this list, starting at the i-th) splits the work the same way on all of
+ * them. Within its shard, a value with a completed matching run is done; one
+ * with an unfinished matching run resumes its latest; otherwise a new run.
+ * A run matches when it has the sweep id, the value and the same resolved
+ * config: a `--quick` run, or one trained before the sweep file changed,
+ * does not stand for the sweep as it is now.
+ */
+export function planRuns(sweeps: Sweep[], runsDir: string, opts: PlanOptions): Plan {
+  const plan: Plan = { jobs: [], done: [] };
+  let position = 0;
+  for (const sweep of [...sweeps].sort((a, b) => a.id.localeCompare(b.id))) {
+    const configs = sweepConfigs(sweep, opts.quick);
+    const existing = runsOfSweep(runsDir, sweep.id);
+    sweep.values.forEach(({ value, label, color }, index) => {
+      const mine = position++ % opts.shard.count === opts.shard.index - 1;
+      if (!mine) return;
+      const config = configs[index];
+      const matching = existing.filter(
+        (run) => isDeepStrictEqual(run.info.params[sweep.vary], value) && sameConfig(run.info.config, config),
+      );
+      const completed = matching.find((run) => run.info.status === 'completed');
+      if (completed && !opts.fresh) {
+        plan.done.push(completed);
+        return;
+      }
+      const unfinished = opts.fresh ? undefined : matching.at(-1);
+      plan.jobs.push({
+        sweep: sweep.id,
+        label,
+        color,
+        params: { [sweep.vary]: value },
+        config,
+        runsDir,
+        resumeDir: unfinished?.dir ?? null,
+      });
+    });
+  }
+  return plan;
+}
+
+/** Configs compare after parsing, so a default added to TrainConfig since the run does not count as a change. */
+function sameConfig(recorded: Record<string, unknown>, config: TrainConfig): boolean {
+  const parsed = TrainConfig.safeParse(recorded);
+  return parsed.success && isDeepStrictEqual(parsed.data, config);
+}

@@ -1,0 +1,37 @@
+// The table printed when `npm run train` ends: every run of the plan with its
+// final metrics, then what to do next.
+import { readMetrics } from '../runs';
+import { format } from './progress';
+
+export interface SummaryRow {
+  label: string;
+  /** completed, failed, interrupted, "not started", or "done before" (complete before this invocation). */
+  status: string;
+  runId: string | null;
+  dir: string | null;
+  error: string | null;
+}
+
+const METRICS = ['raw_reward', 'kl', 'repetition'] as const;
+
+export function summaryTable(rows: SummaryRow[]): string {
+  const header = ['run', 'status', 'step', ...METRICS, 'id'];
+  const body = rows.map((row) => {
+    const last = row.dir ? readMetrics(row.dir, () => {}).at(-1) : undefined;
+    return [row.label, row.status, last ? String(last.step) : '-', ...METRICS.map((m) => format(last?.[m])), row.runId ?? '-'];
+  });
+  const widths = header.map((_, i) => Math.max(...[header, ...body].map((cells) => cells[i].length)));
+  return [header, ...body].map((cells) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
+}
+
+/** What to run next, given how it went; `runsEnv` is e.g. "RUNS_DIR=/tmp/x " when runs/ is not the default. */
+export function nextSteps(rows: SummaryRow[], runsEnv: string): string {
+  const lines: string[] = [];
+  for (const row of rows.filter((r) => r.error)) lines.push(`${row.label} failed: ${row.error}`);
+  if (rows.some((r) => r.status !== 'completed' && r.status !== 'done before')) {
+    lines.push('Run the same command again to resume the unfinished runs from their last checkpoint.');
+  }
+  lines.push(`Next: ${runsEnv}npm run build    # the report site, from the runs`);
+  lines.push(`      npm run preview  # serve it`);
+  return lines.join('\n');
+}

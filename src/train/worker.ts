@@ -1,0 +1,55 @@
+// A worker process of `npm run train --parallel n` (forked by pool.ts): sets
+// up the backend, then trains the runs the CLI sends it, one at a time.
+import { BackendError, initBackend, type BackendChoice } from './backend';
+import { trainJob } from './job';
+import type { FromWorker, ToWorker } from './pool';
+
+const controller = new AbortController();
+let busy = false;
+
+function send(message: FromWorker): void {
+  if (process.connected) process.send?.(message);
+}
+
+// Ctrl-C reaches every process in the terminal's group: the first stops after
+// the current step (checkpointed, marked interrupted), a second quits at once.
+let interrupts = 0;
+for (const signal of ['SIGINT', 'SIGTERM'] as const) {
+  process.on(signal, () => {
+    if (++interrupts > 1) process.exit(130);
+    controller.abort();
+  });
+}
+// The CLI is gone (it exited, or was killed): finish the step and stop.
+process.on('disconnect', () => {
+  controller.abort();
+  if (!busy) process.exit(0);
+});
+
+process.on('message', (message: ToWorker) => {
+  if (message.type === 'stop') controller.abort();
+  else void train(message);
+});
+
+let backend: string;
+try {
+  backend = await initBackend(process.argv[2] as BackendChoice);
+  send({ type: 'ready', backend });
+} catch (err) {
+  if (!(err instanceof BackendError)) throw err;
+  send({ type: 'backend-error', message: err.message });
+}
+
+async function train({ job, spec, cacheDir }: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+  busy = true;
+  const result = await trainJob(spec, {
+    backend,
+    signal: controller.signal,
+    cacheDir,
+    onStart: (start) => send({ type: 'start', job, start }),
+    onProgress: (progress) => send({ type: 'progress', job, progress }),
+  });
+  busy = false;
+  send({ type: 'finish', job, result });
+  if (!process.connected) process.exit(0);
+}
