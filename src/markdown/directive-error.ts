@@ -1,6 +1,6 @@
 // Errors in a report's directives fail the build and point at the line to fix.
 import { readFileSync } from 'node:fs';
-import { relative } from 'node:path';
+import { isAbsolute, relative } from 'node:path';
 import type { Node } from 'unist';
 import type { VFile } from 'vfile';
 
@@ -17,9 +17,15 @@ export class DirectiveError extends Error {
 
 /** An error at `node` of the report being rendered: `content/reports/x.md:12: ::figure: ...`. */
 export function directiveError(file: VFile, node: Node, directive: string, message: string): DirectiveError {
-  const path = file.path ? relative(process.cwd(), file.path) : '<report>';
+  const path = file.path ? shortPath(file.path) : '<report>';
   const line = node.position ? node.position.start.line + bodyLineOffset(file) : undefined;
   return new DirectiveError(path, line, `::${directive}: ${message}`);
+}
+
+/** Relative to the working directory when the file is inside it. */
+function shortPath(path: string): string {
+  const fromCwd = relative(process.cwd(), path);
+  return fromCwd.startsWith('..') || isAbsolute(fromCwd) ? path : fromCwd;
 }
 
 /**

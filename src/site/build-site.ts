@@ -1,0 +1,35 @@
+// Builds the site from given content and runs folders into outDir, in a child
+// process exactly as `npm run build` does. Tests and the benchmark use it.
+import { spawn } from 'node:child_process';
+import { fileURLToPath } from 'node:url';
+
+export interface SiteBuild {
+  contentDir: string;
+  runsDir: string;
+  outDir: string;
+  /** Astro's cache folder (content store); separate from the project's own. */
+  cacheDir: string;
+}
+
+export interface BuildResult {
+  code: number | null;
+  output: string;
+}
+
+const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
+const astroCli = `${projectRoot}node_modules/astro/astro.js`;
+
+export function buildSite({ contentDir, runsDir, outDir, cacheDir }: SiteBuild): Promise<BuildResult> {
+  return new Promise((resolve, reject) => {
+    const child = spawn(process.execPath, [astroCli, 'build', '--outDir', outDir], {
+      cwd: projectRoot,
+      env: { ...process.env, CONTENT_DIR: contentDir, RUNS_DIR: runsDir, SITE_CACHE_DIR: cacheDir },
+      stdio: ['ignore', 'pipe', 'pipe'],
+    });
+    let output = '';
+    child.stdout.on('data', (chunk) => (output += chunk));
+    child.stderr.on('data', (chunk) => (output += chunk));
+    child.on('error', reject);
+    child.on('close', (code) => resolve({ code, output }));
+  });
+}
