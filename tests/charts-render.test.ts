@@ -62,6 +62,7 @@ describe('renderLineFigure', () => {
   it('is an accessible image whose text follows the page color', async () => {
     const html = await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-1' });
     expect(html).toMatch(/<svg[^>]* role="img" aria-label="Line chart of kl against step for 6 runs: beta=0, [^"]*"><title>/);
+    expect(html.match(/ role="/g)).toHaveLength(1); // inner roles without names fail axe's svg-img-alt
     expect(html).toContain('fill="currentColor"');
     expect(html).not.toMatch(/fill="(#000|black|white)"/);
   });

@@ -11,14 +11,17 @@ export interface HoverData {
   series: { label: string; color: string; values: (number | null)[] }[];
 }
 
+/** Values embedded per figure, at most; many runs get fewer sampled steps each. */
+const HOVER_VALUES = 1500;
+
 /**
- * Samples about one step per 2 pixels of plot width, so the embedded data stays
- * a few KB however long the runs are. A run that did not log a sampled step
+ * Samples about one step per 2 pixels of plot width (fewer for many runs), so
+ * the embedded data stays a few KB however long and many the runs are. A run that did not log a sampled step
  * shows its latest value before it, as a reader of the line would.
  */
 export function hoverData(series: LineSeries[], smoothWeight: number, plot: PlotArea): HoverData {
   const allSteps = [...new Set(series.flatMap((s) => s.points.map((p) => p.step)))].sort((a, b) => a - b);
-  const samples = Math.max(2, Math.round(plot.width / 2));
+  const samples = Math.max(20, Math.min(Math.round(plot.width / 2), Math.floor(HOVER_VALUES / series.length)));
   const steps =
     allSteps.length <= samples
       ? allSteps

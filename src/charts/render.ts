@@ -43,9 +43,15 @@ export function prefixIds(svg: string, prefix: string): string {
     .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
 }
 
+/**
+ * The figure is one image with a description. Vega's own ARIA roles on groups
+ * and marks (some left unnamed, which axe rejects) are dropped.
+ */
 function accessible(svg: string, description: string): string {
   const text = escapeXml(description);
-  return svg.replace(/^<svg\b([^>]*)>/, `<svg$1 role="img" aria-label="${text}"><title>${text}</title>`);
+  return svg
+    .replace(/ (role|aria-roledescription|aria-label|aria-hidden)="[^"]*"/g, '')
+    .replace(/^<svg\b([^>]*)>/, `<svg$1 role="img" aria-label="${text}"><title>${text}</title>`);
 }
 
 /** Line paths carry up to 2000 points; sub-pixel digits beyond one decimal only add bytes. */

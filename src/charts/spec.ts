@@ -8,6 +8,18 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 /** 20000 -> "20k" as TensorBoard writes steps, but 0 -> "0", not "0k". */
 const STEP_LABEL = "abs(datum.value) >= 1000 ? format(datum.value, '~s') : format(datum.value, '~r')";
 
+/**
+ * About 75 KB of SVG path per figure (~12 bytes a point), so a page of several
+ * figures stays small however many runs and steps. A 6-run figure gets 500
+ * buckets per line (250 when smoothed, which draws each run twice): at 2 points
+ * a bucket still more than the plot's ~450 pixel columns, so it looks lossless.
+ */
+const FIGURE_POINTS = 6000;
+
+export function bucketsPerLine(lines: number): number {
+  return Math.max(25, Math.min(1000, Math.floor(FIGURE_POINTS / 2 / lines)));
+}
+
 export interface LineSpecInput {
   /** One line per run, in sweep order; labels must be distinct. */
   series: LineSeries[];
@@ -16,7 +28,7 @@ export interface LineSpecInput {
   yTitle?: string;
   /** EMA weight in [0, 1); 0 or absent draws the raw lines only. */
   smooth?: number;
-  /** Downsampling buckets per line. */
+  /** Downsampling buckets per line; defaults to bucketsPerLine. */
   buckets?: number;
 }
 
@@ -25,14 +37,14 @@ export interface LineSpecInput {
  * smoothing, each run gets its smoothed line drawn over a faint raw line;
  * both layers share one color scale, so the legend lists each label once.
  */
-export function lineSpec({ series, metric, yTitle, smooth: weight = 0, buckets = 1000 }: LineSpecInput): TopLevelSpec {
+export function lineSpec({ series, metric, yTitle, smooth: weight = 0, buckets }: LineSpecInput): TopLevelSpec {
   const labels = series.map((s) => s.label);
   if (new Set(labels).size !== labels.length) throw new Error(`figure of ${metric}: run labels must be distinct, got ${labels.join(', ')}`);
 
   // Smooth the full series first: smoothing a downsampled line would weigh buckets, not steps.
   const rows = (line: (s: LineSeries) => MetricPoint[]) =>
     series.flatMap((s) =>
-      downsample(line(s), buckets).map((p) => ({ step: p.step, value: isFiniteValue(p.value) ? p.value : null, run: s.label })),
+      downsample(line(s), buckets ?? bucketsPerLine(series.length * (weight > 0 ? 2 : 1))).map((p) => ({ step: p.step, value: isFiniteValue(p.value) ? p.value : null, run: s.label })),
     );
   const encoding = {
     x: { field: 'step', type: 'quantitative', title: 'Step', scale: { nice: false }, axis: { labelExpr: STEP_LABEL } },
@@ -42,6 +54,8 @@ export function lineSpec({ series, metric, yTitle, smooth: weight = 0, buckets =
       type: 'nominal',
       title: null,
       scale: { domain: labels, range: series.map((s) => s.color) },
+      // A long legend beside the plot would squeeze it; below, it wraps into columns.
+      legend: series.length > 12 ? { orient: 'bottom', columns: 5 } : {},
     },
   } as const;
   const raw = rows((s) => s.points);

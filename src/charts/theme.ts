@@ -1,7 +1,10 @@
 import type { Config } from 'vega-lite';
 
-/** Inline SVG cannot inherit the page's web font reliably, so name a system stack. */
-export const FONT = 'system-ui, -apple-system, Segoe UI, Roboto, Helvetica Neue, Arial, sans-serif';
+/**
+ * Vega writes the font on every text element, so keep it short: system-ui is
+ * the platform's UI font everywhere current (San Francisco, Segoe UI, Cantarell...).
+ */
+export const FONT = 'system-ui, sans-serif';
 
 export const WIDTH = 640;
 export const HEIGHT = 300;
@@ -9,8 +12,8 @@ export const HEIGHT = 300;
 /**
  * Text, axes and grid are drawn in currentColor, so the inlined SVG follows the
  * page's text color (light or dark mode) with no chart-specific CSS. No
- * background is painted for the same reason. Vega's per-mark ARIA labels are
- * off: the whole figure is one role="img" with a description (see render.ts).
+ * background is painted for the same reason. Vega's per-mark ARIA is off: the
+ * whole figure is one role="img" with a description (render.ts).
  */
 export const theme: Config = {
   background: 'transparent',

@@ -1,0 +1,27 @@
+// Bench: one line figure of a 6-run sweep with 20,000 steps per run, as a report page renders it.
+import { renderLineFigure } from '../charts/figure';
+import type { LineSeries } from '../charts/types';
+
+function noisySweep(runs: number, steps: number): LineSeries[] {
+  let seed = 1;
+  const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+  return Array.from({ length: runs }, (_, k) => ({
+    label: `run ${k}`,
+    color: `hsl(${(k * 360) / runs}, 70%, 45%)`,
+    points: Array.from({ length: steps }, (_, step) => ({ step, value: 1 - Math.exp(-step / 3000) / (k + 1) + 0.1 * random() })),
+  }));
+}
+
+export async function benchFigure(runs = 6, steps = 20_000, smooth = 0.9) {
+  const series = noisySweep(runs, steps);
+  await renderLineFigure({ series, metric: 'raw_reward', smooth, idPrefix: 'warmup' });
+  const times: number[] = [];
+  let bytes = 0;
+  for (let i = 0; i < 5; i++) {
+    const start = performance.now();
+    bytes = (await renderLineFigure({ series, metric: 'raw_reward', smooth, idPrefix: `fig-${i}` })).length;
+    times.push(performance.now() - start);
+  }
+  const median = times.sort((a, b) => a - b)[2];
+  return { bench: 'figure', series: runs, points_per_series: steps, smooth, ms: Math.round(median), html_bytes: bytes };
+}
