@@ -42,9 +42,10 @@ export function lineSpec({ series, metric, yTitle, smooth: weight = 0, buckets }
   if (new Set(labels).size !== labels.length) throw new Error(`figure of ${metric}: run labels must be distinct, got ${labels.join(', ')}`);
 
   // Smooth the full series first: smoothing a downsampled line would weigh buckets, not steps.
+  const perLine = buckets ?? bucketsPerLine(series.length * (weight > 0 ? 2 : 1));
   const rows = (line: (s: LineSeries) => MetricPoint[]) =>
     series.flatMap((s) =>
-      downsample(line(s), buckets ?? bucketsPerLine(series.length * (weight > 0 ? 2 : 1))).map((p) => ({ step: p.step, value: isFiniteValue(p.value) ? p.value : null, run: s.label })),
+      downsample(line(s), perLine).map((p) => ({ step: p.step, value: isFiniteValue(p.value) ? p.value : null, run: s.label })),
     );
   const encoding = {
     x: { field: 'step', type: 'quantitative', title: 'Step', scale: { nice: false }, axis: { labelExpr: STEP_LABEL } },
