@@ -90,6 +90,9 @@ describe('the built fixture site', () => {
           }
         }
 
+        const ids = await page.$$eval('[id]', (nodes) => nodes.map((node) => node.id));
+        expect(ids.filter((id, index) => ids.indexOf(id) !== index), `${path} duplicate ids`).toEqual([]);
+
         // Each figure is an SVG drawing a line in each run's color.
         const figures = await page.$$eval('figure.metric-figure', (nodes) =>
           nodes.map((figure) => ({

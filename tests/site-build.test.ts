@@ -1,0 +1,75 @@
+// Building the site: changed run data shows on the next build although
+// Astro's content cache is kept, and a wrong directive fails the build
+// naming the report's file and line.
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import { listRuns, RunWriter } from '../src/runs';
+import { buildSite, type SiteBuild } from '../src/site/build-site';
+import { REPORT, writeFixtureContent, writeFixtureRuns } from './fixtures/site-fixture';
+
+let root: string;
+let site: SiteBuild;
+
+beforeAll(() => {
+  root = mkdtempSync(join(tmpdir(), 'sweepbook-site-'));
+  site = { contentDir: join(root, 'content'), runsDir: join(root, 'runs'), outDir: join(root, 'dist'), cacheDir: join(root, 'cache') };
+  writeFixtureRuns(site.runsDir);
+  writeFixtureContent(site.contentDir);
+});
+
+afterAll(() => {
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+function reportHtml(): string {
+  return readFileSync(join(site.outDir, 'reports/fixture-report/index.html'), 'utf8');
+}
+
+function firstFigure(html: string): string {
+  return html.slice(html.indexOf('<figure'), html.indexOf('</figure>'));
+}
+
+test('changed run data shows in the report on the next build, with the content cache kept', async () => {
+  const first = await buildSite(site);
+  expect(first.code, first.output).toBe(0);
+  const before = reportHtml();
+
+  // Same run, same id, new metrics: the report's markdown does not change.
+  const run = listRuns(site.runsDir)[0];
+  const { writer } = RunWriter.resume(run.dir);
+  for (let step = 1; step <= 40; step++) {
+    writer.logMetrics(step, { raw_reward: 100 + step, kl: 1, total_reward: 100, entropy: 1, repetition: 0.5 });
+  }
+  writer.finish('completed');
+
+  const second = await buildSite(site);
+  expect(second.code, second.output).toBe(0);
+  const after = reportHtml();
+  expect(firstFigure(after)).not.toEqual(firstFigure(before));
+  // The runs table's final raw_reward of the changed run is the new value.
+  const row = (html: string) => html.slice(html.indexOf(`runs/${run.info.id}/`), html.indexOf('</tr>', html.indexOf(`runs/${run.info.id}/`)));
+  expect(row(before)).not.toContain('>140<');
+  expect(row(after)).toContain('>140<');
+});
+
+test('an unknown metric fails the build with the report file and line', async () => {
+  const broken = REPORT.replace('metric="kl"', 'metric="foo"');
+  const line = broken.split('\n').findIndex((text) => text.includes('metric="foo"')) + 1;
+  writeFixtureContent(site.contentDir, broken);
+  const result = await buildSite(site);
+  expect(result.code).not.toBe(0);
+  expect(result.output).toContain(`fixture-report.md:${line}: ::figure: unknown metric "foo" in sweep "fixture-sweep"`);
+});
+
+test('an unknown sweep fails the build too, and keeps failing until it is fixed', async () => {
+  const broken = REPORT.replace('::runs{sweep="fixture-sweep"}', '::runs{sweep="nope"}');
+  const line = broken.split('\n').findIndex((text) => text.includes('sweep="nope"')) + 1;
+  writeFixtureContent(site.contentDir, broken);
+  for (let attempt = 0; attempt < 2; attempt++) {
+    const result = await buildSite(site);
+    expect(result.code).not.toBe(0);
+    expect(result.output).toContain(`fixture-report.md:${line}: ::runs: unknown sweep "nope" (known: fixture-sweep)`);
+  }
+});
