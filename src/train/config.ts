@@ -81,11 +81,15 @@ const REFERENCE_FIELDS = [
   'pretrain_seed',
 ] as const satisfies readonly (keyof TrainConfig)[];
 
+/** The part of the config that shapes the reference model. */
+export function referenceConfig(cfg: TrainConfig): Partial<TrainConfig> {
+  return Object.fromEntries(REFERENCE_FIELDS.map((k) => [k, cfg[k]]));
+}
+
 /** Cache key of the reference model: a short hash of the fields above (and the model code version). */
 export function configHash(cfg: TrainConfig): string {
-  const picked = Object.fromEntries(REFERENCE_FIELDS.map((k) => [k, cfg[k]]));
   return createHash('sha256')
-    .update(JSON.stringify({ reference_version: REFERENCE_VERSION, ...picked }))
+    .update(JSON.stringify({ reference_version: REFERENCE_VERSION, ...referenceConfig(cfg) }))
     .digest('hex')
     .slice(0, 16);
 }

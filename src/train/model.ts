@@ -1,0 +1,148 @@
+// A small word-level causal language model: embedding -> GRU -> linear.
+//
+// Why a GRU and not a transformer: measured on this machine's wasm backend, the
+// GRU reached a lower loss per second of pretraining, and sampling (which RL does
+// every step) costs one small cell step per token instead of attention over the
+// whole prefix. Figures in the issue note.
+//
+// wasm facts that shape this file (see DESIGN.md):
+// - gather has no gradient on wasm, so embeddings are oneHot(ids) @ E;
+// - a transposed matMul (which every matMul gradient uses) runs ~10x slower than
+//   an explicit transpose followed by a plain matMul, hence `matMul` below;
+// - input and output projections are done for all time steps in one big matMul.
+import * as tf from '@tensorflow/tfjs';
+import { mulberry32 } from './random';
+
+export interface ModelSize {
+  vocabSize: number;
+  embedDim: number;
+  hiddenDim: number;
+}
+
+/** A model's weights (or any named tensors) as plain data, for caches and checkpoints. */
+export type TensorData = Record<string, { shape: number[]; data: Float32Array }>;
+
+/** a @ b, whose gradient uses explicit transposes (the fast path on wasm). */
+export const matMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
+  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
+  save([a, b]);
+  return {
+    value: tf.matMul(a, b),
+    gradFunc: (dy: tf.Tensor2D, [sa, sb]: tf.Tensor[]) => [
+      tf.matMul(dy, tf.transpose(sb as tf.Tensor2D)),
+      tf.matMul(tf.transpose(sa as tf.Tensor2D), dy),
+    ],
+  };
+}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
+
+export class GRULanguageModel {
+  readonly size: ModelSize;
+  /** Trainable weights by name; names are stable (checkpoints use them). */
+  readonly weights: Record<string, tf.Variable>;
+
+  constructor(size: ModelSize, seed: number) {
+    this.size = size;
+    const { vocabSize: V, embedDim: E, hiddenDim: H } = size;
+    const rand = mulberry32(seed);
+    // Uniform(-a, a) with a = sqrt(3 / fanIn) keeps activations at unit scale.
+    const init = (shape: number[], fanIn: number) => {
+      const a = Math.sqrt(3 / fanIn);
+      const data = new Float32Array(shape.reduce((x, y) => x * y, 1));
+      for (let i = 0; i < data.length; i++) data[i] = (2 * rand() - 1) * a;
+      return tf.variable(tf.tensor(data, shape));
+    };
+    const zeros = (shape: number[]) => tf.variable(tf.zeros(shape));
+    this.weights = {
+      embed: init([V, E], 1),
+      // Gates in column blocks [reset | update | candidate], as in cuDNN's GRU.
+      input_w: init([E, 3 * H], E),
+      input_b: zeros([3 * H]),
+      hidden_w: init([H, 3 * H], H),
+      hidden_b: zeros([3 * H]),
+      out_w: init([H, V], H),
+      out_b: zeros([V]),
+    };
+  }
+
+  /** Initial hidden state for `batch` sequences. */
+  initialState(batch: number): tf.Tensor2D {
+    return tf.zeros([batch, this.size.hiddenDim]);
+  }
+
+  /** ids [N] -> input projections [N, 3H]. */
+  private project(ids: tf.Tensor1D): tf.Tensor2D {
+    const w = this.weights;
+    const embedded = matMul(tf.oneHot(ids, this.size.vocabSize).toFloat() as tf.Tensor2D, w.embed as tf.Tensor2D);
+    return tf.add(matMul(embedded, w.input_w as tf.Tensor2D), w.input_b);
+  }
+
+  /** One GRU step from input projections x [B, 3H] and state h [B, H]. */
+  private cell(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
+    const w = this.weights;
+    const hp = tf.add(matMul(h, w.hidden_w as tf.Tensor2D), w.hidden_b);
+    const [xr, xz, xn] = tf.split(x, 3, 1);
+    const [hr, hz, hn] = tf.split(hp, 3, 1);
+    const r = tf.sigmoid(tf.add(xr, hr));
+    const z = tf.sigmoid(tf.add(xz, hz));
+    const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+    return tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D; // (1-z)*n + z*h
+  }
+
+  private readout(h: tf.Tensor2D): tf.Tensor2D {
+    return tf.add(matMul(h, this.weights.out_w as tf.Tensor2D), this.weights.out_b);
+  }
+
+  /**
+   * Teacher-forced logits: ids [B, T] -> logits [B, T, V], where logits[:, t]
+   * predicts ids[:, t + 1]. Also returns the final state.
+   */
+  forward(ids: tf.Tensor2D, state?: tf.Tensor2D): { logits: tf.Tensor3D; state: tf.Tensor2D } {
+    const [B, T] = ids.shape;
+    const { hiddenDim: H, vocabSize: V } = this.size;
+    // Time-major so each step's inputs are one contiguous slice.
+    const x = this.project(tf.transpose(ids).reshape([T * B]) as tf.Tensor1D).reshape([T, B, 3 * H]);
+    const xs = tf.unstack(x) as tf.Tensor2D[];
+    let h = state ?? this.initialState(B);
+    const hs: tf.Tensor2D[] = [];
+    for (const xt of xs) {
+      h = this.cell(xt, h);
+      hs.push(h);
+    }
+    const logits = this.readout(tf.stack(hs).reshape([T * B, H]) as tf.Tensor2D);
+    return { logits: tf.transpose(logits.reshape([T, B, V]), [1, 0, 2]) as tf.Tensor3D, state: h };
+  }
+
+  /** One step for sampling: ids [B] and state -> next-token logits [B, V] and new state. */
+  step(ids: tf.Tensor1D, state: tf.Tensor2D): { logits: tf.Tensor2D; state: tf.Tensor2D } {
+    const h = this.cell(this.project(ids), state);
+    return { logits: this.readout(h), state: h };
+  }
+
+  numParams(): number {
+    return Object.values(this.weights).reduce((n, v) => n + v.size, 0);
+  }
+
+  /** Copies the weights out as plain data. */
+  async save(): Promise<TensorData> {
+    const out: TensorData = {};
+    for (const [name, v] of Object.entries(this.weights)) {
+      out[name] = { shape: v.shape, data: (await v.data()) as Float32Array };
+    }
+    return out;
+  }
+
+  /** Overwrites the weights with saved data (shapes must match). */
+  load(saved: TensorData): void {
+    for (const [name, v] of Object.entries(this.weights)) {
+      const s = saved[name];
+      if (!s || s.shape.join() !== v.shape.join()) {
+        throw new Error(`weights "${name}": expected shape [${v.shape}], got ${s ? `[${s.shape}]` : 'nothing'}`);
+      }
+      tf.tidy(() => v.assign(tf.tensor(s.data, s.shape)));
+    }
+  }
+
+  dispose(): void {
+    for (const v of Object.values(this.weights)) v.dispose();
+  }
+}
