@@ -162,6 +162,8 @@ export async function pretrain(
   const window = new Int32Array(B * (T + 1));
   const tail: number[] = [];
   for (let step = 1; step <= steps; step++) {
+    // Yield so a second Ctrl-C (exit at once) is handled while the reference pretrains.
+    await new Promise((resolve) => setImmediate(resolve));
     for (let b = 0; b < B; b++) {
       const start = rand.int(stream.length - T - 1);
       window.set(stream.subarray(start, start + T + 1), b * (T + 1));

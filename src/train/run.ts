@@ -62,6 +62,8 @@ export async function trainRun(writer: RunWriter, config: TrainConfig, opts: Tra
     };
 
     while (step < config.rl_steps) {
+      // tfjs on wasm resolves in microtasks only: yield so Ctrl-C and IPC messages get handled between steps.
+      await new Promise((resolve) => setImmediate(resolve));
       const { metrics, generation } = await trainer.step(step + 1);
       step += 1;
       if (step % config.log_every === 0 || step === config.rl_steps) {
