@@ -2,6 +2,7 @@
 // worker process: opens the run folder, calls trainRun, records how it ended.
 import { RunWriter, type Checkpoint, type RunStatus } from '../runs';
 import type { Job } from './plan';
+import type { PretrainProgress } from './pretrain';
 import { trainRun, type TrainProgress } from './run';
 
 export interface JobStart {
@@ -26,6 +27,7 @@ export interface JobHooks {
   cacheDir?: string;
   onStart(start: JobStart): void;
   onProgress(progress: TrainProgress): void;
+  onPretrainProgress(progress: PretrainProgress): void;
 }
 
 export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
@@ -36,7 +38,6 @@ export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
     return { runId: null, dir: job.resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err) };
   }
   const { writer, checkpoint } = opened;
-  writer.setBackend(hooks.backend);
   hooks.onStart({ runId: writer.info.id, dir: writer.dir, fromStep: checkpoint?.step ?? 0 });
 
   let status: JobResult['status'];
@@ -47,6 +48,7 @@ export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
       checkpoint,
       signal: hooks.signal,
       onProgress: hooks.onProgress,
+      onPretrainProgress: hooks.onPretrainProgress,
       cacheDir: hooks.cacheDir,
     });
     const { steps_done, total_steps } = writer.info;

@@ -6,10 +6,12 @@ import { fileURLToPath } from 'node:url';
 import { BackendError, initBackend, type BackendChoice } from './backend';
 import { trainJob, type JobResult, type JobStart } from './job';
 import type { Job } from './plan';
+import type { PretrainProgress } from './pretrain';
 import type { TrainProgress } from './run';
 
 export type JobEvent =
   | { type: 'start'; job: number; start: JobStart }
+  | { type: 'pretrain'; job: number; progress: PretrainProgress }
   | { type: 'progress'; job: number; progress: TrainProgress }
   | { type: 'finish'; job: number; result: JobResult };
 
@@ -51,6 +53,7 @@ async function runInProcess(jobs: Job[], opts: RunJobsOptions): Promise<(JobResu
       cacheDir: opts.cacheDir,
       onStart: (start) => opts.onEvent({ type: 'start', job, start }),
       onProgress: (progress) => opts.onEvent({ type: 'progress', job, progress }),
+      onPretrainProgress: (progress) => opts.onEvent({ type: 'pretrain', job, progress }),
     });
     results[job] = result;
     opts.onEvent({ type: 'finish', job, result });
@@ -102,6 +105,7 @@ async function runInWorkers(jobs: Job[], opts: RunJobsOptions): Promise<(JobResu
             started.set(message.job, message.start);
             opts.onEvent(message);
             break;
+          case 'pretrain':
           case 'progress':
             opts.onEvent(message);
             break;

@@ -3,6 +3,7 @@
 // lines now and then, which read well in a log.
 import type { JobResult, JobStart } from './job';
 import type { JobEvent } from './pool';
+import type { PretrainProgress } from './pretrain';
 import type { TrainProgress } from './run';
 
 interface Active {
@@ -12,6 +13,8 @@ interface Active {
   /** The first progress seen in this process: the ETA is measured from it, after the reference model is ready. */
   first: { step: number; time: number } | null;
   last: TrainProgress | null;
+  /** Pretraining of the reference model, when this run is the one doing it. */
+  pretrain: PretrainProgress | null;
   lastLine: number;
 }
 
@@ -41,6 +44,8 @@ export class ProgressDisplay {
     switch (event.type) {
       case 'start':
         return this.started(event.job, event.start, now);
+      case 'pretrain':
+        return this.pretraining(event.job, event.progress, now);
       case 'progress':
         return this.progressed(event.job, event.progress, now);
       case 'finish':
@@ -62,9 +67,17 @@ export class ProgressDisplay {
 
   private started(job: number, start: JobStart, now: number): void {
     const label = this.labels[job];
-    this.active.set(job, { label, start, startedAt: now, first: null, last: null, lastLine: now });
+    this.active.set(job, { label, start, startedAt: now, first: null, last: null, pretrain: null, lastLine: now });
     const resumed = start.fromStep > 0 ? `, resuming after step ${start.fromStep}` : '';
     this.log(`${label}: run ${start.runId}${resumed}`);
+  }
+
+  private pretraining(job: number, progress: PretrainProgress, now: number): void {
+    const run = this.active.get(job);
+    if (!run) return;
+    const previous = run.pretrain;
+    run.pretrain = progress;
+    this.update(run, previous?.step ?? null, progress, now);
   }
 
   private progressed(job: number, progress: TrainProgress, now: number): void {
@@ -73,10 +86,14 @@ export class ProgressDisplay {
     run.first ??= { step: progress.step, time: now };
     const previous = run.last;
     run.last = progress;
-    if (this.tty) return this.draw(now, false);
+    this.update(run, previous?.step ?? null, progress, now);
+  }
 
+  /** Redraws the bars, or prints a plain line every tenth of the steps (or 30 s). */
+  private update(run: Active, previousStep: number | null, progress: { step: number; total: number }, now: number): void {
+    if (this.tty) return this.draw(now, false);
     const every = Math.max(1, Math.round(progress.total * PLAIN_EVERY_FRACTION));
-    const crossed = previous === null || Math.floor(progress.step / every) > Math.floor(previous.step / every);
+    const crossed = previousStep === null || Math.floor(progress.step / every) > Math.floor(previousStep / every);
     if (crossed || progress.step === progress.total || now - run.lastLine >= PLAIN_EVERY_MS) {
       run.lastLine = now;
       this.out.write(`${statusLine(run, now)}\n`);
@@ -110,12 +127,13 @@ export class ProgressDisplay {
 }
 
 /** "kl-penalty-first beta=0.1  [#####-----]  75/150  reward 0.412  kl 3.21  eta 1m05s" */
-export function statusLine(run: Pick<Active, 'label' | 'first' | 'last'>, now: number): string {
-  const { label, first, last } = run;
-  if (!last) return `${label}  starting (reference model, first step)`;
-  const filled = Math.round((BAR_WIDTH * last.step) / Math.max(1, last.total));
-  const bar = `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
-  const parts = [label, bar, `${last.step}/${last.total}`];
+export function statusLine(run: Pick<Active, 'label' | 'first' | 'last' | 'pretrain'>, now: number): string {
+  const { label, first, last, pretrain } = run;
+  if (!last && pretrain) {
+    return [label, bar(pretrain), `pretraining the reference model ${pretrain.step}/${pretrain.total}`, `loss ${format(pretrain.loss)}`].join('  ');
+  }
+  if (!last) return `${label}  starting`;
+  const parts = [label, bar(last), `${last.step}/${last.total}`];
   if (last.metrics.raw_reward !== undefined) parts.push(`reward ${format(last.metrics.raw_reward)}`);
   if (last.metrics.kl !== undefined) parts.push(`kl ${format(last.metrics.kl)}`);
   if (first && last.step > first.step) {
@@ -123,6 +141,11 @@ export function statusLine(run: Pick<Active, 'label' | 'first' | 'last'>, now: n
     parts.push(`eta ${duration(perStep * (last.total - last.step))}`);
   }
   return parts.join('  ');
+}
+
+function bar({ step, total }: { step: number; total: number }): string {
+  const filled = Math.min(BAR_WIDTH, Math.round((BAR_WIDTH * step) / Math.max(1, total)));
+  return `[${'#'.repeat(filled)}${'-'.repeat(BAR_WIDTH - filled)}]`;
 }
 
 export function format(value: number | null | undefined): string {

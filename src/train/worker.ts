@@ -48,6 +48,7 @@ async function train({ job, spec, cacheDir }: Extract<ToWorker, { type: 'run' }>
     cacheDir,
     onStart: (start) => send({ type: 'start', job, start }),
     onProgress: (progress) => send({ type: 'progress', job, progress }),
+    onPretrainProgress: (progress) => send({ type: 'pretrain', job, progress }),
   });
   busy = false;
   send({ type: 'finish', job, result });
