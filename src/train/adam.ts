@@ -17,10 +17,13 @@ export class Adam {
     private readonly beta2 = 0.999,
     private readonly eps = 1e-8,
   ) {
-    for (const [name, p] of Object.entries(params)) {
-      this.m[name] = tf.variable(tf.zerosLike(p));
-      this.v[name] = tf.variable(tf.zerosLike(p));
-    }
+    // tidy disposes the initial zeros; the variables keep their own reference.
+    tf.tidy(() => {
+      for (const [name, p] of Object.entries(params)) {
+        this.m[name] = tf.variable(tf.zerosLike(p));
+        this.v[name] = tf.variable(tf.zerosLike(p));
+      }
+    });
   }
 
   /** Applies one update from tf.variableGrads' gradients (keyed by variable name). */

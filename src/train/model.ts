@@ -52,7 +52,8 @@ export class GRULanguageModel {
       return tf.variable(tf.tensor(data, shape));
     };
     const zeros = (shape: number[]) => tf.variable(tf.zeros(shape));
-    this.weights = {
+    // tidy disposes the initial values; the variables keep their own reference.
+    this.weights = tf.tidy(() => ({
       embed: init([V, E], 1),
       // Gates in column blocks [reset | update | candidate], as in cuDNN's GRU.
       input_w: init([E, 3 * H], E),
@@ -61,7 +62,7 @@ export class GRULanguageModel {
       hidden_b: zeros([3 * H]),
       out_w: init([H, V], H),
       out_b: zeros([V]),
-    };
+    }));
   }
 
   /** Initial hidden state for `batch` sequences. */

@@ -1,0 +1,79 @@
+// The pieces of RL training: config validation, the backend choice, RLOO
+// advantages, and that a training step leaks no tensors.
+import { createRequire } from 'node:module';
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { BackendError, initBackend } from '../src/train/backend';
+import { configHash, resolveConfig } from '../src/train/config';
+import { GRULanguageModel } from '../src/train/model';
+import { corpusTokens, pretrain } from '../src/train/pretrain';
+import { leaveOneOutAdvantages, RLOOTrainer } from '../src/train/rl';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+describe('resolveConfig', () => {
+  it('applies --quick, then the overrides', () => {
+    const config = resolveConfig({ beta: 10, rl_steps: 3 }, { quick: true });
+    expect(config.beta).toBe(10);
+    expect(config.rl_steps).toBe(3);
+    expect(config.hidden_dim).toBeLessThan(resolveConfig({}, { quick: false }).hidden_dim);
+  });
+
+  it('names the field of a bad or unknown override', () => {
+    expect(() => resolveConfig({ beta: 'high' }, { quick: false })).toThrow(/beta/);
+    expect(() => resolveConfig({ beta: -1 }, { quick: false })).toThrow(/beta/);
+    expect(() => resolveConfig({ betta: 1 }, { quick: false })).toThrow(/betta/);
+  });
+
+  it('hashes only what shapes the reference model', () => {
+    const base = resolveConfig({}, { quick: false });
+    expect(configHash(resolveConfig({ beta: 100, lr: 0.1 }, { quick: false }))).toBe(configHash(base));
+    expect(configHash(resolveConfig({ hidden_dim: 64 }, { quick: false }))).not.toBe(configHash(base));
+  });
+});
+
+describe('initBackend', () => {
+  it('refuses an unknown backend, and node-gpu when its package is absent', async () => {
+    await expect(initBackend('tpu' as never)).rejects.toThrow(BackendError);
+    let installed = true;
+    try {
+      createRequire(import.meta.url).resolve('@tensorflow/tfjs-node-gpu');
+    } catch {
+      installed = false;
+    }
+    if (!installed) await expect(initBackend('node-gpu')).rejects.toThrow(/tfjs-node-gpu/);
+    expect(await initBackend('wasm')).toBe('wasm');
+  });
+});
+
+describe('leaveOneOutAdvantages', () => {
+  it('subtracts the mean of the other samples of the same group', () => {
+    expect(leaveOneOutAdvantages([1, 2, 3, 10, 10, 10], 3)).toEqual([-1.5, 0, 1.5, 0, 0, 0]);
+  });
+});
+
+describe('training steps', () => {
+  it('keep the tensor count flat (pretraining and RL)', async () => {
+    const config = resolveConfig({ pretrain_steps: 2, beta: 1 }, { quick: true });
+    const { tokenizer, stream } = corpusTokens(config);
+    const size = { vocabSize: tokenizer.vocabSize, embedDim: config.embed_dim, hiddenDim: config.hidden_dim };
+    const reference = new GRULanguageModel(size, 1);
+    const policy = new GRULanguageModel(size, 1);
+
+    const before = tf.memory().numTensors;
+    await pretrain(reference, stream, config);
+    expect(tf.memory().numTensors).toBe(before);
+    await pretrain(reference, stream, { ...config, pretrain_steps: 5 });
+    expect(tf.memory().numTensors).toBe(before);
+
+    const trainer = new RLOOTrainer(policy, reference, tokenizer, config);
+    await trainer.step(1);
+    const afterOne = tf.memory().numTensors;
+    for (let step = 2; step <= 4; step++) await trainer.step(step);
+    expect(tf.memory().numTensors).toBe(afterOne);
+    trainer.dispose();
+    expect(tf.memory().numTensors).toBe(before);
+  });
+});
