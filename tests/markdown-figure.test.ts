@@ -37,7 +37,8 @@ describe('::figure', () => {
   });
 
   test('lines get fewer points as a figure holds more runs, so big sweeps stay small', () => {
-    expect(bucketsFor(3)).toBe(1000);
+    expect(bucketsFor(2)).toBe(1000);
+    expect(bucketsFor(6)).toBe(500);
     expect(bucketsFor(100)).toBeLessThan(100);
     expect(bucketsFor(10_000)).toBeGreaterThan(0);
   });

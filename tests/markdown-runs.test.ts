@@ -9,7 +9,7 @@ afterAll(() => rmSync(dirs.root, { recursive: true, force: true }));
 describe('::runs', () => {
   test('tables every run: linked id, value, color, status, steps and final metrics', async () => {
     const html = await renderReport(dirs, '::runs{sweep="fixture-sweep"}\n');
-    const header = [...html.matchAll(/<th scope="col">([^<]+)<\/th>/g)].map((m) => m[1]);
+    const header = [...html.matchAll(/<th scope="col"[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]);
     expect(header).toEqual(['Run', 'beta', 'Color', 'Status', 'Steps', 'final raw_reward', 'final kl', 'final total_reward', 'final repetition']);
     const rows = html.split('<tr>').slice(2);
     expect(rows).toHaveLength(3);

@@ -15,16 +15,17 @@ export interface FigureOptions {
 }
 
 /**
- * Points drawn per figure, shared among its lines: ~1000 per line for a few
- * runs, fewer per line when a sweep has many, so a page of 100-run figures
- * stays a few hundred KB.
+ * Downsampling buckets per figure, shared among its lines (each bucket keeps
+ * its min and max, ~11 bytes of SVG per point): up to 1000 per line for a
+ * few runs, fewer per line when a figure has many, so a figure stays under
+ * ~70 KB and a sweep page of 100 runs under the 500 KB page budget.
  */
-const POINTS_PER_FIGURE = 6000;
+const BUCKETS_PER_FIGURE = 3000;
 const MAX_BUCKETS = 1000;
-const MIN_BUCKETS = 50;
+const MIN_BUCKETS = 10;
 
 export function bucketsFor(lines: number): number {
-  return Math.max(MIN_BUCKETS, Math.min(MAX_BUCKETS, Math.floor(POINTS_PER_FIGURE / Math.max(1, lines))));
+  return Math.max(MIN_BUCKETS, Math.min(MAX_BUCKETS, Math.floor(BUCKETS_PER_FIGURE / Math.max(1, lines))));
 }
 
 export async function figureHtml({ runs, metric, caption, smooth, idPrefix }: FigureOptions): Promise<SafeHtml> {

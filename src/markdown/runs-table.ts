@@ -23,15 +23,15 @@ export function runsTableHtml(runs: SweepRun[], vary: string, base = '/'): SafeH
     return html`<tr>
 <td class="run-id"><a href="${base}runs/${id}/">${id}</a></td>
 <td class="num">${String(value)}</td>
-<td><span class="swatch" style="background:${color}"></span> ${label}</td>
+<td class="label"><span class="swatch" style="background:${color}"></span> ${label}</td>
 <td><span class="status status-${status}">${status}</span></td>
 <td class="num">${steps_done}/${total_steps}</td>
 ${metrics.map((metric) => html`<td class="num">${formatNumber(finalValue(finals[index], metric))}</td>`)}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table">
-<thead><tr><th scope="col">Run</th><th scope="col">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col">Steps</th>${metrics.map(
-    (metric) => html`<th scope="col">final ${metric}</th>`,
+<thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(
+    (metric) => html`<th scope="col" class="num">final ${metric}</th>`,
   )}</tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`;

@@ -9,7 +9,7 @@ import { chromium, type Browser, type Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSite } from '../../src/site/build-site';
 import { SCRIPT_GENERATION, writeFixtureContent, writeFixtureRuns } from '../fixtures/site-fixture';
-import { resolveInSite, serveStatic, type StaticServer } from '../fixtures/static-server';
+import { resolveInSite, serveStatic, type StaticServer } from '../../src/site/static-server';
 
 const AXE = join(process.cwd(), 'node_modules/axe-core/axe.min.js');
 const RUN_COLORS = ['blue', 'green', 'red'];

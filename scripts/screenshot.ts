@@ -1,0 +1,34 @@
+// Full-page screenshots of a built site's page, to look at it as a reader would:
+//   npx tsx scripts/screenshot.ts [--dist dist] [--page /reports/tuning-the-kl-penalty/] [--out screenshot]
+// writes <out>-desktop.png (1280 wide), <out>-phone.png (390 wide) and <out>-dark.png.
+import { parseArgs } from 'node:util';
+import { chromium } from 'playwright-core';
+import { serveStatic } from '../src/site/static-server';
+
+const { values } = parseArgs({
+  options: {
+    dist: { type: 'string', default: 'dist' },
+    page: { type: 'string', default: '/reports/tuning-the-kl-penalty/' },
+    out: { type: 'string', default: 'screenshot' },
+  },
+});
+
+const server = await serveStatic(values.dist);
+const browser = await chromium.launch({
+  executablePath: '/usr/bin/chromium',
+  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
+});
+const shots = [
+  { name: 'desktop', width: 1280, colorScheme: 'light' },
+  { name: 'phone', width: 390, colorScheme: 'light' },
+  { name: 'dark', width: 1280, colorScheme: 'dark' },
+] as const;
+for (const { name, width, colorScheme } of shots) {
+  const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme });
+  await page.goto(server.url + values.page);
+  await page.screenshot({ path: `${values.out}-${name}.png`, fullPage: true });
+  await page.close();
+  console.log(`${values.out}-${name}.png`);
+}
+await browser.close();
+await server.close();
