@@ -1,0 +1,218 @@
+// `npm run train` end to end, on --quick configs in a temporary project
+// folder (its own content/sweeps, runs and reference-model cache).
+import { spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { fileURLToPath, pathToFileURL } from 'node:url';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { listRuns, readGenerations, readMetrics } from '../src/runs';
+
+const TRAIN = fileURLToPath(new URL('../scripts/train.ts', import.meta.url));
+// Absolute, because the CLI runs in a temporary folder where `--import tsx` would not resolve.
+const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
+
+let project: string;
+
+interface Result {
+  code: number | null;
+  stdout: string;
+  stderr: string;
+}
+
+function start(args: string[]): { child: ChildProcess; done: Promise<Result> } {
+  const env = { ...process.env };
+  delete env.RUNS_DIR;
+  delete env.SWEEPS_DIR;
+  const child = spawn(process.execPath, ['--import', TSX, TRAIN, ...args], { cwd: project, env });
+  let stdout = '';
+  let stderr = '';
+  child.stdout!.on('data', (chunk) => (stdout += chunk));
+  child.stderr!.on('data', (chunk) => (stderr += chunk));
+  const done = new Promise<Result>((resolve) => child.on('close', (code) => resolve({ code, stdout, stderr })));
+  return { child, done };
+}
+
+const train = (...args: string[]) => start(args).done;
+
+function writeSweep(id: string, yaml: string, dir = join(project, 'content', 'sweeps')): void {
+  mkdirSync(dir, { recursive: true });
+  writeFileSync(join(dir, `${id}.yaml`), yaml);
+}
+
+const runsIn = (name: string) => join(project, name);
+const steps = (runDir: string) => readMetrics(runDir, () => {}).map((line) => line.step);
+const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
+/** Metrics without the wall time: what must be identical for the same seed and backend. */
+const metricsOf = (runDir: string) => readMetrics(runDir).map(({ time, ...rest }) => (void time, rest));
+
+beforeAll(() => {
+  project = mkdtempSync(join(tmpdir(), 'sweepbook-train-'));
+  writeSweep('pair', 'title: Pair\nvary: beta\nvalues:\n  - value: 0\n    color: red\n  - value: 1\n    color: blue\n');
+  writeSweep(
+    'trio',
+    'title: Trio\nvary: beta\nvalues:\n  - value: 0\n  - value: 1\n  - value: 10\n',
+    join(project, 'other-sweeps'),
+  );
+});
+
+afterAll(() => rmSync(project, { recursive: true, force: true }));
+
+describe('npm run train: bad input', () => {
+  function expectCleanError(result: Result, pattern: RegExp) {
+    expect(result.code).toBe(2);
+    expect(result.stderr).toMatch(pattern);
+    expect(result.stderr).not.toMatch(/\n\s+at /); // no stack trace
+  }
+
+  it('rejects an unknown flag or a malformed value with exit code 2', async () => {
+    const [flag, shard, parallel, backend] = await Promise.all([
+      train('--bogus'),
+      train('--shard', '3/2'),
+      train('--parallel', '0'),
+      train('--backend', 'tpu'),
+    ]);
+    expectCleanError(flag, /Unknown option '--bogus'/);
+    expectCleanError(shard, /--shard must be i\/n/);
+    expectCleanError(parallel, /--parallel/);
+    expectCleanError(backend, /--backend must be one of auto, node-gpu, wasm, cpu/);
+  });
+
+  it('names the file and the field of a bad sweep file', async () => {
+    const dir = join(project, 'bad-sweeps');
+    writeSweep('typo', 'title: Typo\nvary: beta\nvalues:\n  - value: 0\nconfig:\n  rl_stepz: 3\n', dir);
+    writeSweep('wrong-type', 'title: Wrong\nvary: beta\nvalues:\n  - value: 0\nconfig:\n  lr: fast\n', dir);
+    writeSweep('bad-value', 'title: Bad\nvary: beta\nvalues:\n  - value: 0\n  - value: -1\n', dir);
+    const [typo, wrongType, badValue] = await Promise.all(
+      ['typo', 'wrong-type', 'bad-value'].map((id) => train('--sweeps', dir, '--sweep', id)),
+    );
+    expectCleanError(typo, /typo\.yaml: config\.rl_stepz: .*not a training config key/);
+    expectCleanError(wrongType, /wrong-type\.yaml: config\.lr: .*expected number/);
+    expectCleanError(badValue, /bad-value\.yaml: values\.1\.value: /);
+    expect(existsSync(runsIn('runs'))).toBe(false);
+  });
+
+  it('rejects an unknown sweep, listing the known ones', async () => {
+    expectCleanError(await train('--sweep', 'nope'), /unknown sweep "nope": .* has pair/);
+  });
+
+  const hasNodeGpu = (() => {
+    try {
+      createRequire(import.meta.url).resolve('@tensorflow/tfjs-node-gpu');
+      return true;
+    } catch {
+      return false;
+    }
+  })();
+  it.skipIf(hasNodeGpu)('rejects an unusable backend before creating any run', async () => {
+    const runs = runsIn('runs-gpu');
+    expectCleanError(await train('--quick', '--runs', runs, '--backend', 'node-gpu'), /node-gpu/);
+    expect(listRuns(runs)).toEqual([]);
+  });
+});
+
+describe('npm run train: training', () => {
+  it('trains one completed run per value, then has nothing left to do', async () => {
+    const runs = runsIn('runs-pair');
+    const first = await train('--quick', '--runs', runs);
+    expect(first.stderr).not.toMatch(/failed/);
+    expect(first.code).toBe(0);
+    const trained = listRuns(runs);
+    expect(trained.map((run) => [run.info.sweep, run.info.params.beta, run.info.status])).toEqual(
+      expect.arrayContaining([
+        ['pair', 0, 'completed'],
+        ['pair', 1, 'completed'],
+      ]),
+    );
+    expect(trained).toHaveLength(2);
+    for (const run of trained) {
+      expect(steps(run.dir)).toEqual(range(run.info.total_steps));
+      expect(readGenerations(run.dir).length).toBeGreaterThan(0);
+      expect(run.info.backend).toBe('wasm');
+    }
+    expect(first.stdout).toMatch(/raw_reward/);
+    expect(first.stdout).toMatch(/npm run build/);
+
+    const second = await train('--quick', '--runs', runs);
+    expect(second.code).toBe(0);
+    expect(second.stdout).toMatch(/Nothing to train/);
+    expect(listRuns(runs).map((run) => run.info.id)).toEqual(trained.map((run) => run.info.id));
+  });
+
+  it('resumes a stopped or killed run with every step logged exactly once', async () => {
+    const runs = runsIn('runs-kill');
+    const sweeps = join(project, 'long-sweeps');
+    const yaml = 'title: Long\nvary: beta\nvalues:\n  - value: 1\nconfig:\n  rl_steps: 30\n  checkpoint_every: 10\n';
+    writeSweep('long', yaml, sweeps);
+    const args = ['--quick', '--runs', runs, '--sweeps', sweeps];
+
+    // SIGTERM: the run stops after its step, checkpoints and is marked interrupted.
+    const stopped = await stopWhen(start(args), runs, (logged) => logged >= 4, 'SIGTERM');
+    expect(stopped.code).toBe(130);
+    const [interrupted] = listRuns(runs);
+    expect(interrupted.info.status).toBe('interrupted');
+    const stoppedAt = interrupted.info.steps_done;
+    expect(stoppedAt).toBeGreaterThanOrEqual(4);
+
+    // SIGKILL between checkpoints (every 10 steps): steps after the last one are on disk.
+    const killed = await stopWhen(start(args), runs, (logged) => logged > stoppedAt + 2 && logged % 10 >= 3 && logged % 10 <= 7, 'SIGKILL');
+    expect(killed.code).toBe(null);
+    expect(listRuns(runs)[0].info.status).toBe('running');
+    const loggedBeforeResume = steps(interrupted.dir).length;
+
+    const resumed = await train(...args);
+    expect(resumed.code).toBe(0);
+    const resumedAfter = Number(/resuming after step (\d+)/.exec(resumed.stderr)?.[1]);
+    expect(resumedAfter).toBeGreaterThanOrEqual(stoppedAt);
+    expect(resumedAfter).toBeLessThan(loggedBeforeResume); // the steps after the checkpoint were dropped...
+    const [run] = listRuns(runs);
+    expect(run.info.id).toBe(interrupted.info.id);
+    expect(run.info.status).toBe('completed');
+    expect(steps(run.dir)).toEqual(range(30)); // ...and trained again: no duplicate, no gap
+    for (const { step } of readGenerations(run.dir)) expect(step).toBeLessThanOrEqual(30);
+  });
+
+  it('splits the runs between shards, each trained once, with the same metrics as unsharded', async () => {
+    const runs = runsIn('runs-shards');
+    const sweeps = join(project, 'other-sweeps');
+    const [one, two] = await Promise.all([
+      train('--quick', '--runs', runs, '--sweeps', sweeps, '--shard', '1/2', '--parallel', '2'),
+      train('--quick', '--runs', runs, '--sweeps', sweeps, '--shard', '2/2'),
+    ]);
+    expect([one.code, two.code]).toEqual([0, 0]);
+    const trained = listRuns(runs);
+    expect(trained.map((run) => run.info.params.beta).sort((a, b) => Number(a) - Number(b))).toEqual([0, 1, 10]);
+    expect(trained.every((run) => run.info.status === 'completed')).toBe(true);
+
+    // Same seed, value and backend as the 'pair' sweep's runs: the same metrics, step for step.
+    const pair = listRuns(runsIn('runs-pair'));
+    for (const beta of [0, 1]) {
+      const a = trained.find((run) => run.info.params.beta === beta)!;
+      const b = pair.find((run) => run.info.params.beta === beta)!;
+      expect(metricsOf(a.dir)).toEqual(metricsOf(b.dir));
+    }
+
+    const again = await train('--quick', '--runs', runs, '--sweeps', sweeps, '--shard', '2/2');
+    expect(again.stdout).toMatch(/Nothing to train/);
+  });
+});
+
+/** Waits until the (only) run in `runs` has logged a number of steps that satisfies `ready`, then sends `signal`. */
+async function stopWhen(
+  run: { child: ChildProcess; done: Promise<Result> },
+  runs: string,
+  ready: (logged: number) => boolean,
+  signal: NodeJS.Signals,
+): Promise<Result> {
+  let finished = false;
+  void run.done.then(() => (finished = true));
+  while (!finished) {
+    const dirs = existsSync(runs) ? readdirSync(runs) : [];
+    if (dirs.length === 1 && ready(steps(join(runs, dirs[0])).length)) break;
+    await new Promise((resolve) => setTimeout(resolve, 10));
+  }
+  if (finished) throw new Error(`the run ended before it was stopped: ${(await run.done).stderr}`);
+  run.child.kill(signal);
+  return run.done;
+}
