@@ -7,7 +7,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { listRuns, readGenerations, readMetrics } from '../src/runs';
+import { listRuns, readGenerations, readMetrics, RunWriter } from '../src/runs';
+import { resolveConfig } from '../src/train/config';
 
 const TRAIN = fileURLToPath(new URL('../scripts/train.ts', import.meta.url));
 // Absolute, because the CLI runs in a temporary folder where `--import tsx` would not resolve.
@@ -171,6 +172,31 @@ describe('npm run train: training', () => {
     expect(run.info.status).toBe('completed');
     expect(steps(run.dir)).toEqual(range(30)); // ...and trained again: no duplicate, no gap
     for (const { step } of readGenerations(run.dir)) expect(step).toBeLessThanOrEqual(30);
+  });
+
+  it('marks a run that throws as failed, trains the others, and exits with 1', async () => {
+    const runs = runsIn('runs-fail');
+    // An unfinished run of pair's beta=1 whose checkpoint holds no usable weights: resuming it throws.
+    const config = resolveConfig({ seed: 0, beta: 1 }, { quick: true });
+    const broken = RunWriter.create(runs, {
+      sweep: 'pair',
+      params: { beta: 1 },
+      label: 'beta=1',
+      color: 'blue',
+      seed: 0,
+      config,
+      totalSteps: config.rl_steps,
+      generationsCapacity: config.generations_capacity,
+    });
+    broken.saveCheckpoint(2, { tensors: { 'policy/nothing': { shape: [1], data: new Float32Array(1) } }, state: {} });
+
+    const result = await train('--quick', '--runs', runs, '--parallel', '2');
+    expect(result.code).toBe(1);
+    const byBeta = new Map(listRuns(runs).map((run) => [run.info.params.beta, run.info]));
+    expect(byBeta.get(0)?.status).toBe('completed');
+    expect(byBeta.get(1)?.status).toBe('failed');
+    expect(byBeta.get(1)?.error).toMatch(/weights/);
+    expect(result.stdout).toMatch(/pair beta=1 failed: .*weights/);
   });
 
   it('splits the runs between shards, each trained once, with the same metrics as unsharded', async () => {

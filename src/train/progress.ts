@@ -111,7 +111,8 @@ export class ProgressDisplay {
 
   private clear(): void {
     if (!this.tty || this.drawnLines === 0) return;
-    this.out.write(`\x1b[${this.drawnLines}A\x1b[0J`);
+    // \r first: a ^C echoed by the terminal leaves the cursor mid-line.
+    this.out.write(`\r\x1b[${this.drawnLines}A\x1b[0J`);
     this.drawnLines = 0;
   }
 
