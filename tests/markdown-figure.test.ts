@@ -1,6 +1,5 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
-import { bucketsFor } from '../src/markdown/figure-html';
 import { fixtureDirs, lineOf, renderReport } from './fixtures/render-report';
 
 const dirs = fixtureDirs();
@@ -34,12 +33,5 @@ describe('::figure', () => {
   test('a sweep with no runs yet renders a note instead of failing', async () => {
     const empty = { ...dirs, runsDir: `${dirs.root}/no-runs` };
     expect(await renderReport(empty, '::figure{sweep="fixture-sweep" metric="anything"}\n')).toContain('No runs of sweep "fixture-sweep" yet.');
-  });
-
-  test('lines get fewer points as a figure holds more runs, so big sweeps stay small', () => {
-    expect(bucketsFor(2)).toBe(1000);
-    expect(bucketsFor(6)).toBe(500);
-    expect(bucketsFor(100)).toBeLessThan(100);
-    expect(bucketsFor(10_000)).toBeGreaterThan(0);
   });
 });

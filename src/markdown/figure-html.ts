@@ -14,26 +14,11 @@ export interface FigureOptions {
   idPrefix: string;
 }
 
-/**
- * Downsampling buckets per figure, shared among its lines (each bucket keeps
- * its min and max, ~11 bytes of SVG per point): up to 1000 per line for a
- * few runs, fewer per line when a figure has many, so a figure stays under
- * ~70 KB and a sweep page of 100 runs under the 500 KB page budget.
- */
-const BUCKETS_PER_FIGURE = 3000;
-const MAX_BUCKETS = 1000;
-const MIN_BUCKETS = 10;
-
-export function bucketsFor(lines: number): number {
-  return Math.max(MIN_BUCKETS, Math.min(MAX_BUCKETS, Math.floor(BUCKETS_PER_FIGURE / Math.max(1, lines))));
-}
-
 export async function figureHtml({ runs, metric, caption, smooth, idPrefix }: FigureOptions): Promise<SafeHtml> {
   const chart = await renderLineFigure({
     series: runs.map(({ run, label, color }) => ({ label, color, points: seriesOf(metricsOf(run), metric) })),
     metric,
     smooth,
-    buckets: bucketsFor(smooth ? runs.length * 2 : runs.length),
     idPrefix,
   });
   return html`<figure class="metric-figure" data-metric="${metric}">${raw(chart)}${

@@ -150,6 +150,18 @@ describe('the built fixture site', () => {
     }
   });
 
+  test('hovering a figure shows each run\'s value at that step', async () => {
+    const { page, errors } = await open('/reports/fixture-report/');
+    const svg = page.locator('figure.metric-figure svg').first();
+    const box = (await svg.boundingBox())!;
+    await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+    const tip = page.locator('.chart-tip');
+    await tip.waitFor();
+    expect(await tip.textContent()).toMatch(/Step.*beta=0.*beta=1.*beta=10/s);
+    expect(errors).toEqual([]);
+    await page.close();
+  });
+
   test('directive-like text that is not a sweepbook directive stays as written', async () => {
     const { page } = await open('/reports/fixture-report/');
     const text = await page.locator('article').textContent();
