@@ -27,11 +27,7 @@ export interface RunJobsOptions {
 /** Messages from the CLI to a worker process. */
 export type ToWorker = { type: 'run'; job: number; spec: Job; cacheDir?: string } | { type: 'stop' };
 /** Messages from a worker process to the CLI. */
-export type FromWorker =
-  | { type: 'ready'; backend: string }
-  | { type: 'backend-error'; message: string }
-  | Exclude<JobEvent, { type: 'finish' }>
-  | { type: 'finish'; job: number; result: JobResult };
+export type FromWorker = { type: 'ready'; backend: string } | { type: 'backend-error'; message: string } | JobEvent;
 
 /**
  * Trains every job (until the signal aborts). Results are in job order; null
@@ -66,6 +62,7 @@ const WORKER = fileURLToPath(new URL('./worker.ts', import.meta.url));
 async function runInWorkers(jobs: Job[], opts: RunJobsOptions): Promise<(JobResult | null)[]> {
   const results: (JobResult | null)[] = jobs.map(() => null);
   const started = new Map<number, JobStart>();
+  const lastStep = new Map<number, number>();
   let next = 0;
 
   return new Promise((resolve, reject) => {
@@ -83,7 +80,7 @@ async function runInWorkers(jobs: Job[], opts: RunJobsOptions): Promise<(JobResu
         worker.send({ type: 'run', job, spec: jobs[job], cacheDir: opts.cacheDir } satisfies ToWorker);
         return job;
       }
-      worker.disconnect();
+      if (worker.connected) worker.disconnect();
       return null;
     };
 
@@ -92,6 +89,8 @@ async function runInWorkers(jobs: Job[], opts: RunJobsOptions): Promise<(JobResu
       const worker = fork(WORKER, [opts.backend], { stdio: ['ignore', 'inherit', 'inherit', 'ipc'] });
       workers.add(worker);
       let current: number | null = null;
+      // A send racing the worker's death fails here; 'exit' below deals with the consequences.
+      worker.on('error', () => {});
       worker.on('message', (message: FromWorker) => {
         switch (message.type) {
           case 'ready':
@@ -99,14 +98,17 @@ async function runInWorkers(jobs: Job[], opts: RunJobsOptions): Promise<(JobResu
             break;
           case 'backend-error':
             failedBackend ??= message.message;
-            worker.disconnect();
+            if (worker.connected) worker.disconnect();
             break;
           case 'start':
             started.set(message.job, message.start);
             opts.onEvent(message);
             break;
           case 'pretrain':
+            opts.onEvent(message);
+            break;
           case 'progress':
+            lastStep.set(message.job, message.progress.step);
             opts.onEvent(message);
             break;
           case 'finish':
@@ -125,7 +127,7 @@ async function runInWorkers(jobs: Job[], opts: RunJobsOptions): Promise<(JobResu
             runId: start?.runId ?? null,
             dir: start?.dir ?? null,
             status: 'failed',
-            stepsDone: start?.fromStep ?? 0,
+            stepsDone: lastStep.get(current) ?? start?.fromStep ?? 0,
             error: `worker process exited (${signal ?? `code ${code}`})`,
           };
           results[current] = result;
