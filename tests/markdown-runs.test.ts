@@ -10,7 +10,7 @@ describe('::runs', () => {
   test('tables every run: linked id, value, color, status, steps and final metrics', async () => {
     const html = await renderReport(dirs, '::runs{sweep="fixture-sweep"}\n');
     const header = [...html.matchAll(/<th scope="col"[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]);
-    expect(header).toEqual(['Run', 'beta', 'Color', 'Status', 'Steps', 'final raw_reward', 'final kl', 'final total_reward', 'final repetition']);
+    expect(header).toEqual(['Run', 'beta', 'Color', 'Status', 'Steps', 'raw_reward', 'kl', 'total_reward', 'repetition']);
     const rows = html.split('<tr>').slice(2);
     expect(rows).toHaveLength(3);
     const byValue = new Map(listRuns(dirs.runsDir).map((run) => [run.info.params.beta, run.info.id]));
@@ -19,6 +19,7 @@ describe('::runs', () => {
       expect(row).toContain(`<a href="/runs/${byValue.get(value)}/">`);
       expect(row).toContain(`<td class="num">${value}</td>`);
       expect(row).toContain('completed');
+      expect(row).toContain(`</span> ${['red', 'green', 'blue'][index]}</td>`);
       expect(row).toContain('40/40');
     });
     // beta=1: final kl = 10 / (1 + 1)

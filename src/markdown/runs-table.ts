@@ -1,5 +1,5 @@
 // The table of a sweep's runs: id (linked to its page), the varied value,
-// color, status, steps and final metrics. Shared by ::runs and the sweep page.
+// color, status, steps done and final metrics. Shared by ::runs and the sweep page.
 import { finalValue, metricsOf } from '../site/run-data';
 import type { SweepRun } from '../site/sweep-runs';
 import { html, type SafeHtml } from './html';
@@ -18,20 +18,21 @@ export function formatNumber(value: number | undefined): string {
 export function runsTableHtml(runs: SweepRun[], vary: string, base = '/'): SafeHtml {
   const finals = runs.map(({ run }) => metricsOf(run));
   const metrics = FINAL_METRICS.filter((metric) => finals.some((lines) => finalValue(lines, metric) !== undefined));
-  const rows = runs.map(({ run, value, label, color }, index) => {
+  const rows = runs.map(({ run, value, color }, index) => {
     const { id, status, steps_done, total_steps } = run.info;
     return html`<tr>
 <td class="run-id"><a href="${base}runs/${id}/">${id}</a></td>
 <td class="num">${String(value)}</td>
-<td class="label"><span class="swatch" style="background:${color}"></span> ${label}</td>
+<td class="color"><span class="swatch" style="background:${color}"></span> ${color}</td>
 <td><span class="status status-${status}">${status}</span></td>
 <td class="num">${steps_done}/${total_steps}</td>
 ${metrics.map((metric) => html`<td class="num">${formatNumber(finalValue(finals[index], metric))}</td>`)}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table">
+${metrics.length > 0 ? html`<caption>Metrics are each run's last logged value.</caption>` : ''}
 <thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(
-    (metric) => html`<th scope="col" class="num">final ${metric}</th>`,
+    (metric) => html`<th scope="col" class="num">${metric}</th>`,
   )}</tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`;
