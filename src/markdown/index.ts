@@ -1,6 +1,7 @@
 // The report markdown pipeline's plugins, in order: remark-directive parses
 // `::name{...}`, ours render sweepbook's directives, and whatever directive is
 // left goes back to plain text.
+import type { RemarkPlugins } from '@astrojs/markdown-remark';
 import remarkDirective from 'remark-directive';
 import type { DirectiveOptions } from './directives';
 import remarkFigure from './remark-figure';
@@ -11,12 +12,12 @@ import remarkRuns from './remark-runs';
 export type { DirectiveOptions } from './directives';
 export { DirectiveError } from './directive-error';
 
-export function reportPlugins(options: DirectiveOptions) {
+export function reportPlugins(options: DirectiveOptions): RemarkPlugins {
   return [
     remarkDirective,
     [remarkFigure, options],
     [remarkGenerations, options],
     [remarkRuns, options],
     remarkLiteralDirectives,
-  ] as const;
+  ];
 }

@@ -18,7 +18,9 @@ export default function remarkLiteralDirectives() {
           : `:${node.name}`;
       const text: Text = { type: 'text', value };
       const replacement: Text | Paragraph = node.type === 'textDirective' ? text : { type: 'paragraph', children: [text] };
-      parent.children.splice(index, 1, replacement as never);
+      // A text directive sits among phrasing content, the others among blocks,
+      // so the replacement fits its parent; TypeScript cannot see that.
+      parent.children.splice(index, 1, replacement as (typeof parent.children)[number]);
       return [SKIP, index + 1];
     });
   };
