@@ -59,8 +59,9 @@ export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
       error = `training stopped at step ${steps_done} of ${total_steps}`;
     }
   } catch (err) {
-    status = 'failed';
-    error = errorMessage(err);
+    // Stopping may interrupt training by throwing (e.g. mid-pretraining): that is not a failure.
+    status = hooks.signal.aborted ? 'interrupted' : 'failed';
+    error = hooks.signal.aborted ? null : errorMessage(err);
   }
   writer.finish(status, error ?? undefined);
   return { runId: writer.info.id, dir: writer.dir, status, stepsDone: writer.info.steps_done, error };
