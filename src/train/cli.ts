@@ -133,6 +133,11 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return 2;
   }
 
+  return train(plan, options);
+}
+
+/** Trains the plan's jobs with progress on stderr, then prints the summary; returns the exit code. */
+async function train(plan: Plan, options: Options): Promise<number> {
   const runsEnv = options.runsDir === 'runs' ? '' : `RUNS_DIR=${options.runsDir} `;
   const done: SummaryRow[] = plan.done.map((run) => ({
     label: `${run.info.sweep} ${run.info.label}`,
@@ -181,7 +186,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     });
   } catch (err) {
     if (!(err instanceof BackendError)) throw err;
-    display.close();
     console.error(`train: ${err.message}`);
     return 2;
   } finally {

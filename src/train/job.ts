@@ -24,7 +24,6 @@ export interface JobResult {
 export interface JobHooks {
   backend: string;
   signal: AbortSignal;
-  cacheDir?: string;
   onStart(start: JobStart): void;
   onProgress(progress: TrainProgress): void;
   onPretrainProgress(progress: PretrainProgress): void;
@@ -49,7 +48,6 @@ export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
       signal: hooks.signal,
       onProgress: hooks.onProgress,
       onPretrainProgress: hooks.onPretrainProgress,
-      cacheDir: hooks.cacheDir,
     });
     const { steps_done, total_steps } = writer.info;
     if (steps_done >= total_steps) status = 'completed';

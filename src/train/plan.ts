@@ -64,7 +64,7 @@ function describeIssue(error: z.ZodError, sweep: Sweep, index: number): [string,
  * the same on every machine whatever runs/ holds, so `--shard i/n` (every n-th
  * of this list, starting at the i-th) splits the work the same way on all of
  * them. Within its shard, a value with a completed matching run is done; one
- * with an unfinished matching run resumes its latest; otherwise a new run.
+ * with unfinished matching runs resumes the latest; otherwise a new run.
  * A run matches when it has the sweep id, the value and the same resolved
  * config: a `--quick` run, or one trained before the sweep file changed,
  * does not stand for the sweep as it is now.
@@ -87,7 +87,7 @@ export function planRuns(sweeps: Sweep[], runsDir: string, opts: PlanOptions): P
         plan.done.push(completed);
         return;
       }
-      const unfinished = opts.fresh ? undefined : matching.at(-1);
+      const unfinished = opts.fresh ? undefined : latest(matching);
       plan.jobs.push({
         sweep: sweep.id,
         label,
@@ -100,6 +100,11 @@ export function planRuns(sweeps: Sweep[], runsDir: string, opts: PlanOptions): P
     });
   }
   return plan;
+}
+
+/** The most recently created run (ids sort by second only). */
+function latest(runs: Run[]): Run | undefined {
+  return runs.reduce<Run | undefined>((a, b) => (a && a.info.created > b.info.created ? a : b), undefined);
 }
 
 /** Configs compare after parsing, so a default added to TrainConfig since the run does not count as a change. */

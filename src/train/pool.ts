@@ -18,14 +18,13 @@ export type JobEvent =
 export interface RunJobsOptions {
   backend: BackendChoice;
   parallel: number;
-  cacheDir?: string;
   /** Aborted: each run stops after its current step, checkpoints, and is marked interrupted; no new run starts. */
   signal: AbortSignal;
   onEvent(event: JobEvent): void;
 }
 
 /** Messages from the CLI to a worker process. */
-export type ToWorker = { type: 'run'; job: number; spec: Job; cacheDir?: string } | { type: 'stop' };
+export type ToWorker = { type: 'run'; job: number; spec: Job } | { type: 'stop' };
 /** Messages from a worker process to the CLI. */
 export type FromWorker = { type: 'ready'; backend: string } | { type: 'backend-error'; message: string } | JobEvent;
 
@@ -46,7 +45,6 @@ async function runInProcess(jobs: Job[], opts: RunJobsOptions): Promise<(JobResu
     const result = await trainJob(spec, {
       backend,
       signal: opts.signal,
-      cacheDir: opts.cacheDir,
       onStart: (start) => opts.onEvent({ type: 'start', job, start }),
       onProgress: (progress) => opts.onEvent({ type: 'progress', job, progress }),
       onPretrainProgress: (progress) => opts.onEvent({ type: 'pretrain', job, progress }),
@@ -77,7 +75,7 @@ async function runInWorkers(jobs: Job[], opts: RunJobsOptions): Promise<(JobResu
     const giveWork = (worker: ChildProcess) => {
       if (next < jobs.length && !opts.signal.aborted && failedBackend === null) {
         const job = next++;
-        worker.send({ type: 'run', job, spec: jobs[job], cacheDir: opts.cacheDir } satisfies ToWorker);
+        worker.send({ type: 'run', job, spec: jobs[job] } satisfies ToWorker);
         return job;
       }
       if (worker.connected) worker.disconnect();

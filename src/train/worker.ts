@@ -40,12 +40,11 @@ try {
   send({ type: 'backend-error', message: err.message });
 }
 
-async function train({ job, spec, cacheDir }: Extract<ToWorker, { type: 'run' }>): Promise<void> {
+async function train({ job, spec }: Extract<ToWorker, { type: 'run' }>): Promise<void> {
   busy = true;
   const result = await trainJob(spec, {
     backend,
     signal: controller.signal,
-    cacheDir,
     onStart: (start) => send({ type: 'start', job, start }),
     onProgress: (progress) => send({ type: 'progress', job, progress }),
     onPretrainProgress: (progress) => send({ type: 'pretrain', job, progress }),
