@@ -72,7 +72,8 @@ function describeIssue(error: z.ZodError, sweep: Sweep, index: number): [string,
 export function planRuns(sweeps: Sweep[], runsDir: string, opts: PlanOptions): Plan {
   const plan: Plan = { jobs: [], done: [] };
   let position = 0;
-  for (const sweep of [...sweeps].sort((a, b) => a.id.localeCompare(b.id))) {
+  // Code-unit order, not localeCompare: it must not depend on the machine's locale.
+  for (const sweep of [...sweeps].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     const configs = sweepConfigs(sweep, opts.quick);
     const existing = runsOfSweep(runsDir, sweep.id);
     sweep.values.forEach(({ value, label, color }, index) => {
