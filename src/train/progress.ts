@@ -54,10 +54,10 @@ export class ProgressDisplay {
   }
 
   /** A line above the bars (or just a line). */
-  log(message: string): void {
+  log(message: string, now = Date.now()): void {
     this.clear();
     this.out.write(`${message}\n`);
-    this.draw(Date.now(), true);
+    this.draw(now, true);
   }
 
   /** Leaves the terminal clean: bars removed. */
@@ -69,7 +69,7 @@ export class ProgressDisplay {
     const label = this.labels[job];
     this.active.set(job, { label, start, startedAt: now, first: null, last: null, pretrain: null, lastLine: now });
     const resumed = start.fromStep > 0 ? `, resuming after step ${start.fromStep}` : '';
-    this.log(`${label}: run ${start.runId}${resumed}`);
+    this.log(`${label}: run ${start.runId}${resumed}`, now);
   }
 
   private pretraining(job: number, progress: PretrainProgress, now: number): void {
@@ -106,7 +106,7 @@ export class ProgressDisplay {
     const label = this.labels[job];
     const took = run ? ` in ${duration(now - run.startedAt)}` : '';
     const error = result.error ? `: ${result.error}` : '';
-    this.log(`${label}: ${result.status} at step ${result.stepsDone}${took}${error}`);
+    this.log(`${label}: ${result.status} at step ${result.stepsDone}${took}${error}`, now);
   }
 
   private clear(): void {
