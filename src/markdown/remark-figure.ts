@@ -17,9 +17,9 @@ const attributes = {
 
 export default function remarkFigure(options: DirectiveOptions) {
   return async (tree: Root, file: VFile) => {
-    let count = 0;
     const matches = findDirectives(tree, 'figure');
-    const ids = new Map(matches.map((match) => [match.node, `figure-${++count}`]));
+    // Ids inside each SVG get a prefix unique on the page.
+    const ids = new Map(matches.map((match, index) => [match.node, `figure-${index + 1}`]));
     await replaceDirectives(matches, async ({ node }) => {
       const { sweep: sweepId, metric, caption, smooth } = parseAttributes(attributes, node, file);
       const { runs } = sweepOf(options, sweepId, node, file);

@@ -17,6 +17,8 @@ const attributes = {
   last: z.coerce.number().int().min(1).default(2),
 };
 
+const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
+
 /** What the footnote says about the sample each run kept. */
 export function reservoirNote(runs: SweepRun[]): string {
   const counts = ({ kept, seen, capacity }: RunInfo['generations']) =>
@@ -48,7 +50,7 @@ export default function remarkGenerations(options: DirectiveOptions) {
         children: [{ type: 'paragraph', children: [{ type: 'text', value: reservoirNote(runs) }] }],
       });
       const shown = runs.map(({ run, label, color }) => ({ label, color, generations: generationsOf(run) }));
-      const newest = last === 1 ? 'The last kept generation' : `The last ${last} kept generations`;
+      const newest = last === 1 ? 'The last kept generation' : `The last ${NUMBER_WORDS[last] ?? last} kept generations`;
       return [
         {
           type: 'paragraph',
