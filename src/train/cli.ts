@@ -205,7 +205,7 @@ async function train(plan: Plan, options: Options): Promise<number> {
     })),
   ];
   console.log(`\n${summaryTable(rows)}\n\n${nextSteps(rows, runsEnv)}`);
-  if (results.some((r) => r?.status === 'failed')) return 1;
-  if (controller.signal.aborted) return 130;
-  return 0;
+  if (controller.signal.aborted) return results.some((r) => r?.status === 'failed') ? 1 : 130;
+  // A run that never started without being stopped means its worker process died first.
+  return results.some((r) => r === null || r.status === 'failed') ? 1 : 0;
 }
