@@ -147,7 +147,11 @@ async function train(plan: Plan, options: Options): Promise<number> {
     error: null,
   }));
   if (plan.jobs.length === 0) {
-    console.log(`Nothing to train: all ${plan.done.length} runs are complete.\n`);
+    if (done.length === 0) {
+      console.log('Nothing to train: this shard has no runs.');
+      return 0;
+    }
+    console.log(`Nothing to train: all ${done.length} runs are complete.\n`);
     console.log(summaryTable(done));
     console.log(`\n${nextSteps(done, runsEnv)}`);
     return 0;
