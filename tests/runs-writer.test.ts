@@ -1,6 +1,7 @@
 import { spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
+import { hostname } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listRuns, readGenerations, readMetrics, readRunInfo, RunWriter, runsBySweep, runsOfSweep, type NewRun } from '../src/runs';
@@ -161,5 +162,21 @@ describe('RunWriter and reader', () => {
       expect(ids).toHaveLength(800);
       expect(ids.every((id) => id.startsWith('20241030-225813'))).toBe(true);
     });
+  });
+});
+
+describe('run folder lock', () => {
+  it('refuses a second writer while a live process trains the run, and takes over a dead one', () => {
+    const runsDir = tempRunsDir();
+    const writer = RunWriter.create(runsDir, newRun());
+    writer.saveCheckpoint(0, { tensors: {}, state: null });
+    // the lock names this (live) process; pretend it is another live one: our parent
+    writeFileSync(join(writer.dir, 'lock'), JSON.stringify({ host: hostname(), pid: process.ppid }));
+    expect(() => RunWriter.resume(writer.dir)).toThrow(/being trained by process/);
+
+    writeFileSync(join(writer.dir, 'lock'), JSON.stringify({ host: hostname(), pid: 2 ** 22 + 1 }));
+    const { writer: resumed } = RunWriter.resume(writer.dir);
+    resumed.finish('completed');
+    expect(readdirSync(writer.dir)).not.toContain('lock');
   });
 });

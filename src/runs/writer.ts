@@ -14,6 +14,7 @@ import {
 import { join } from 'node:path';
 import { writeFileAtomic } from './atomic';
 import { createRunDir } from './ids';
+import { lockRun, unlockRun } from './lock';
 import { readJsonLines, readRunInfo } from './reader';
 import { Reservoir, type ReservoirState } from './reservoir';
 import {
@@ -84,6 +85,7 @@ export class RunWriter {
 
   static create(runsDir: string, init: NewRun): RunWriter {
     const { id, dir } = createRunDir(runsDir);
+    lockRun(dir);
     const now = new Date().toISOString();
     const info: RunInfo = {
       format: FORMAT_VERSION,
@@ -119,6 +121,7 @@ export class RunWriter {
    * run starts over from step 0.
    */
   static resume(runDir: string): { writer: RunWriter; checkpoint: Checkpoint | null } {
+    lockRun(runDir);
     removeStaleTempFiles(runDir);
     const info = readRunInfo(runDir);
     const saved = readCheckpoint(runDir);
@@ -196,6 +199,7 @@ export class RunWriter {
     fsyncSync(this.metricsFd);
     closeSync(this.metricsFd);
     this.writeInfo();
+    unlockRun(this.dir);
   }
 
   private writeGenerations(): void {
