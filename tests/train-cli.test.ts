@@ -35,7 +35,7 @@ interface Result {
 function start(args: string[]): { child: ChildProcess; done: Promise<Result> } {
   const env = { ...process.env };
   delete env.RUNS_DIR;
-  delete env.SWEEPS_DIR;
+  delete env.CONTENT_DIR;
   const child = spawn(process.execPath, ['--import', TSX, TRAIN, ...args], { cwd: project, env });
   let stdout = '';
   let stderr = '';

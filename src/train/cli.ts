@@ -21,7 +21,7 @@ Options:
   --sweep <id>      only this sweep (repeat for several); default: every sweep
   --quick           a tiny config, for demos and tests (a sweep in under a minute)
   --runs <dir>      where run folders go (default: $RUNS_DIR or runs)
-  --sweeps <dir>    where sweep files are (default: $SWEEPS_DIR or content/sweeps)
+  --sweeps <dir>    where sweep files are (default: $CONTENT_DIR/sweeps or content/sweeps)
   --parallel <n>    train n runs at a time, in worker processes (default: 1)
   --shard <i>/<n>   train only the i-th of every n runs (one machine of n)
   --backend <name>  ${BACKEND_CHOICES.join(', ')} (default: auto)
@@ -84,7 +84,7 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     sweeps: values.sweep,
     quick: values.quick,
     runsDir: values.runs ?? env.RUNS_DIR ?? 'runs',
-    sweepsDir: values.sweeps ?? env.SWEEPS_DIR ?? join('content', 'sweeps'),
+    sweepsDir: values.sweeps ?? join(env.CONTENT_DIR ?? 'content', 'sweeps'),
     parallel,
     shard: { index, count },
     backend: values.backend as BackendChoice,
