@@ -1,6 +1,7 @@
 // npm run bench: prints one JSON line per benchmark. Each bench lives in src/bench.
+import { benchSiteBuild } from '../src/bench/site';
 import { benchMatMul, benchPretrain, benchRL } from '../src/bench/train';
 
-const benches: (() => Promise<object>)[] = [benchMatMul, () => benchPretrain(), () => benchRL()];
+const benches: (() => Promise<object>)[] = [benchMatMul, () => benchPretrain(), () => benchRL(), () => benchSiteBuild()];
 
 for (const bench of benches) console.log(JSON.stringify(await bench()));
