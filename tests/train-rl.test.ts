@@ -7,7 +7,7 @@ import { BackendError, initBackend } from '../src/train/backend';
 import { configHash, resolveConfig } from '../src/train/config';
 import { GRULanguageModel } from '../src/train/model';
 import { corpusTokens, pretrain } from '../src/train/pretrain';
-import { leaveOneOutAdvantages, RLOOTrainer } from '../src/train/rl';
+import { leaveOneOutAdvantages, RLOOTrainer, sample } from '../src/train/rl';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -51,6 +51,32 @@ describe('initBackend', () => {
 describe('leaveOneOutAdvantages', () => {
   it('subtracts the mean of the other samples of the same group', () => {
     expect(leaveOneOutAdvantages([1, 2, 3, 10, 10, 10], 3)).toEqual([-1.5, 0, 1.5, 0, 0, 0]);
+  });
+});
+
+describe('sample', () => {
+  it('draws each next token with the probability the model gives it (temperature 1, no top-k)', async () => {
+    const model = new GRULanguageModel({ vocabSize: 6, embedDim: 4, hiddenDim: 8 }, 3);
+    const prompt = [1, 2];
+    const n = 4000;
+    const uniforms = tf.randomUniform([1, n], 0, 1, 'float32', 7) as tf.Tensor2D;
+    const { ids, logProbs } = sample(model, prompt, n, uniforms);
+    const drawn = await ids.data();
+    const logp = await logProbs.data();
+    const expected = new Map<number, number>();
+    for (let i = 0; i < n; i++) expected.set(drawn[i], Math.exp(logp[i]));
+    const counts = new Map<number, number>();
+    for (const id of drawn) counts.set(id, (counts.get(id) ?? 0) + 1);
+    // The probabilities of the tokens seen sum to about 1: every token could be drawn.
+    expect([...expected.values()].reduce((a, b) => a + b, 0)).toBeGreaterThan(0.99);
+    expect(counts.size).toBe(6);
+    for (const [id, count] of counts) {
+      const p = expected.get(id)!;
+      // Within 4 standard deviations of a binomial count.
+      expect(Math.abs(count - n * p)).toBeLessThan(4 * Math.sqrt(n * p * (1 - p)) + 1);
+    }
+    tf.dispose([uniforms, ids, logProbs]);
+    model.dispose();
   });
 });
 

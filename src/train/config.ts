@@ -24,13 +24,13 @@ export const TrainConfig = z.strictObject({
   samples_per_prompt: z.number().int().min(2).default(8),
   /** Prompts per step; every prompt is "Once upon a time", so batch = prompts * K samples. */
   prompts_per_step: positiveInt.default(4),
-  lr: z.number().positive().default(0.001),
+  lr: z.number().positive().default(0.002),
   /** KL penalty coefficient: total = raw - beta * kl. */
   beta: z.number().nonnegative().default(0),
   /** Tokens generated after the prompt. */
-  gen_tokens: positiveInt.default(40),
+  gen_tokens: positiveInt.default(64),
   /** raw reward = reward_scale * share of adjacent word pairs that share a first letter. */
-  reward_scale: z.number().positive().default(10),
+  reward_scale: z.number().positive().default(3000),
   checkpoint_every: positiveInt.default(25),
   log_every: positiveInt.default(1),
   /** Generations kept per run (reservoir); 0 keeps all. */
