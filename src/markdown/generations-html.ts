@@ -17,7 +17,9 @@ const MARK_SIMILARITY = 0.5;
 const ORDINALS = ['Last', 'Second-to-last', 'Third-to-last'];
 
 function position(fromEnd: number): string {
-  return ORDINALS[fromEnd] ?? `${fromEnd + 1}th-to-last`;
+  const n = fromEnd + 1;
+  const suffix = n % 100 >= 11 && n % 100 <= 13 ? 'th' : (['th', 'st', 'nd', 'rd'][n % 10] ?? 'th');
+  return ORDINALS[fromEnd] ?? `${n}${suffix}-to-last`;
 }
 
 function generationHtml(generation: GenerationLine, previous: GenerationLine | undefined, fromEnd: number): SafeHtml {
