@@ -1,9 +1,12 @@
 // A small word-level causal language model: embedding -> GRU -> linear.
 //
-// Why a GRU and not a transformer: measured on this machine's wasm backend, the
-// GRU reached a lower loss per second of pretraining, and sampling (which RL does
-// every step) costs one small cell step per token instead of attention over the
-// whole prefix. Figures in the issue note.
+// Why a GRU and not a transformer: on this machine's wasm backend, after 60 s
+// of pretraining (batch 32 x 32 tokens) this GRU (184k parameters, 0.15 s/step)
+// reached 1.55 nats/token held out and a 2-layer transformer (d=64, 4 heads,
+// 174k parameters, 0.20 s/step) 1.56: a tie on learning. Sampling, which RL
+// does every step, then decides: the GRU costs one cell step per token, the
+// transformer attention over the whole prefix (and a context as long as the
+// 70-token generations, twice what it was pretrained on).
 //
 // wasm facts that shape this file (see DESIGN.md):
 // - gather has no gradient on wasm, so embeddings are oneHot(ids) @ E;
