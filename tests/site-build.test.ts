@@ -52,7 +52,7 @@ test('changed run data shows in the report on the next build, with the content c
   const row = (html: string) => html.slice(html.indexOf(`runs/${run.info.id}/`), html.indexOf('</tr>', html.indexOf(`runs/${run.info.id}/`)));
   expect(row(before)).not.toContain('>140<');
   expect(row(after)).toContain('>140<');
-});
+}, 180_000);
 
 test('an unknown metric fails the build with the report file and line', async () => {
   const broken = REPORT.replace('metric="kl"', 'metric="foo"');
@@ -61,7 +61,7 @@ test('an unknown metric fails the build with the report file and line', async ()
   const result = await buildSite(site);
   expect(result.code).not.toBe(0);
   expect(result.output).toContain(`fixture-report.md:${line}: ::figure: unknown metric "foo" in sweep "fixture-sweep"`);
-});
+}, 120_000);
 
 test('an unknown sweep fails the build too, and keeps failing until it is fixed', async () => {
   const broken = REPORT.replace('::runs{sweep="fixture-sweep"}', '::runs{sweep="nope"}');
@@ -72,4 +72,4 @@ test('an unknown sweep fails the build too, and keeps failing until it is fixed'
     expect(result.code).not.toBe(0);
     expect(result.output).toContain(`fixture-report.md:${line}: ::runs: unknown sweep "nope" (known: fixture-sweep)`);
   }
-});
+}, 180_000);

@@ -119,7 +119,7 @@ describe('the built fixture site', () => {
         await page.close();
       }
     }
-  });
+  }, 180_000);
 
   test('footnotes link to their notes and back, numbered together', async () => {
     const { page } = await open('/reports/fixture-report/');
