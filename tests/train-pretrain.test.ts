@@ -32,6 +32,16 @@ describe('loadOrPretrain', () => {
     for (const r of [a, b, c]) r.model.dispose();
   });
 
+  it('stops pretraining when aborted, leaving neither a cache entry nor a lock', async () => {
+    const cacheDir = join(tmp, 'aborted');
+    const abort = new AbortController();
+    let steps = 0;
+    const onProgress = () => ++steps === 2 && abort.abort();
+    await expect(loadOrPretrain(config, { cacheDir, onProgress, signal: abort.signal })).rejects.toThrow(/abort/i);
+    expect(steps).toBe(2);
+    expect(readdirSync(cacheDir)).toEqual([]);
+  });
+
   it('takes over the lock of a process that died while pretraining', async () => {
     const cacheDir = join(tmp, 'stale');
     mkdirSync(cacheDir, { recursive: true });

@@ -60,7 +60,7 @@ export function corpusTokens(config: TrainConfig): { tokenizer: Tokenizer; strea
  */
 export async function loadOrPretrain(
   config: TrainConfig,
-  opts: { cacheDir?: string; onProgress?: (p: PretrainProgress) => void } = {},
+  opts: { cacheDir?: string; onProgress?: (p: PretrainProgress) => void; signal?: AbortSignal } = {},
 ): Promise<Reference> {
   const cacheDir = opts.cacheDir ?? DEFAULT_CACHE_DIR;
   const hash = configHash(config);
@@ -68,10 +68,11 @@ export async function loadOrPretrain(
   mkdirSync(cacheDir, { recursive: true });
   for (;;) {
     if (existsSync(join(dir, INFO_FILE))) return loadReference(dir, config);
+    opts.signal?.throwIfAborted();
     const lock = join(cacheDir, `${hash}.lock`);
     if (takeLock(lock)) {
       try {
-        if (!existsSync(join(dir, INFO_FILE))) await pretrainInto(dir, hash, config, opts.onProgress);
+        if (!existsSync(join(dir, INFO_FILE))) await pretrainInto(dir, hash, config, opts.onProgress, opts.signal);
       } finally {
         rmSync(lock, { force: true });
       }
@@ -115,6 +116,7 @@ async function pretrainInto(
   hash: string,
   config: TrainConfig,
   onProgress?: (p: PretrainProgress) => void,
+  signal?: AbortSignal,
 ): Promise<void> {
   const started = performance.now();
   const { tokenizer, stream } = corpusTokens(config);
@@ -122,7 +124,13 @@ async function pretrainInto(
     { vocabSize: tokenizer.vocabSize, embedDim: config.embed_dim, hiddenDim: config.hidden_dim },
     config.pretrain_seed,
   );
-  const loss = await pretrain(model, stream, config, onProgress);
+  let loss: number;
+  try {
+    loss = await pretrain(model, stream, config, onProgress, signal);
+  } catch (err) {
+    model.dispose();
+    throw err;
+  }
   const seconds = (performance.now() - started) / 1000;
 
   // Write everything next to the final place, then rename: readers never see half a model.
@@ -147,13 +155,15 @@ async function pretrainInto(
 
 /**
  * Next-token cross-entropy on random windows of the corpus stream, Adam.
- * Returns the mean loss over the last 10% of steps.
+ * Returns the mean loss over the last 10% of steps; throws the signal's
+ * reason when aborted.
  */
 export async function pretrain(
   model: GRULanguageModel,
   stream: Int32Array,
   config: TrainConfig,
   onProgress?: (p: PretrainProgress) => void,
+  signal?: AbortSignal,
 ): Promise<number> {
   const { pretrain_steps: steps, pretrain_batch: B, pretrain_seq_len: T } = config;
   const V = model.size.vocabSize;
@@ -162,6 +172,12 @@ export async function pretrain(
   const window = new Int32Array(B * (T + 1));
   const tail: number[] = [];
   for (let step = 1; step <= steps; step++) {
+    // tfjs on wasm resolves in microtasks only: yield so signals and IPC messages get handled.
+    await new Promise((resolve) => setImmediate(resolve));
+    if (signal?.aborted) {
+      optimizer.dispose();
+      signal.throwIfAborted();
+    }
     // Yield so a second Ctrl-C (exit at once) is handled while the reference pretrains.
     await new Promise((resolve) => setImmediate(resolve));
     for (let b = 0; b < B; b++) {

@@ -16,7 +16,11 @@ export interface TrainRunOptions {
   backend: string;
   /** Where to resume from (RunWriter.resume), or null for a fresh run. */
   checkpoint: Checkpoint | null;
-  /** When aborted: finish the current step, save a checkpoint, return. */
+  /**
+   * When aborted: finish the current RL step, save a checkpoint, return. While
+   * the reference pretrains (or waits for another process's), stop at once by
+   * throwing the signal's reason.
+   */
   signal?: AbortSignal;
   onProgress?: (p: TrainProgress) => void;
   /** Called while the reference model pretrains (only when it is not cached yet). */
@@ -40,7 +44,11 @@ const OPTIMIZER = 'adam/';
  */
 export async function trainRun(writer: RunWriter, config: TrainConfig, opts: TrainRunOptions): Promise<void> {
   writer.setBackend(opts.backend);
-  const reference = await loadOrPretrain(config, { cacheDir: opts.cacheDir, onProgress: opts.onPretrainProgress });
+  const reference = await loadOrPretrain(config, {
+    cacheDir: opts.cacheDir,
+    onProgress: opts.onPretrainProgress,
+    signal: opts.signal,
+  });
   const policy = new GRULanguageModel(reference.model.size, config.seed);
   const trainer = new RLOOTrainer(policy, reference.model, reference.tokenizer, config);
   try {
@@ -61,7 +69,7 @@ export async function trainRun(writer: RunWriter, config: TrainConfig, opts: Tra
       writer.saveCheckpoint(step, { tensors, state });
     };
 
-    while (step < config.rl_steps) {
+    while (step < config.rl_steps && !opts.signal?.aborted) {
       // tfjs on wasm resolves in microtasks only: yield so Ctrl-C and IPC messages get handled between steps.
       await new Promise((resolve) => setImmediate(resolve));
       const { metrics, generation } = await trainer.step(step + 1);
@@ -71,9 +79,7 @@ export async function trainRun(writer: RunWriter, config: TrainConfig, opts: Tra
         writer.logGeneration(step, generation);
       }
       opts.onProgress?.({ step, total: config.rl_steps, metrics });
-      const aborted = opts.signal?.aborted ?? false;
-      if (aborted || step % config.checkpoint_every === 0 || step === config.rl_steps) await save();
-      if (aborted) break;
+      if (opts.signal?.aborted || step % config.checkpoint_every === 0 || step === config.rl_steps) await save();
     }
   } finally {
     trainer.dispose();
