@@ -113,6 +113,8 @@ describe('RunWriter and reader', () => {
     }
     const { writer: resumed } = RunWriter.resume(cut.dir);
     for (let step = 13; step <= 30; step++) resumed.logGeneration(step, `t${step}`);
+    whole.finish('completed');
+    resumed.finish('completed');
     expect(readGenerations(cut.dir)).toEqual(readGenerations(whole.dir));
   });
 

@@ -60,6 +60,7 @@ const CHECKPOINT_STATE = 'state.json';
 const CHECKPOINT_TENSORS = 'tensors.bin';
 /** The reservoir of generations draws from its own stream, apart from training's. */
 const RESERVOIR_SEED_SALT = 0x9e3779b9;
+const FLUSH_INTERVAL_MS = 1000;
 
 /**
  * Writes one run folder. Steps are numbered by training steps completed
@@ -70,6 +71,7 @@ const RESERVOIR_SEED_SALT = 0x9e3779b9;
  */
 export class RunWriter {
   private metricsFd: number;
+  private lastFlush = 0;
 
   private constructor(
     readonly dir: string,
@@ -108,9 +110,8 @@ export class RunWriter {
       generations: { seen: 0, kept: 0, capacity: init.generationsCapacity },
     };
     const reservoir = new Reservoir<GenerationLine>(init.generationsCapacity, (init.seed ^ RESERVOIR_SEED_SALT) >>> 0);
-    writeFileAtomic(join(dir, GENERATIONS_FILE), '');
     const writer = new RunWriter(dir, info, reservoir);
-    writer.writeInfo();
+    writer.flush();
     return writer;
   }
 
@@ -135,8 +136,7 @@ export class RunWriter {
       ? Reservoir.fromState(saved.reservoir)
       : new Reservoir<GenerationLine>(info.generations.capacity, (info.seed ^ RESERVOIR_SEED_SALT) >>> 0);
     const writer = new RunWriter(runDir, { ...info, steps_done: step, status: 'running', finished: null, error: null }, reservoir);
-    writer.writeGenerations();
-    writer.writeInfo();
+    writer.flush();
     return { writer, checkpoint: saved?.checkpoint ?? null };
   }
 
@@ -150,13 +150,12 @@ export class RunWriter {
     for (const [name, value] of Object.entries(metrics)) line[name] = Number.isFinite(value) ? value : null;
     writeSync(this.metricsFd, JSON.stringify(line) + '\n');
     this.runInfo.steps_done = Math.max(this.runInfo.steps_done, step);
-    this.writeInfo();
+    this.flushSoon();
   }
 
   logGeneration(step: number, text: string): void {
     this.reservoir.add({ step, text });
-    this.writeGenerations();
-    this.writeInfo();
+    this.flushSoon();
   }
 
   /** Saves weights and training state; metrics logged so far are flushed to disk first. */
@@ -188,7 +187,7 @@ export class RunWriter {
     rmSync(old, { recursive: true, force: true });
 
     this.runInfo.steps_done = step;
-    this.writeInfo();
+    this.flush();
   }
 
   finish(status: 'completed' | 'failed' | 'interrupted', error?: string): void {
@@ -198,8 +197,24 @@ export class RunWriter {
     this.runInfo.finished = status === 'interrupted' ? null : now;
     fsyncSync(this.metricsFd);
     closeSync(this.metricsFd);
-    this.writeInfo();
+    this.flush();
     unlockRun(this.dir);
+  }
+
+  /**
+   * run.json and generations.jsonl are whole-file rewrites: done at most once
+   * a second while training (for whoever watches the folder), and always at a
+   * checkpoint and at the end. Resume restores both from the checkpoint, so
+   * nothing a resumed run needs depends on these in-between writes.
+   */
+  private flushSoon(): void {
+    if (Date.now() - this.lastFlush >= FLUSH_INTERVAL_MS) this.flush();
+  }
+
+  private flush(): void {
+    this.writeGenerations();
+    this.writeInfo();
+    this.lastFlush = Date.now();
   }
 
   private writeGenerations(): void {
