@@ -9,12 +9,13 @@ const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
 const STEP_LABEL = "abs(datum.value) >= 1000 ? format(datum.value, '~s') : format(datum.value, '~r')";
 
 /**
- * About 75 KB of SVG path per figure (~12 bytes a point), so a page of several
- * figures stays small however many runs and steps. A 6-run figure gets 500
- * buckets per line (250 when smoothed, which draws each run twice): at 2 points
- * a bucket still more than the plot's ~450 pixel columns, so it looks lossless.
+ * About 50 KB of SVG path per figure (~12 bytes a point), so a page of several
+ * figures stays small however many runs and steps. A 6-run figure gets 333
+ * buckets per line (166 when smoothed, which draws each run twice): at 2 points
+ * a bucket, about one point per pixel column of the ~450-pixel-wide plot.
  */
-const FIGURE_POINTS = 6000;
+const FIGURE_POINTS = 4000;
+const MAX_LEGEND_LINES = 12;
 
 export function bucketsPerLine(lines: number): number {
   return Math.max(25, Math.min(1000, Math.floor(FIGURE_POINTS / 2 / lines)));
@@ -55,8 +56,9 @@ export function lineSpec({ series, metric, yTitle, smooth: weight = 0, buckets }
       type: 'nominal',
       title: null,
       scale: { domain: labels, range: series.map((s) => s.color) },
-      // A long legend beside the plot would squeeze it; below, it wraps into columns.
-      legend: series.length > 12 ? { orient: 'bottom', columns: 5 } : {},
+      // Past a dozen lines colors cannot be told apart anyway, and a 100-entry
+      // legend weighs more than the lines: the runs table beside it names them.
+      legend: series.length > MAX_LEGEND_LINES ? null : {},
     },
   } as const;
   const raw = rows((s) => s.points);
