@@ -1,7 +1,14 @@
 // npm run bench: prints one JSON line per benchmark. Each bench lives in src/bench.
+import { benchFigure } from '../src/bench/charts';
 import { benchSiteBuild } from '../src/bench/site';
 import { benchMatMul, benchPretrain, benchRL } from '../src/bench/train';
 
-const benches: (() => Promise<object>)[] = [benchMatMul, () => benchPretrain(), () => benchRL(), () => benchSiteBuild()];
+const benches: (() => Promise<object>)[] = [
+  benchMatMul,
+  () => benchPretrain(),
+  () => benchRL(),
+  () => benchFigure(),
+  () => benchSiteBuild(),
+];
 
 for (const bench of benches) console.log(JSON.stringify(await bench()));
