@@ -2,8 +2,9 @@
 import { defineConfig, passthroughImageService } from 'astro/config';
 import { reportPlugins } from './src/markdown';
 import { runsDir, sweepsDir } from './src/site/dirs';
+import { basePath } from './src/site/href';
 
-const base = process.env.SITE_BASE ?? '/';
+const base = basePath();
 
 export default defineConfig({
   base,
@@ -14,6 +15,6 @@ export default defineConfig({
   // native install script is not allowed here.
   image: { service: passthroughImageService() },
   markdown: {
-    remarkPlugins: [...reportPlugins({ runsDir: runsDir(), sweepsDir: sweepsDir(), base: base.endsWith('/') ? base : `${base}/` })],
+    remarkPlugins: [...reportPlugins({ runsDir: runsDir(), sweepsDir: sweepsDir(), base })],
   },
 });

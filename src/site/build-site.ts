@@ -9,6 +9,8 @@ export interface SiteBuild {
   outDir: string;
   /** Astro's cache folder (content store); separate from the project's own. */
   cacheDir: string;
+  /** The path the site is published under (SITE_BASE), e.g. "/sweepbook/"; default "/". */
+  base?: string;
 }
 
 export interface BuildResult {
@@ -19,11 +21,11 @@ export interface BuildResult {
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const astroCli = `${projectRoot}node_modules/astro/astro.js`;
 
-export function buildSite({ contentDir, runsDir, outDir, cacheDir }: SiteBuild): Promise<BuildResult> {
+export function buildSite({ contentDir, runsDir, outDir, cacheDir, base = '/' }: SiteBuild): Promise<BuildResult> {
   return new Promise((resolve, reject) => {
     const child = spawn(process.execPath, [astroCli, 'build', '--outDir', outDir], {
       cwd: projectRoot,
-      env: { ...process.env, CONTENT_DIR: contentDir, RUNS_DIR: runsDir, SITE_CACHE_DIR: cacheDir },
+      env: { ...process.env, CONTENT_DIR: contentDir, RUNS_DIR: runsDir, SITE_CACHE_DIR: cacheDir, SITE_BASE: base },
       stdio: ['ignore', 'pipe', 'pipe'],
     });
     let output = '';

@@ -1,8 +1,10 @@
-// Links inside the site, under its base path (astro.config.mjs `base`, from
-// env SITE_BASE), whether or not the base ends in a slash.
+// Links inside the site, under its base path (env SITE_BASE, e.g. "/sweepbook/"
+// for a project's GitHub Pages), whether or not the base ends in a slash.
+// Read from the environment rather than import.meta.env.BASE_URL: a parent
+// process (vitest, for one) may export its own BASE_URL, which Vite would pick up.
 
 /** The base path with exactly one trailing slash: "/" or "/sweepbook/". */
-export function basePath(base: string = import.meta.env.BASE_URL): string {
+export function basePath(base: string = process.env.SITE_BASE ?? '/'): string {
   return base.endsWith('/') ? base : `${base}/`;
 }
 
