@@ -191,6 +191,7 @@ describe('npm run train: training', () => {
       generationsCapacity: config.generations_capacity,
     });
     broken.saveCheckpoint(2, { tensors: { 'policy/nothing': { shape: [1], data: new Float32Array(1) } }, state: {} });
+    broken.finish('interrupted'); // and so unlocked, as a stopped trainer leaves it
 
     const result = await train('--quick', '--runs', runs, '--parallel', '2');
     expect(result.code).toBe(1);
