@@ -5,6 +5,7 @@ import type { RemarkPlugins } from '@astrojs/markdown-remark';
 import remarkDirective from 'remark-directive';
 import type { DirectiveOptions } from './directives';
 import remarkFigure from './remark-figure';
+import remarkFinal from './remark-final';
 import remarkGenerations from './remark-generations';
 import remarkLiteralDirectives from './remark-literal-directives';
 import remarkRuns from './remark-runs';
@@ -16,6 +17,7 @@ export function reportPlugins(options: DirectiveOptions): RemarkPlugins {
   return [
     remarkDirective,
     [remarkFigure, options],
+    [remarkFinal, options],
     [remarkGenerations, options],
     [remarkRuns, options],
     remarkLiteralDirectives,
