@@ -1,0 +1,54 @@
+// The README's "Add a new sweep page", as a new user does it in a fresh
+// checkout: new-sweep, a quick training, a build, and the page is there.
+import { execFileSync, spawnSync } from 'node:child_process';
+import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join } from 'node:path';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+
+let checkout: string;
+
+/** The files git tracks, as they are now, in a new folder; node_modules shared (as if `npm ci` had run). */
+beforeAll(() => {
+  checkout = mkdtempSync(join(tmpdir(), 'sweepbook-checkout-'));
+  const files = execFileSync('git', ['ls-files', '-z'], { encoding: 'utf8' }).split('\0').filter(Boolean);
+  for (const file of files) {
+    if (!existsSync(file)) continue; // deleted in the working tree
+    mkdirSync(dirname(join(checkout, file)), { recursive: true });
+    cpSync(file, join(checkout, file));
+  }
+  symlinkSync(join(process.cwd(), 'node_modules'), join(checkout, 'node_modules'));
+});
+
+afterAll(() => {
+  if (checkout) rmSync(checkout, { recursive: true, force: true });
+});
+
+function npm(...args: string[]): string {
+  const env = { ...process.env };
+  for (const name of ['RUNS_DIR', 'CONTENT_DIR', 'SITE_BASE', 'SITE_CACHE_DIR', 'BASE_URL']) delete env[name];
+  const result = spawnSync('npm', args, { cwd: checkout, env, encoding: 'utf8' });
+  expect(result.status, `npm ${args.join(' ')}\n${result.stdout}\n${result.stderr}`).toBe(0);
+  return result.stdout;
+}
+
+test('new-sweep, train --quick, build: the new sweep has its report page', () => {
+  const created = npm('run', 'new-sweep', '--', 'my-first-sweep', '--vary', 'beta=1,10', '--title', 'My first sweep');
+  expect(created).toContain('content/sweeps/my-first-sweep.yaml');
+
+  const trained = npm('run', 'train', '--', '--quick', '--sweep', 'my-first-sweep');
+  expect(trained).toMatch(/beta=1\b/);
+  expect(trained).toMatch(/beta=10\b/);
+
+  npm('run', 'build');
+  const page = readFileSync(join(checkout, 'dist/reports/my-first-sweep/index.html'), 'utf8');
+  expect(page).toContain('My first sweep');
+  // each figure draws both runs, and the runs table lists them
+  const figures = page.split('<figure class="metric-figure"').slice(1);
+  expect(figures.length).toBeGreaterThanOrEqual(3);
+  for (const figure of figures) expect(figure.match(/<g class="mark-line/g)?.length).toBe(2);
+  expect(page).toMatch(/beta=1<|beta=1\b/);
+  expect(existsSync(join(checkout, 'dist/sweeps/my-first-sweep/index.html'))).toBe(true);
+  // the report's index links to it
+  expect(readFileSync(join(checkout, 'dist/index.html'), 'utf8')).toContain('/reports/my-first-sweep/');
+}, 300_000);
