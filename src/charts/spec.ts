@@ -4,7 +4,14 @@ import { smooth } from './smooth';
 import { HEIGHT, theme, WIDTH } from './theme';
 import { isFiniteValue, type LineSeries, type MetricPoint } from './types';
 
-const SCHEMA = 'https://vega.github.io/schema/vega-lite/v6.json';
+/** What every figure shares: size, fit and theme. */
+const FRAME = {
+  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+  width: WIDTH,
+  height: HEIGHT,
+  autosize: { type: 'fit', contains: 'padding' },
+  config: theme,
+} as const;
 /** 20000 -> "20k" as TensorBoard writes steps, but 0 -> "0", not "0k". */
 const STEP_LABEL = "abs(datum.value) >= 1000 ? format(datum.value, '~s') : format(datum.value, '~r')";
 
@@ -70,11 +77,7 @@ export function lineSpec({ series, metric, yTitle, smooth: weight = 0, buckets }
         ]
       : [{ data: { values: raw }, mark: { type: 'line', strokeWidth: 2 }, encoding }];
   return {
-    $schema: SCHEMA,
-    width: WIDTH,
-    height: HEIGHT,
-    autosize: { type: 'fit', contains: 'padding' },
-    config: theme,
+    ...FRAME,
     layer,
   } as TopLevelSpec;
 }
@@ -111,11 +114,7 @@ export function finalMetricSpec({ sweeps, xTitle, yTitle }: FinalMetricSpecInput
     y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false, padding: 12 } },
   };
   return {
-    $schema: SCHEMA,
-    width: WIDTH,
-    height: HEIGHT,
-    autosize: { type: 'fit', contains: 'padding' },
-    config: theme,
+    ...FRAME,
     data: { values: rows },
     layer: [
       {

@@ -1,7 +1,7 @@
 import type { z } from 'zod';
 
-/** A run folder file that cannot be read: names the file, and the line and field when known. */
-export class RunFormatError extends Error {
+/** An input file that cannot be used: names the file, and the line and field when known. */
+abstract class InputFileError extends Error {
   constructor(
     readonly file: string,
     readonly detail: string,
@@ -9,22 +9,15 @@ export class RunFormatError extends Error {
     readonly field?: string,
   ) {
     super(`${file}${line ? `:${line}` : ''}: ${field ? `${field}: ` : ''}${detail}`);
-    this.name = 'RunFormatError';
+    this.name = new.target.name;
   }
 }
 
-/** A sweep file that cannot be used: names the file, and the line and field when known. */
-export class SweepFileError extends Error {
-  constructor(
-    readonly file: string,
-    readonly detail: string,
-    readonly line?: number,
-    readonly field?: string,
-  ) {
-    super(`${file}${line ? `:${line}` : ''}: ${field ? `${field}: ` : ''}${detail}`);
-    this.name = 'SweepFileError';
-  }
-}
+/** A run folder file that cannot be read. */
+export class RunFormatError extends InputFileError {}
+
+/** A sweep file that cannot be used. */
+export class SweepFileError extends InputFileError {}
 
 /** The first issue of a zod error as a dotted field path and a message. */
 export function firstIssue(error: z.ZodError): { field: string; message: string; path: PropertyKey[] } {
