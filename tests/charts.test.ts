@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { downsample } from '../src/charts/downsample';
+import { bucketMeans, downsample } from '../src/charts/downsample';
 import { finalMean } from '../src/charts/final';
 import { hoverData } from '../src/charts/hover';
 import { smooth } from '../src/charts/smooth';
@@ -118,5 +118,21 @@ describe('hoverData', () => {
     expect(hoverData(series, 0.5, plot).series[0].values).toEqual(
       values(smooth(series[0].points, 0.5)).map((v) => Number((v as number).toPrecision(4))),
     );
+  });
+});
+
+describe('bucketMeans', () => {
+  it('draws each bucket at its mean step and mean value, one point a bucket', () => {
+    const out = bucketMeans(line(Array.from({ length: 1000 }, (_, i) => (i % 2 === 0 ? 1 : 3))), 10);
+    expect(out).toHaveLength(10);
+    expect(out[0]).toEqual({ step: 49.5, value: 2 });
+    expect(out.every((p) => p.value === 2)).toBe(true);
+  });
+
+  it('keeps a bucket of only non-finite values as a gap, and skips them elsewhere', () => {
+    const values = Array.from({ length: 100 }, (_, i) => (i < 10 ? null : i === 50 ? null : 4));
+    const out = bucketMeans(line(values), 10);
+    expect(out[0].value).toBeNull();
+    expect(out.slice(1).every((p) => p.value === 4)).toBe(true);
   });
 });

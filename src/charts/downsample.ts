@@ -32,3 +32,28 @@ export function downsample(points: MetricPoint[], buckets = 1000): MetricPoint[]
   for (const at of [minAt, maxAt, gapAt]) for (const i of at) if (i >= 0) keep[i] = 1;
   return points.filter((_, i) => keep[i]);
 }
+
+/**
+ * Shrinks a line to one point per bucket: the mean of its finite values, at
+ * its mean step (a bucket of only non-finite values keeps a gap). For figures
+ * of many runs, where each line gets only a few dozen buckets: there, min and
+ * max per bucket would draw a sawtooth of the step-to-step noise, not the trend.
+ */
+export function bucketMeans(points: MetricPoint[], buckets: number): MetricPoint[] {
+  if (points.length <= buckets) return points;
+  const firstStep = points[0].step;
+  const span = points[points.length - 1].step - firstStep;
+  const sums = Array.from({ length: buckets }, () => ({ steps: 0, values: 0, finite: 0, all: 0 }));
+  for (const { step, value } of points) {
+    const sum = sums[span > 0 ? Math.min(buckets - 1, Math.floor(((step - firstStep) / span) * buckets)) : 0];
+    sum.steps += step;
+    sum.all += 1;
+    if (isFiniteValue(value)) {
+      sum.values += value;
+      sum.finite += 1;
+    }
+  }
+  return sums
+    .filter((sum) => sum.all > 0)
+    .map((sum) => ({ step: sum.steps / sum.all, value: sum.finite > 0 ? sum.values / sum.finite : null }));
+}

@@ -1,7 +1,7 @@
 // What the site calls: a figure's inline markup, rendered at build time.
 import { hoverData } from './hover';
 import { renderChart } from './render';
-import { finalMetricSpec, lineSpec, type FinalMetricSpecInput, type LineSpecInput } from './spec';
+import { finalMetricSpec, lineSpec, MAX_LABELLED_LINES, type FinalMetricSpecInput, type LineSpecInput } from './spec';
 
 export interface LineFigureOptions extends LineSpecInput {
   /** Unique per figure on a page, e.g. "fig-3". */
@@ -21,6 +21,7 @@ export async function renderLineFigure(options: LineFigureOptions): Promise<stri
     `Line chart of ${metric} against step for ${series.length} runs: ${series.map((s) => s.label).join(', ')}` +
       (smooth > 0 ? `; smoothed lines (EMA weight ${smooth}) over faint raw lines.` : '.');
   const { svg, plot } = await renderChart(lineSpec(options), { idPrefix, description });
+  if (series.length > MAX_LABELLED_LINES) return `<div class="chart">${svg}</div>`;
   return `<div class="chart" data-chart-hover>${svg}${jsonScript(hoverData(series, smooth, plot))}</div>`;
 }
 

@@ -1,5 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
-import { downsample } from './downsample';
+import { bucketMeans, downsample } from './downsample';
 import { smooth } from './smooth';
 import { HEIGHT, theme, WIDTH } from './theme';
 import { isFiniteValue, type LineSeries, type MetricPoint } from './types';
@@ -16,16 +16,27 @@ const FRAME = {
 const STEP_LABEL = "abs(datum.value) >= 1000 ? format(datum.value, '~s') : format(datum.value, '~r')";
 
 /**
- * About 50 KB of SVG path per figure (~12 bytes a point), so a page of several
- * figures stays small however many runs and steps. A 6-run figure gets 333
- * buckets per line (166 when smoothed, which draws each run twice): at 2 points
- * a bucket, about one point per pixel column of the ~450-pixel-wide plot.
+ * About 40 KB of SVG path per figure (~12 bytes a point), so a page of several
+ * figures stays small however many runs and steps. A 6-run figure gets 250
+ * buckets per line (125 when smoothed, which draws each run twice): at 2 points
+ * a bucket, 250 to 500 points across the ~450-pixel-wide plot.
  */
-const FIGURE_POINTS = 4000;
-const MAX_LEGEND_LINES = 12;
+const FIGURE_POINTS = 3000;
+/**
+ * Past a dozen lines colors cannot be told apart, and a 100-entry legend (or
+ * hover tooltip) weighs more than the lines: the runs table names them instead.
+ */
+export const MAX_LABELLED_LINES = 12;
+
+/** Below this many buckets per line, min/max buckets draw noise, not the line (see bucketMeans). */
+const MIN_EXTREMA_BUCKETS = 100;
+
+function shrink(points: MetricPoint[], buckets: number): MetricPoint[] {
+  return buckets >= MIN_EXTREMA_BUCKETS ? downsample(points, buckets) : bucketMeans(points, buckets * 2);
+}
 
 export function bucketsPerLine(lines: number): number {
-  return Math.max(25, Math.min(1000, Math.floor(FIGURE_POINTS / 2 / lines)));
+  return Math.max(10, Math.min(1000, Math.floor(FIGURE_POINTS / 2 / lines)));
 }
 
 export interface LineSpecInput {
@@ -53,7 +64,7 @@ export function lineSpec({ series, metric, yTitle, smooth: weight = 0, buckets }
   const perLine = buckets ?? bucketsPerLine(series.length * (weight > 0 ? 2 : 1));
   const rows = (line: (s: LineSeries) => MetricPoint[]) =>
     series.flatMap((s) =>
-      downsample(line(s), perLine).map((p) => ({ step: p.step, value: isFiniteValue(p.value) ? p.value : null, run: s.label })),
+      shrink(line(s), perLine).map((p) => ({ step: p.step, value: isFiniteValue(p.value) ? p.value : null, run: s.label })),
     );
   const encoding = {
     x: { field: 'step', type: 'quantitative', title: 'Step', scale: { nice: false }, axis: { labelExpr: STEP_LABEL } },
@@ -63,9 +74,7 @@ export function lineSpec({ series, metric, yTitle, smooth: weight = 0, buckets }
       type: 'nominal',
       title: null,
       scale: { domain: labels, range: series.map((s) => s.color) },
-      // Past a dozen lines colors cannot be told apart anyway, and a 100-entry
-      // legend weighs more than the lines: the runs table beside it names them.
-      legend: series.length > MAX_LEGEND_LINES ? null : {},
+      legend: series.length > MAX_LABELLED_LINES ? null : {},
     },
   } as const;
   const raw = rows((s) => s.points);
