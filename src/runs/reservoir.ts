@@ -1,4 +1,4 @@
-import { SeededRandom } from './random';
+import { SeededRandom } from '../random';
 
 export interface ReservoirState<T> {
   capacity: number;

@@ -7,7 +7,7 @@
 // the alliteration reward can be earned with many different words, and the
 // templates give the model enough sentence shapes to write varied, grammatical
 // text. Stories run to about 60–150 words.
-import { Random } from './random';
+import { SeededRandom } from '../random';
 
 export const PROMPT = 'Once upon a time';
 
@@ -104,7 +104,7 @@ interface Story {
  * reference model then sees some alliteration, which gives the RL reward a foothold. */
 const ALLITERATE = 0.25;
 
-function describe(r: Random, noun: string): string {
+function describe(r: SeededRandom, noun: string): string {
   const matching = ADJECTIVES.filter((adj) => adj[0] === noun[0]);
   const adjective = matching.length > 0 && r.chance(ALLITERATE) ? r.pick(matching) : r.pick(ADJECTIVES);
   return `${adjective} ${noun}`;
@@ -122,7 +122,7 @@ function capitalize(sentence: string): string {
 const verbBase = ([base]: [string, string]) => base;
 const verbPast = ([, past]: [string, string]) => past;
 
-type Template = (s: Story, r: Random) => string;
+type Template = (s: Story, r: SeededRandom) => string;
 
 const INTRODUCTIONS: Template[] = [
   (s) => `${PROMPT}, there was a little ${s.pronoun === 'she' ? 'girl' : 'boy'} named ${s.hero}.`,
@@ -194,7 +194,7 @@ function countWords(text: string): number {
   return text.match(/[A-Za-z]+/g)?.length ?? 0;
 }
 
-function generateStory(r: Random): string {
+function generateStory(r: SeededRandom): string {
   const isAnimal = r.chance(0.3);
   const pronoun = r.chance(0.5) ? 'she' : 'he';
   const story: Story = {
@@ -208,7 +208,7 @@ function generateStory(r: Random): string {
   const sentences = [r.pick(isAnimal ? ANIMAL_INTRODUCTIONS : INTRODUCTIONS)(story, r), r.pick(MEET_FRIEND)(story, r)];
   // Body sentences are at most 12 words and the ending (with "The end.") 5 to 12, so
   // a target in [55, 125] keeps every story within 60–150 words.
-  const target = r.between(55, 125);
+  const target = r.int(55, 125);
   let words = sentences.reduce((sum, s) => sum + countWords(s), 0);
   while (words < target) {
     const sentence = r.pick(BODY)(story, r);
@@ -223,6 +223,6 @@ function generateStory(r: Random): string {
 
 /** `count` stories, the same for the same seed. */
 export function generateStories(count: number, seed: number): string[] {
-  const r = new Random(seed);
+  const r = new SeededRandom(seed);
   return Array.from({ length: count }, () => generateStory(r));
 }

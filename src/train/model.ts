@@ -14,7 +14,7 @@
 //   an explicit transpose followed by a plain matMul, hence `matMul` below;
 // - input and output projections are done for all time steps in one big matMul.
 import * as tf from '@tensorflow/tfjs';
-import { mulberry32 } from './random';
+import { mulberry32 } from '../random';
 
 export interface ModelSize {
   vocabSize: number;

@@ -10,7 +10,7 @@ import { Adam } from './adam';
 import { configHash, referenceConfig, type TrainConfig } from './config';
 import { generateStories } from './corpus';
 import { GRULanguageModel, type TensorData } from './model';
-import { Random } from './random';
+import { SeededRandom } from '../random';
 import { Tokenizer } from './tokenizer';
 
 export const DEFAULT_CACHE_DIR = join('.cache', 'reference');
@@ -168,7 +168,7 @@ export async function pretrain(
   const { pretrain_steps: steps, pretrain_batch: B, pretrain_seq_len: T } = config;
   const V = model.size.vocabSize;
   const optimizer = new Adam(model.weights, config.pretrain_lr);
-  const rand = new Random(config.pretrain_seed);
+  const rand = new SeededRandom(config.pretrain_seed);
   const window = new Int32Array(B * (T + 1));
   const tail: number[] = [];
   for (let step = 1; step <= steps; step++) {
@@ -181,7 +181,7 @@ export async function pretrain(
     // Yield so a second Ctrl-C (exit at once) is handled while the reference pretrains.
     await new Promise((resolve) => setImmediate(resolve));
     for (let b = 0; b < B; b++) {
-      const start = rand.int(stream.length - T - 1);
+      const start = rand.int(0, stream.length - T - 2);
       window.set(stream.subarray(start, start + T + 1), b * (T + 1));
     }
     const { value, grads } = tf.tidy(() => {

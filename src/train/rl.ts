@@ -16,7 +16,7 @@ import { Adam } from './adam';
 import type { TrainConfig } from './config';
 import { PROMPT } from './corpus';
 import type { GRULanguageModel } from './model';
-import { mulberry32 } from './random';
+import { mulberry32 } from '../random';
 import { alliteration, repetition } from './reward';
 import type { Tokenizer } from './tokenizer';
 
