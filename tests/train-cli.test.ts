@@ -227,6 +227,45 @@ describe('npm run train: training', () => {
   });
 });
 
+describe('npm run train: Ctrl-C in a terminal', () => {
+  // A terminal's Ctrl-C signals the whole process group: npm, and the trainer
+  // under it. Nothing in between may turn that one Ctrl-C into two (or a kill).
+  it('stops after the current step with a checkpoint there, through npm run train', async () => {
+    const runs = runsIn('runs-ctrl-c');
+    const sweeps = join(project, 'ctrl-c-sweeps');
+    // Full-size steps (~0.7 s): a wrapper that relays the signal only when the
+    // trainer is slow to answer (tsx waits 30 ms) is caught only by slow steps.
+    const config = 'rl_steps: 400, checkpoint_every: 100, embed_dim: 64, hidden_dim: 128, gen_tokens: 64, samples_per_prompt: 8, prompts_per_step: 4';
+    writeSweep('long', `title: Long\nvary: beta\nvalues:\n  - value: 1\nconfig: { ${config} }\n`, sweeps);
+    const env = { ...process.env, RUNS_DIR: runs };
+    delete env.CONTENT_DIR;
+    const repo = fileURLToPath(new URL('..', import.meta.url));
+    const npm = spawn('npm', ['run', 'train', '--', '--quick', '--sweeps', sweeps], { cwd: repo, env, detached: true, stdio: 'ignore' });
+
+    const runDir = async () => {
+      for (;;) {
+        const dirs = existsSync(runs) ? readdirSync(runs) : [];
+        if (dirs.length === 1 && steps(join(runs, dirs[0])).length >= 4) return join(runs, dirs[0]);
+        await new Promise((resolve) => setTimeout(resolve, 10));
+      }
+    };
+    const dir = await runDir();
+    process.kill(-npm.pid!, 'SIGINT');
+    await new Promise((resolve) => npm.on('close', resolve));
+    // npm may return before the trainer does: wait for the run to be marked
+    for (let i = 0; i < 500 && listRuns(runs)[0].info.status === 'running'; i++) await new Promise((r) => setTimeout(r, 20));
+
+    const [run] = listRuns(runs);
+    expect(run.info.status).toBe('interrupted');
+    const logged = steps(dir);
+    expect(logged.length).toBeLessThan(400);
+    // the checkpoint is at the last logged step: resuming drops nothing
+    const { writer, checkpoint } = RunWriter.resume(dir);
+    writer.finish('interrupted');
+    expect(checkpoint?.step).toBe(logged.at(-1));
+  });
+});
+
 /** Waits until the (only) run in `runs` has logged a number of steps that satisfies `ready`, then sends `signal`. */
 async function stopWhen(
   run: { child: ChildProcess; done: Promise<Result> },
