@@ -153,6 +153,7 @@ describe('npm run train: training', () => {
     // SIGTERM: the run stops after its step, checkpoints and is marked interrupted.
     const stopped = await stopWhen(start(args), runs, (logged) => logged >= 4, 'SIGTERM');
     expect(stopped.code).toBe(130);
+    expect(stopped.stdout).toContain(`To resume the unfinished runs from their last checkpoint: npm run train -- ${args.join(' ')}`);
     const [interrupted] = listRuns(runs);
     expect(interrupted.info.status).toBe('interrupted');
     const stoppedAt = interrupted.info.steps_done;
@@ -237,7 +238,7 @@ describe('npm run train: Ctrl-C in a terminal', () => {
     // trainer is slow to answer (tsx waits 30 ms) is caught only by slow steps.
     const config = 'rl_steps: 400, checkpoint_every: 100, embed_dim: 64, hidden_dim: 128, gen_tokens: 64, samples_per_prompt: 8, prompts_per_step: 4';
     writeSweep('long', `title: Long\nvary: beta\nvalues:\n  - value: 1\nconfig: { ${config} }\n`, sweeps);
-    const env = { ...process.env, RUNS_DIR: runs };
+    const env: NodeJS.ProcessEnv = { ...process.env, RUNS_DIR: runs };
     delete env.CONTENT_DIR;
     const repo = fileURLToPath(new URL('..', import.meta.url));
     const npm = spawn('npm', ['run', 'train', '--', '--quick', '--sweeps', sweeps], { cwd: repo, env, detached: true, stdio: 'ignore' });

@@ -133,11 +133,17 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
     return 2;
   }
 
-  return train(plan, options);
+  return train(plan, options, resumeCommand(argv));
+}
+
+/** The command that resumes this one's unfinished runs: the same, less --fresh (which would start over). */
+function resumeCommand(argv: string[]): string {
+  const args = argv.filter((arg) => arg !== '--fresh');
+  return args.length > 0 ? `npm run train -- ${args.join(' ')}` : 'npm run train';
 }
 
 /** Trains the plan's jobs with progress on stderr, then prints the summary; returns the exit code. */
-async function train(plan: Plan, options: Options): Promise<number> {
+async function train(plan: Plan, options: Options, resume: string): Promise<number> {
   const runsEnv = options.runsDir === 'runs' ? '' : `RUNS_DIR=${options.runsDir} `;
   const done: SummaryRow[] = plan.done.map((run) => ({
     label: `${run.info.sweep} ${run.info.label}`,
@@ -171,7 +177,7 @@ async function train(plan: Plan, options: Options): Promise<number> {
   const onSignal = () => {
     if (++interrupts > 1) {
       display.close();
-      console.error('train: stopped; the last checkpoints resume with the same command.');
+      console.error(`train: stopped; the last checkpoints resume with: ${resume}`);
       process.exit(130);
     }
     controller.abort();
@@ -208,7 +214,7 @@ async function train(plan: Plan, options: Options): Promise<number> {
       error: result?.error ?? null,
     })),
   ];
-  console.log(`\n${summaryTable(rows)}\n\n${nextSteps(rows, runsEnv)}`);
+  console.log(`\n${summaryTable(rows)}\n\n${nextSteps(rows, runsEnv, resume)}`);
   if (controller.signal.aborted) return results.some((r) => r?.status === 'failed') ? 1 : 130;
   // A run that never started without being stopped means its worker process died first.
   return results.some((r) => r === null || r.status === 'failed') ? 1 : 0;

@@ -24,12 +24,15 @@ export function summaryTable(rows: SummaryRow[]): string {
   return [header, ...body].map((cells) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n');
 }
 
-/** What to run next, given how it went; `runsEnv` is e.g. "RUNS_DIR=/tmp/x " when runs/ is not the default. */
-export function nextSteps(rows: SummaryRow[], runsEnv: string): string {
+/**
+ * What to run next, given how it went; `runsEnv` is e.g. "RUNS_DIR=/tmp/x " when
+ * runs/ is not the default, `resume` the command that resumes unfinished runs.
+ */
+export function nextSteps(rows: SummaryRow[], runsEnv: string, resume = 'npm run train'): string {
   const lines: string[] = [];
   for (const row of rows.filter((r) => r.error)) lines.push(`${row.label} failed: ${row.error}`);
   if (rows.some((r) => r.status !== 'completed' && r.status !== 'done before')) {
-    lines.push('Run the same command again to resume the unfinished runs from their last checkpoint.');
+    lines.push(`To resume the unfinished runs from their last checkpoint: ${resume}`);
   }
   lines.push(`Next: ${runsEnv}npm run build    # the report site, from the runs`);
   lines.push(`      npm run preview  # serve it`);
