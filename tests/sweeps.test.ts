@@ -54,6 +54,8 @@ describe('sweep files', () => {
     expect(errorOf(sweepFile('s.yaml', VALID.replace('vary: beta\n', '')))).toMatchObject({ field: 'vary' });
     const error = errorOf(sweepFile('s.yaml', VALID.replace('color: red', 'color: "not a color"')));
     expect(error).toMatchObject({ field: 'values.0.color', line: 5 });
+    expect(errorOf(sweepFile('s.yaml', VALID.replace('color: red', 'color: violett')))).toMatchObject({ field: 'values.0.color', line: 5 });
+    expect(loadSweep(sweepFile('s.yaml', VALID.replace('color: red', 'color: DarkCyan'))).values[0].color).toBe('DarkCyan');
   });
 
   it('rejects unknown fields, duplicate values, bad YAML and bad file names', () => {

@@ -1,6 +1,7 @@
 // The run-folder contract between training and the site. Every file name and
 // format inside a run folder is defined in src/runs and nowhere else.
 import { z } from 'zod';
+import { isCssColor } from './css-colors';
 
 /** Bumped whenever a run folder's files change shape; readers refuse others. */
 export const FORMAT_VERSION = 1;
@@ -71,9 +72,7 @@ export const GenerationLine = z.strictObject({
 });
 export type GenerationLine = z.infer<typeof GenerationLine>;
 
-const cssColor = z
-  .string()
-  .regex(/^(#[0-9a-fA-F]{3}|#[0-9a-fA-F]{6}|[a-zA-Z]+)$/, 'expected a CSS color name or #rgb/#rrggbb');
+const cssColor = z.string().refine(isCssColor, 'expected a CSS color name (e.g. violet) or #rgb/#rrggbb');
 
 /** One value of the swept parameter, as written in a sweep file. */
 export const SweepValue = z.strictObject({
