@@ -33,6 +33,11 @@ export function newSweep(options: NewSweep): { sweepFile: string; reportFile: st
   const fields = Object.keys(TrainConfig.shape);
   if (!fields.includes(vary)) throw new NewSweepError(`--vary ${vary}: not a training config field (fields: ${fields.join(', ')})`);
   if (values.length === 0) throw new NewSweepError(`--vary ${vary}=...: give at least one value, e.g. --vary ${vary}=10,20,50`);
+  const field = TrainConfig.shape[vary as keyof typeof TrainConfig.shape];
+  for (const value of values) {
+    const result = field.safeParse(value);
+    if (!result.success) throw new NewSweepError(`--vary ${vary}=${values.join(',')}: ${JSON.stringify(value)}: ${result.error.issues[0].message}`);
+  }
 
   const sweepFile = join(options.contentDir, 'sweeps', `${id}.yaml`);
   const reportFile = join(options.contentDir, 'reports', `${id}.md`);

@@ -27,11 +27,13 @@ describe('new-sweep', () => {
     }
   });
 
-  it('refuses to overwrite, and to vary a field training does not have', () => {
+  it('refuses to overwrite, to vary a field training does not have, and values it would reject', () => {
     const contentDir = tempContent();
     newSweep({ id: 's', vary: 'beta', values: [1], contentDir });
     expect(() => newSweep({ id: 's', vary: 'beta', values: [2], contentDir })).toThrow(/exists already/);
     expect(() => newSweep({ id: 't', vary: 'btea', values: [2], contentDir })).toThrow(/not a training config field/);
+    expect(() => newSweep({ id: 'u', vary: 'lr', values: [0.1, 'x'], contentDir })).toThrow(/"x": .*expected number/);
+    expect(() => newSweep({ id: 'v', vary: 'beta', values: [-1], contentDir })).toThrow(/-1: /);
   });
 
   it('exits 2 with a usage line on bad arguments', () => {

@@ -98,9 +98,9 @@ describe('npm run train: bad input', () => {
     const [typo, wrongType, badValue] = await Promise.all(
       ['typo', 'wrong-type', 'bad-value'].map((id) => train('--sweeps', dir, '--sweep', id)),
     );
-    expectCleanError(typo, /typo\.yaml: config\.rl_stepz: .*not a training config key/);
-    expectCleanError(wrongType, /wrong-type\.yaml: config\.lr: .*expected number/);
-    expectCleanError(badValue, /bad-value\.yaml: values\.1\.value: /);
+    expectCleanError(typo, /typo\.yaml:6: config\.rl_stepz: .*not a training config key/);
+    expectCleanError(wrongType, /wrong-type\.yaml:6: config\.lr: .*expected number/);
+    expectCleanError(badValue, /bad-value\.yaml:5: values\.1\.value: /);
     expect(existsSync(runsIn('runs'))).toBe(false);
   });
 

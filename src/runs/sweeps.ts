@@ -24,14 +24,17 @@ export function loadSweep(file: string): Sweep {
   const result = SweepFile.safeParse(doc.toJS());
   if (!result.success) {
     const { field, message, path } = firstIssue(result.error);
-    throw new SweepFileError(file, message, lineOf(path), field);
+    throw new SweepFileError(file, message, lineInDocument(doc, lineCounter, path), field);
   }
   const sweep = result.data;
 
   const seen = new Set<string>();
   sweep.values.forEach((entry, index) => {
     const key = JSON.stringify(entry.value);
-    if (seen.has(key)) throw new SweepFileError(file, `value ${key} appears twice`, lineOf(['values', index, 'value']), `values.${index}.value`);
+    if (seen.has(key)) {
+      const line = lineInDocument(doc, lineCounter, ['values', index, 'value']);
+      throw new SweepFileError(file, `value ${key} appears twice`, line, `values.${index}.value`);
+    }
     seen.add(key);
   });
 
@@ -49,15 +52,30 @@ export function loadSweep(file: string): Sweep {
       color: entry.color ?? defaultColor(index),
     })),
   };
+}
 
-  function lineOf(path: PropertyKey[]): number | undefined {
-    // The deepest node that exists along the path: a missing field points at its parent.
-    for (let depth = path.length; depth >= 0; depth--) {
-      const node = doc.getIn(path.slice(0, depth) as (string | number)[], true);
-      if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
-    }
-    return undefined;
+/**
+ * The line of a field in a sweep file, e.g. ["values", 2, "value"], for errors
+ * found after loading (a config value the trainer rejects). A missing field
+ * points at its parent.
+ */
+export function sweepFieldLine(file: string, path: PropertyKey[]): number | undefined {
+  let text: string;
+  try {
+    text = readFileSync(file, 'utf8');
+  } catch {
+    return undefined; // the error still names the file and field
   }
+  const lineCounter = new LineCounter();
+  return lineInDocument(parseDocument(text, { lineCounter }), lineCounter, path);
+}
+
+function lineInDocument(doc: Document, lineCounter: LineCounter, path: PropertyKey[]): number | undefined {
+  for (let depth = path.length; depth >= 0; depth--) {
+    const node = doc.getIn(path.slice(0, depth) as (string | number)[], true);
+    if (isNode(node) && node.range) return lineCounter.linePos(node.range[0]).line;
+  }
+  return undefined;
 }
 
 /** Every sweep file in a folder, sorted by id. */

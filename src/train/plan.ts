@@ -3,7 +3,7 @@
 // ones resume.
 import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { runsOfSweep, SweepFileError, type ParamValue, type Run, type Sweep } from '../runs';
+import { runsOfSweep, sweepFieldLine, SweepFileError, type ParamValue, type Run, type Sweep } from '../runs';
 import { resolveConfig, TrainConfig } from './config';
 
 /** One run of the plan, whole enough to be sent to a worker process as JSON. */
@@ -42,21 +42,22 @@ export function sweepConfigs(sweep: Sweep, quick: boolean): TrainConfig[] {
       return resolveConfig(overrides, { quick });
     } catch (error) {
       if (!(error instanceof z.ZodError)) throw error;
-      throw new SweepFileError(sweep.file, ...describeIssue(error, sweep, index));
+      const { message, field } = describeIssue(error, sweep, index);
+      throw new SweepFileError(sweep.file, message, sweepFieldLine(sweep.file, field.split('.')), field);
     }
   });
 }
 
 /** A config error in the sweep file's own terms: `values.2.value` rather than `beta`. */
-function describeIssue(error: z.ZodError, sweep: Sweep, index: number): [string, undefined, string] {
+function describeIssue(error: z.ZodError, sweep: Sweep, index: number): { message: string; field: string } {
   const issue = error.issues[0];
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
-    return [`"${key}" is not a training config key`, undefined, key === sweep.vary ? 'vary' : `config.${key}`];
+    return { message: `"${key}" is not a training config key`, field: key === sweep.vary ? 'vary' : `config.${key}` };
   }
   const [key, ...rest] = issue.path.map(String);
   const field = key === sweep.vary ? `values.${index}.value` : key in sweep.config ? `config.${key}` : key;
-  return [issue.message, undefined, [field, ...rest].join('.')];
+  return { message: issue.message, field: [field, ...rest].join('.') };
 }
 
 /**
