@@ -2,7 +2,7 @@
 //   npx tsx scripts/screenshot.ts [--dist dist] [--page /reports/tuning-the-kl-penalty/] [--out screenshot]
 // writes <out>-desktop.png (1280 wide), <out>-phone.png (390 wide) and <out>-dark.png.
 import { parseArgs } from 'node:util';
-import { chromium } from 'playwright-core';
+import { launchChromium } from '../src/site/chromium';
 import { serveStatic } from '../src/site/static-server';
 
 const { values } = parseArgs({
@@ -14,10 +14,7 @@ const { values } = parseArgs({
 });
 
 const server = await serveStatic(values.dist);
-const browser = await chromium.launch({
-  executablePath: '/usr/bin/chromium',
-  args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-});
+const browser = await launchChromium();
 const shots = [
   { name: 'desktop', width: 1280, colorScheme: 'light' },
   { name: 'phone', width: 390, colorScheme: 'light' },

@@ -4,9 +4,10 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { chromium, type Browser } from 'playwright-core';
+import type { Browser } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { buildSite } from '../../src/site/build-site';
+import { launchChromium } from '../../src/site/chromium';
 import { serveStatic, type StaticServer } from '../../src/site/static-server';
 import { writeFixtureContent, writeFixtureRuns } from '../fixtures/site-fixture';
 
@@ -28,10 +29,7 @@ beforeAll(async () => {
     .filter((file) => file.endsWith('index.html'))
     .map((file) => BASE + relative(outDir, join(outDir, file)).replace(/index\.html$/, ''));
   server = await serveStatic(outDir, BASE);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {

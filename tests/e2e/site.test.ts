@@ -5,9 +5,10 @@
 import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join, relative } from 'node:path';
-import { chromium, type Browser, type Page } from 'playwright-core';
+import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSite } from '../../src/site/build-site';
+import { launchChromium } from '../../src/site/chromium';
 import { SCRIPT_GENERATION, writeFixtureContent, writeFixtureRuns } from '../fixtures/site-fixture';
 import { resolveInSite, serveStatic, type StaticServer } from '../../src/site/static-server';
 
@@ -27,11 +28,7 @@ beforeAll(async () => {
   const build = await buildSite({ contentDir: join(root, 'content'), runsDir: join(root, 'runs'), outDir, cacheDir: join(root, 'cache') });
   expect(build.code, build.output).toBe(0);
   server = await serveStatic(outDir);
-  browser = await chromium.launch({
-    executablePath: '/usr/bin/chromium',
-    headless: true,
-    args: ['--no-sandbox', '--disable-gpu', '--disable-background-networking', '--disable-component-update', '--disable-sync', '--no-first-run'],
-  });
+  browser = await launchChromium();
 });
 
 afterAll(async () => {
