@@ -21,7 +21,12 @@ export async function figureHtml({ runs, metric, caption, smooth, idPrefix }: Fi
     smooth,
     idPrefix,
   });
-  return html`<figure class="metric-figure" data-metric="${metric}">${raw(chart)}${
+  return captionedFigure('metric-figure', metric, chart, caption);
+}
+
+/** A rendered chart in a <figure> of the given class, with its caption when it has one. */
+export function captionedFigure(className: string, metric: string, chart: string, caption?: string): SafeHtml {
+  return html`<figure class="${className}" data-metric="${metric}">${raw(chart)}${
     caption ? html`<figcaption>${caption}</figcaption>` : ''
   }</figure>`;
 }

@@ -10,7 +10,7 @@ import { finalMean, renderFinalMetricFigure } from '../charts';
 import { metricsOf, metricsOfRuns, seriesOf } from '../site/run-data';
 import { directiveError } from './directive-error';
 import { findDirectives, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
-import { html, raw } from './html';
+import { captionedFigure } from './figure-html';
 
 const attributes = {
   sweeps: z.string().min(1),
@@ -47,10 +47,7 @@ export default function remarkFinal(options: DirectiveOptions) {
         yTitle: `${metric}, mean of the last 10% of steps`,
         idPrefix: ids.get(node)!,
       });
-      const figure = html`<figure class="final-figure" data-metric="${metric}">${raw(chart)}${
-        caption ? html`<figcaption>${caption}</figcaption>` : ''
-      }</figure>`;
-      return [{ type: 'html', value: figure.value }];
+      return [{ type: 'html', value: captionedFigure('final-figure', metric, chart, caption).value }];
     });
   };
 }
