@@ -1,11 +1,18 @@
 import { describe, expect, test } from 'vitest';
-import { MAX_DIFF_WORDS, similarity, splitWords, wordDiff } from '../src/markdown/word-diff';
+import { MAX_DIFF_WORDS, similarity, splitWords, wordDiff, type DiffPart } from '../src/markdown/word-diff';
+
+/** wordDiff of texts short enough to diff. */
+function diffOf(before: string, after: string): DiffPart[] {
+  const parts = wordDiff(before, after);
+  if (!parts) throw new Error('expected a diff');
+  return parts;
+}
 
 describe('wordDiff', () => {
   test('joining the parts of one side gives that text back', () => {
     const before = 'Once upon a time to the tall tall tree';
     const after = 'Once upon a time the tall tall tall tree.';
-    const parts = wordDiff(before, after);
+    const parts = diffOf(before, after);
     expect(parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join('')).toBe(after);
     expect(parts.filter((p) => p.kind !== 'added').map((p) => p.text).join('')).toBe(before);
   });
@@ -20,9 +27,9 @@ describe('wordDiff', () => {
   });
 
   test('similarity is 1 for the same text and 0 for nothing in common', () => {
-    expect(similarity(wordDiff('a b c', 'a b c'))).toBe(1);
-    expect(similarity(wordDiff('a b c', 'x y z'))).toBe(0);
-    expect(similarity(wordDiff('a b c d', 'a b c'))).toBe(0.75);
+    expect(similarity(diffOf('a b c', 'a b c'))).toBe(1);
+    expect(similarity(diffOf('a b c', 'x y z'))).toBe(0);
+    expect(similarity(diffOf('a b c d', 'a b c'))).toBe(0.75);
   });
 });
 
@@ -53,11 +60,9 @@ describe('wordDiff of long texts', () => {
     const before = story(2_000);
     const after = story(2_000, true);
     expect(splitWords(after).length).toBeLessThanOrEqual(MAX_DIFF_WORDS);
-    const parts = wordDiff(before, after);
-    expect(parts?.filter((p) => p.kind === 'added').map((p) => p.text.trim())).toEqual(
-      expect.arrayContaining(['bird']),
-    );
-    expect(parts?.filter((p) => p.kind !== 'removed').map((p) => p.text).join('')).toBe(after);
+    const parts = diffOf(before, after);
+    expect(parts.filter((p) => p.kind === 'added').map((p) => p.text.trim())).toEqual(expect.arrayContaining(['bird']));
+    expect(parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join('')).toBe(after);
     expect(wordDiff(before + ' x'.repeat(MAX_DIFF_WORDS), after)).toBeUndefined();
   });
 });
