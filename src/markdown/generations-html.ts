@@ -51,7 +51,7 @@ function generationHtml(
   }
   return html`<div class="generation">
 <p class="generation-meta">${position(fromEnd)} · step ${generation.step}${note ? ` · ${note}` : ''}</p>
-<p class="generation-text">${text}${more > 0 ? html`<span class="generation-more">… ${more.toLocaleString('en')} more characters in the <a href="${download}">download</a></span>` : ''}</p>
+<p class="generation-text">${text}${more > 0 ? html` <span class="generation-more">… ${more.toLocaleString('en')} more characters in the <a href="${download}">download</a></span>` : ''}</p>
 </div>`;
 }
 
