@@ -1,7 +1,7 @@
 // Building the site: changed run data shows on the next build although
 // Astro's content cache is kept, and a wrong directive fails the build
 // naming the report's file and line.
-import { existsSync, mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -20,12 +20,17 @@ import {
 let root: string;
 let site: SiteBuild;
 let manyGenerationsRun: string;
+/** What the first build of this file printed. */
+let firstBuildOutput: string | undefined;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'sweepbook-site-'));
   site = { contentDir: join(root, 'content'), runsDir: join(root, 'runs'), outDir: join(root, 'dist'), cacheDir: join(root, 'cache') };
   writeFixtureRuns(site.runsDir);
   manyGenerationsRun = writeManyGenerationsRun(site.runsDir);
+  // A run folder that lost its run.json.
+  mkdirSync(join(site.runsDir, 'lost-run'));
+  writeFileSync(join(site.runsDir, 'lost-run', 'metrics.jsonl'), '{"step":1,"time":1,"kl":1}\n');
   writeFixtureContent(site.contentDir);
 });
 
@@ -44,6 +49,7 @@ function firstFigure(html: string): string {
 test('changed run data shows in the report on the next build, with the content cache kept', async () => {
   const first = await buildSite(site);
   expect(first.code, first.output).toBe(0);
+  firstBuildOutput = first.output;
   const before = reportHtml();
 
   // Same run, same id, new metrics: the report's markdown does not change.
@@ -64,12 +70,16 @@ test('changed run data shows in the report on the next build, with the content c
   expect(row(after)).toContain('>140<');
 }, 180_000);
 
-test('a run keeping 50,000 generations gets a bounded page, all of them in its download, and a safe metrics.csv', async () => {
+test('a run keeping 50,000 generations gets a bounded page, all of them in its download, and a safe metrics.csv; a folder without run.json is named once', async () => {
   // Built by the test above; built here when that one is left out.
   if (!existsSync(join(site.outDir, 'index.html'))) {
     const result = await buildSite(site);
     expect(result.code, result.output).toBe(0);
+    firstBuildOutput = result.output;
   }
+  // The folder without run.json is named once, not once per page that lists runs.
+  const warnings = firstBuildOutput!.split('\n').filter((line) => line.includes('lost-run'));
+  expect(warnings).toEqual([`warning: ${join(site.runsDir, 'lost-run')}: has metrics.jsonl but no run.json, so it is not listed as a run`]);
   const runDir = join(site.outDir, 'runs', manyGenerationsRun);
   const page = readFileSync(join(runDir, 'index.html'), 'utf8');
   expect(statSync(join(runDir, 'index.html')).size).toBeLessThan(2 ** 20);

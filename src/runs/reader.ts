@@ -20,7 +20,13 @@ export interface Run {
 
 export type Warn = (message: string) => void;
 
-const warnToConsole: Warn = (message) => console.warn(`warning: ${message}`);
+// A build reads the runs folder for many pages, from two copies of this module
+// (Astro's config and its page bundle): each warning is printed once a process.
+const warned: Set<string> = ((globalThis as { sweepbookWarned?: Set<string> }).sweepbookWarned ??= new Set());
+const warnToConsole: Warn = (message) => {
+  if (!warned.has(message)) console.warn(`warning: ${message}`);
+  warned.add(message);
+};
 
 /** Reads and validates a run folder's run.json. */
 export function readRunInfo(runDir: string): RunInfo {
