@@ -1,5 +1,6 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
+import { generationsHtml, MAX_SHOWN_CHARS } from '../src/markdown/generations-html';
 import { fixtureDirs, lineOf, renderReport } from './fixtures/render-report';
 
 const dirs = fixtureDirs();
@@ -46,11 +47,40 @@ describe('::generations', () => {
 
   test.each([
     ['::generations{sweep="fixture-sweep" last=0}', 'attribute last="0"'],
+    ['::generations{sweep="fixture-sweep" last=11}', 'attribute last="11": Too big: expected number to be <=10'],
     ['::generations{sweep="fixture-sweep" last=two}', 'attribute last="two"'],
     ['::generations{last=2}', 'missing attribute "sweep"'],
     ['::generations{sweep="fixture-sweep" n=2}', 'unknown attribute "n" (known: sweep, last)'],
   ])('%s fails with the report file and line', async (directive, message) => {
     const body = `Intro.\n\n${directive}\n`;
     await expect(renderReport(dirs, body, 'bad.md')).rejects.toThrow(`reports/bad.md:${lineOf(body, '::generations')}: ::generations: ${message}`);
+  });
+});
+
+describe('generationsHtml bounds what a page shows', () => {
+  const long = (word: string) => `${word} and the tree `.repeat(60_000); // ~1 MB
+  const run = (texts: string[]) => ({
+    label: 'beta=1',
+    color: 'green',
+    download: '/runs/r/generations.jsonl',
+    generations: texts.map((text, index) => ({ step: index + 1, text })),
+  });
+
+  test('two ~1 MB consecutive generations: the start of the newest, unmarked, and a link to the rest', () => {
+    const html = generationsHtml([run([long('dog'), long('cat')])], 1).value;
+    expect(html.length).toBeLessThan(MAX_SHOWN_CHARS + 1000);
+    expect(html).not.toMatch(/<ins>|<del>/);
+    expect(html).toContain('too long to mark what changed');
+    expect(html).toContain(`cat and the tree cat`);
+    const more = long('cat').length - MAX_SHOWN_CHARS;
+    expect(textOf(html)).toContain(`… ${more.toLocaleString('en')} more characters in the download`);
+    expect(html).toContain('href="/runs/r/generations.jsonl"');
+  });
+
+  test('a generation of at most MAX_SHOWN_CHARS is shown whole, its changes marked', () => {
+    const text = 'a'.repeat(MAX_SHOWN_CHARS - 4) + ' end';
+    const html = generationsHtml([run([text.replace('end', 'fin'), text])], 1).value;
+    expect(html).toContain(text.slice(0, -3) + '<del>fin</del><ins>end</ins>');
+    expect(html).not.toContain('more characters');
   });
 });

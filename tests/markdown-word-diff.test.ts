@@ -1,11 +1,18 @@
 import { describe, expect, test } from 'vitest';
-import { similarity, wordDiff } from '../src/markdown/word-diff';
+import { MAX_DIFF_WORDS, similarity, splitWords, wordDiff, type DiffPart } from '../src/markdown/word-diff';
+
+/** wordDiff of texts short enough to diff. */
+function diffOf(before: string, after: string): DiffPart[] {
+  const parts = wordDiff(before, after);
+  if (!parts) throw new Error('expected a diff');
+  return parts;
+}
 
 describe('wordDiff', () => {
   test('joining the parts of one side gives that text back', () => {
     const before = 'Once upon a time to the tall tall tree';
     const after = 'Once upon a time the tall tall tall tree.';
-    const parts = wordDiff(before, after);
+    const parts = diffOf(before, after);
     expect(parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join('')).toBe(after);
     expect(parts.filter((p) => p.kind !== 'added').map((p) => p.text).join('')).toBe(before);
   });
@@ -20,8 +27,42 @@ describe('wordDiff', () => {
   });
 
   test('similarity is 1 for the same text and 0 for nothing in common', () => {
-    expect(similarity(wordDiff('a b c', 'a b c'))).toBe(1);
-    expect(similarity(wordDiff('a b c', 'x y z'))).toBe(0);
-    expect(similarity(wordDiff('a b c d', 'a b c'))).toBe(0.75);
+    expect(similarity(diffOf('a b c', 'a b c'))).toBe(1);
+    expect(similarity(diffOf('a b c', 'x y z'))).toBe(0);
+    expect(similarity(diffOf('a b c d', 'a b c'))).toBe(0.75);
+  });
+});
+
+/** About `chars` characters of story-like text; `variant` changes every 50th word. */
+function story(chars: number, variant = false): string {
+  const words = ['once', 'upon', 'a', 'time', 'there', 'was', 'tall', 'tree', 'and', 'the', 'dog', 'ran'];
+  const out: string[] = [];
+  for (let i = 0, length = 0; length < chars; i++) {
+    const word = variant && i % 50 === 0 ? 'bird' : words[(i * 7 + (i >> 3)) % words.length];
+    out.push(word);
+    length += word.length + 1;
+  }
+  return out.join(' ');
+}
+
+describe('wordDiff of long texts', () => {
+  test('two ~1 MB generations: no diff, quickly and in bounded memory', () => {
+    const before = story(1_000_000);
+    const after = story(1_000_000, true);
+    const used = () => process.memoryUsage().heapUsed + process.memoryUsage().arrayBuffers;
+    const start = used();
+    expect(wordDiff(before, after)).toBeUndefined();
+    // The old table of words x words needed ~160 GB here.
+    expect(used() - start).toBeLessThan(300 * 2 ** 20);
+  });
+
+  test(`texts of up to ${MAX_DIFF_WORDS} words are diffed`, () => {
+    const before = story(2_000);
+    const after = story(2_000, true);
+    expect(splitWords(after).length).toBeLessThanOrEqual(MAX_DIFF_WORDS);
+    const parts = diffOf(before, after);
+    expect(parts.filter((p) => p.kind === 'added').map((p) => p.text.trim())).toEqual(expect.arrayContaining(['bird']));
+    expect(parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join('')).toBe(after);
+    expect(wordDiff(before + ' x'.repeat(MAX_DIFF_WORDS), after)).toBeUndefined();
   });
 });

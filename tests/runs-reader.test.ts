@@ -1,6 +1,6 @@
-import { mkdirSync, mkdtempSync, writeFileSync } from 'node:fs';
+import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listRuns, readGenerations, readMetrics, RunFormatError, RunWriter } from '../src/runs';
 
@@ -76,11 +76,53 @@ describe('reading run folders', () => {
     expect(errorOf(() => listRuns(join(dir, '..')))).toMatchObject({ field: 'steps_done' });
   });
 
+  it('rejects a color that is not a CSS color, so run.json cannot inject CSS', () => {
+    const dir = runWithFiles({});
+    const runJson = join(dir, 'run.json');
+    const info = JSON.parse(readFileSync(runJson, 'utf8')) as Record<string, unknown>;
+    writeFileSync(runJson, JSON.stringify({ ...info, color: 'red;background-image:url(https://x)' }));
+    const error = errorOf(() => listRuns(join(dir, '..')));
+    expect(error).toMatchObject({ file: runJson, field: 'color' });
+    expect(error.message).toContain('run.json: color: expected a CSS color');
+  });
+
+  it("rejects an id that is not the run's folder name", () => {
+    const dir = runWithFiles({});
+    const runsDir = join(dir, '..');
+    const runJson = join(dir, 'run.json');
+    const info = JSON.parse(readFileSync(runJson, 'utf8')) as Record<string, unknown>;
+    writeFileSync(runJson, JSON.stringify({ ...info, id: '../../x' }));
+    const error = errorOf(() => listRuns(runsDir));
+    expect(error).toMatchObject({ file: runJson, field: 'id' });
+    expect(error.message).toContain(`run.json: id: "../../x" is not the run's folder name "${basename(dir)}"`);
+
+    // A copied run folder keeps the id of the original: two pages would claim one address.
+    writeFileSync(runJson, JSON.stringify(info));
+    cpSync(dir, join(runsDir, 'copy'), { recursive: true });
+    expect(errorOf(() => listRuns(runsDir))).toMatchObject({ file: join(runsDir, 'copy', 'run.json'), field: 'id' });
+  });
+
+  it('warns about a folder with run files but no run.json, naming the folder', () => {
+    const dir = runWithFiles({});
+    const runsDir = join(dir, '..');
+    mkdirSync(join(runsDir, 'lost'));
+    writeFileSync(join(runsDir, 'lost', 'metrics.jsonl'), good(1));
+    mkdirSync(join(runsDir, 'lost-too'));
+    writeFileSync(join(runsDir, 'lost-too', 'generations.jsonl'), JSON.stringify({ step: 1, text: 'hi' }) + '\n');
+    const warnings: string[] = [];
+    expect(listRuns(runsDir, (message) => warnings.push(message))).toHaveLength(1);
+    expect(warnings).toEqual([expect.stringContaining(join(runsDir, 'lost')), expect.stringContaining(join(runsDir, 'lost-too'))]);
+    expect(warnings[0]).toContain('no run.json');
+    expect(warnings.every((warning) => !warning.includes('\n'))).toBe(true);
+  });
+
   it('ignores folders without run.json and stray files', () => {
     const dir = runWithFiles({});
     const runsDir = join(dir, '..');
     mkdirSync(join(runsDir, 'notes'));
     writeFileSync(join(runsDir, 'README.txt'), 'hello');
-    expect(listRuns(runsDir)).toHaveLength(1);
+    const warnings: string[] = [];
+    expect(listRuns(runsDir, (message) => warnings.push(message))).toHaveLength(1);
+    expect(warnings).toEqual([]);
   });
 });

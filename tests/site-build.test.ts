@@ -1,21 +1,36 @@
 // Building the site: changed run data shows on the next build although
 // Astro's content cache is kept, and a wrong directive fails the build
 // naming the report's file and line.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { listRuns, RunWriter } from '../src/runs';
 import { buildSite, type SiteBuild } from '../src/site/build-site';
-import { REPORT, writeFixtureContent, writeFixtureRuns } from './fixtures/site-fixture';
+import {
+  FIXTURE_SWEEP,
+  LONG_GENERATION,
+  MANY_GENERATIONS,
+  REPORT,
+  writeFixtureContent,
+  writeFixtureRuns,
+  writeManyGenerationsRun,
+} from './fixtures/site-fixture';
 
 let root: string;
 let site: SiteBuild;
+let manyGenerationsRun: string;
+/** What the first build of this file printed. */
+let firstBuildOutput: string | undefined;
 
 beforeAll(() => {
   root = mkdtempSync(join(tmpdir(), 'sweepbook-site-'));
   site = { contentDir: join(root, 'content'), runsDir: join(root, 'runs'), outDir: join(root, 'dist'), cacheDir: join(root, 'cache') };
   writeFixtureRuns(site.runsDir);
+  manyGenerationsRun = writeManyGenerationsRun(site.runsDir);
+  // A run folder that lost its run.json.
+  mkdirSync(join(site.runsDir, 'lost-run'));
+  writeFileSync(join(site.runsDir, 'lost-run', 'metrics.jsonl'), '{"step":1,"time":1,"kl":1}\n');
   writeFixtureContent(site.contentDir);
 });
 
@@ -34,10 +49,11 @@ function firstFigure(html: string): string {
 test('changed run data shows in the report on the next build, with the content cache kept', async () => {
   const first = await buildSite(site);
   expect(first.code, first.output).toBe(0);
+  firstBuildOutput = first.output;
   const before = reportHtml();
 
   // Same run, same id, new metrics: the report's markdown does not change.
-  const run = listRuns(site.runsDir)[0];
+  const run = listRuns(site.runsDir).find(({ info }) => info.sweep === FIXTURE_SWEEP)!;
   const { writer } = RunWriter.resume(run.dir);
   for (let step = 1; step <= 40; step++) {
     writer.logMetrics(step, { raw_reward: 100 + step, kl: 1, total_reward: 100, entropy: 1, repetition: 0.5 });
@@ -52,6 +68,33 @@ test('changed run data shows in the report on the next build, with the content c
   const row = (html: string) => html.slice(html.indexOf(`runs/${run.info.id}/`), html.indexOf('</tr>', html.indexOf(`runs/${run.info.id}/`)));
   expect(row(before)).not.toContain('>140<');
   expect(row(after)).toContain('>140<');
+}, 180_000);
+
+test('a run keeping 50,000 generations gets a bounded page, all of them in its download, and a safe metrics.csv; a folder without run.json is named once', async () => {
+  // Built by the test above; built here when that one is left out.
+  if (!existsSync(join(site.outDir, 'index.html'))) {
+    const result = await buildSite(site);
+    expect(result.code, result.output).toBe(0);
+    firstBuildOutput = result.output;
+  }
+  // The folder without run.json is named once, not once per page that lists runs.
+  const warnings = firstBuildOutput!.split('\n').filter((line) => line.includes('lost-run'));
+  expect(warnings).toEqual([`warning: ${join(site.runsDir, 'lost-run')}: has metrics.jsonl but no run.json, so it is not listed as a run`]);
+  const runDir = join(site.outDir, 'runs', manyGenerationsRun);
+  const page = readFileSync(join(runDir, 'index.html'), 'utf8');
+  expect(statSync(join(runDir, 'index.html')).size).toBeLessThan(2 ** 20);
+  expect(page).toContain(`The newest 50 of the ${MANY_GENERATIONS} kept generations`);
+  expect(page.match(/class="generation"/g)).toHaveLength(5 + 50);
+  expect(page).toContain(`${(`${MANY_GENERATIONS} ${LONG_GENERATION}`.length - 2000).toLocaleString('en')} more characters in the`);
+  expect(page).toContain(`href="/runs/${manyGenerationsRun}/generations.jsonl"`);
+
+  const download = readFileSync(join(runDir, 'generations.jsonl'), 'utf8').trimEnd().split('\n');
+  expect(download).toHaveLength(MANY_GENERATIONS);
+  expect(JSON.parse(download.at(-1)!)).toEqual({ step: MANY_GENERATIONS, text: `${MANY_GENERATIONS} ${LONG_GENERATION}` });
+
+  const csv = readFileSync(join(runDir, 'metrics.csv'), 'utf8').split('\r\n');
+  expect(csv[0]).toBe(`step,time,raw_reward,"loss, smoothed",'=1+2`);
+  expect(csv[1]).toMatch(/^1000,[\d.]+,-0\.5,1,2$/);
 }, 180_000);
 
 test('an unknown metric fails the build with the report file and line', async () => {

@@ -9,7 +9,12 @@ export interface RunGenerations {
   label: string;
   color: string;
   generations: GenerationLine[];
+  /** Where the run's kept generations can be downloaded whole (its generations.jsonl). */
+  download: string;
 }
+
+/** A generation longer than this shows its start only; the download holds all of it. */
+export const MAX_SHOWN_CHARS = 2000;
 
 /** Below this share of common words, marking the differences shows only noise. */
 const MARK_SIMILARITY = 0.5;
@@ -22,13 +27,22 @@ function position(fromEnd: number): string {
   return ORDINALS[fromEnd] ?? `${n}${suffix}-to-last`;
 }
 
-function generationHtml(generation: GenerationLine, previous: GenerationLine | undefined, fromEnd: number): SafeHtml {
-  let text: SafeHtml | string = generation.text;
+function generationHtml(
+  generation: GenerationLine,
+  previous: GenerationLine | undefined,
+  fromEnd: number,
+  download: string,
+): SafeHtml {
+  const start = startOf(generation.text);
+  const more = generation.text.length - start.length;
+  let text: SafeHtml | string = start;
   let note = '';
   if (previous) {
-    const parts = wordDiff(previous.text, generation.text);
-    const shared = similarity(parts);
-    if (shared === 1) note = 'same as the one before';
+    // Marks on a cut text would mislead; wordDiff refuses long texts itself.
+    const parts = more === 0 ? wordDiff(previous.text, generation.text) : undefined;
+    const shared = parts ? similarity(parts) : 0;
+    if (!parts) note = 'too long to mark what changed';
+    else if (shared === 1) note = 'same as the one before';
     else if (shared < MARK_SIMILARITY) note = 'unlike the one before';
     else
       text = html`${parts.map((part) =>
@@ -37,19 +51,26 @@ function generationHtml(generation: GenerationLine, previous: GenerationLine | u
   }
   return html`<div class="generation">
 <p class="generation-meta">${position(fromEnd)} · step ${generation.step}${note ? ` · ${note}` : ''}</p>
-<p class="generation-text">${text}</p>
+<p class="generation-text">${text}${more > 0 ? html` <span class="generation-more">… ${more.toLocaleString('en')} more characters in the <a href="${download}">download</a></span>` : ''}</p>
 </div>`;
 }
 
-/** Each run's last `last` kept generations (all of them when `last` is Infinity). */
+/** The first MAX_SHOWN_CHARS characters, not splitting a surrogate pair. */
+function startOf(text: string): string {
+  if (text.length <= MAX_SHOWN_CHARS) return text;
+  const end = /[\uD800-\uDBFF]/.test(text[MAX_SHOWN_CHARS - 1]) ? MAX_SHOWN_CHARS - 1 : MAX_SHOWN_CHARS;
+  return text.slice(0, end);
+}
+
+/** Each run's last `last` kept generations. */
 export function generationsHtml(runs: RunGenerations[], last: number): SafeHtml {
-  return html`<div class="generations">${runs.map(({ label, color, generations }) => {
+  return html`<div class="generations">${runs.map(({ label, color, generations, download }) => {
     const sorted = [...generations].sort((a, b) => a.step - b.step);
     const shown = sorted.slice(-last).reverse();
     return html`<div class="generations-run">
 <p class="generations-label"><span class="swatch" style="background:${color}"></span> ${label}</p>
 ${shown.length === 0 ? html`<p class="generation-meta">No generations kept.</p>` : ''}
-${shown.map((generation, fromEnd) => generationHtml(generation, sorted[sorted.length - fromEnd - 2], fromEnd))}
+${shown.map((generation, fromEnd) => generationHtml(generation, sorted[sorted.length - fromEnd - 2], fromEnd, download))}
 </div>`;
   })}</div>`;
 }

@@ -14,7 +14,8 @@ import { generationsHtml } from './generations-html';
 
 const attributes = {
   sweep: z.string().min(1),
-  last: z.coerce.number().int().min(1).default(2),
+  // More per run would make a report of samples; the run page shows more.
+  last: z.coerce.number().int().min(1).max(10).default(2),
 };
 
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
@@ -49,7 +50,12 @@ export default function remarkGenerations(options: DirectiveOptions) {
         label: identifier,
         children: [{ type: 'paragraph', children: [{ type: 'text', value: reservoirNote(runs) }] }],
       });
-      const shown = runs.map(({ run, label, color }) => ({ label, color, generations: generationsOf(run) }));
+      const shown = runs.map(({ run, label, color }) => ({
+        label,
+        color,
+        generations: generationsOf(run),
+        download: `${options.base ?? '/'}runs/${run.info.id}/generations.jsonl`,
+      }));
       const newest = last === 1 ? 'The last kept generation' : `The last ${NUMBER_WORDS[last] ?? last} kept generations`;
       return [
         {

@@ -1,5 +1,5 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import type { z } from 'zod';
 import { firstIssue, RunFormatError } from './errors';
 import {
@@ -20,7 +20,13 @@ export interface Run {
 
 export type Warn = (message: string) => void;
 
-const warnToConsole: Warn = (message) => console.warn(`warning: ${message}`);
+// A build reads the runs folder for many pages, from two copies of this module
+// (Astro's config and its page bundle): each warning is printed once a process.
+const warned: Set<string> = ((globalThis as { sweepbookWarned?: Set<string> }).sweepbookWarned ??= new Set());
+const warnToConsole: Warn = (message) => {
+  if (!warned.has(message)) console.warn(`warning: ${message}`);
+  warned.add(message);
+};
 
 /** Reads and validates a run folder's run.json. */
 export function readRunInfo(runDir: string): RunInfo {
@@ -40,17 +46,34 @@ export function readRunInfo(runDir: string): RunInfo {
       'format',
     );
   }
-  return parseWith(RunInfo, json, file);
+  const info = parseWith(RunInfo, json, file);
+  // The id names the run's pages: a copied folder or a path would clash or escape.
+  const folder = basename(runDir);
+  if (info.id !== folder) {
+    throw new RunFormatError(file, `${JSON.stringify(info.id)} is not the run's folder name "${folder}"`, undefined, 'id');
+  }
+  return info;
 }
 
-/** Every run folder (a folder with a run.json) in runsDir, sorted by id; none if the folder is missing. */
-export function listRuns(runsDir: string): Run[] {
+/**
+ * Every run folder (a folder with a run.json) in runsDir, sorted by id; none
+ * if the folder is missing. A folder with a run's files but no run.json is
+ * skipped with a warning rather than silently.
+ */
+export function listRuns(runsDir: string, warn: Warn = warnToConsole): Run[] {
   if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir)
     .sort()
     .map((name) => join(runsDir, name))
-    .filter((dir) => statSync(dir).isDirectory() && existsSync(join(dir, RUN_FILE)))
+    .filter((dir) => statSync(dir).isDirectory() && isRunFolder(dir, warn))
     .map((dir) => ({ dir, info: readRunInfo(dir) }));
+}
+
+function isRunFolder(dir: string, warn: Warn): boolean {
+  if (existsSync(join(dir, RUN_FILE))) return true;
+  const orphans = [METRICS_FILE, GENERATIONS_FILE].filter((name) => existsSync(join(dir, name)));
+  if (orphans.length > 0) warn(`${dir}: has ${orphans.join(' and ')} but no ${RUN_FILE}, so it is not listed as a run`);
+  return false;
 }
 
 /** The runs of one sweep, sorted by id (so by start time). */

@@ -18,15 +18,19 @@ export type ParamValue = z.infer<typeof ParamValue>;
 export const RunStatus = z.enum(['running', 'completed', 'failed', 'interrupted']);
 export type RunStatus = z.infer<typeof RunStatus>;
 
+/** Checked wherever a color is read, because it reaches a page's style attribute. */
+const cssColor = z.string().refine(isCssColor, 'expected a CSS color name (e.g. violet) or #rgb/#rrggbb');
+
 export const RunInfo = z.strictObject({
   format: z.number().int(),
+  /** The run's folder name (checked by the reader). */
   id: z.string().min(1),
   sweep: z.string().min(1),
   /** The varied parameter values, e.g. { beta: 0.01 }. */
   params: z.record(z.string(), ParamValue),
   /** How the sweep file labels and colors this run (copied so a run folder describes itself). */
   label: z.string(),
-  color: z.string(),
+  color: cssColor,
   seed: z.number().int(),
   /** The full resolved training config. */
   config: z.record(z.string(), z.unknown()),
@@ -71,8 +75,6 @@ export const GenerationLine = z.strictObject({
   text: z.string(),
 });
 export type GenerationLine = z.infer<typeof GenerationLine>;
-
-const cssColor = z.string().refine(isCssColor, 'expected a CSS color name (e.g. violet) or #rgb/#rrggbb');
 
 /** One value of the swept parameter, as written in a sweep file. */
 export const SweepValue = z.strictObject({

@@ -2,6 +2,7 @@
 // step did not log it or logged a non-finite value.
 import type { APIRoute } from 'astro';
 import type { Run } from '../../../runs';
+import { toCsv } from '../../../site/csv';
 import { metricNames, metricsOf } from '../../../site/run-data';
 import { allRuns } from '../../../site/site-data';
 
@@ -12,6 +13,6 @@ export function getStaticPaths() {
 export const GET: APIRoute<{ run: Run }> = ({ props }) => {
   const lines = metricsOf(props.run);
   const columns = ['step', 'time', ...metricNames(lines)];
-  const rows = lines.map((line) => columns.map((column) => line[column] ?? '').join(','));
-  return new Response([columns.join(','), ...rows].join('\n') + '\n', { headers: { 'Content-Type': 'text/csv' } });
+  const csv = toCsv([columns, ...lines.map((line) => columns.map((column) => line[column]))]);
+  return new Response(csv, { headers: { 'Content-Type': 'text/csv' } });
 };
