@@ -1,0 +1,106 @@
+// Run-folder locks under contention: many processes at once, as racing
+// trainers on one runs folder are.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { createHash } from 'node:crypto';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { createInterface } from 'node:readline';
+import { afterAll, describe, expect, it } from 'vitest';
+import { releaseLock, takeLock } from '../src/runs/lock';
+
+/** Beyond Linux's largest pid (2^22): never a live process. */
+const DEAD_PID = 2 ** 22 + 1;
+
+// Each contender waits for "<dir> <time>" on stdin, spins until that moment so
+// that all of them try at once, tries to lock the run folder and says whether it
+// won. It stays alive (so its lock stays live) until stdin closes.
+const CONTENDER = `
+  import { createInterface } from 'node:readline';
+  import { lockRun } from ${JSON.stringify(join(process.cwd(), 'src/runs/lock.ts'))};
+  for await (const line of createInterface({ input: process.stdin })) {
+    const [dir, at] = line.split(' ');
+    while (Date.now() < Number(at));
+    let won = true;
+    try {
+      lockRun(dir);
+    } catch {
+      won = false;
+    }
+    console.log(won ? 'won' : 'lost');
+  }
+`;
+
+interface Contender {
+  child: ChildProcess;
+  answers: AsyncIterator<string>;
+}
+
+function startContender(): Contender {
+  const child = spawn(process.execPath, ['--import', 'tsx', '--input-type=module', '-e', CONTENDER], {
+    stdio: ['pipe', 'pipe', 'inherit'],
+  });
+  return { child, answers: createInterface({ input: child.stdout! })[Symbol.asyncIterator]() };
+}
+
+const contenders: Contender[] = [];
+afterAll(() => contenders.forEach(({ child }) => child.stdin!.end()));
+
+describe('run folder lock under contention', () => {
+  it('lets exactly one of many processes take over the lock of a dead one', async () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'sweepbook-lock-'));
+    contenders.push(...Array.from({ length: 8 }, startContender));
+    // A first round, untimed, waits until every contender has started (tsx takes a while).
+    const warmUp = join(runsDir, 'warm-up');
+    mkdirSync(warmUp);
+    contenders.forEach(({ child }) => child.stdin!.write(`${warmUp} 0\n`));
+    await Promise.all(contenders.map(({ answers }) => answers.next()));
+
+    const winners: number[] = [];
+    for (let trial = 0; trial < 30; trial++) {
+      const dir = join(runsDir, `trial-${trial}`);
+      mkdirSync(dir);
+      writeFileSync(join(dir, 'lock'), JSON.stringify({ host: hostname(), pid: DEAD_PID }));
+      const at = Date.now() + 50;
+      contenders.forEach(({ child }) => child.stdin!.write(`${dir} ${at}\n`));
+      const answers = await Promise.all(contenders.map(({ answers }) => answers.next()));
+      winners.push(answers.filter(({ value }) => value === 'won').length);
+      // the winner's lock is what the folder holds now
+      expect(JSON.parse(readFileSync(join(dir, 'lock'), 'utf8')).pid).not.toBe(DEAD_PID);
+    }
+    expect(winners).toEqual(Array(30).fill(1));
+  });
+});
+
+describe('lock takeover', () => {
+  const lockIn = () => join(mkdtempSync(join(tmpdir(), 'sweepbook-lock-')), 'lock');
+
+  it('respects a live process on this host and any process on another host', () => {
+    const file = lockIn();
+    writeFileSync(file, JSON.stringify({ host: hostname(), pid: process.ppid }));
+    expect(takeLock(file)).toEqual({ file, host: hostname(), pid: process.ppid });
+    writeFileSync(file, JSON.stringify({ host: 'elsewhere', pid: DEAD_PID }));
+    expect(takeLock(file)).toEqual({ file, host: 'elsewhere', pid: DEAD_PID });
+  });
+
+  it('takes over a lock cut short, and releases it', () => {
+    const file = lockIn();
+    writeFileSync(file, '');
+    expect(takeLock(file)).toBeNull();
+    expect(JSON.parse(readFileSync(file, 'utf8')).pid).toBe(process.pid);
+    releaseLock(file);
+    expect(readdirSync(join(file, '..'))).toEqual([]);
+  });
+
+  it('is not stopped by a process that died while taking over a dead lock', () => {
+    const file = lockIn();
+    const dead = JSON.stringify({ host: hostname(), pid: DEAD_PID });
+    writeFileSync(file, dead);
+    // the guard it held: named after the content of the lock it was taking over
+    const guard = `${file}.${createHash('sha256').update(dead).digest('hex').slice(0, 32)}`;
+    writeFileSync(guard, JSON.stringify({ host: hostname(), pid: DEAD_PID - 1 }));
+    expect(takeLock(file)).toBeNull();
+    expect(JSON.parse(readFileSync(file, 'utf8')).pid).toBe(process.pid);
+    expect(readdirSync(join(file, '..'))).toEqual(['lock']); // no guard left behind
+  });
+});
