@@ -69,8 +69,20 @@ export function runsBySweep(runsDir: string): Map<string, Run[]> {
   return groups;
 }
 
+/**
+ * A run's metrics. Steps must strictly increase: a repeated or backwards step
+ * is corruption (two writers at once), not data to draw.
+ */
 export function readMetrics(runDir: string, warn: Warn = warnToConsole): MetricsLine[] {
-  return readJsonLines(join(runDir, METRICS_FILE), MetricsLine, warn);
+  const file = join(runDir, METRICS_FILE);
+  const lines = readJsonLines(file, MetricsLine, warn);
+  // Line i + 1 is row i: only a truncated last line is ever skipped.
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i].step <= lines[i - 1].step) {
+      throw new RunFormatError(file, `step ${lines[i].step} comes after step ${lines[i - 1].step}: steps must increase`, i + 1, 'step');
+    }
+  }
+  return lines;
 }
 
 export function readGenerations(runDir: string, warn: Warn = warnToConsole): GenerationLine[] {
