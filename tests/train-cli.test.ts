@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,8 @@ const TRAIN = fileURLToPath(new URL('../scripts/train.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 let project: string;
+/** Beyond Linux's largest pid (2^22): never a live process. */
+const DEAD_PID = 2 ** 22 + 1;
 
 /** --backend auto picks tfjs-node-gpu where it is installed (not here: it cannot install without CUDA). */
 const hasNodeGpu = (() => {
@@ -201,6 +203,29 @@ describe('npm run train: training', () => {
     expect(byBeta.get(1)?.status).toBe('failed');
     expect(byBeta.get(1)?.error).toMatch(/weights/);
     expect(result.stdout).toMatch(/pair beta=1 failed: .*weights/);
+  });
+
+  it('removes a lock that a trainer dying as it finished left in a completed run', async () => {
+    const runs = runsIn('runs-leftover-lock');
+    const sweeps = join(project, 'single-sweeps');
+    writeSweep('single', 'title: Single\nvary: beta\nvalues:\n  - value: 1\n', sweeps);
+    const config = resolveConfig({ seed: 0, beta: 1 }, { quick: true });
+    const done = RunWriter.create(runs, {
+      sweep: 'single',
+      params: { beta: 1 },
+      label: 'beta=1',
+      color: 'red',
+      seed: 0,
+      config,
+      totalSteps: config.rl_steps,
+      generationsCapacity: config.generations_capacity,
+    });
+    done.finish('completed');
+    writeFileSync(join(done.dir, 'lock'), JSON.stringify({ host: hostname(), pid: DEAD_PID }));
+
+    const result = await train('--quick', '--runs', runs, '--sweeps', sweeps);
+    expect(result.stdout).toMatch(/Nothing to train/);
+    expect(readdirSync(done.dir)).not.toContain('lock');
   });
 
   it('splits the runs between shards, each trained once, with the same metrics as unsharded', async () => {
