@@ -7,7 +7,7 @@ import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { createInterface } from 'node:readline';
 import { afterAll, describe, expect, it } from 'vitest';
-import { releaseLock, takeLock } from '../src/runs/lock';
+import { claimValue, releaseLock, takeLock } from '../src/runs/lock';
 
 /** Beyond Linux's largest pid (2^22): never a live process. */
 const DEAD_PID = 2 ** 22 + 1;
@@ -102,5 +102,29 @@ describe('lock takeover', () => {
     expect(takeLock(file)).toBeNull();
     expect(JSON.parse(readFileSync(file, 'utf8')).pid).toBe(process.pid);
     expect(readdirSync(join(file, '..'))).toEqual(['lock']); // no guard left behind
+  });
+});
+
+describe('claims on sweep values', () => {
+  const value = { sweep: 's', params: { beta: 1 }, config: { lr: 0.1, seed: 0 } };
+
+  it('is one lock file per value in runs/.claims, released when done', () => {
+    const runsDir = mkdtempSync(join(tmpdir(), 'sweepbook-claims-'));
+    const claim = claimValue(runsDir, value);
+    expect(claim.claimed).toBe(true);
+    const [file] = readdirSync(join(runsDir, '.claims'));
+    // the same value, its config keys in another order: the same claim
+    writeFileSync(join(runsDir, '.claims', file), JSON.stringify({ host: hostname(), pid: process.ppid }));
+    expect(claimValue(runsDir, { ...value, config: { seed: 0, lr: 0.1 } })).toMatchObject({ claimed: false, holder: { pid: process.ppid } });
+    // another value, or another config of it, is another claim
+    expect(claimValue(runsDir, { ...value, params: { beta: 2 } }).claimed).toBe(true);
+    expect(claimValue(runsDir, { ...value, config: { lr: 0.2, seed: 0 } }).claimed).toBe(true);
+    expect(readdirSync(join(runsDir, '.claims'))).toHaveLength(3);
+
+    writeFileSync(join(runsDir, '.claims', file), JSON.stringify({ host: hostname(), pid: DEAD_PID }));
+    const retaken = claimValue(runsDir, value);
+    expect(retaken.claimed).toBe(true);
+    if (retaken.claimed) retaken.release();
+    expect(readdirSync(join(runsDir, '.claims'))).not.toContain(file);
   });
 });

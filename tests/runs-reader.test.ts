@@ -94,6 +94,8 @@ describe('reading run folders', () => {
     const runsDir = join(dir, '..');
     mkdirSync(join(runsDir, 'notes'));
     writeFileSync(join(runsDir, 'README.txt'), 'hello');
+    mkdirSync(join(runsDir, '.claims'));
+    writeFileSync(join(runsDir, '.claims', '0123abcd'), '{}');
     expect(listRuns(runsDir)).toHaveLength(1);
   });
 });

@@ -58,9 +58,13 @@ export function releaseLock(file: string): void {
   rmSync(file, { force: true });
 }
 
-/** "process 123 on host-a". */
+/**
+ * "process 123 on host-a", and how to free the lock when only a person can:
+ * a lock from another host stays until deleted by hand.
+ */
 export function describeHolder(holder: LockHolder): string {
-  return `process ${holder.pid} on ${holder.host}`;
+  const who = `process ${holder.pid} on ${holder.host}`;
+  return holder.host === hostname() ? who : `${who} (delete ${holder.file} if that process is gone)`;
 }
 
 /**
@@ -70,7 +74,7 @@ export function describeHolder(holder: LockHolder): string {
 export function lockRun(runDir: string): void {
   const holder = takeLock(join(runDir, LOCK_FILE));
   if (holder) {
-    throw new Error(`${holder.file}: the run is being trained by ${describeHolder(holder)} (delete this file if that process is gone)`);
+    throw new Error(`${holder.file}: the run is being trained by ${describeHolder(holder)}`);
   }
 }
 

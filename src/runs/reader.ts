@@ -43,10 +43,14 @@ export function readRunInfo(runDir: string): RunInfo {
   return parseWith(RunInfo, json, file);
 }
 
-/** Every run folder (a folder with a run.json) in runsDir, sorted by id; none if the folder is missing. */
+/**
+ * Every run folder (a folder with a run.json) in runsDir, sorted by id; none if
+ * the folder is missing. Hidden folders (trainers' claims) are not runs.
+ */
 export function listRuns(runsDir: string): Run[] {
   if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir)
+    .filter((name) => !name.startsWith('.'))
     .sort()
     .map((name) => join(runsDir, name))
     .filter((dir) => statSync(dir).isDirectory() && existsSync(join(dir, RUN_FILE)))

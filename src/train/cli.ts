@@ -153,6 +153,7 @@ async function train(plan: Plan, options: Options, resume: string): Promise<numb
     runId: run.info.id,
     dir: run.dir,
     error: null,
+    note: null,
   }));
   if (plan.jobs.length === 0) {
     if (done.length === 0) {
@@ -214,6 +215,7 @@ async function train(plan: Plan, options: Options, resume: string): Promise<numb
       runId: result?.runId ?? null,
       dir: result?.dir ?? null,
       error: result?.error ?? null,
+      note: result?.note ?? null,
     })),
   ];
   console.log(`\n${summaryTable(rows)}\n\n${nextSteps(rows, runsEnv, resume)}`);
