@@ -83,6 +83,12 @@ describe('lock takeover', () => {
     expect(takeLock(file)).toEqual({ file, host: 'elsewhere', pid: DEAD_PID });
   });
 
+  it('takes over a lock from an earlier boot, whatever now has its pid', () => {
+    const file = lockIn();
+    writeFileSync(file, JSON.stringify({ host: hostname(), pid: process.ppid, boot: 'an-earlier-boot' }));
+    expect(takeLock(file)).toBeNull();
+  });
+
   it('takes over a lock cut short, and releases it', () => {
     const file = lockIn();
     writeFileSync(file, '');

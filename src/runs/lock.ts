@@ -6,6 +6,14 @@ import type { ParamValue } from './schema';
 
 const LOCK_FILE = 'lock';
 const CLAIMS_DIR = '.claims';
+/** Which boot of this host a process belongs to (Linux): after a reboot, its pid may be another process's. */
+const BOOT_ID = (() => {
+  try {
+    return readFileSync('/proc/sys/kernel/random/boot_id', 'utf8').trim();
+  } catch {
+    return undefined;
+  }
+})();
 
 /** The process that holds a lock, and the file that says so. */
 export interface LockHolder {
@@ -31,13 +39,13 @@ export interface LockHolder {
  * to a later lock.
  */
 export function takeLock(file: string): LockHolder | null {
-  const mine = JSON.stringify({ host: hostname(), pid: process.pid, nonce: randomUUID() });
+  const mine = JSON.stringify({ host: hostname(), pid: process.pid, boot: BOOT_ID, nonce: randomUUID() });
   for (;;) {
     if (createWhole(file, mine)) return null;
     const seen = readLock(file);
     if (seen === null) continue; // released meanwhile
     const holder = parseHolder(seen);
-    if (holder && isHeld(holder)) return { file, ...holder };
+    if (holder && isHeld(holder)) return { file, host: holder.host, pid: holder.pid };
 
     const guard = `${file}.${digest(seen)}`;
     const guardHolder = takeLock(guard);
@@ -143,11 +151,18 @@ function readLock(file: string): string | null {
   }
 }
 
+interface Holder {
+  host: string;
+  pid: number;
+  boot?: string;
+}
+
 /** Null for a lock cut short (a full disk, a crash of an older version): nobody holds it. */
-function parseHolder(content: string): { host: string; pid: number } | null {
+function parseHolder(content: string): Holder | null {
   try {
-    const { host, pid } = JSON.parse(content) as { host?: unknown; pid?: unknown };
-    return typeof host === 'string' && typeof pid === 'number' ? { host, pid } : null;
+    const { host, pid, boot } = JSON.parse(content) as { host?: unknown; pid?: unknown; boot?: unknown };
+    if (typeof host !== 'string' || typeof pid !== 'number') return null;
+    return typeof boot === 'string' ? { host, pid, boot } : { host, pid };
   } catch {
     return null;
   }
@@ -155,10 +170,12 @@ function parseHolder(content: string): { host: string; pid: number } | null {
 
 /**
  * A lock naming this process's own pid is from an earlier process that had the
- * same pid (a restarted container): it does not hold it any more.
+ * same pid (a restarted container), and one from an earlier boot is from a
+ * process that is gone whatever now has its pid: neither holds it any more.
  */
-function isHeld({ host, pid }: { host: string; pid: number }): boolean {
+function isHeld({ host, pid, boot }: Holder): boolean {
   if (host !== hostname()) return true;
+  if (boot !== undefined && BOOT_ID !== undefined && boot !== BOOT_ID) return false;
   return pid !== process.pid && isAlive(pid);
 }
 
