@@ -57,6 +57,19 @@ describe('reading run folders', () => {
     expect(errorOf(() => readGenerations(gens))).toMatchObject({ line: 1, field: 'text' });
   });
 
+  it('rejects steps that are not strictly increasing, naming file, line and step', () => {
+    // what two trainers writing one run leave: ...38,39,38,40...
+    const backwards = runWithFiles({ 'metrics.jsonl': good(1) + good(2) + good(3) + good(2) + good(4) });
+    const error = errorOf(() => readMetrics(backwards));
+    expect(error).toMatchObject({ file: join(backwards, 'metrics.jsonl'), line: 4, field: 'step' });
+    expect(error.message).toMatch(/metrics\.jsonl:4: step: step 2 comes after step 3/);
+    const duplicated = runWithFiles({ 'metrics.jsonl': good(1) + good(2) + good(2) + good(3) });
+    expect(errorOf(() => readMetrics(duplicated)).message).toMatch(/metrics\.jsonl:3: step: step 2 comes after step 2/);
+    // a truncated last line is still only a warning
+    const truncated = runWithFiles({ 'metrics.jsonl': good(1) + good(2) + '{"step": 2, "ti' });
+    expect(readMetrics(truncated, () => {}).map((line) => line.step)).toEqual([1, 2]);
+  });
+
   it('rejects an unknown format version with a clear message', () => {
     const dir = runWithFiles({});
     const runJson = join(dir, 'run.json');
@@ -121,6 +134,8 @@ describe('reading run folders', () => {
     const runsDir = join(dir, '..');
     mkdirSync(join(runsDir, 'notes'));
     writeFileSync(join(runsDir, 'README.txt'), 'hello');
+    mkdirSync(join(runsDir, '.claims'));
+    writeFileSync(join(runsDir, '.claims', '0123abcd'), '{}');
     const warnings: string[] = [];
     expect(listRuns(runsDir, (message) => warnings.push(message))).toHaveLength(1);
     expect(warnings).toEqual([]);

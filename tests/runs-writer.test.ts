@@ -181,4 +181,22 @@ describe('run folder lock', () => {
     resumed.finish('completed');
     expect(readdirSync(writer.dir)).not.toContain('lock');
   });
+
+  it('releases the lock before recording the end: a crash between leaves no lock in a completed run', () => {
+    const runsDir = tempRunsDir();
+    const writer = RunWriter.create(runsDir, newRun({ totalSteps: 2 }));
+    writer.logMetrics(2, { raw_reward: 1 });
+    writer.saveCheckpoint(2, { tensors: {}, state: null });
+    // the process "dies" as it records the final status: run.json cannot be written
+    mkdirSync(join(writer.dir, `run.json.${process.pid}.tmp`));
+    expect(() => writer.finish('completed')).toThrow();
+    expect(readdirSync(writer.dir)).not.toContain('lock');
+    expect(readRunInfo(writer.dir).status).toBe('running'); // so the next train resumes it...
+
+    const { writer: resumed, checkpoint } = RunWriter.resume(writer.dir);
+    expect(checkpoint?.step).toBe(2); // ...with nothing left to train, and completes it
+    resumed.finish('completed');
+    expect(readRunInfo(writer.dir).status).toBe('completed');
+    expect(readdirSync(writer.dir)).not.toContain('lock');
+  });
 });

@@ -3,7 +3,7 @@
 import { spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { tmpdir } from 'node:os';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -15,6 +15,8 @@ const TRAIN = fileURLToPath(new URL('../scripts/train.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 let project: string;
+/** Beyond Linux's largest pid (2^22): never a live process. */
+const DEAD_PID = 2 ** 22 + 1;
 
 /** --backend auto picks tfjs-node-gpu where it is installed (not here: it cannot install without CUDA). */
 const hasNodeGpu = (() => {
@@ -53,6 +55,8 @@ function writeSweep(id: string, yaml: string, dir = join(project, 'content', 'sw
 }
 
 const runsIn = (name: string) => join(project, name);
+/** The run folders in `runs` (not trainers' hidden claims). */
+const runFolders = (runs: string) => (existsSync(runs) ? readdirSync(runs).filter((name) => !name.startsWith('.')) : []);
 const steps = (runDir: string) => readMetrics(runDir, () => {}).map((line) => line.step);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 /** Metrics without the wall time: what must be identical for the same seed and backend. */
@@ -203,6 +207,43 @@ describe('npm run train: training', () => {
     expect(result.stdout).toMatch(/pair beta=1 failed: .*weights/);
   });
 
+  it('splits the values between two trainers started together on one runs folder', async () => {
+    const runs = runsIn('runs-racing');
+    const sweeps = join(project, 'racing-sweeps');
+    writeSweep('four', 'title: Four\nvary: beta\nvalues:\n  - value: 0\n  - value: 1\n  - value: 2\n  - value: 3\n', sweeps);
+    const args = ['--quick', '--runs', runs, '--sweeps', sweeps];
+    const [one, two] = await Promise.all([train(...args), train(...args)]);
+    expect([one.code, two.code]).toEqual([0, 0]);
+    const trained = listRuns(runs);
+    expect(trained.map((run) => run.info.params.beta).sort()).toEqual([0, 1, 2, 3]); // each value once
+    expect(trained.every((run) => run.info.status === 'completed')).toBe(true);
+    for (const run of trained) expect(steps(run.dir)).toEqual(range(run.info.total_steps));
+    expect(readdirSync(join(runs, '.claims'))).toEqual([]); // every claim released
+  });
+
+  it('removes a lock that a trainer dying as it finished left in a completed run', async () => {
+    const runs = runsIn('runs-leftover-lock');
+    const sweeps = join(project, 'single-sweeps');
+    writeSweep('single', 'title: Single\nvary: beta\nvalues:\n  - value: 1\n', sweeps);
+    const config = resolveConfig({ seed: 0, beta: 1 }, { quick: true });
+    const done = RunWriter.create(runs, {
+      sweep: 'single',
+      params: { beta: 1 },
+      label: 'beta=1',
+      color: 'red',
+      seed: 0,
+      config,
+      totalSteps: config.rl_steps,
+      generationsCapacity: config.generations_capacity,
+    });
+    done.finish('completed');
+    writeFileSync(join(done.dir, 'lock'), JSON.stringify({ host: hostname(), pid: DEAD_PID }));
+
+    const result = await train('--quick', '--runs', runs, '--sweeps', sweeps);
+    expect(result.stdout).toMatch(/Nothing to train/);
+    expect(readdirSync(done.dir)).not.toContain('lock');
+  });
+
   it('splits the runs between shards, each trained once, with the same metrics as unsharded', async () => {
     const runs = runsIn('runs-shards');
     const sweeps = join(project, 'other-sweeps');
@@ -245,7 +286,7 @@ describe('npm run train: Ctrl-C in a terminal', () => {
 
     const runDir = async () => {
       for (;;) {
-        const dirs = existsSync(runs) ? readdirSync(runs) : [];
+        const dirs = runFolders(runs);
         if (dirs.length === 1 && steps(join(runs, dirs[0])).length >= 4) return join(runs, dirs[0]);
         await new Promise((resolve) => setTimeout(resolve, 10));
       }
@@ -277,7 +318,7 @@ async function stopWhen(
   let finished = false;
   void run.done.then(() => (finished = true));
   while (!finished) {
-    const dirs = existsSync(runs) ? readdirSync(runs) : [];
+    const dirs = runFolders(runs);
     if (dirs.length === 1 && ready(steps(join(runs, dirs[0])).length)) break;
     await new Promise((resolve) => setTimeout(resolve, 10));
   }

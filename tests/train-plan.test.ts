@@ -3,9 +3,9 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { RunWriter, SweepFileError, type Sweep } from '../src/runs';
+import { runsOfSweep, RunWriter, SweepFileError, type Sweep } from '../src/runs';
 import { resolveConfig } from '../src/train/config';
-import { planRuns, sweepConfigs } from '../src/train/plan';
+import { planRuns, planValue, sweepConfigs } from '../src/train/plan';
 
 const sweep = (id: string, values: number[], config: Record<string, unknown> = {}): Sweep => ({
   id,
@@ -72,6 +72,17 @@ describe('planRuns', () => {
     fixtureRun('s', 0, 'completed');
     fixtureRun('s', 1, 'interrupted');
     expect(plan([sweep('s', [0, 1])], { fresh: true }).jobs.map((job) => job.resumeDir)).toEqual([null, null]);
+  });
+
+  it('plans a value again once claimed: runs made since count, those --fresh set aside do not', () => {
+    const old = fixtureRun('s', 0, 'completed');
+    const [job] = plan([sweep('s', [0])], { fresh: true }).jobs;
+    expect(planValue(runsOfSweep(runs, 's'), job)).toEqual({ resumeDir: null });
+    const started = fixtureRun('s', 0, 'interrupted'); // another trainer started it meanwhile
+    expect(planValue(runsOfSweep(runs, 's'), job)).toEqual({ resumeDir: started });
+    const completed = fixtureRun('s', 0, 'completed'); // or completed it
+    expect(planValue(runsOfSweep(runs, 's'), job)).toMatchObject({ done: { dir: completed } });
+    expect(old).not.toBe(completed);
   });
 
   it('shards by position in the full list, whatever is already trained', () => {

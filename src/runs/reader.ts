@@ -57,12 +57,14 @@ export function readRunInfo(runDir: string): RunInfo {
 
 /**
  * Every run folder (a folder with a run.json) in runsDir, sorted by id; none
- * if the folder is missing. A folder with a run's files but no run.json is
- * skipped with a warning rather than silently.
+ * if the folder is missing. Hidden folders (trainers' claims) are not runs. A
+ * folder with a run's files but no run.json is skipped with a warning rather
+ * than silently.
  */
 export function listRuns(runsDir: string, warn: Warn = warnToConsole): Run[] {
   if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir)
+    .filter((name) => !name.startsWith('.'))
     .sort()
     .map((name) => join(runsDir, name))
     .filter((dir) => statSync(dir).isDirectory() && isRunFolder(dir, warn))
@@ -92,8 +94,20 @@ export function runsBySweep(runsDir: string): Map<string, Run[]> {
   return groups;
 }
 
+/**
+ * A run's metrics. Steps must strictly increase: a repeated or backwards step
+ * is corruption (two writers at once), not data to draw.
+ */
 export function readMetrics(runDir: string, warn: Warn = warnToConsole): MetricsLine[] {
-  return readJsonLines(join(runDir, METRICS_FILE), MetricsLine, warn);
+  const file = join(runDir, METRICS_FILE);
+  const lines = readJsonLines(file, MetricsLine, warn);
+  // Line i + 1 is row i: only a truncated last line is ever skipped.
+  for (let i = 1; i < lines.length; i++) {
+    if (lines[i].step <= lines[i - 1].step) {
+      throw new RunFormatError(file, `step ${lines[i].step} comes after step ${lines[i - 1].step}: steps must increase`, i + 1, 'step');
+    }
+  }
+  return lines;
 }
 
 export function readGenerations(runDir: string, warn: Warn = warnToConsole): GenerationLine[] {

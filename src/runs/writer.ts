@@ -197,8 +197,12 @@ export class RunWriter {
     this.runInfo.finished = status === 'interrupted' ? null : now;
     fsyncSync(this.metricsFd);
     closeSync(this.metricsFd);
-    this.flush();
+    this.writeGenerations();
+    // Unlock first: a crash before the status is written leaves an unlocked
+    // run marked running, which the next train resumes and completes. The other
+    // order could leave a completed run locked for good.
     unlockRun(this.dir);
+    this.writeInfo();
   }
 
   /**

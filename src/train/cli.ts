@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSweep, loadSweeps, RunFormatError, SweepFileError, type Sweep } from '../runs';
+import { loadSweep, loadSweeps, removeDeadLock, RunFormatError, SweepFileError, type Sweep } from '../runs';
 import { BACKEND_CHOICES, BackendError, type BackendChoice } from './backend';
 import type { JobResult } from './job';
 import { planRuns, type Plan } from './plan';
@@ -144,6 +144,8 @@ function resumeCommand(argv: string[]): string {
 
 /** Trains the plan's jobs with progress on stderr, then prints the summary; returns the exit code. */
 async function train(plan: Plan, options: Options, resume: string): Promise<number> {
+  // A completed run holds no lock: one there was left by a trainer that died as it finished.
+  for (const run of plan.done) removeDeadLock(run.dir);
   const runsEnv = options.runsDir === 'runs' ? '' : `RUNS_DIR=${options.runsDir} `;
   const done: SummaryRow[] = plan.done.map((run) => ({
     label: `${run.info.sweep} ${run.info.label}`,
@@ -151,6 +153,7 @@ async function train(plan: Plan, options: Options, resume: string): Promise<numb
     runId: run.info.id,
     dir: run.dir,
     error: null,
+    note: null,
   }));
   if (plan.jobs.length === 0) {
     if (done.length === 0) {
@@ -212,6 +215,7 @@ async function train(plan: Plan, options: Options, resume: string): Promise<numb
       runId: result?.runId ?? null,
       dir: result?.dir ?? null,
       error: result?.error ?? null,
+      note: result?.note ?? null,
     })),
   ];
   console.log(`\n${summaryTable(rows)}\n\n${nextSteps(rows, runsEnv, resume)}`);

@@ -1,7 +1,8 @@
 // Trains one planned run to its end, whether in the CLI's own process or in a
-// worker process: opens the run folder, calls trainRun, records how it ended.
-import { RunWriter, type Checkpoint, type RunStatus } from '../runs';
-import type { Job } from './plan';
+// worker process: claims the value, opens the run folder, calls trainRun,
+// records how it ended.
+import { claimValue, describeHolder, runsOfSweep, RunWriter, type Checkpoint, type RunStatus } from '../runs';
+import { planValue, type Job } from './plan';
 import type { PretrainProgress } from './pretrain';
 import { trainRun, type TrainProgress } from './run';
 
@@ -13,12 +14,15 @@ export interface JobStart {
 }
 
 export interface JobResult {
-  /** null when the run folder could not be created or opened. */
+  /** null when the run folder could not be created or opened, or another process has the value. */
   runId: string | null;
   dir: string | null;
-  status: Exclude<RunStatus, 'running'>;
+  /** "done before": another process completed the value since the plan was made. */
+  status: Exclude<RunStatus, 'running'> | 'done before' | 'in another process';
   stepsDone: number;
   error: string | null;
+  /** Why nothing was trained, when that is not an error. */
+  note: string | null;
 }
 
 export interface JobHooks {
@@ -29,12 +33,44 @@ export interface JobHooks {
   onPretrainProgress(progress: PretrainProgress): void;
 }
 
+/**
+ * Trainers sharing a runs folder split its values: each value is claimed
+ * before its run folder is looked for or made, a value another live process
+ * has claimed is left to it, and the claim is released when the job ends.
+ */
 export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
-  let opened: ReturnType<typeof openRun>;
+  let claim: ReturnType<typeof claimValue>;
   try {
-    opened = openRun(job);
+    claim = claimValue(job.runsDir, job);
   } catch (err) {
-    return { runId: null, dir: job.resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err) };
+    return { runId: null, dir: job.resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), note: null };
+  }
+  if (!claim.claimed) {
+    const note = `being trained by ${describeHolder(claim.holder)}`;
+    return { runId: null, dir: null, status: 'in another process', stepsDone: 0, error: null, note };
+  }
+  try {
+    return await trainClaimed(job, hooks);
+  } finally {
+    claim.release();
+  }
+}
+
+async function trainClaimed(job: Job, hooks: JobHooks): Promise<JobResult> {
+  let opened: ReturnType<typeof openRun>;
+  let resumeDir = job.resumeDir;
+  try {
+    // Look again now that the value is ours: another trainer may have completed it, or left a run to resume.
+    const next = planValue(runsOfSweep(job.runsDir, job.sweep), job);
+    if ('done' in next) {
+      const { info, dir } = next.done;
+      const note = 'completed by another process meanwhile';
+      return { runId: info.id, dir, status: 'done before', stepsDone: info.steps_done, error: null, note };
+    }
+    resumeDir = next.resumeDir;
+    opened = openRun(job, resumeDir);
+  } catch (err) {
+    return { runId: null, dir: resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), note: null };
   }
   const { writer, checkpoint } = opened;
   hooks.onStart({ runId: writer.info.id, dir: writer.dir, fromStep: checkpoint?.step ?? 0 });
@@ -62,11 +98,11 @@ export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
     error = hooks.signal.aborted ? null : errorMessage(err);
   }
   writer.finish(status, error ?? undefined);
-  return { runId: writer.info.id, dir: writer.dir, status, stepsDone: writer.info.steps_done, error };
+  return { runId: writer.info.id, dir: writer.dir, status, stepsDone: writer.info.steps_done, error, note: null };
 }
 
-function openRun(job: Job): { writer: RunWriter; checkpoint: Checkpoint | null } {
-  if (job.resumeDir) return RunWriter.resume(job.resumeDir);
+function openRun(job: Job, resumeDir: string | null): { writer: RunWriter; checkpoint: Checkpoint | null } {
+  if (resumeDir) return RunWriter.resume(resumeDir);
   const writer = RunWriter.create(job.runsDir, {
     sweep: job.sweep,
     params: job.params,

@@ -15,8 +15,10 @@ export interface Job {
   config: TrainConfig;
   /** Where a new run folder goes. */
   runsDir: string;
-  /** An unfinished run folder to resume, or null to create a new run. */
+  /** An unfinished run folder to resume, or null to create a new run (as planned: see planValue). */
   resumeDir: string | null;
+  /** Ids of the runs --fresh starts over from: they do not stand for the value. */
+  setAside: string[];
 }
 
 export interface Plan {
@@ -77,31 +79,38 @@ export function planRuns(sweeps: Sweep[], runsDir: string, opts: PlanOptions): P
   for (const sweep of [...sweeps].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     const configs = sweepConfigs(sweep, opts.quick);
     const existing = runsOfSweep(runsDir, sweep.id);
+    const setAside = opts.fresh ? existing.map((run) => run.info.id) : [];
     sweep.values.forEach(({ value, label, color }, index) => {
       const mine = position++ % opts.shard.count === opts.shard.index - 1;
       if (!mine) return;
+      const params = { [sweep.vary]: value };
       const config = configs[index];
-      const matching = existing.filter(
-        (run) => isDeepStrictEqual(run.info.params[sweep.vary], value) && sameConfig(run.info.config, config),
-      );
-      const completed = matching.find((run) => run.info.status === 'completed');
-      if (completed && !opts.fresh) {
-        plan.done.push(completed);
-        return;
-      }
-      const unfinished = opts.fresh ? undefined : latest(matching);
-      plan.jobs.push({
-        sweep: sweep.id,
-        label,
-        color,
-        params: { [sweep.vary]: value },
-        config,
-        runsDir,
-        resumeDir: unfinished?.dir ?? null,
-      });
+      const next = planValue(existing, { params, config, setAside });
+      if ('done' in next) plan.done.push(next.done);
+      else plan.jobs.push({ sweep: sweep.id, label, color, params, config, runsDir, resumeDir: next.resumeDir, setAside });
     });
   }
   return plan;
+}
+
+/**
+ * What one sweep value needs, given the runs of its sweep: nothing when a
+ * completed run stands for it, else to resume the latest unfinished one, else
+ * a new run. The trainer asks again once it has claimed the value: another
+ * trainer may have completed or started it since the plan was made.
+ */
+export function planValue(
+  runs: Run[],
+  value: Pick<Job, 'params' | 'config' | 'setAside'>,
+): { done: Run } | { resumeDir: string | null } {
+  const matching = runs.filter(
+    (run) =>
+      !value.setAside.includes(run.info.id) &&
+      Object.entries(value.params).every(([name, v]) => isDeepStrictEqual(run.info.params[name], v)) &&
+      sameConfig(run.info.config, value.config),
+  );
+  const completed = matching.find((run) => run.info.status === 'completed');
+  return completed ? { done: completed } : { resumeDir: latest(matching)?.dir ?? null };
 }
 
 /** The most recently created run (ids sort by second only). */

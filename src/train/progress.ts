@@ -106,7 +106,8 @@ export class ProgressDisplay {
     const label = this.labels[job];
     const took = run ? ` in ${duration(now - run.startedAt)}` : '';
     const error = result.error ? `: ${result.error}` : '';
-    this.log(`${label}: ${result.status} at step ${result.stepsDone}${took}${error}`, now);
+    if (result.note) this.log(`${label}: ${result.note}`, now);
+    else this.log(`${label}: ${result.status} at step ${result.stepsDone}${took}${error}`, now);
   }
 
   private clear(): void {

@@ -5,11 +5,17 @@ import { format } from './progress';
 
 export interface SummaryRow {
   label: string;
-  /** completed, failed, interrupted, "not started", or "done before" (complete before this invocation). */
+  /**
+   * completed, failed, interrupted, "not started", "done before" (completed
+   * before this invocation trained it), or "in another process" (another
+   * trainer has it).
+   */
   status: string;
   runId: string | null;
   dir: string | null;
   error: string | null;
+  /** Why nothing was trained, when that is not an error. */
+  note: string | null;
 }
 
 const METRICS = ['raw_reward', 'kl', 'repetition'] as const;
@@ -30,8 +36,9 @@ export function summaryTable(rows: SummaryRow[]): string {
  */
 export function nextSteps(rows: SummaryRow[], runsEnv: string, resume = 'npm run train'): string {
   const lines: string[] = [];
+  for (const row of rows.filter((r) => r.note)) lines.push(`${row.label}: ${row.note}`);
   for (const row of rows.filter((r) => r.error)) lines.push(`${row.label} failed: ${row.error}`);
-  if (rows.some((r) => r.status !== 'completed' && r.status !== 'done before')) {
+  if (rows.some((r) => !['completed', 'done before', 'in another process'].includes(r.status))) {
     lines.push(`To resume the unfinished runs from their last checkpoint: ${resume}`);
   }
   lines.push(`Next: ${runsEnv}npm run build    # the report site, from the runs`);
