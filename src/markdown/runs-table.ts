@@ -47,20 +47,19 @@ export interface ListedRun {
   note?: string;
 }
 
-/** Runs listed with their status, not drawn: id, value, status, steps, start, and the note's column when titled. */
+/** Runs listed with their status, not drawn: id (which says when it started), value, status, steps, and the note's column when titled. */
 export function listedRunsTableHtml(rows: ListedRun[], vary: string, noteTitle?: string, base = '/'): SafeHtml {
   return html`<div class="table-scroll"><table class="runs-table listed-runs">
-<thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th><th scope="col">Status</th><th scope="col" class="num">Steps</th><th scope="col">Started</th>${
+<thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${
     noteTitle ? html`<th scope="col">${noteTitle}</th>` : ''
   }</tr></thead>
 <tbody>${rows.map(({ run, value, note }) => {
-    const { id, status, steps_done, total_steps, created } = run.info;
+    const { id, status, steps_done, total_steps } = run.info;
     return html`<tr>
 <td class="run-id"><a href="${base}runs/${id}/">${id}</a></td>
 <td class="num">${String(value)}</td>
 <td><span class="status status-${status}">${status}</span></td>
 <td class="num">${steps_done}/${total_steps}</td>
-<td>${created.slice(0, 16).replace('T', ' ')}</td>
 ${noteTitle ? html`<td class="config-differences">${note ?? ''}</td>` : ''}
 </tr>`;
   })}</tbody>
