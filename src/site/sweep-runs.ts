@@ -2,8 +2,8 @@
 // trainer's plan uses): one run drawn per value, in the order the sweep file
 // lists them, labelled and colored as it says; the value's other runs and
 // the sweep's runs of another config only listed.
-import { type ConfigDifference, type ParamValue, type Run, type Sweep } from '../runs';
 import { isAbsolute, relative } from 'node:path';
+import type { ConfigDifference, ParamValue, Run, Sweep } from '../runs';
 import { sweepRunsNow } from '../train/plan';
 import { quickBuild } from './dirs';
 
