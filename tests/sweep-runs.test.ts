@@ -7,7 +7,7 @@ import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { loadSweep, readRunInfo, type Sweep } from '../src/runs';
 import { sweepRuns, sweepRunsListed } from '../src/site/sweep-runs';
 import { planRuns } from '../src/train/plan';
-import { FIXTURE_SWEEP, writeFixtureContent, writeFixtureRun } from './fixtures/site-fixture';
+import { FIXTURE_SWEEP, SWEEP_YAML, writeFixtureContent, writeFixtureRun } from './fixtures/site-fixture';
 
 let root: string;
 let runsDir: string;
@@ -71,6 +71,21 @@ describe('the site', () => {
     process.env.SWEEPBOOK_QUICK = '1';
     expect(drawn()).toEqual([[0, quick]]);
     expect(sweepRunsListed(sweep, runsDir).otherConfig.map(({ run }) => run.dir)).toEqual([full]);
+  });
+
+  test('after the sweep file\'s config changes, its runs are listed as of another config, with the key that changed', () => {
+    writeFixtureRun(runsDir, 0);
+    writeFixtureRun(runsDir, 1);
+    const file = join(root, 'content', 'sweeps', `${FIXTURE_SWEEP}.yaml`);
+    writeFileSync(file, `${SWEEP_YAML}config:\n  lr: 0.005\n`);
+    sweep = loadSweep(file);
+    expect(drawn()).toEqual([]);
+    const { otherConfig } = sweepRunsListed(sweep, runsDir);
+    const lr = [{ key: 'lr', recorded: 0.002, now: 0.005 }];
+    expect(otherConfig.map(({ value, differences }) => [value, differences]).sort()).toEqual([
+      [0, lr],
+      [1, lr],
+    ]);
   });
 
   test('a run recorded before a default was added to the config still matches', () => {
