@@ -1,7 +1,8 @@
 // Building the site: changed run data shows on the next build although
-// Astro's content cache is kept, and a wrong directive fails the build
-// naming the report's file and line.
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+// Astro's content cache is kept, a wrong directive or run file fails the
+// build with one line naming the file and line, runs that logged nothing
+// yet do not fail it, and pages stay bounded however much a run logged.
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -13,6 +14,7 @@ import {
   MANY_GENERATIONS,
   REPORT,
   writeFixtureContent,
+  writeFixtureRun,
   writeFixtureRuns,
   writeManyGenerationsRun,
 } from './fixtures/site-fixture';
@@ -37,6 +39,24 @@ beforeAll(() => {
 afterAll(() => {
   if (root) rmSync(root, { recursive: true, force: true });
 });
+
+/** A new site folder of its own (content and runs written by the caller). */
+function newSite(name: string): SiteBuild {
+  const dir = join(root, name);
+  return { contentDir: join(dir, 'content'), runsDir: join(dir, 'runs'), outDir: join(dir, 'dist'), cacheDir: join(dir, 'cache') };
+}
+
+function count(text: string, needle: string): number {
+  return text.split(needle).length - 1;
+}
+
+/** The build printed this error once, as one line, and nothing of Astro's wrapping or stack. */
+function expectOneLineError(output: string, line: string): void {
+  expect(count(output, line), output).toBe(1);
+  expect(output).not.toContain('Failed to parse Markdown file');
+  expect(output).not.toMatch(/^\s+at /m);
+  expect(output).not.toContain('Stack trace');
+}
 
 function reportHtml(): string {
   return readFileSync(join(site.outDir, 'reports/fixture-report/index.html'), 'utf8');
@@ -103,7 +123,7 @@ test('an unknown metric fails the build with the report file and line', async ()
   writeFixtureContent(site.contentDir, broken);
   const result = await buildSite(site);
   expect(result.code).not.toBe(0);
-  expect(result.output).toContain(`fixture-report.md:${line}: ::figure: unknown metric "foo" in sweep "fixture-sweep"`);
+  expectOneLineError(result.output, `fixture-report.md:${line}: ::figure: unknown metric "foo" in sweep "fixture-sweep"`);
 }, 120_000);
 
 test('an unknown sweep fails the build too, and keeps failing until it is fixed', async () => {
@@ -115,4 +135,40 @@ test('an unknown sweep fails the build too, and keeps failing until it is fixed'
     expect(result.code).not.toBe(0);
     expect(result.output).toContain(`fixture-report.md:${line}: ::runs: unknown sweep "nope" (known: fixture-sweep)`);
   }
+}, 180_000);
+
+test('a bad line in a run\'s metrics.jsonl fails the build with one line naming that file, line and field', async () => {
+  const bad = newSite('bad-metrics');
+  writeFixtureRuns(bad.runsDir);
+  writeFixtureContent(bad.contentDir);
+  const metrics = join(listRuns(bad.runsDir)[1].dir, 'metrics.jsonl');
+  appendFileSync(metrics, '{"step":"x","time":1}\n');
+  const result = await buildSite(bad);
+  expect(result.code).not.toBe(0);
+  expectOneLineError(result.output, `${metrics}:41: step: `);
+
+  // The same when no report reads the run, and a page is the first to.
+  writeFixtureContent(bad.contentDir, '---\ntitle: Plain\ndate: 2024-11-01\ndescription: No directives.\n---\n\nText.\n');
+  const fromPage = await buildSite(bad);
+  expect(fromPage.code).not.toBe(0);
+  expectOneLineError(fromPage.output, `${metrics}:41: step: `);
+}, 120_000);
+
+test('a sweep whose runs logged nothing yet (stopped in pretraining) builds', async () => {
+  const early = newSite('nothing-logged');
+  writeFixtureContent(early.contentDir);
+  // One value has a completed run and a newer one stopped before its first step;
+  // the others only a run that is still pretraining.
+  writeFixtureRun(early.runsDir, 0);
+  writeFixtureRun(early.runsDir, 0, { steps: 0, status: 'interrupted' });
+  writeFixtureRun(early.runsDir, 1, { steps: 0, status: 'running' });
+  const result = await buildSite(early);
+  expect(result.code, result.output).toBe(0);
+
+  // And a sweep none of whose runs logged anything yet.
+  rmSync(early.runsDir, { recursive: true });
+  writeFixtureRun(early.runsDir, 2, { steps: 0, status: 'running' });
+  const second = await buildSite(early);
+  expect(second.code, second.output).toBe(0);
+  expect(readFileSync(join(early.outDir, 'reports/fixture-report/index.html'), 'utf8')).toContain('No metrics logged yet');
 }, 180_000);

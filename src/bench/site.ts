@@ -4,8 +4,9 @@
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { FORMAT_VERSION, RunWriter } from '../runs';
+import { FORMAT_VERSION, loadSweep, RunWriter } from '../runs';
 import { buildSite } from '../site/build-site';
+import { sweepConfigs } from '../train/plan';
 
 const SWEEP = 'bench-sweep';
 
@@ -24,6 +25,8 @@ function writeFixture(root: string, runs: number, steps: number): void {
   mkdirSync(join(root, 'content/reports'), { recursive: true });
   const values = Array.from({ length: runs }, (_, k) => `  - { value: ${k}, label: "run ${k}", color: "${color(k, runs)}" }`);
   writeFileSync(join(root, `content/sweeps/${SWEEP}.yaml`), `title: Bench sweep\nvary: beta\nvalues:\n${values.join('\n')}\n`);
+  // Each run records the config its sweep file resolves to, as training would, so the site draws it.
+  const configs = sweepConfigs(loadSweep(join(root, `content/sweeps/${SWEEP}.yaml`)), false);
   writeFileSync(
     join(root, 'content/reports/bench.md'),
     `---\ntitle: Bench\ndate: 2024-11-01\ndescription: ${runs} runs of ${steps} steps.\n---\n\n` +
@@ -38,8 +41,8 @@ function writeFixture(root: string, runs: number, steps: number): void {
       params: { beta: k },
       label: `run ${k}`,
       color: color(k, runs),
-      seed: k,
-      config: { beta: k, steps },
+      seed: configs[k].seed,
+      config: configs[k],
       totalSteps: steps,
       generationsCapacity: 100,
     });
@@ -62,7 +65,8 @@ function writeFixture(root: string, runs: number, steps: number): void {
 
 /** The fixture's folder, written on first use (minutes: 2M logged steps through RunWriter). */
 function fixture(runs: number, steps: number): string {
-  const root = join(tmpdir(), `sweepbook-bench-site-${runs}x${steps}-v${FORMAT_VERSION}`);
+  // -c2: runs record their resolved config (fixtures written before do not, and would draw nothing).
+  const root = join(tmpdir(), `sweepbook-bench-site-${runs}x${steps}-v${FORMAT_VERSION}-c2`);
   const done = join(root, 'complete');
   if (!existsSync(done)) {
     rmSync(root, { recursive: true, force: true });

@@ -5,7 +5,7 @@ import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { z } from 'zod';
 import { loadSweeps } from '../runs';
-import { findSweep, sweepRuns } from '../site/sweep-runs';
+import { findSweep, sweepRunsListed } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
 
 export interface DirectiveMatch {
@@ -71,7 +71,11 @@ export interface DirectiveOptions {
   base?: string;
 }
 
-/** The sweep a directive names, with its runs in sweep order; an unknown sweep is an error. */
+/**
+ * The sweep a directive names, with the runs drawn for it in sweep order
+ * (src/runs' rule) and how many of its runs are only listed on its sweep
+ * page; an unknown sweep is an error.
+ */
 export function sweepOf(options: DirectiveOptions, id: string, node: LeafDirective, file: VFile) {
   const sweeps = loadSweeps(options.sweepsDir);
   const sweep = findSweep(sweeps, id);
@@ -79,10 +83,24 @@ export function sweepOf(options: DirectiveOptions, id: string, node: LeafDirecti
     const known = sweeps.map((s) => s.id).join(', ') || `none in ${options.sweepsDir}`;
     throw directiveError(file, node, node.name, `unknown sweep "${id}" (known: ${known})`);
   }
-  return { sweep, runs: sweepRuns(sweep, options.runsDir) };
+  const { drawn, notDrawn, otherConfig } = sweepRunsListed(sweep, options.runsDir);
+  return { sweep, runs: drawn, listedOnly: notDrawn.length + otherConfig.length };
 }
 
-/** Says in the page that a sweep has no runs yet, instead of failing a report written before training. */
-export function noRunsYet(sweepId: string): RootContent {
-  return { type: 'paragraph', children: [{ type: 'emphasis', children: [{ type: 'text', value: `No runs of sweep "${sweepId}" yet.` }] }] };
+/**
+ * Says in the page that a sweep has no runs to draw yet, instead of failing a
+ * report written before training; `listedOnly` runs (unfinished, or of
+ * another config) are on the sweep page.
+ */
+export function noRunsYet(sweepId: string, listedOnly: number): RootContent {
+  const text =
+    listedOnly === 0
+      ? `No runs of sweep "${sweepId}" yet.`
+      : `No completed or running runs of sweep "${sweepId}" as its sweep file is now; its sweep page lists its other runs.`;
+  return { type: 'paragraph', children: [{ type: 'emphasis', children: [{ type: 'text', value: text }] }] };
+}
+
+/** Says in the page that the sweep's runs have not logged any metric yet (e.g. they are pretraining). */
+export function noMetricsYet(sweepId: string): RootContent {
+  return { type: 'paragraph', children: [{ type: 'emphasis', children: [{ type: 'text', value: `No metrics logged yet by the runs of sweep "${sweepId}".` }] }] };
 }

@@ -5,7 +5,7 @@ import type { VFile } from 'vfile';
 import { z } from 'zod';
 import { metricsOfRuns } from '../site/run-data';
 import { directiveError } from './directive-error';
-import { findDirectives, noRunsYet, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
+import { findDirectives, noMetricsYet, noRunsYet, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
 import { figureHtml } from './figure-html';
 
 const attributes = {
@@ -22,9 +22,11 @@ export default function remarkFigure(options: DirectiveOptions) {
     const ids = new Map(matches.map((match, index) => [match.node, `figure-${index + 1}`]));
     await replaceDirectives(matches, async ({ node }) => {
       const { sweep: sweepId, metric, caption, smooth } = parseAttributes(attributes, node, file);
-      const { runs } = sweepOf(options, sweepId, node, file);
-      if (runs.length === 0) return [noRunsYet(sweepId)];
+      const { runs, listedOnly } = sweepOf(options, sweepId, node, file);
+      if (runs.length === 0) return [noRunsYet(sweepId, listedOnly)];
       const known = metricsOfRuns(runs.map(({ run }) => run));
+      // Runs stopped or still in pretraining have logged nothing: no metric is known to be wrong yet.
+      if (known.length === 0) return [noMetricsYet(sweepId)];
       if (!known.includes(metric)) {
         throw directiveError(file, node, 'figure', `unknown metric "${metric}" in sweep "${sweepId}" (known: ${known.join(', ')})`);
       }

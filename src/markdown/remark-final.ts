@@ -30,7 +30,8 @@ export default function remarkFinal(options: DirectiveOptions) {
 
       const series = sweeps.map(({ sweep, runs }) => {
         const known = metricsOfRuns(runs.map(({ run }) => run));
-        if (runs.length > 0 && !known.includes(metric)) {
+        // Runs that logged nothing yet (pretraining) make no metric unknown.
+        if (known.length > 0 && !known.includes(metric)) {
           throw directiveError(file, node, 'final', `unknown metric "${metric}" in sweep "${sweep.id}" (known: ${known.join(', ')})`);
         }
         return {

@@ -41,8 +41,8 @@ export default function remarkGenerations(options: DirectiveOptions) {
     const numbers = new Map(matches.map((match, index) => [match.node, index + 1]));
     await replaceDirectives(matches, ({ node }) => {
       const { sweep: sweepId, last } = parseAttributes(attributes, node, file);
-      const { runs } = sweepOf(options, sweepId, node, file);
-      if (runs.length === 0) return [noRunsYet(sweepId)];
+      const { runs, listedOnly } = sweepOf(options, sweepId, node, file);
+      if (runs.length === 0) return [noRunsYet(sweepId, listedOnly)];
       const identifier = `sweepbook-generations-${numbers.get(node)}`;
       footnotes.unshift({
         type: 'footnoteDefinition',

@@ -11,8 +11,8 @@ export default function remarkRuns(options: DirectiveOptions) {
   return async (tree: Root, file: VFile) => {
     await replaceDirectives(findDirectives(tree, 'runs'), ({ node }) => {
       const { sweep: sweepId } = parseAttributes(attributes, node, file);
-      const { sweep, runs } = sweepOf(options, sweepId, node, file);
-      if (runs.length === 0) return [noRunsYet(sweepId)];
+      const { sweep, runs, listedOnly } = sweepOf(options, sweepId, node, file);
+      if (runs.length === 0) return [noRunsYet(sweepId, listedOnly)];
       return [{ type: 'html', value: runsTableHtml(runs, sweep.vary, options.base).value }];
     });
   };

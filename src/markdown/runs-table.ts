@@ -1,5 +1,7 @@
 // The table of a sweep's runs: id (linked to its page), the varied value,
-// color, status, steps done and final metrics. Shared by ::runs and the sweep page.
+// color, status, steps done and final metrics. Shared by ::runs and the sweep
+// page, which also lists the runs it does not draw in a plainer table.
+import type { ConfigDifference, ParamValue, Run } from '../runs';
 import { finalValue, metricsOf } from '../site/run-data';
 import type { SweepRun } from '../site/sweep-runs';
 import { html, type SafeHtml } from './html';
@@ -36,4 +38,36 @@ ${metrics.length > 0 ? html`<caption>Metrics are each run's last logged value.</
   )}</tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`;
+}
+
+/** A run listed but not drawn, with a note (e.g. how its config differs). */
+export interface ListedRun {
+  run: Run;
+  value: ParamValue;
+  note?: string;
+}
+
+/** Runs listed with their status, not drawn: id (which says when it started), value, status, steps, and the note's column when titled. */
+export function listedRunsTableHtml(rows: ListedRun[], vary: string, noteTitle?: string, base = '/'): SafeHtml {
+  return html`<div class="table-scroll"><table class="runs-table listed-runs">
+<thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${
+    noteTitle ? html`<th scope="col">${noteTitle}</th>` : ''
+  }</tr></thead>
+<tbody>${rows.map(({ run, value, note }) => {
+    const { id, status, steps_done, total_steps } = run.info;
+    return html`<tr>
+<td class="run-id"><a href="${base}runs/${id}/">${id}</a></td>
+<td class="num">${String(value)}</td>
+<td><span class="status status-${status}">${status}</span></td>
+<td class="num">${steps_done}/${total_steps}</td>
+${noteTitle ? html`<td class="config-differences">${note ?? ''}</td>` : ''}
+</tr>`;
+  })}</tbody>
+</table></div>`;
+}
+
+/** How a run's config differs from the sweep file's: `embed_dim 16 (now 64), ...`. */
+export function describeDifferences(differences: ConfigDifference[]): string {
+  const show = (value: unknown) => (value === undefined ? 'unset' : JSON.stringify(value));
+  return differences.map(({ key, recorded, now }) => `${key} ${show(recorded)} (now ${show(now)})`).join(', ');
 }

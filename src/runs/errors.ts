@@ -10,6 +10,9 @@ abstract class InputFileError extends Error {
   ) {
     super(`${file}${line ? `:${line}` : ''}: ${field ? `${field}: ` : ''}${detail}`);
     this.name = new.target.name;
+    // The message is all a user needs (it names the file, line and field): without a
+    // stack, tools that print one with every error (Astro's build) print just the line.
+    this.stack = '';
   }
 }
 

@@ -7,3 +7,13 @@ export { claimValue, describeHolder, removeDeadLock, type LockHolder, type Value
 export { RunWriter, type Checkpoint, type NamedTensor, type NewRun } from './writer';
 export { listRuns, runsOfSweep, runsBySweep, readRunInfo, readMetrics, readGenerations, type Run, type Warn } from './reader';
 export { defaultColor, formatSweepFile, loadSweep, loadSweeps, sweepFieldLine } from './sweeps';
+export {
+  isDrawn,
+  matchSweepRuns,
+  type ConfigDifference,
+  type NormaliseConfig,
+  type OtherConfigRun,
+  type SweepRunsMatch,
+  type SweepUnit,
+  type UnitRuns,
+} from './sweep-runs';

@@ -19,3 +19,12 @@ export function reportsDir(): string {
 export function sweepsDir(): string {
   return resolve(contentDir(), 'sweeps');
 }
+
+/**
+ * Whether the site shows sweeps as `npm run train -- --quick` resolves them
+ * (env SWEEPBOOK_QUICK=1): a demo of quick runs. Otherwise quick runs have
+ * another config than the sweep file's and are only listed.
+ */
+export function quickBuild(): boolean {
+  return process.env.SWEEPBOOK_QUICK === '1';
+}

@@ -1,38 +1,80 @@
 // The reports collection: Astro's glob loader over content/reports/*.md, with
-// two changes a report built from run data needs.
+// three changes a report built from run data needs.
 //  - Astro reuses a report's cached rendering while its markdown is unchanged.
 //    Our directives also read runs and sweeps (and the rendering code may have
-//    changed), so a digest of those is folded into every report's digest:
-//    new or changed runs always show on the next build.
+//    changed, or the build may show the --quick demo), so a digest of those is
+//    folded into every report's digest: new or changed runs always show on
+//    the next build.
 //  - The glob loader logs a rendering error and carries on with an empty page;
 //    a report whose directive is wrong must fail the build instead.
+//  - A rendering error reaches the user once, as one line naming the file at
+//    fault (a report's directive, a run's metrics.jsonl...): Astro's markdown
+//    renderer would print it first with its stack, the glob loader log it,
+//    and the build print it again with another stack.
+import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { glob } from 'astro/loaders';
 import { filesDigest } from './render-inputs-digest';
 
-export function reportsLoader(options: { base: string; runsDir: string; sweepsDir: string }): Loader {
+/** What @astrojs/markdown-remark prefixes a rendering error's message with (and prints it, before rethrowing). */
+const RENDER_ERROR = /^Failed to parse Markdown file "([^"]*)":\n/;
+
+export function reportsLoader(options: { base: string; runsDir: string; sweepsDir: string; quick: boolean }): Loader {
   const inner = glob({ pattern: '**/*.md', base: options.base });
   return {
     name: 'sweepbook-reports',
     load: async (context: LoaderContext) => {
-      const inputs = filesDigest([options.sweepsDir, options.runsDir, fileURLToPath(context.config.srcDir)]);
+      const files = filesDigest([options.sweepsDir, options.runsDir, fileURLToPath(context.config.srcDir)]);
+      const inputs = `${files}\0quick=${options.quick}`;
       const errors: string[] = [];
       const logger = Object.create(context.logger) as LoaderContext['logger'];
       logger.error = (message: string) => {
-        errors.push(message);
-        context.logger.error(message);
+        // "Error rendering <entry>: Failed to parse Markdown file ...": already kept from the renderer, below.
+        if (!(message.startsWith('Error rendering ') && message.includes(': Failed to parse Markdown file "'))) errors.push(message);
       };
-      await inner.load({
-        ...context,
-        logger,
-        generateDigest: (data) => context.generateDigest(`${typeof data === 'string' ? data : JSON.stringify(data)}\0${inputs}`),
-      });
+      const consoleError = console.error;
+      console.error = (...args: unknown[]) => {
+        if (args[0] instanceof Error && RENDER_ERROR.test(args[0].message)) errors.push(oneLine(args[0]));
+        else consoleError(...args);
+      };
+      try {
+        await inner.load({
+          ...context,
+          logger,
+          generateDigest: (data) => context.generateDigest(`${typeof data === 'string' ? data : JSON.stringify(data)}\0${inputs}`),
+        });
+      } finally {
+        console.error = consoleError;
+      }
       if (errors.length > 0) {
         // Forget what was stored, so the next build renders (and reports) it again.
         context.store.clear();
-        throw new Error(errors.join('\n'));
+        throw buildError(errors);
       }
     },
   };
+}
+
+/**
+ * A rendering error as one line. Ours (a directive, a run or sweep file)
+ * already name their file, line and field; any other is put at the report.
+ */
+function oneLine(error: Error): string {
+  const [prefix, report] = RENDER_ERROR.exec(error.message)!;
+  const message = error.message.slice(prefix.length);
+  const namesItsFile = typeof (error as { file?: unknown }).file === 'string';
+  return namesItsFile ? message : `${shortPath(report)}: ${message}`;
+}
+
+/** The errors as one error of one line each: the message is all the user needs, so no stack for Astro to print. */
+function buildError(messages: string[]): Error {
+  const error = new Error(messages.join('\n'));
+  error.stack = '';
+  return error;
+}
+
+function shortPath(path: string): string {
+  const fromCwd = relative(process.cwd(), path);
+  return fromCwd.startsWith('..') || isAbsolute(fromCwd) ? path : fromCwd;
 }

@@ -1,6 +1,11 @@
-// The runs a sweep page or directive shows: one per sweep value, in the
-// order the sweep file lists them, labelled and colored as it says.
-import { runsOfSweep, type ParamValue, type Run, type Sweep } from '../runs';
+// The runs a sweep page or directive shows, by src/runs' rule (the one the
+// trainer's plan uses): one run drawn per value, in the order the sweep file
+// lists them, labelled and colored as it says; the value's other runs and
+// the sweep's runs of another config only listed.
+import { isAbsolute, relative } from 'node:path';
+import type { ConfigDifference, ParamValue, Run, Sweep } from '../runs';
+import { sweepRunsNow } from '../train/plan';
+import { quickBuild } from './dirs';
 
 export interface SweepRun {
   run: Run;
@@ -9,20 +14,58 @@ export interface SweepRun {
   color: string;
 }
 
-/**
- * One run per sweep value, in sweep order. When a value was trained more than
- * once (e.g. with --fresh), the newest run stands for it; values not trained
- * yet are left out.
- */
+export interface ListedSweepRuns {
+  /** One run per value that has a completed or running run, in sweep order. */
+  drawn: SweepRun[];
+  /** The values' other runs (interrupted, failed, or superseded by a newer one), in sweep order. */
+  notDrawn: SweepRun[];
+  /** Runs of the sweep with another config than the sweep file's now, with how it differs. */
+  otherConfig: (SweepRun & { differences: ConfigDifference[] })[];
+}
+
+/** The runs drawn for a sweep in figures, tables and generations: one per value, values not trained left out. */
 export function sweepRuns(sweep: Sweep, runsDir: string): SweepRun[] {
-  const runs = runsOfSweep(runsDir, sweep.id);
-  const shown: SweepRun[] = [];
-  for (const { value, label, color } of sweep.values) {
-    const matching = runs.filter((run) => run.info.params[sweep.vary] === value);
-    const newest = matching.at(-1);
-    if (newest) shown.push({ run: newest, value, label, color });
+  return sweepRunsListed(sweep, runsDir).drawn;
+}
+
+/** Every run of a sweep, sorted into drawn, not drawn and other-config; warns once per sweep about the last. */
+export function sweepRunsListed(sweep: Sweep, runsDir: string): ListedSweepRuns {
+  const quick = quickBuild();
+  const { units, otherConfig } = sweepRunsNow(sweep, runsDir, quick);
+  const listed: ListedSweepRuns = { drawn: [], notDrawn: [], otherConfig: [] };
+  for (const { value, label, color, runs, shown } of units) {
+    if (shown) listed.drawn.push({ run: shown, value, label, color });
+    for (const run of runs) if (run !== shown) listed.notDrawn.push({ run, value, label, color });
   }
-  return shown;
+  for (const { run, differences } of otherConfig) {
+    const value = run.info.params[sweep.vary] ?? '';
+    listed.otherConfig.push({ run, value, label: run.info.label, color: run.info.color, differences });
+  }
+  if (otherConfig.length > 0) warnOtherConfig(sweep, otherConfig.length, quick);
+  return listed;
+}
+
+/**
+ * Astro renders reports (content layer) and pages in separate module graphs
+ * of one process, each asking for a sweep's runs many times: the sweeps
+ * already warned about are kept on globalThis, so a build warns once.
+ */
+const WARNED = Symbol.for('sweepbook.otherConfigWarned');
+
+function warnOtherConfig(sweep: Sweep, count: number, quick: boolean): void {
+  const global = globalThis as { [WARNED]?: Set<string> };
+  const warned = (global[WARNED] ??= new Set());
+  const key = `${sweep.file}\0${quick}`;
+  if (warned.has(key)) return;
+  warned.add(key);
+  const runs = count === 1 ? '1 run' : `${count} runs`;
+  const fromCwd = relative(process.cwd(), sweep.file);
+  const file = fromCwd.startsWith('..') || isAbsolute(fromCwd) ? sweep.file : fromCwd;
+  const hint = quick ? '' : '; --quick runs show with SWEEPBOOK_QUICK=1 npm run build';
+  console.warn(
+    `warning: sweep "${sweep.id}" has ${runs} with another config than ${file} resolves to${quick ? ' with --quick' : ''}: ` +
+      `listed on its sweep page, not drawn${hint}`,
+  );
 }
 
 /** The sweep with this id, or undefined. */

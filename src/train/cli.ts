@@ -146,7 +146,8 @@ function resumeCommand(argv: string[]): string {
 async function train(plan: Plan, options: Options, resume: string): Promise<number> {
   // A completed run holds no lock: one there was left by a trainer that died as it finished.
   for (const run of plan.done) removeDeadLock(run.dir);
-  const runsEnv = options.runsDir === 'runs' ? '' : `RUNS_DIR=${options.runsDir} `;
+  // What `npm run build` needs to show these runs: their folder, and the quick demo for --quick runs.
+  const buildEnv = `${options.quick ? 'SWEEPBOOK_QUICK=1 ' : ''}${options.runsDir === 'runs' ? '' : `RUNS_DIR=${options.runsDir} `}`;
   const done: SummaryRow[] = plan.done.map((run) => ({
     label: `${run.info.sweep} ${run.info.label}`,
     status: 'done before',
@@ -162,7 +163,7 @@ async function train(plan: Plan, options: Options, resume: string): Promise<numb
     }
     console.log(`Nothing to train: all ${done.length} runs are complete.\n`);
     console.log(summaryTable(done));
-    console.log(`\n${nextSteps(done, runsEnv)}`);
+    console.log(`\n${nextSteps(done, buildEnv)}`);
     return 0;
   }
 
@@ -218,7 +219,7 @@ async function train(plan: Plan, options: Options, resume: string): Promise<numb
       note: result?.note ?? null,
     })),
   ];
-  console.log(`\n${summaryTable(rows)}\n\n${nextSteps(rows, runsEnv, resume)}`);
+  console.log(`\n${summaryTable(rows)}\n\n${nextSteps(rows, buildEnv, resume)}`);
   if (controller.signal.aborted) return results.some((r) => r?.status === 'failed') ? 1 : 130;
   // A run that never started without being stopped means its worker process died first.
   return results.some((r) => r === null || r.status === 'failed') ? 1 : 0;

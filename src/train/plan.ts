@@ -1,9 +1,17 @@
 // Which runs to train: one per value of each sweep, matched against the run
 // folders already in runs/ so that completed runs are skipped and unfinished
 // ones resume.
-import { isDeepStrictEqual } from 'node:util';
 import { z } from 'zod';
-import { runsOfSweep, sweepFieldLine, SweepFileError, type ParamValue, type Run, type Sweep } from '../runs';
+import {
+  matchSweepRuns,
+  runsOfSweep,
+  sweepFieldLine,
+  SweepFileError,
+  type ParamValue,
+  type Run,
+  type Sweep,
+  type SweepRunsMatch,
+} from '../runs';
 import { resolveConfig, TrainConfig } from './config';
 
 /** One run of the plan, whole enough to be sent to a worker process as JSON. */
@@ -63,63 +71,73 @@ function describeIssue(error: z.ZodError, sweep: Sweep, index: number): { messag
 }
 
 /**
+ * The runs of each value of a sweep as the sweep file resolves now (with
+ * `--quick` or not), by src/runs' rule: the plan and the site both ask this.
+ */
+export function sweepRunsNow(sweep: Sweep, runsDir: string, quick: boolean): SweepRunsMatch<TrainConfig> {
+  const configs = sweepConfigs(sweep, quick);
+  const units = sweep.values.map(({ value, label, color }, index) => ({ value, label, color, config: configs[index] }));
+  return matchSweepRuns(runsOfSweep(runsDir, sweep.id), units, parseRecordedConfig);
+}
+
+/** Configs compare after parsing, so a default added to TrainConfig since the run does not count as a change. */
+function parseRecordedConfig(recorded: Record<string, unknown>): TrainConfig | undefined {
+  const parsed = TrainConfig.safeParse(recorded);
+  return parsed.success ? parsed.data : undefined;
+}
+
+/**
  * Every (sweep, value) in order — sweeps by id, values as listed — which is
  * the same on every machine whatever runs/ holds, so `--shard i/n` (every n-th
  * of this list, starting at the i-th) splits the work the same way on all of
- * them. Within its shard, a value with a completed matching run is done; one
- * with unfinished matching runs resumes the latest; otherwise a new run.
- * A run matches when it has the sweep id, the value and the same resolved
- * config: a `--quick` run, or one trained before the sweep file changed,
- * does not stand for the sweep as it is now.
+ * them. Within its shard, a value with a completed run of its config (see
+ * sweepRunsNow) is done; one with unfinished runs resumes the latest;
+ * otherwise a new run. A `--quick` run, or one trained before the sweep file
+ * changed, does not stand for the sweep as it is now.
  */
 export function planRuns(sweeps: Sweep[], runsDir: string, opts: PlanOptions): Plan {
   const plan: Plan = { jobs: [], done: [] };
   let position = 0;
   // Code-unit order, not localeCompare: it must not depend on the machine's locale.
   for (const sweep of [...sweeps].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    const configs = sweepConfigs(sweep, opts.quick);
-    const existing = runsOfSweep(runsDir, sweep.id);
-    const setAside = opts.fresh ? existing.map((run) => run.info.id) : [];
-    sweep.values.forEach(({ value, label, color }, index) => {
+    const { units } = sweepRunsNow(sweep, runsDir, opts.quick);
+    // --fresh sets aside the runs there are now, not those another trainer makes meanwhile.
+    const setAside = opts.fresh ? units.flatMap((unit) => unit.runs.map((run) => run.info.id)) : [];
+    for (const { value, label, color, config, completed, unfinished } of units) {
       const mine = position++ % opts.shard.count === opts.shard.index - 1;
-      if (!mine) return;
-      const params = { [sweep.vary]: value };
-      const config = configs[index];
-      const next = planValue(existing, { params, config, setAside });
-      if ('done' in next) plan.done.push(next.done);
-      else plan.jobs.push({ sweep: sweep.id, label, color, params, config, runsDir, resumeDir: next.resumeDir, setAside });
-    });
+      if (!mine) continue;
+      if (completed && !opts.fresh) {
+        plan.done.push(completed);
+        continue;
+      }
+      plan.jobs.push({
+        sweep: sweep.id,
+        label,
+        color,
+        params: { [sweep.vary]: value },
+        config,
+        runsDir,
+        resumeDir: opts.fresh ? null : (unfinished?.dir ?? null),
+        setAside,
+      });
+    }
   }
   return plan;
 }
 
 /**
- * What one sweep value needs, given the runs of its sweep: nothing when a
- * completed run stands for it, else to resume the latest unfinished one, else
- * a new run. The trainer asks again once it has claimed the value: another
- * trainer may have completed or started it since the plan was made.
+ * What one planned value needs now, given the runs of its sweep, by the same
+ * rule as the plan: nothing when a completed run stands for it, else to resume
+ * the latest unfinished one, else a new run. The trainer asks again once it
+ * has claimed the value: another trainer may have completed or started it
+ * since the plan was made.
  */
 export function planValue(
   runs: Run[],
-  value: Pick<Job, 'params' | 'config' | 'setAside'>,
+  job: Pick<Job, 'label' | 'color' | 'params' | 'config' | 'setAside'>,
 ): { done: Run } | { resumeDir: string | null } {
-  const matching = runs.filter(
-    (run) =>
-      !value.setAside.includes(run.info.id) &&
-      Object.entries(value.params).every(([name, v]) => isDeepStrictEqual(run.info.params[name], v)) &&
-      sameConfig(run.info.config, value.config),
-  );
-  const completed = matching.find((run) => run.info.status === 'completed');
-  return completed ? { done: completed } : { resumeDir: latest(matching)?.dir ?? null };
-}
-
-/** The most recently created run (ids sort by second only). */
-function latest(runs: Run[]): Run | undefined {
-  return runs.reduce<Run | undefined>((a, b) => (a && a.info.created > b.info.created ? a : b), undefined);
-}
-
-/** Configs compare after parsing, so a default added to TrainConfig since the run does not count as a change. */
-function sameConfig(recorded: Record<string, unknown>, config: TrainConfig): boolean {
-  const parsed = TrainConfig.safeParse(recorded);
-  return parsed.success && isDeepStrictEqual(parsed.data, config);
+  const [value] = Object.values(job.params);
+  const candidates = runs.filter((run) => !job.setAside.includes(run.info.id));
+  const [unit] = matchSweepRuns(candidates, [{ value, label: job.label, color: job.color, config: job.config }], parseRecordedConfig).units;
+  return unit.completed ? { done: unit.completed } : { resumeDir: unit.unfinished?.dir ?? null };
 }

@@ -31,17 +31,18 @@ export function summaryTable(rows: SummaryRow[]): string {
 }
 
 /**
- * What to run next, given how it went; `runsEnv` is e.g. "RUNS_DIR=/tmp/x " when
- * runs/ is not the default, `resume` the command that resumes unfinished runs.
+ * What to run next, given how it went; `buildEnv` is what the build needs
+ * before it, e.g. "SWEEPBOOK_QUICK=1 RUNS_DIR=/tmp/x ", `resume` the command
+ * that resumes unfinished runs.
  */
-export function nextSteps(rows: SummaryRow[], runsEnv: string, resume = 'npm run train'): string {
+export function nextSteps(rows: SummaryRow[], buildEnv: string, resume = 'npm run train'): string {
   const lines: string[] = [];
   for (const row of rows.filter((r) => r.note)) lines.push(`${row.label}: ${row.note}`);
   for (const row of rows.filter((r) => r.error)) lines.push(`${row.label} failed: ${row.error}`);
   if (rows.some((r) => !['completed', 'done before', 'in another process'].includes(r.status))) {
     lines.push(`To resume the unfinished runs from their last checkpoint: ${resume}`);
   }
-  lines.push(`Next: ${runsEnv}npm run build    # the report site, from the runs`);
+  lines.push(`Next: ${buildEnv}npm run build    # the report site, from the runs`);
   lines.push(`      npm run preview  # serve it`);
   return lines.join('\n');
 }

@@ -1,5 +1,6 @@
 // The README's "Add a new sweep page", as a new user does it in a fresh
-// checkout: new-sweep, a quick training, a build, and the page is there.
+// checkout: new-sweep, a quick training, a build of the quick demo, and the
+// page is there; a normal build does not pass the quick runs off as results.
 import { execFileSync, spawnSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -24,24 +25,32 @@ afterAll(() => {
   if (checkout) rmSync(checkout, { recursive: true, force: true });
 });
 
-function npm(...args: string[]): string {
+function npm(args: string[], extraEnv: Record<string, string> = {}): string {
   const env = { ...process.env };
-  for (const name of ['RUNS_DIR', 'CONTENT_DIR', 'SITE_BASE', 'SITE_CACHE_DIR', 'BASE_URL']) delete env[name];
+  for (const name of ['RUNS_DIR', 'CONTENT_DIR', 'SITE_BASE', 'SITE_CACHE_DIR', 'BASE_URL', 'SWEEPBOOK_QUICK']) delete env[name];
+  Object.assign(env, extraEnv);
   const result = spawnSync('npm', args, { cwd: checkout, env, encoding: 'utf8' });
   expect(result.status, `npm ${args.join(' ')}\n${result.stdout}\n${result.stderr}`).toBe(0);
   return result.stdout;
 }
 
-test('new-sweep, train --quick, build: the new sweep has its report page', () => {
-  const created = npm('run', 'new-sweep', '--', 'my-first-sweep', '--vary', 'beta=1,10', '--title', 'My first sweep');
+test('new-sweep, train --quick, build the quick demo: the new sweep has its report page', () => {
+  const created = npm(['run', 'new-sweep', '--', 'my-first-sweep', '--vary', 'beta=1,10', '--title', 'My first sweep']);
   expect(created).toContain('content/sweeps/my-first-sweep.yaml');
 
-  const trained = npm('run', 'train', '--', '--quick', '--sweep', 'my-first-sweep');
+  const trained = npm(['run', 'train', '--', '--quick', '--sweep', 'my-first-sweep']);
   expect(trained).toMatch(/beta=1\b/);
   expect(trained).toMatch(/beta=10\b/);
+  expect(trained).toContain('SWEEPBOOK_QUICK=1 npm run build');
 
-  npm('run', 'build');
-  const page = readFileSync(join(checkout, 'dist/reports/my-first-sweep/index.html'), 'utf8');
+  // A normal build draws only runs of the sweep file's full config: none yet.
+  npm(['run', 'build']);
+  const report = () => readFileSync(join(checkout, 'dist/reports/my-first-sweep/index.html'), 'utf8');
+  expect(report()).not.toContain('<figure class="metric-figure"');
+  expect(readFileSync(join(checkout, 'dist/sweeps/my-first-sweep/index.html'), 'utf8')).toContain('Runs with another config');
+
+  npm(['run', 'build'], { SWEEPBOOK_QUICK: '1' });
+  const page = report();
   expect(page).toContain('My first sweep');
   // each figure draws both runs, and the runs table lists them
   const figures = page.split('<figure class="metric-figure"').slice(1);

@@ -9,7 +9,7 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, test } from 'vitest';
 import { buildSite } from '../../src/site/build-site';
 import { launchChromium } from '../../src/site/chromium';
-import { SCRIPT_GENERATION, writeFixtureContent, writeFixtureRuns } from '../fixtures/site-fixture';
+import { SCRIPT_GENERATION, writeFixtureContent, writeFixtureRun, writeFixtureRuns } from '../fixtures/site-fixture';
 import { resolveInSite, serveStatic, type StaticServer } from '../../src/site/static-server';
 
 const AXE = join(process.cwd(), 'node_modules/axe-core/axe.min.js');
@@ -24,6 +24,9 @@ beforeAll(async () => {
   root = mkdtempSync(join(tmpdir(), 'sweepbook-e2e-'));
   outDir = join(root, 'dist');
   writeFixtureRuns(join(root, 'runs'));
+  // Runs the sweep page lists without drawing them: they add no line to any figure.
+  writeFixtureRun(join(root, 'runs'), 1, { steps: 10, status: 'interrupted' });
+  writeFixtureRun(join(root, 'runs'), 2, { quick: true });
   writeFixtureContent(join(root, 'content'));
   const build = await buildSite({ contentDir: join(root, 'content'), runsDir: join(root, 'runs'), outDir, cacheDir: join(root, 'cache') });
   expect(build.code, build.output).toBe(0);
@@ -67,7 +70,8 @@ describe('the built fixture site', () => {
     expect(pages).toContain('/');
     expect(pages).toContain('/reports/fixture-report/');
     expect(pages).toContain('/sweeps/fixture-sweep/');
-    expect(pages.filter((page) => page.startsWith('/runs/'))).toHaveLength(3);
+    // Every run has its page, drawn or only listed.
+    expect(pages.filter((page) => page.startsWith('/runs/'))).toHaveLength(5);
   });
 
   test('every page: no console errors, links and anchors resolve, one line per run, no axe violations', async () => {

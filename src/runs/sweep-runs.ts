@@ -1,0 +1,118 @@
+// Which runs stand for a sweep's values: the one rule that the trainer's plan
+// (done, resume or new) and every page and directive of the site use.
+//
+// A value's runs are the sweep's runs whose recorded config equals the
+// config the sweep file resolves to now (quick or not is part of it), after
+// normalising (so a default added to the config since does not count as a
+// change). The newest completed or still-running one is drawn as the value's
+// result; interrupted and failed runs are not. Runs whose config matches no
+// value (an old config, `--quick` demos) are kept apart.
+//
+// The rule matches by config alone, so a unit need not be a value: when
+// sweeps get seeds, the caller passes one unit per (value, seed), each with
+// its own config, and nothing here changes.
+import { isDeepStrictEqual } from 'node:util';
+import type { Run } from './reader';
+import type { ParamValue, RunStatus } from './schema';
+
+/** What a sweep file asks for now: one unit (today a value) with its resolved config. */
+export interface SweepUnit<Config> {
+  value: ParamValue;
+  label: string;
+  color: string;
+  config: Config;
+}
+
+/** A unit and its runs. */
+export interface UnitRuns<Config> extends SweepUnit<Config> {
+  /** The runs with this unit's config, oldest first. */
+  runs: Run[];
+  /** The run drawn as the unit's result: the newest completed or running one. */
+  shown: Run | undefined;
+  /** The newest completed run: the plan has nothing to do. */
+  completed: Run | undefined;
+  /** The newest run not completed: the one the plan resumes. */
+  unfinished: Run | undefined;
+}
+
+/** A config key whose recorded value differs from what the sweep file resolves to now. */
+export interface ConfigDifference {
+  key: string;
+  recorded: unknown;
+  now: unknown;
+}
+
+/** A run of the sweep whose config matches no unit, with how it differs from the nearest one. */
+export interface OtherConfigRun {
+  run: Run;
+  differences: ConfigDifference[];
+}
+
+export interface SweepRunsMatch<Config> {
+  units: UnitRuns<Config>[];
+  /** Oldest first. */
+  otherConfig: OtherConfigRun[];
+}
+
+/** A recorded config as the caller's config type, or undefined when it no longer parses as one. */
+export type NormaliseConfig<Config> = (recorded: Record<string, unknown>) => Config | undefined;
+
+/** Completed runs are results; a running one is drawn so a page can follow training. */
+export function isDrawn(status: RunStatus): boolean {
+  return status === 'completed' || status === 'running';
+}
+
+/**
+ * Sorts `runs` (the runs of one sweep) to the units whose config they
+ * recorded; the rest are other-config runs.
+ */
+export function matchSweepRuns<Config extends Record<string, unknown>>(
+  runs: Run[],
+  units: SweepUnit<Config>[],
+  normalise: NormaliseConfig<Config>,
+): SweepRunsMatch<Config> {
+  const byUnit = units.map((): Run[] => []);
+  const otherConfig: OtherConfigRun[] = [];
+  for (const run of [...runs].sort(byCreation)) {
+    const config = normalise(run.info.config);
+    const index = config === undefined ? -1 : units.findIndex((unit) => isDeepStrictEqual(unit.config, config));
+    if (index >= 0) byUnit[index].push(run);
+    else otherConfig.push({ run, differences: nearestDifferences(config ?? run.info.config, units) });
+  }
+  return {
+    units: units.map((unit, index) => {
+      const mine = byUnit[index];
+      return {
+        ...unit,
+        runs: mine,
+        shown: mine.findLast((run) => isDrawn(run.info.status)),
+        completed: mine.findLast((run) => run.info.status === 'completed'),
+        unfinished: mine.findLast((run) => run.info.status !== 'completed'),
+      };
+    }),
+    otherConfig,
+  };
+}
+
+/** Oldest first: by creation time (milliseconds), then id. */
+function byCreation(a: Run, b: Run): number {
+  if (a.info.created !== b.info.created) return a.info.created < b.info.created ? -1 : 1;
+  return a.info.id < b.info.id ? -1 : a.info.id > b.info.id ? 1 : 0;
+}
+
+/** How a config differs from the unit it is nearest to (fewest differing keys). */
+function nearestDifferences(recorded: Record<string, unknown>, units: SweepUnit<Record<string, unknown>>[]): ConfigDifference[] {
+  let nearest: ConfigDifference[] | undefined;
+  for (const unit of units) {
+    const differences = configDifferences(recorded, unit.config);
+    if (!nearest || differences.length < nearest.length) nearest = differences;
+  }
+  return nearest ?? [];
+}
+
+function configDifferences(recorded: Record<string, unknown>, now: Record<string, unknown>): ConfigDifference[] {
+  const keys = [...new Set([...Object.keys(now), ...Object.keys(recorded)])];
+  return keys
+    .filter((key) => !isDeepStrictEqual(recorded[key], now[key]))
+    .map((key) => ({ key, recorded: recorded[key], now: now[key] }));
+}

@@ -1,0 +1,123 @@
+// Which runs stand for a sweep's values: one rule (src/runs/sweep-runs.ts)
+// that the trainer's plan and the site both go through, on fixture run folders.
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterEach, beforeEach, describe, expect, test } from 'vitest';
+import { loadSweep, readRunInfo, type Sweep } from '../src/runs';
+import { sweepRuns, sweepRunsListed } from '../src/site/sweep-runs';
+import { planRuns } from '../src/train/plan';
+import { FIXTURE_SWEEP, SWEEP_YAML, writeFixtureContent, writeFixtureRun } from './fixtures/site-fixture';
+
+let root: string;
+let runsDir: string;
+let sweep: Sweep;
+
+beforeEach(() => {
+  root = mkdtempSync(join(tmpdir(), 'sweepbook-sweep-runs-'));
+  runsDir = join(root, 'runs');
+  writeFixtureContent(join(root, 'content'));
+  sweep = loadSweep(join(root, 'content', 'sweeps', `${FIXTURE_SWEEP}.yaml`));
+});
+
+afterEach(() => {
+  delete process.env.SWEEPBOOK_QUICK;
+  rmSync(root, { recursive: true, force: true });
+});
+
+/** Run creation times have millisecond precision: make "newer" unambiguous. */
+const later = () => new Promise((resolve) => setTimeout(resolve, 5));
+
+const drawn = () => sweepRuns(sweep, runsDir).map(({ run, value }) => [value, run.dir]);
+
+describe('the site', () => {
+  test('a newer interrupted or failed run does not stand for its value; it is listed with its status', async () => {
+    const completed = [0, 1, 2].map((index) => writeFixtureRun(runsDir, index));
+    await later();
+    const interrupted = writeFixtureRun(runsDir, 0, { steps: 10, rewardShift: 5, status: 'interrupted' });
+    const failed = writeFixtureRun(runsDir, 1, { steps: 10, rewardShift: 5, status: 'failed' });
+
+    expect(drawn()).toEqual([
+      [0, completed[0]],
+      [1, completed[1]],
+      [10, completed[2]],
+    ]);
+    const listed = sweepRunsListed(sweep, runsDir);
+    expect(listed.notDrawn.map(({ run }) => [run.dir, run.info.status])).toEqual([
+      [interrupted, 'interrupted'],
+      [failed, 'failed'],
+    ]);
+    expect(listed.otherConfig).toEqual([]);
+  });
+
+  test('a still-running run stands for its value (a page can follow training)', async () => {
+    writeFixtureRun(runsDir, 0);
+    await later();
+    const running = writeFixtureRun(runsDir, 0, { steps: 3, status: 'running' });
+    expect(drawn()).toEqual([[0, running]]);
+  });
+
+  test('--quick runs have another config: listed apart with how it differs, never drawn', async () => {
+    const full = writeFixtureRun(runsDir, 0);
+    await later();
+    const quick = writeFixtureRun(runsDir, 0, { quick: true });
+    expect(drawn()).toEqual([[0, full]]);
+    const { otherConfig } = sweepRunsListed(sweep, runsDir);
+    expect(otherConfig.map(({ run }) => run.dir)).toEqual([quick]);
+    expect(otherConfig[0].differences).toContainEqual({ key: 'embed_dim', recorded: 16, now: 64 });
+    expect(otherConfig[0].differences.map(({ key }) => key)).not.toContain('beta');
+
+    // A build asked for the quick demo draws the quick run and lists the full one apart.
+    process.env.SWEEPBOOK_QUICK = '1';
+    expect(drawn()).toEqual([[0, quick]]);
+    expect(sweepRunsListed(sweep, runsDir).otherConfig.map(({ run }) => run.dir)).toEqual([full]);
+  });
+
+  test('after the sweep file\'s config changes, its runs are listed as of another config, with the key that changed', () => {
+    writeFixtureRun(runsDir, 0);
+    writeFixtureRun(runsDir, 1);
+    const file = join(root, 'content', 'sweeps', `${FIXTURE_SWEEP}.yaml`);
+    writeFileSync(file, `${SWEEP_YAML}config:\n  lr: 0.005\n`);
+    sweep = loadSweep(file);
+    expect(drawn()).toEqual([]);
+    const { otherConfig } = sweepRunsListed(sweep, runsDir);
+    const lr = [{ key: 'lr', recorded: 0.002, now: 0.005 }];
+    expect(otherConfig.map(({ value, differences }) => [value, differences]).sort()).toEqual([
+      [0, lr],
+      [1, lr],
+    ]);
+  });
+
+  test('a run recorded before a default was added to the config still matches', () => {
+    const dir = writeFixtureRun(runsDir, 0);
+    // As if generations_capacity (default 100) had not existed when the run was trained.
+    const info = readRunInfo(dir);
+    delete info.config.generations_capacity;
+    writeFileSync(join(dir, 'run.json'), JSON.stringify(info));
+    expect(drawn()).toEqual([[0, dir]]);
+  });
+});
+
+describe('the plan and the site agree', () => {
+  /** A folder with every case: superseded, shadowing, unfinished-only, quick-only runs. */
+  async function mixedRuns() {
+    writeFixtureRun(runsDir, 0);
+    writeFixtureRun(runsDir, 1, { status: 'interrupted', steps: 5 });
+    writeFixtureRun(runsDir, 2, { quick: true });
+    await later();
+    writeFixtureRun(runsDir, 0, { status: 'failed', steps: 5 });
+    writeFixtureRun(runsDir, 1, { status: 'failed', steps: 5 });
+  }
+
+  test.each([false, true])('quick=%s: the completed runs the site draws are the runs the plan calls done', async (quick) => {
+    await mixedRuns();
+    if (quick) process.env.SWEEPBOOK_QUICK = '1';
+    const plan = planRuns([sweep], runsDir, { quick, fresh: false, shard: { index: 1, count: 1 } });
+    const shown = sweepRuns(sweep, runsDir);
+    expect(plan.done.map((run) => run.dir)).toEqual(shown.filter(({ run }) => run.info.status === 'completed').map(({ run }) => run.dir));
+    // Every value the site has no result for is one the plan trains.
+    const trained = plan.jobs.map((job) => job.params.beta);
+    expect(trained).toEqual(sweep.values.map(({ value }) => value).filter((value) => !shown.some((s) => s.value === value)));
+    expect(plan.done.length + plan.jobs.length).toBe(3);
+  });
+});
