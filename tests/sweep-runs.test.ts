@@ -1,6 +1,7 @@
 // Which runs stand for a sweep's values: one rule (src/runs/sweep-runs.ts)
 // that the trainer's plan and the site both go through, on fixture run folders.
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { spawnSync } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -55,6 +56,17 @@ describe('the site', () => {
     await later();
     const running = writeFixtureRun(runsDir, 0, { steps: 3, status: 'running' });
     expect(drawn()).toEqual([[0, running]]);
+  });
+
+  test('a run left "running" by a killed trainer (its lock\'s process is gone) is not drawn; it is listed', async () => {
+    const completed = writeFixtureRun(runsDir, 0);
+    await later();
+    const killed = writeFixtureRun(runsDir, 0, { steps: 3, status: 'running' });
+    const lock = join(killed, 'lock');
+    const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
+    writeFileSync(lock, readFileSync(lock, 'utf8').replace(/"pid":\d+/, `"pid":${dead}`));
+    expect(drawn()).toEqual([[0, completed]]);
+    expect(sweepRunsListed(sweep, runsDir).notDrawn.map(({ run }) => run.dir)).toEqual([killed]);
   });
 
   test('--quick runs have another config: listed apart with how it differs, never drawn', async () => {

@@ -91,6 +91,17 @@ export function unlockRun(runDir: string): void {
 }
 
 /**
+ * Whether a live trainer holds the run folder's lock (one on another host
+ * counts as live: it cannot be checked from here). A run recorded as running
+ * whose lock nobody holds was stopped by a crash or kill -9.
+ */
+export function isRunLocked(runDir: string): boolean {
+  const content = readLock(join(runDir, LOCK_FILE));
+  const holder = content === null ? null : parseHolder(content);
+  return holder !== null && ((holder.host === hostname() && holder.pid === process.pid) || isHeld(holder));
+}
+
+/**
  * Removes a run folder's lock unless a live process holds it. A completed run
  * holds none: a lock there was left by a trainer that died as it finished.
  */

@@ -12,8 +12,9 @@
 // sweeps get seeds, the caller passes one unit per (value, seed), each with
 // its own config, and nothing here changes.
 import { isDeepStrictEqual } from 'node:util';
+import { isRunLocked } from './lock';
 import type { Run } from './reader';
-import type { ParamValue, RunStatus } from './schema';
+import type { ParamValue } from './schema';
 
 /** What a sweep file asks for now: one unit (today a value) with its resolved config. */
 export interface SweepUnit<Config> {
@@ -57,9 +58,13 @@ export interface SweepRunsMatch<Config> {
 /** A recorded config as the caller's config type, or undefined when it no longer parses as one. */
 export type NormaliseConfig<Config> = (recorded: Record<string, unknown>) => Config | undefined;
 
-/** Completed runs are results; a running one is drawn so a page can follow training. */
-export function isDrawn(status: RunStatus): boolean {
-  return status === 'completed' || status === 'running';
+/**
+ * Completed runs are results; a running one is drawn so a page can follow
+ * training, while a trainer still holds it: one left "running" by a killed
+ * trainer is as unfinished as an interrupted one.
+ */
+export function isDrawn(run: Run): boolean {
+  return run.info.status === 'completed' || (run.info.status === 'running' && isRunLocked(run.dir));
 }
 
 /**
@@ -85,7 +90,7 @@ export function matchSweepRuns<Config extends Record<string, unknown>>(
       return {
         ...unit,
         runs: mine,
-        shown: mine.findLast((run) => isDrawn(run.info.status)),
+        shown: mine.findLast(isDrawn),
         completed: mine.findLast((run) => run.info.status === 'completed'),
         unfinished: mine.findLast((run) => run.info.status !== 'completed'),
       };
