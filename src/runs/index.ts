@@ -5,4 +5,4 @@ export { newRunId, createRunDir } from './ids';
 export { Reservoir, type ReservoirState } from './reservoir';
 export { RunWriter, type Checkpoint, type NamedTensor, type NewRun } from './writer';
 export { listRuns, runsOfSweep, runsBySweep, readRunInfo, readMetrics, readGenerations, type Run, type Warn } from './reader';
-export { defaultColor, formatSweepFile, loadSweep, loadSweeps, sweepFieldLine } from './sweeps';
+export { defaultColor, findSweepFile, formatSweepFile, loadSweep, loadSweeps, sweepFieldLine } from './sweeps';

@@ -4,7 +4,7 @@
 import { existsSync, readdirSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSweep, loadSweeps, RunFormatError, SweepFileError, type Sweep } from '../runs';
+import { findSweepFile, loadSweep, loadSweeps, RunFormatError, SweepFileError, type Sweep } from '../runs';
 import { BACKEND_CHOICES, BackendError, type BackendChoice } from './backend';
 import type { JobResult } from './job';
 import { planRuns, type Plan } from './plan';
@@ -101,7 +101,7 @@ function selectSweeps(options: Options): Sweep[] {
     return sweeps;
   }
   return [...new Set(options.sweeps)].map((id) => {
-    const file = ['.yaml', '.yml'].map((ext) => join(options.sweepsDir, id + ext)).find((f) => existsSync(f));
+    const file = findSweepFile(options.sweepsDir, id);
     if (!file) {
       const known = existsSync(options.sweepsDir)
         ? readdirSync(options.sweepsDir).filter((n) => /\.ya?ml$/.test(n)).map((n) => n.replace(/\.ya?ml$/, ''))
