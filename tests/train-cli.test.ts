@@ -1,13 +1,14 @@
 // `npm run train` end to end, on --quick configs in a temporary project
 // folder (its own content/sweeps, runs and reference-model cache).
 import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRuns, readGenerations, readMetrics, RunWriter } from '../src/runs';
+import { parseOptions } from '../src/train/cli';
 import { resolveConfig } from '../src/train/config';
 
 const TRAIN = fileURLToPath(new URL('../scripts/train.ts', import.meta.url));
@@ -32,11 +33,12 @@ interface Result {
   stderr: string;
 }
 
-function start(args: string[]): { child: ChildProcess; done: Promise<Result> } {
+/** `timeout` (ms) kills a CLI that hangs, so that a hang fails the test instead of stalling it. */
+function start(args: string[], timeout?: number): { child: ChildProcess; done: Promise<Result> } {
   const env = { ...process.env };
   delete env.RUNS_DIR;
   delete env.CONTENT_DIR;
-  const child = spawn(process.execPath, ['--import', TSX, TRAIN, ...args], { cwd: project, env });
+  const child = spawn(process.execPath, ['--import', TSX, TRAIN, ...args], { cwd: project, env, timeout, killSignal: 'SIGKILL' });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
@@ -102,6 +104,48 @@ describe('npm run train: bad input', () => {
     expectCleanError(wrongType, /wrong-type\.yaml:6: config\.lr: .*expected number/);
     expectCleanError(badValue, /bad-value\.yaml:5: values\.1\.value: /);
     expect(existsSync(runsIn('runs'))).toBe(false);
+  });
+
+  it('accepts only a plain positive integer for --parallel', () => {
+    for (const bad of ['1e3', '0x2', '2.0', ' 2', '2 ', '+2', '02', '', '-1']) {
+      expect(() => parseOptions(['--parallel', bad], {}), JSON.stringify(bad)).toThrow(/--parallel/);
+    }
+    expect(parseOptions(['--parallel', '12'], {}).parallel).toBe(12);
+  });
+
+  it('rejects sweep files that are alias bombs, folders, dangling symlinks or twins, in one line', async () => {
+    const bomb = ['title: Bomb', 'vary: beta', 'values: [{ value: 0 }]', 'a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const name of 'bcdefgh') bomb.push(`${name}: &${name} [${Array(9).fill(`*${String.fromCharCode(name.charCodeAt(0) - 1)}`).join(', ')}]`);
+    const dirs = ['bomb', 'folder', 'dangling', 'twins'].map((name) => join(project, `${name}-sweeps`));
+    writeSweep('bomb', bomb.join('\n') + '\n', dirs[0]);
+    mkdirSync(join(dirs[1], 'folder.yaml'), { recursive: true });
+    mkdirSync(dirs[2]);
+    symlinkSync(join(dirs[2], 'missing.yaml'), join(dirs[2], 'dangling.yaml'));
+    writeSweep('twin', 'title: Twin\nvary: beta\nvalues:\n  - value: 0\n', dirs[3]);
+    writeFileSync(join(dirs[3], 'twin.yml'), 'title: Twin\nvary: beta\nvalues:\n  - value: 0\n');
+    const results = await Promise.all([
+      ...dirs.map((dir) => train('--quick', '--sweeps', dir)),
+      train('--quick', '--sweeps', dirs[3], '--sweep', 'twin'),
+    ]);
+    const [bombed, folder, dangling, twins, twin] = results;
+    expectCleanError(bombed, /bomb\.yaml: too many YAML aliases/);
+    expectCleanError(folder, /folder\.yaml: is a folder/);
+    expectCleanError(dangling, /dangling\.yaml: does not exist/);
+    expectCleanError(twins, /twin\.yml: sweep "twin" is also defined by .*twin\.yaml/);
+    expectCleanError(twin, /twin\.yml: sweep "twin" is also defined by .*twin\.yaml/);
+    for (const result of results) expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('rejects a --runs that is a file or cannot be made (/proc/x), without hanging', async () => {
+    const file = join(project, 'not-a-folder');
+    writeFileSync(file, '');
+    // /proc refuses new folders with ENOENT, on which Node's recursive mkdir retries forever.
+    const [onFile, inProc] = await Promise.all([
+      train('--quick', '--runs', file),
+      start(['--quick', '--runs', '/proc/sweepbook-runs'], 30_000).done,
+    ]);
+    expectCleanError(onFile, /--runs .*not-a-folder: not a folder/);
+    expectCleanError(inProc, /--runs \/proc\/sweepbook-runs: cannot make the folder/);
   });
 
   it('rejects an unknown sweep, listing the known ones', async () => {

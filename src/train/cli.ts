@@ -1,10 +1,10 @@
 // `npm run train`: trains the runs of the sweeps in content/sweeps that are
 // missing or unfinished. Exit codes: 0 done, 1 a run failed, 2 bad arguments,
 // sweep file or backend (one message, no stack trace), 130 interrupted.
-import { existsSync, readdirSync } from 'node:fs';
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { findSweepFile, loadSweep, loadSweeps, RunFormatError, SweepFileError, type Sweep } from '../runs';
+import { findSweepFile, loadSweep, loadSweeps, makeRunsDir, RunFormatError, SweepFileError, type Sweep } from '../runs';
 import { BACKEND_CHOICES, BackendError, type BackendChoice } from './backend';
 import type { JobResult } from './job';
 import { planRuns, type Plan } from './plan';
@@ -68,8 +68,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     throw new UsageError(String((err as Error).message).split('. ')[0]);
   }
 
-  const parallel = Number(values.parallel);
-  if (!Number.isInteger(parallel) || parallel < 1) {
+  // Digits only: Number() would also take "1e3", "0x2", " 2" and "2.0".
+  const parallel = /^[1-9]\d*$/.test(values.parallel) ? Number(values.parallel) : 0;
+  if (!Number.isSafeInteger(parallel) || parallel < 1) {
     throw new UsageError(`--parallel must be a whole number of at least 1, got "${values.parallel}"`);
   }
   const shard = /^(\d+)\/(\d+)$/.exec(values.shard);
@@ -121,11 +122,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       console.log(USAGE);
       return 0;
     }
+    if (existsSync(options.runsDir) && !statSync(options.runsDir).isDirectory()) {
+      throw new UsageError(`--runs ${options.runsDir}: not a folder`);
+    }
     plan = planRuns(selectSweeps(options), options.runsDir, {
       quick: options.quick,
       fresh: options.fresh,
       shard: options.shard,
     });
+    if (plan.jobs.length > 0) prepareRunsDir(options.runsDir);
   } catch (err) {
     if (err instanceof UsageError) console.error(`train: ${err.message}\nRun with --help for the options.`);
     else if (err instanceof SweepFileError || err instanceof RunFormatError) console.error(`train: ${err.message}`);
@@ -134,6 +139,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 
   return train(plan, options, resumeCommand(argv));
+}
+
+/** Makes the runs folder before any training, so that one it cannot be is a UsageError, not a failure per run. */
+function prepareRunsDir(runsDir: string): void {
+  try {
+    makeRunsDir(runsDir);
+  } catch (err) {
+    throw new UsageError(`--runs ${runsDir}: cannot make the folder (${(err as Error).message})`);
+  }
 }
 
 /** The command that resumes this one's unfinished runs: the same, less --fresh (which would start over). */
