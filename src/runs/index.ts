@@ -1,6 +1,6 @@
 // The run-folder format: the only module that knows the files inside a run folder.
 export * from './schema';
-export { RunFormatError, SweepFileError } from './errors';
+export { RunFormatError, RunWriteError, SweepFileError } from './errors';
 export { newRunId, createRunDir, makeRunsDir } from './ids';
 export { Reservoir, type ReservoirState } from './reservoir';
 export { RunWriter, type Checkpoint, type NamedTensor, type NewRun } from './writer';
