@@ -1,7 +1,7 @@
 // `npm run train` end to end, on --quick configs in a temporary project
 // folder (its own content/sweeps, runs and reference-model cache).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -271,6 +271,108 @@ describe('npm run train: training', () => {
     expect(again.stdout).toMatch(/Nothing to train/);
   });
 });
+
+describe('npm run train: failures', () => {
+  it('stops on a full disk with one line naming the file, records the run failed, and resumes with space to the same metrics', async (ctx) => {
+    const sweeps = join(project, 'full-sweeps');
+    writeSweep('full', 'title: Full\nvary: beta\nvalues:\n  - value: 1\n  - value: 10\n', sweeps);
+    const runs = runsIn('runs-full');
+    mkdirSync(runs);
+    // A --quick checkpoint is ~390 KB: the first fits in 700 KB, the second (beside it until renamed) does not.
+    if (!mount(runs, '700k')) return ctx.skip('mounting a tmpfs is not permitted here (needs root)');
+    try {
+      const full = await train('--quick', '--runs', runs, '--sweeps', sweeps);
+      expect(full.code).toBe(1);
+      expect(full.stderr).toMatch(new RegExp(`full beta=1: failed at step \\d .*: ${runs}/[^ ]+/checkpoint: no space left on device\n`));
+      expect(full.stderr).not.toMatch(/\n\s+at |var Module|ENOSPC/); // no stack trace, no minified tfjs source
+      expect(full.stderr.length).toBeLessThan(2000);
+      const [run, ...others] = listRuns(runs);
+      expect(others).toEqual([]); // the second value never started: the disk is full
+      expect(readdirSync(runs)).toEqual([run.info.id]);
+      expect(run.info).toMatchObject({ status: 'failed', error: expect.stringMatching(/no space left on device/) });
+      expect(readdirSync(run.dir)).not.toContain('lock');
+
+      execFileSync('mount', ['-o', 'remount,size=10m', runs]);
+      const resumed = await train('--quick', '--runs', runs, '--sweeps', sweeps);
+      expect(resumed.code).toBe(0);
+      expect(resumed.stderr).toMatch(/full beta=1: run .*, resuming after step 2/);
+      const again = listRuns(runs);
+      expect(again.map((r) => r.info.status)).toEqual(['completed', 'completed']);
+
+      const whole = runsIn('runs-full-whole');
+      expect((await train('--quick', '--runs', whole, '--sweeps', sweeps)).code).toBe(0);
+      for (const beta of [1, 10]) {
+        const a = again.find((r) => r.info.params.beta === beta)!;
+        const b = listRuns(whole).find((r) => r.info.params.beta === beta)!;
+        expect(metricsOf(a.dir)).toEqual(metricsOf(b.dir));
+      }
+    } finally {
+      execFileSync('umount', [runs]);
+    }
+  });
+
+  it('keeps workers alive when the CLI is killed: they checkpoint, mark their runs interrupted and exit', async () => {
+    const runs = runsIn('runs-kill9');
+    const sweeps = join(project, 'kill9-sweeps');
+    const yaml = 'title: Kill\nvary: beta\nvalues:\n  - value: 1\n  - value: 10\nconfig:\n  rl_steps: 40\n  checkpoint_every: 10\n';
+    writeSweep('kill', yaml, sweeps);
+    const args = ['--quick', '--runs', runs, '--sweeps', sweeps, '--parallel', '2'];
+    const cli = start(args);
+    let finished = false;
+    void cli.done.then(() => (finished = true));
+    const logged = () => (existsSync(runs) ? readdirSync(runs).map((id) => steps(join(runs, id)).length) : []);
+    while (!finished && !(logged().length === 2 && logged().every((n) => n >= 3 && n < 30))) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(finished).toBe(false);
+    const workers = childPids(cli.child.pid!);
+    expect(workers).toHaveLength(2);
+    cli.child.kill('SIGKILL');
+    await cli.done; // stdout and stderr close when the workers, which share them, have exited
+    for (const pid of workers) while (isRunning(pid)) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    const stopped = listRuns(runs);
+    expect(stopped.map((run) => run.info.status)).toEqual(['interrupted', 'interrupted']);
+    for (const run of stopped) {
+      const { writer, checkpoint } = RunWriter.resume(run.dir);
+      writer.finish('interrupted');
+      expect(checkpoint?.step).toBe(run.info.steps_done); // a checkpoint at the last step
+      expect(steps(run.dir)).toEqual(range(run.info.steps_done));
+    }
+
+    const resumed = await train(...args);
+    expect(resumed.code).toBe(0);
+    for (const run of listRuns(runs)) {
+      expect(run.info.status).toBe('completed');
+      expect(steps(run.dir)).toEqual(range(40));
+    }
+  });
+});
+
+/** The pids of a process's children (Linux). */
+function childPids(pid: number): number[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  return children ? children.split(' ').map(Number) : [];
+}
+
+/** Alive and not a zombie waiting to be reaped. */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Mounts a tmpfs of `size` on `dir`: a small disk to fill. False where mounting is not permitted (not root). */
+function mount(dir: string, size: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe('npm run train: Ctrl-C in a terminal', () => {
   // A terminal's Ctrl-C signals the whole process group: npm, and the trainer

@@ -1,6 +1,7 @@
 // `npm run train`: trains the runs of the sweeps in content/sweeps that are
-// missing or unfinished. Exit codes: 0 done, 1 a run failed, 2 bad arguments,
-// sweep file or backend (one message, no stack trace), 130 interrupted.
+// missing or unfinished. Exit codes: 0 done, 1 a run failed (or an unexpected
+// error), 2 bad arguments, sweep file or backend (one message, no stack
+// trace), 130 interrupted.
 import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
@@ -113,7 +114,26 @@ function selectSweeps(options: Options): Sweep[] {
   });
 }
 
+/**
+ * Runs the command; returns the exit code. Never throws: an unexpected error
+ * prints one line (the stack with SWEEPBOOK_DEBUG=1) and exits 1.
+ */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  try {
+    return await run(argv, env);
+  } catch (error) {
+    return reportUnexpected(error, env);
+  }
+}
+
+/** One line for an error nothing else caught, rather than Node's stack trace (or tfjs-wasm's minified source). */
+export function reportUnexpected(error: unknown, env: NodeJS.ProcessEnv = process.env): number {
+  if (env.SWEEPBOOK_DEBUG === '1') console.error(error);
+  else console.error(`train: ${error instanceof Error ? error.message : String(error)} (SWEEPBOOK_DEBUG=1 shows where)`);
+  return 1;
+}
+
+async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let options: Options;
   let plan: Plan;
   try {
@@ -206,7 +226,14 @@ async function train(plan: Plan, options: Options, resume: string): Promise<numb
       backend: options.backend,
       parallel: options.parallel,
       signal: controller.signal,
-      onEvent: (event) => display.handle(event),
+      onEvent: (event) => {
+        display.handle(event);
+        // A full disk fails every run after this one too: stop them all, resumable once there is space.
+        if (event.type === 'finish' && event.result.writeFailed && !controller.signal.aborted) {
+          controller.abort();
+          display.log(`Stopping: runs cannot be written into ${options.runsDir}.`);
+        }
+      },
     });
   } catch (err) {
     if (!(err instanceof BackendError)) throw err;

@@ -1,6 +1,6 @@
 // Trains one planned run to its end, whether in the CLI's own process or in a
 // worker process: opens the run folder, calls trainRun, records how it ended.
-import { RunWriter, type Checkpoint, type RunStatus } from '../runs';
+import { RunWriter, RunWriteError, type Checkpoint, type RunStatus } from '../runs';
 import type { Job } from './plan';
 import type { PretrainProgress } from './pretrain';
 import { trainRun, type TrainProgress } from './run';
@@ -19,6 +19,8 @@ export interface JobResult {
   status: Exclude<RunStatus, 'running'>;
   stepsDone: number;
   error: string | null;
+  /** The run folder could not be written (a full disk): other runs would fail the same way. */
+  writeFailed: boolean;
 }
 
 export interface JobHooks {
@@ -34,13 +36,14 @@ export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
   try {
     opened = openRun(job);
   } catch (err) {
-    return { runId: null, dir: job.resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err) };
+    return { runId: null, dir: job.resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), writeFailed: err instanceof RunWriteError };
   }
   const { writer, checkpoint } = opened;
   hooks.onStart({ runId: writer.info.id, dir: writer.dir, fromStep: checkpoint?.step ?? 0 });
 
   let status: JobResult['status'];
   let error: string | null = null;
+  let writeFailed = false;
   try {
     await trainRun(writer, job.config, {
       backend: hooks.backend,
@@ -57,12 +60,21 @@ export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
       error = `training stopped at step ${steps_done} of ${total_steps}`;
     }
   } catch (err) {
-    // Stopping may interrupt training by throwing (e.g. mid-pretraining): that is not a failure.
-    status = hooks.signal.aborted ? 'interrupted' : 'failed';
-    error = hooks.signal.aborted ? null : errorMessage(err);
+    // Stopping may interrupt training by throwing (e.g. mid-pretraining): that is not a failure; a full disk is.
+    writeFailed = err instanceof RunWriteError;
+    status = hooks.signal.aborted && !writeFailed ? 'interrupted' : 'failed';
+    error = status === 'failed' ? errorMessage(err) : null;
   }
-  writer.finish(status, error ?? undefined);
-  return { runId: writer.info.id, dir: writer.dir, status, stepsDone: writer.info.steps_done, error };
+  try {
+    writer.finish(status, error ?? undefined);
+  } catch (err) {
+    // Not even run.json could be written: on disk the run looks killed, and resumes like one.
+    if (!(err instanceof RunWriteError)) throw err;
+    status = 'failed';
+    error ??= err.message;
+    writeFailed = true;
+  }
+  return { runId: writer.info.id, dir: writer.dir, status, stepsDone: writer.info.steps_done, error, writeFailed };
 }
 
 function openRun(job: Job): { writer: RunWriter; checkpoint: Checkpoint | null } {

@@ -127,6 +127,7 @@ async function runInWorkers(jobs: Job[], opts: RunJobsOptions): Promise<(JobResu
             status: 'failed',
             stepsDone: lastStep.get(current) ?? start?.fromStep ?? 0,
             error: `worker process exited (${signal ?? `code ${code}`})`,
+            writeFailed: false,
           };
           results[current] = result;
           opts.onEvent({ type: 'finish', job: current, result });
