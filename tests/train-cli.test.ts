@@ -6,9 +6,9 @@ import { createRequire } from 'node:module';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listRuns, readGenerations, readMetrics, RunWriter } from '../src/runs';
-import { parseOptions } from '../src/train/cli';
+import { parseOptions, reportUnexpected } from '../src/train/cli';
 import { resolveConfig } from '../src/train/config';
 
 const TRAIN = fileURLToPath(new URL('../scripts/train.ts', import.meta.url));
@@ -146,6 +146,20 @@ describe('npm run train: bad input', () => {
     ]);
     expectCleanError(onFile, /--runs .*not-a-folder: not a folder/);
     expectCleanError(inProc, /--runs \/proc\/sweepbook-runs: cannot make the folder/);
+  });
+
+  it('prints an unexpected error in one line, and its stack only with SWEEPBOOK_DEBUG=1', () => {
+    const printed: unknown[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((value: unknown) => void printed.push(value));
+    try {
+      const error = new Error('something broke');
+      expect(reportUnexpected(error, {})).toBe(1);
+      expect(reportUnexpected(error, { SWEEPBOOK_DEBUG: '1' })).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(printed[0]).toBe('train: something broke (SWEEPBOOK_DEBUG=1 shows where)');
+    expect(String((printed[1] as Error).stack)).toMatch(/something broke\n\s+at /);
   });
 
   it('rejects an unknown sweep, listing the known ones', async () => {
