@@ -342,11 +342,11 @@ describe('npm run train: failures', () => {
     const workers = childPids(cli.child.pid!);
     expect(workers).toHaveLength(2);
     cli.child.kill('SIGKILL');
-    await cli.done; // stdout and stderr close when the workers, which share them, have exited
+    const { stderr } = await cli.done; // stdout and stderr close when the workers, which share them, have exited
     for (const pid of workers) while (isRunning(pid)) await new Promise((resolve) => setTimeout(resolve, 10));
 
     const stopped = listRuns(runs);
-    expect(stopped.map((run) => run.info.status)).toEqual(['interrupted', 'interrupted']);
+    expect(stopped.map((run) => run.info.status), stderr).toEqual(['interrupted', 'interrupted']);
     for (const run of stopped) {
       const { writer, checkpoint } = RunWriter.resume(run.dir);
       writer.finish('interrupted');
