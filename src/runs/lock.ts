@@ -2,7 +2,7 @@ import { hostname } from 'node:os';
 import { readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 
-export const LOCK_FILE = 'lock';
+const LOCK_FILE = 'lock';
 
 /**
  * Claims a run folder for one writer. Two trainers resuming the same

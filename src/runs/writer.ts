@@ -16,7 +16,7 @@ import { z } from 'zod';
 import { writeFileAtomic } from './atomic';
 import { firstIssue, RunFormatError, RunWriteError, writing } from './errors';
 import { createRunDir } from './ids';
-import { LOCK_FILE, lockRun, unlockRun } from './lock';
+import { lockRun, unlockRun } from './lock';
 import { readJsonLines, readRunInfo } from './reader';
 import { Reservoir, type ReservoirState } from './reservoir';
 import {
@@ -92,7 +92,7 @@ export class RunWriter {
     const { id, dir } = writing(runsDir, () => createRunDir(runsDir));
     let writer: RunWriter | undefined;
     try {
-      writing(join(dir, LOCK_FILE), () => lockRun(dir));
+      writing(dir, () => lockRun(dir));
       writer = RunWriter.start(dir, id, init);
       writer.flush();
       return writer;
@@ -139,7 +139,7 @@ export class RunWriter {
   static resume(runDir: string): { writer: RunWriter; checkpoint: Checkpoint | null } {
     let locked = false;
     try {
-      writing(join(runDir, LOCK_FILE), () => lockRun(runDir));
+      writing(runDir, () => lockRun(runDir));
       locked = true;
       return RunWriter.reopen(runDir);
     } catch (error) {
@@ -256,8 +256,11 @@ export class RunWriter {
     attempt(() => writing(join(this.dir, METRICS_FILE), () => fsyncSync(this.metricsFd)));
     attempt(() => closeSync(this.metricsFd));
     attempt(() => this.writeGenerations());
-    attempt(() => this.writeInfo());
+    // Unlock first: a crash before the status is written leaves an unlocked
+    // run marked running, which the next train resumes and completes. The other
+    // order could leave a completed run locked for good.
     unlockRun(this.dir);
+    attempt(() => this.writeInfo());
     if (failures.length > 0) throw failures[0];
   }
 
