@@ -136,16 +136,20 @@ describe('npm run train: bad input', () => {
     for (const result of results) expect(result.stderr.trim().split('\n')).toHaveLength(1);
   });
 
-  it('rejects a --runs that is a file or cannot be made (/proc/x), without hanging', async () => {
+  it('rejects a --runs that is a file or cannot be made (/proc/x, under a dangling symlink), without hanging', async () => {
     const file = join(project, 'not-a-folder');
     writeFileSync(file, '');
     // /proc refuses new folders with ENOENT, on which Node's recursive mkdir retries forever.
-    const [onFile, inProc] = await Promise.all([
+    const dangling = join(project, 'dangling-runs');
+    symlinkSync(join(project, 'unmounted'), dangling);
+    const [onFile, inProc, onDangling] = await Promise.all([
       train('--quick', '--runs', file),
       start(['--quick', '--runs', '/proc/sweepbook-runs'], 30_000).done,
+      start(['--quick', '--runs', join(dangling, 'runs')], 30_000).done,
     ]);
     expectCleanError(onFile, /--runs .*not-a-folder: not a folder/);
     expectCleanError(inProc, /--runs \/proc\/sweepbook-runs: cannot make the folder/);
+    expectCleanError(onDangling, /--runs .*dangling-runs\/runs: cannot make the folder/);
   });
 
   it('prints an unexpected error in one line, and its stack only with SWEEPBOOK_DEBUG=1', () => {

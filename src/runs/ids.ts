@@ -1,5 +1,5 @@
 import { randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
+import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 
 // Run ids read like the seed's: 20241030-225813soft-crafty-quetzal-of-tolerance.
@@ -67,14 +67,15 @@ export function createRunDir(runsDir: string, date = new Date()): { id: string; 
  * exists but refuses children with ENOENT (/proc, a dangling symlink), Node's
  * retries forever. Here the retry after making the parent is the last.
  */
-export function makeRunsDir(dir: string): void {
+export function makeRunsDir(dir: string, parentMade = false): void {
   try {
     mkdirSync(dir);
   } catch (error) {
     const code = (error as NodeJS.ErrnoException).code;
-    if (code === 'EEXIST') return;
-    if (code !== 'ENOENT' || dirname(dir) === dir) throw error;
+    // Made meanwhile by another trainer is fine; statSync throws for a dangling symlink.
+    if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
+    if (code !== 'ENOENT' || parentMade || dirname(dir) === dir) throw error;
     makeRunsDir(dirname(dir));
-    mkdirSync(dir);
+    makeRunsDir(dir, true);
   }
 }
