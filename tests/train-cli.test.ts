@@ -325,7 +325,7 @@ describe('npm run train: failures', () => {
         expect(metricsOf(a.dir)).toEqual(metricsOf(b.dir));
       }
     } finally {
-      execFileSync('umount', [runs]);
+      execFileSync('umount', ['--lazy', runs]);
     }
   });
 
