@@ -1,8 +1,8 @@
-import { spawn } from 'node:child_process';
-import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, renameSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn } from 'node:child_process';
+import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { hostname } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listRuns, readGenerations, readMetrics, readRunInfo, RunWriter, runsBySweep, runsOfSweep, type NewRun } from '../src/runs';
 
@@ -19,6 +19,8 @@ const newRun = (overrides: Partial<NewRun> = {}): NewRun => ({
   generationsCapacity: 4,
   ...overrides,
 });
+
+const escape = (text: string) => text.replace(/[.*+?^${}()|[\]\\]/g, '\\$&');
 
 function tensors(step: number) {
   return { w: { shape: [2, 2], data: new Float32Array([step, 1, 2, 3]) } };
@@ -145,6 +147,39 @@ describe('RunWriter and reader', () => {
     expect(checkpoint?.step).toBe(1);
   });
 
+  it('names a corrupt checkpoint file and says how to restart the run', () => {
+    const runsDir = tempRunsDir();
+    const writer = RunWriter.create(runsDir, newRun());
+    writer.logMetrics(1, { kl: 1 });
+    writer.saveCheckpoint(1, { tensors: tensors(1), state: null });
+    writer.finish('interrupted');
+    const checkpoint = join(writer.dir, 'checkpoint');
+    const restart = `delete ${checkpoint} to restart the run from step 0`;
+    const resumeError = () => {
+      try {
+        RunWriter.resume(writer.dir);
+      } catch (error) {
+        return (error as Error).message;
+      }
+      throw new Error('expected resume to fail');
+    };
+
+    const state = readFileSync(join(checkpoint, 'state.json'), 'utf8');
+    writeFileSync(join(checkpoint, 'state.json'), state.slice(0, 20));
+    expect(resumeError()).toBe(`${join(checkpoint, 'state.json')}: not valid JSON; ${restart}`);
+    writeFileSync(join(checkpoint, 'state.json'), state.replace('"step":1', '"step":"one"'));
+    expect(resumeError()).toMatch(new RegExp(`^${escape(join(checkpoint, 'state.json'))}: step: .*; ${escape(restart)}$`));
+
+    writeFileSync(join(checkpoint, 'state.json'), state);
+    const bytes = readFileSync(join(checkpoint, 'tensors.bin'));
+    writeFileSync(join(checkpoint, 'tensors.bin'), bytes.subarray(0, 10));
+    expect(resumeError()).toBe(`${join(checkpoint, 'tensors.bin')}: 10 bytes, but state.json lists 16; ${restart}`);
+    // a failed resume leaves the folder as it was: unlocked, and resumable once repaired
+    expect(readdirSync(writer.dir)).not.toContain('lock');
+    writeFileSync(join(checkpoint, 'tensors.bin'), bytes);
+    expect(RunWriter.resume(writer.dir).checkpoint?.step).toBe(1);
+  });
+
   it('gives unique run ids to many processes starting in the same second', () => {
     const runsDir = tempRunsDir();
     const script = `
@@ -198,5 +233,51 @@ describe('run folder lock', () => {
     resumed.finish('completed');
     expect(readRunInfo(writer.dir).status).toBe('completed');
     expect(readdirSync(writer.dir)).not.toContain('lock');
+  });
+});
+
+/** Mounts a tmpfs of `size` on `dir`: a small disk to fill. False where mounting is not permitted (not root). */
+function mountTmpfs(dir: string, size: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+describe('a full disk', () => {
+  it('names the file, keeps the last checkpoint and the record, and leaves no half-made run folder', (ctx) => {
+    const runsDir = tempRunsDir();
+    if (!mountTmpfs(runsDir, '64k')) return ctx.skip('mounting a tmpfs is not permitted here (needs root)');
+    try {
+      const writer = RunWriter.create(runsDir, newRun());
+      writer.logMetrics(1, { kl: 1 });
+      writer.saveCheckpoint(1, { tensors: tensors(1), state: null });
+      const tooBig = { w: { shape: [32768], data: new Float32Array(32768) } }; // 128 KB on a 64 KB disk
+      expect(() => writer.saveCheckpoint(2, { tensors: tooBig, state: null })).toThrow(
+        `${join(writer.dir, 'checkpoint')}: no space left on device`,
+      );
+      writer.finish('failed', 'the disk is full');
+      expect(readRunInfo(writer.dir)).toMatchObject({ status: 'failed', steps_done: 1 });
+      expect(readdirSync(writer.dir).sort()).toEqual(['checkpoint', 'generations.jsonl', 'metrics.jsonl', 'run.json']);
+
+      try {
+        writeFileSync(join(runsDir, 'filler'), new Uint8Array(1 << 20));
+      } catch {
+        // filled up to the last byte
+      }
+      expect(() => RunWriter.create(runsDir, newRun())).toThrow(/no space left on device/);
+      expect(readdirSync(runsDir).sort()).toEqual([basename(writer.dir), 'filler']);
+      expect(() => RunWriter.resume(writer.dir)).toThrow(/no space left on device/);
+      expect(readdirSync(writer.dir)).not.toContain('lock');
+
+      rmSync(join(runsDir, 'filler'));
+      const { writer: resumed, checkpoint } = RunWriter.resume(writer.dir);
+      expect(checkpoint?.step).toBe(1);
+      resumed.finish('interrupted');
+    } finally {
+      execFileSync('umount', ['--lazy', runsDir]); // lazy: a writer left open by a failure must not keep the mount
+    }
   });
 });

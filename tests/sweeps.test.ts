@@ -1,4 +1,4 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, symlinkSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -72,5 +72,41 @@ describe('sweep files', () => {
     writeFileSync(join(dir, 'notes.md'), '# not a sweep');
     expect(loadSweeps(dir).map((sweep) => sweep.id)).toEqual(['a', 'b']);
     expect(loadSweeps(join(dir, 'missing'))).toEqual([]);
+  });
+
+  it('rejects two values with the same label, at the second one', () => {
+    const labelled = VALID.replace('value: 1', '{ value: 1, label: tiny }');
+    expect(errorOf(sweepFile('s.yaml', labelled))).toMatchObject({ field: 'values.2.label', line: 7 });
+    expect(errorOf(sweepFile('s.yaml', labelled)).message).toMatch(/s\.yaml:7: values\.2\.label: label "tiny" appears twice/);
+    // a default label (beta=1) can clash with a written one
+    const clash = VALID.replace('label: tiny', 'label: beta=1');
+    expect(errorOf(sweepFile('s.yaml', clash))).toMatchObject({ field: 'values.2.label', line: 7 });
+  });
+
+  it('rejects a YAML alias bomb, a folder and a dangling symlink as sweep files, naming the file', () => {
+    const bomb = ['a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const name of 'bcdefgh') bomb.push(`${name}: &${name} [${Array(9).fill(`*${String.fromCharCode(name.charCodeAt(0) - 1)}`).join(', ')}]`);
+    const bombFile = sweepFile('bomb.yaml', bomb.join('\n') + '\n');
+    expect(errorOf(bombFile).message).toMatch(/bomb\.yaml: .*alias/);
+
+    const dir = mkdtempSync(join(tmpdir(), 'sweepbook-sweeps-'));
+    mkdirSync(join(dir, 'folder.yaml'));
+    expect(errorOf(join(dir, 'folder.yaml')).message).toMatch(/folder\.yaml: .*folder/);
+    symlinkSync(join(dir, 'missing.yaml'), join(dir, 'dangling.yaml'));
+    expect(errorOf(join(dir, 'dangling.yaml')).message).toMatch(/dangling\.yaml: .*(does not exist|symlink)/);
+  });
+
+  it('rejects s.yaml beside s.yml: one sweep id, two files', () => {
+    const dir = mkdtempSync(join(tmpdir(), 'sweepbook-sweeps-'));
+    writeFileSync(join(dir, 's.yaml'), VALID);
+    writeFileSync(join(dir, 's.yml'), VALID);
+    let error: unknown;
+    try {
+      loadSweeps(dir);
+    } catch (caught) {
+      error = caught;
+    }
+    expect(error).toBeInstanceOf(SweepFileError);
+    expect((error as Error).message).toMatch(/s\.yml: .*s\.yaml/);
   });
 });

@@ -1,13 +1,14 @@
 // `npm run train` end to end, on --quick configs in a temporary project
 // folder (its own content/sweeps, runs and reference-model cache).
-import { spawn, type ChildProcess } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, writeFileSync } from 'node:fs';
+import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
+import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listRuns, readGenerations, readMetrics, RunWriter } from '../src/runs';
+import { parseOptions, reportUnexpected } from '../src/train/cli';
 import { resolveConfig } from '../src/train/config';
 
 const TRAIN = fileURLToPath(new URL('../scripts/train.ts', import.meta.url));
@@ -34,11 +35,12 @@ interface Result {
   stderr: string;
 }
 
-function start(args: string[]): { child: ChildProcess; done: Promise<Result> } {
+/** `timeout` (ms) kills a CLI that hangs, so that a hang fails the test instead of stalling it. */
+function start(args: string[], timeout?: number): { child: ChildProcess; done: Promise<Result> } {
   const env = { ...process.env };
   delete env.RUNS_DIR;
   delete env.CONTENT_DIR;
-  const child = spawn(process.execPath, ['--import', TSX, TRAIN, ...args], { cwd: project, env });
+  const child = spawn(process.execPath, ['--import', TSX, TRAIN, ...args], { cwd: project, env, timeout, killSignal: 'SIGKILL' });
   let stdout = '';
   let stderr = '';
   child.stdout!.on('data', (chunk) => (stdout += chunk));
@@ -106,6 +108,66 @@ describe('npm run train: bad input', () => {
     expectCleanError(wrongType, /wrong-type\.yaml:6: config\.lr: .*expected number/);
     expectCleanError(badValue, /bad-value\.yaml:5: values\.1\.value: /);
     expect(existsSync(runsIn('runs'))).toBe(false);
+  });
+
+  it('accepts only a plain positive integer for --parallel', () => {
+    for (const bad of ['1e3', '0x2', '2.0', ' 2', '2 ', '+2', '02', '', '-1']) {
+      expect(() => parseOptions(['--parallel', bad], {}), JSON.stringify(bad)).toThrow(/--parallel/);
+    }
+    expect(parseOptions(['--parallel', '12'], {}).parallel).toBe(12);
+  });
+
+  it('rejects sweep files that are alias bombs, folders, dangling symlinks or twins, in one line', async () => {
+    const bomb = ['title: Bomb', 'vary: beta', 'values: [{ value: 0 }]', 'a: &a [x, x, x, x, x, x, x, x, x]'];
+    for (const name of 'bcdefgh') bomb.push(`${name}: &${name} [${Array(9).fill(`*${String.fromCharCode(name.charCodeAt(0) - 1)}`).join(', ')}]`);
+    const dirs = ['bomb', 'folder', 'dangling', 'twins'].map((name) => join(project, `${name}-sweeps`));
+    writeSweep('bomb', bomb.join('\n') + '\n', dirs[0]);
+    mkdirSync(join(dirs[1], 'folder.yaml'), { recursive: true });
+    mkdirSync(dirs[2]);
+    symlinkSync(join(dirs[2], 'missing.yaml'), join(dirs[2], 'dangling.yaml'));
+    writeSweep('twin', 'title: Twin\nvary: beta\nvalues:\n  - value: 0\n', dirs[3]);
+    writeFileSync(join(dirs[3], 'twin.yml'), 'title: Twin\nvary: beta\nvalues:\n  - value: 0\n');
+    const results = await Promise.all([
+      ...dirs.map((dir) => train('--quick', '--sweeps', dir)),
+      train('--quick', '--sweeps', dirs[3], '--sweep', 'twin'),
+    ]);
+    const [bombed, folder, dangling, twins, twin] = results;
+    expectCleanError(bombed, /bomb\.yaml: too many YAML aliases/);
+    expectCleanError(folder, /folder\.yaml: is a folder/);
+    expectCleanError(dangling, /dangling\.yaml: does not exist/);
+    expectCleanError(twins, /twin\.yml: sweep "twin" is also defined by .*twin\.yaml/);
+    expectCleanError(twin, /twin\.yml: sweep "twin" is also defined by .*twin\.yaml/);
+    for (const result of results) expect(result.stderr.trim().split('\n')).toHaveLength(1);
+  });
+
+  it('rejects a --runs that is a file or cannot be made (/proc/x, under a dangling symlink), without hanging', async () => {
+    const file = join(project, 'not-a-folder');
+    writeFileSync(file, '');
+    // /proc refuses new folders with ENOENT, on which Node's recursive mkdir retries forever.
+    const dangling = join(project, 'dangling-runs');
+    symlinkSync(join(project, 'unmounted'), dangling);
+    const [onFile, inProc, onDangling] = await Promise.all([
+      train('--quick', '--runs', file),
+      start(['--quick', '--runs', '/proc/sweepbook-runs'], 30_000).done,
+      start(['--quick', '--runs', join(dangling, 'runs')], 30_000).done,
+    ]);
+    expectCleanError(onFile, /--runs .*not-a-folder: not a folder/);
+    expectCleanError(inProc, /--runs \/proc\/sweepbook-runs: cannot make the folder/);
+    expectCleanError(onDangling, /--runs .*dangling-runs\/runs: cannot make the folder/);
+  });
+
+  it('prints an unexpected error in one line, and its stack only with SWEEPBOOK_DEBUG=1', () => {
+    const printed: unknown[] = [];
+    const spy = vi.spyOn(console, 'error').mockImplementation((value: unknown) => void printed.push(value));
+    try {
+      const error = new Error('something broke');
+      expect(reportUnexpected(error, {})).toBe(1);
+      expect(reportUnexpected(error, { SWEEPBOOK_DEBUG: '1' })).toBe(1);
+    } finally {
+      spy.mockRestore();
+    }
+    expect(printed[0]).toBe('train: something broke (SWEEPBOOK_DEBUG=1 shows where)');
+    expect(String((printed[1] as Error).stack)).toMatch(/something broke\n\s+at /);
   });
 
   it('rejects an unknown sweep, listing the known ones', async () => {
@@ -269,6 +331,108 @@ describe('npm run train: training', () => {
     expect(again.stdout).toMatch(/Nothing to train/);
   });
 });
+
+describe('npm run train: failures', () => {
+  it('stops on a full disk with one line naming the file, records the run failed, and resumes with space to the same metrics', async (ctx) => {
+    const sweeps = join(project, 'full-sweeps');
+    writeSweep('full', 'title: Full\nvary: beta\nvalues:\n  - value: 1\n  - value: 10\n', sweeps);
+    const runs = runsIn('runs-full');
+    mkdirSync(runs);
+    // A --quick checkpoint is ~390 KB: the first fits in 700 KB, the second (beside it until renamed) does not.
+    if (!mount(runs, '700k')) return ctx.skip('mounting a tmpfs is not permitted here (needs root)');
+    try {
+      const full = await train('--quick', '--runs', runs, '--sweeps', sweeps);
+      expect(full.code).toBe(1);
+      expect(full.stderr).toMatch(new RegExp(`full beta=1: failed at step \\d .*: ${runs}/[^ ]+/checkpoint: no space left on device\n`));
+      expect(full.stderr).not.toMatch(/\n\s+at |var Module|ENOSPC/); // no stack trace, no minified tfjs source
+      expect(full.stderr.length).toBeLessThan(2000);
+      const [run, ...others] = listRuns(runs);
+      expect(others).toEqual([]); // the second value never started: the disk is full
+      expect(runFolders(runs)).toEqual([run.info.id]);
+      expect(run.info).toMatchObject({ status: 'failed', error: expect.stringMatching(/no space left on device/) });
+      expect(readdirSync(run.dir)).not.toContain('lock');
+
+      execFileSync('mount', ['-o', 'remount,size=10m', runs]);
+      const resumed = await train('--quick', '--runs', runs, '--sweeps', sweeps);
+      expect(resumed.code).toBe(0);
+      expect(resumed.stderr).toMatch(/full beta=1: run .*, resuming after step 2/);
+      const again = listRuns(runs);
+      expect(again.map((r) => r.info.status)).toEqual(['completed', 'completed']);
+
+      const whole = runsIn('runs-full-whole');
+      expect((await train('--quick', '--runs', whole, '--sweeps', sweeps)).code).toBe(0);
+      for (const beta of [1, 10]) {
+        const a = again.find((r) => r.info.params.beta === beta)!;
+        const b = listRuns(whole).find((r) => r.info.params.beta === beta)!;
+        expect(metricsOf(a.dir)).toEqual(metricsOf(b.dir));
+      }
+    } finally {
+      execFileSync('umount', ['--lazy', runs]);
+    }
+  });
+
+  it('keeps workers alive when the CLI is killed: they checkpoint, mark their runs interrupted and exit', async () => {
+    const runs = runsIn('runs-kill9');
+    const sweeps = join(project, 'kill9-sweeps');
+    const yaml = 'title: Kill\nvary: beta\nvalues:\n  - value: 1\n  - value: 10\nconfig:\n  rl_steps: 40\n  checkpoint_every: 10\n';
+    writeSweep('kill', yaml, sweeps);
+    const args = ['--quick', '--runs', runs, '--sweeps', sweeps, '--parallel', '2'];
+    const cli = start(args);
+    let finished = false;
+    void cli.done.then(() => (finished = true));
+    const logged = () => (existsSync(runs) ? runFolders(runs).map((id) => steps(join(runs, id)).length) : []);
+    while (!finished && !(logged().length === 2 && logged().every((n) => n >= 3 && n < 30))) {
+      await new Promise((resolve) => setTimeout(resolve, 10));
+    }
+    expect(finished).toBe(false);
+    const workers = childPids(cli.child.pid!);
+    expect(workers).toHaveLength(2);
+    cli.child.kill('SIGKILL');
+    const { stderr } = await cli.done; // stdout and stderr close when the workers, which share them, have exited
+    for (const pid of workers) while (isRunning(pid)) await new Promise((resolve) => setTimeout(resolve, 10));
+
+    const stopped = listRuns(runs);
+    expect(stopped.map((run) => run.info.status), stderr).toEqual(['interrupted', 'interrupted']);
+    for (const run of stopped) {
+      const { writer, checkpoint } = RunWriter.resume(run.dir);
+      writer.finish('interrupted');
+      expect(checkpoint?.step).toBe(run.info.steps_done); // a checkpoint at the last step
+      expect(steps(run.dir)).toEqual(range(run.info.steps_done));
+    }
+
+    const resumed = await train(...args);
+    expect(resumed.code).toBe(0);
+    for (const run of listRuns(runs)) {
+      expect(run.info.status).toBe('completed');
+      expect(steps(run.dir)).toEqual(range(40));
+    }
+  });
+});
+
+/** The pids of a process's children (Linux). */
+function childPids(pid: number): number[] {
+  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
+  return children ? children.split(' ').map(Number) : [];
+}
+
+/** Alive and not a zombie waiting to be reaped. */
+function isRunning(pid: number): boolean {
+  try {
+    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
+  } catch {
+    return false;
+  }
+}
+
+/** Mounts a tmpfs of `size` on `dir`: a small disk to fill. False where mounting is not permitted (not root). */
+function mount(dir: string, size: string): boolean {
+  try {
+    execFileSync('mount', ['-t', 'tmpfs', '-o', `size=${size}`, 'tmpfs', dir], { stdio: 'ignore' });
+    return true;
+  } catch {
+    return false;
+  }
+}
 
 describe('npm run train: Ctrl-C in a terminal', () => {
   // A terminal's Ctrl-C signals the whole process group: npm, and the trainer

@@ -20,7 +20,7 @@ describe('ProgressDisplay', () => {
     const display = new ProgressDisplay(out as unknown as NodeJS.WritableStream, ['kl beta=1'], false);
     display.handle(start, 0);
     for (let step = 1; step <= 100; step++) display.handle(progress(step), step * 1000);
-    display.handle({ type: 'finish', job: 0, result: { runId: 'run-a', dir: '/runs/run-a', status: 'completed', stepsDone: 100, error: null, note: null } }, 101_000);
+    display.handle({ type: 'finish', job: 0, result: { runId: 'run-a', dir: '/runs/run-a', status: 'completed', stepsDone: 100, error: null, note: null, writeFailed: false } }, 101_000);
 
     const lines = out.text.trimEnd().split('\n');
     expect(lines[0]).toBe('kl beta=1: run run-a');

@@ -1,4 +1,5 @@
-import { renameSync, writeFileSync } from 'node:fs';
+import { renameSync, rmSync, writeFileSync } from 'node:fs';
+import { writing } from './errors';
 
 /**
  * Writes a whole file so that readers see either the old or the new content:
@@ -8,6 +9,13 @@ import { renameSync, writeFileSync } from 'node:fs';
  */
 export function writeFileAtomic(file: string, content: string | Uint8Array): void {
   const tmp = `${file}.${process.pid}.tmp`;
-  writeFileSync(tmp, content);
-  renameSync(tmp, file);
+  writing(file, () => {
+    try {
+      writeFileSync(tmp, content);
+      renameSync(tmp, file);
+    } catch (error) {
+      rmSync(tmp, { force: true }); // on a full disk, give back the space of the part written
+      throw error;
+    }
+  });
 }

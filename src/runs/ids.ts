@@ -1,6 +1,6 @@
 import { randomInt } from 'node:crypto';
-import { mkdirSync } from 'node:fs';
-import { join } from 'node:path';
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 
 // Run ids read like the seed's: 20241030-225813soft-crafty-quetzal-of-tolerance.
 // Two adjectives, an animal, and "of"/"from" + a noun give ~10^7 slugs a second.
@@ -49,7 +49,7 @@ export function newRunId(date = new Date()): string {
  * second cannot both own it: the loser draws again.
  */
 export function createRunDir(runsDir: string, date = new Date()): { id: string; dir: string } {
-  mkdirSync(runsDir, { recursive: true });
+  makeRunsDir(runsDir);
   for (let attempt = 0; ; attempt++) {
     const id = newRunId(date);
     const dir = join(runsDir, id);
@@ -59,5 +59,23 @@ export function createRunDir(runsDir: string, date = new Date()): { id: string; 
     } catch (error) {
       if ((error as NodeJS.ErrnoException).code !== 'EEXIST' || attempt > 1000) throw error;
     }
+  }
+}
+
+/**
+ * `mkdir -p` of the runs folder. Not mkdirSync's `recursive`: where a parent
+ * exists but refuses children with ENOENT (/proc, a dangling symlink), Node's
+ * retries forever. Here the retry after making the parent is the last.
+ */
+export function makeRunsDir(dir: string, parentMade = false): void {
+  try {
+    mkdirSync(dir);
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    // Made meanwhile by another trainer is fine; statSync throws for a dangling symlink.
+    if (code === 'EEXIST' && statSync(dir).isDirectory()) return;
+    if (code !== 'ENOENT' || parentMade || dirname(dir) === dir) throw error;
+    makeRunsDir(dirname(dir));
+    makeRunsDir(dir, true);
   }
 }

@@ -1,12 +1,12 @@
 // The run-folder format: the only module that knows the files inside a run folder.
 export * from './schema';
-export { RunFormatError, SweepFileError } from './errors';
-export { newRunId, createRunDir } from './ids';
+export { RunFormatError, RunWriteError, SweepFileError } from './errors';
+export { newRunId, createRunDir, makeRunsDir } from './ids';
 export { Reservoir, type ReservoirState } from './reservoir';
 export { claimValue, describeHolder, removeDeadLock, type LockHolder, type ValueClaim, type ValueKey } from './lock';
 export { RunWriter, type Checkpoint, type NamedTensor, type NewRun } from './writer';
 export { listRuns, runsOfSweep, runsBySweep, readRunInfo, readMetrics, readGenerations, type Run, type Warn } from './reader';
-export { defaultColor, formatSweepFile, loadSweep, loadSweeps, sweepFieldLine } from './sweeps';
+export { defaultColor, findSweepFile, formatSweepFile, loadSweep, loadSweeps, sweepFieldLine } from './sweeps';
 export {
   isDrawn,
   matchSweepRuns,

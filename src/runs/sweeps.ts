@@ -1,4 +1,4 @@
-import { readdirSync, readFileSync } from 'node:fs';
+import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { Document, isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
 import { firstIssue, SweepFileError } from './errors';
@@ -8,20 +8,30 @@ import { SweepFile, type ParamValue, type Sweep } from './schema';
 const DEFAULT_COLORS = ['red', 'orange', 'gold', 'green', 'blue', 'violet', 'brown', 'teal', 'magenta', 'gray'];
 
 const SWEEP_ID = /^[a-z0-9][a-z0-9-]*$/;
+/** yaml's own default, stated: alias expansions allowed in one sweep file. */
+const MAX_ALIAS_COUNT = 100;
 
 /** Loads and validates content/sweeps/<id>.yaml; errors name the file, line and field. */
 export function loadSweep(file: string): Sweep {
-  const id = basename(file).replace(/\.ya?ml$/, '');
+  const id = sweepId(file);
   if (!SWEEP_ID.test(id)) {
     throw new SweepFileError(file, `the file name must be a sweep id (lowercase letters, digits, dashes), got "${id}"`);
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(readFileSync(file, 'utf8'), { lineCounter, prettyErrors: false });
+  const doc = parseDocument(readSweepText(file), { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
     throw new SweepFileError(file, `not valid YAML: ${error.message.split('\n')[0]}`, lineCounter.linePos(error.pos[0]).line);
   }
-  const result = SweepFile.safeParse(doc.toJS());
+  let json: unknown;
+  try {
+    // yaml refuses more than maxAliasCount alias expansions (an "alias bomb" would take all memory)
+    json = doc.toJS({ maxAliasCount: MAX_ALIAS_COUNT });
+  } catch (error) {
+    if (!(error instanceof ReferenceError)) throw error;
+    throw new SweepFileError(file, `too many YAML aliases (more than ${MAX_ALIAS_COUNT} expansions, an alias bomb?)`);
+  }
+  const result = SweepFile.safeParse(json);
   if (!result.success) {
     const { field, message, path } = firstIssue(result.error);
     throw new SweepFileError(file, message, lineInDocument(doc, lineCounter, path), field);
@@ -36,6 +46,16 @@ export function loadSweep(file: string): Sweep {
       throw new SweepFileError(file, `value ${key} appears twice`, line, `values.${index}.value`);
     }
     seen.add(key);
+  });
+  // Labels name the runs in legends and tables: two alike could not be told apart.
+  const labels = new Set<string>();
+  sweep.values.forEach((entry, index) => {
+    const label = entry.label ?? `${sweep.vary}=${entry.value}`;
+    if (labels.has(label)) {
+      const line = lineInDocument(doc, lineCounter, ['values', index, entry.label === undefined ? 'value' : 'label']);
+      throw new SweepFileError(file, `label "${label}" appears twice`, line, `values.${index}.label`);
+    }
+    labels.add(label);
   });
 
   return {
@@ -52,6 +72,18 @@ export function loadSweep(file: string): Sweep {
       color: entry.color ?? defaultColor(index),
     })),
   };
+}
+
+/** A sweep file's text; one that cannot be read (a folder, a dangling symlink) is a SweepFileError. */
+function readSweepText(file: string): string {
+  try {
+    return readFileSync(file, 'utf8');
+  } catch (error) {
+    const code = (error as NodeJS.ErrnoException).code;
+    if (code === 'EISDIR') throw new SweepFileError(file, 'is a folder, not a sweep file');
+    if (code === 'ENOENT') throw new SweepFileError(file, 'does not exist (a dangling symlink?)');
+    throw new SweepFileError(file, `cannot be read: ${(error as Error).message}`);
+  }
 }
 
 /**
@@ -86,10 +118,38 @@ export function loadSweeps(dir: string): Sweep[] {
   } catch {
     return [];
   }
-  return names
-    .filter((name) => /\.ya?ml$/.test(name))
-    .sort()
-    .map((name) => loadSweep(join(dir, name)));
+  const files = names.filter((name) => /\.ya?ml$/.test(name)).sort();
+  // s.yaml and s.yml would both be sweep "s": refuse rather than pick one.
+  for (const [i, name] of files.entries()) {
+    const twin = files.slice(0, i).find((other) => sweepId(other) === sweepId(name));
+    if (twin) throw new SweepFileError(join(dir, name), `sweep "${sweepId(name)}" is also defined by ${join(dir, twin)}: keep one of the two files`);
+  }
+  return files.map((name) => loadSweep(join(dir, name)));
+}
+
+/**
+ * The file of sweep `id` in a folder, or null; s.yaml beside s.yml is a
+ * SweepFileError, as in loadSweeps.
+ */
+export function findSweepFile(dir: string, id: string): string | null {
+  const [yaml, yml] = ['.yaml', '.yml'].map((ext) => join(dir, id + ext));
+  const found = [yaml, yml].filter(lstatExists);
+  if (found.length === 2) throw new SweepFileError(yml, `sweep "${id}" is also defined by ${yaml}: keep one of the two files`);
+  return found[0] ?? null;
+}
+
+/** Exists, or is a symlink (a dangling one is then reported by loadSweep, by name). */
+function lstatExists(file: string): boolean {
+  try {
+    lstatSync(file);
+    return true;
+  } catch {
+    return false;
+  }
+}
+
+function sweepId(fileName: string): string {
+  return basename(fileName).replace(/\.ya?ml$/, '');
 }
 
 /** The YAML of a new sweep file, as `npm run new-sweep` writes it. */

@@ -12,7 +12,9 @@ import {
   writeSync,
 } from 'node:fs';
 import { join } from 'node:path';
+import { z } from 'zod';
 import { writeFileAtomic } from './atomic';
+import { firstIssue, RunFormatError, RunWriteError, writing } from './errors';
 import { createRunDir } from './ids';
 import { lockRun, unlockRun } from './lock';
 import { readJsonLines, readRunInfo } from './reader';
@@ -78,16 +80,30 @@ export class RunWriter {
     private runInfo: RunInfo,
     private reservoir: Reservoir<GenerationLine>,
   ) {
-    this.metricsFd = openSync(join(dir, METRICS_FILE), 'a');
+    this.metricsFd = writing(join(dir, METRICS_FILE), () => openSync(join(dir, METRICS_FILE), 'a'));
   }
 
   get info(): RunInfo {
     return this.runInfo;
   }
 
+  /** A folder whose run.json cannot be written (a full disk) is removed again: no half-made runs. */
   static create(runsDir: string, init: NewRun): RunWriter {
-    const { id, dir } = createRunDir(runsDir);
-    lockRun(dir);
+    const { id, dir } = writing(runsDir, () => createRunDir(runsDir));
+    let writer: RunWriter | undefined;
+    try {
+      writing(dir, () => lockRun(dir));
+      writer = RunWriter.start(dir, id, init);
+      writer.flush();
+      return writer;
+    } catch (error) {
+      if (writer) closeSync(writer.metricsFd);
+      rmSync(dir, { recursive: true, force: true });
+      throw error;
+    }
+  }
+
+  private static start(dir: string, id: string, init: NewRun): RunWriter {
     const now = new Date().toISOString();
     const info: RunInfo = {
       format: FORMAT_VERSION,
@@ -110,19 +126,30 @@ export class RunWriter {
       generations: { seen: 0, kept: 0, capacity: init.generationsCapacity },
     };
     const reservoir = new Reservoir<GenerationLine>(init.generationsCapacity, (init.seed ^ RESERVOIR_SEED_SALT) >>> 0);
-    const writer = new RunWriter(dir, info, reservoir);
-    writer.flush();
-    return writer;
+    return new RunWriter(dir, info, reservoir);
   }
 
   /**
    * Reopens an unfinished (or any) run to continue it from its last
    * checkpoint. Whatever was logged after that checkpoint is dropped, so
    * training it again leaves no duplicate and no gap; with no checkpoint the
-   * run starts over from step 0.
+   * run starts over from step 0. If it cannot be resumed (a corrupt
+   * checkpoint, a full disk), the folder is left unlocked.
    */
   static resume(runDir: string): { writer: RunWriter; checkpoint: Checkpoint | null } {
-    lockRun(runDir);
+    let locked = false;
+    try {
+      writing(runDir, () => lockRun(runDir));
+      locked = true;
+      return RunWriter.reopen(runDir);
+    } catch (error) {
+      // A lock that could not be written (a full disk) is ours, cut short; one held by another process is not.
+      if (locked || error instanceof RunWriteError) unlockRun(runDir);
+      throw error;
+    }
+  }
+
+  private static reopen(runDir: string): { writer: RunWriter; checkpoint: Checkpoint | null } {
     removeStaleTempFiles(runDir);
     const info = readRunInfo(runDir);
     const saved = readCheckpoint(runDir);
@@ -148,7 +175,11 @@ export class RunWriter {
   logMetrics(step: number, metrics: Record<string, number>): void {
     const line: Record<string, number | null> = { step, time: Date.now() / 1000 };
     for (const [name, value] of Object.entries(metrics)) line[name] = Number.isFinite(value) ? value : null;
-    writeSync(this.metricsFd, JSON.stringify(line) + '\n');
+    const bytes = Buffer.from(JSON.stringify(line) + '\n');
+    // A short write (the disk filling up) is retried, so that it fails here, leaving at most a cut last line.
+    writing(join(this.dir, METRICS_FILE), () => {
+      for (let done = 0; done < bytes.length; ) done += writeSync(this.metricsFd, bytes, done);
+    });
     this.runInfo.steps_done = Math.max(this.runInfo.steps_done, step);
     this.flushSoon();
   }
@@ -158,12 +189,36 @@ export class RunWriter {
     this.flushSoon();
   }
 
-  /** Saves weights and training state; metrics logged so far are flushed to disk first. */
+  /**
+   * Saves weights and training state; metrics logged so far are flushed to
+   * disk first. If it fails (a full disk), the previous checkpoint stays and
+   * the partial new one is removed, giving its space back for run.json.
+   */
   saveCheckpoint(step: number, checkpoint: Omit<Checkpoint, 'step'>): void {
-    fsyncSync(this.metricsFd);
+    writing(join(this.dir, METRICS_FILE), () => fsyncSync(this.metricsFd));
     const final = join(this.dir, CHECKPOINT_DIR);
     const tmp = `${final}.${process.pid}.tmp`;
+    try {
+      writing(final, () => this.writeCheckpoint(tmp, step, checkpoint));
+    } catch (error) {
+      rmSync(tmp, { recursive: true, force: true });
+      throw error;
+    }
     const old = `${final}.old`;
+    // Keep the previous checkpoint until the new one is in place: a crash
+    // between the two renames leaves checkpoint.old, which resume falls back to.
+    writing(final, () => {
+      rmSync(old, { recursive: true, force: true });
+      if (existsSync(final)) renameSync(final, old);
+      renameSync(tmp, final);
+      rmSync(old, { recursive: true, force: true });
+    });
+
+    this.runInfo.steps_done = step;
+    this.flush();
+  }
+
+  private writeCheckpoint(tmp: string, step: number, checkpoint: Omit<Checkpoint, 'step'>): void {
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp);
 
@@ -176,33 +231,37 @@ export class RunWriter {
     const all = new Float32Array(offset);
     for (const entry of index) all.set(checkpoint.tensors[entry.name].data, entry.offset);
     writeFileSync(join(tmp, CHECKPOINT_TENSORS), new Uint8Array(all.buffer));
-    const state = { step, tensors: index, state: checkpoint.state, reservoir: this.reservoir.state() };
+    const state: CheckpointState = { step, tensors: index, state: checkpoint.state, reservoir: this.reservoir.state() };
     writeFileSync(join(tmp, CHECKPOINT_STATE), JSON.stringify(state));
-
-    // Keep the previous checkpoint until the new one is in place: a crash
-    // between the two renames leaves checkpoint.old, which resume falls back to.
-    rmSync(old, { recursive: true, force: true });
-    if (existsSync(final)) renameSync(final, old);
-    renameSync(tmp, final);
-    rmSync(old, { recursive: true, force: true });
-
-    this.runInfo.steps_done = step;
-    this.flush();
   }
 
+  /**
+   * Records how the run ended and unlocks it. On a full disk it still writes
+   * run.json if it can (then throws the first RunWriteError); the folder is
+   * unlocked either way.
+   */
   finish(status: 'completed' | 'failed' | 'interrupted', error?: string): void {
     const now = new Date().toISOString();
     this.runInfo.status = status;
     this.runInfo.error = error ?? null;
     this.runInfo.finished = status === 'interrupted' ? null : now;
-    fsyncSync(this.metricsFd);
-    closeSync(this.metricsFd);
-    this.writeGenerations();
+    const failures: unknown[] = [];
+    const attempt = (write: () => void) => {
+      try {
+        write();
+      } catch (failure) {
+        failures.push(failure);
+      }
+    };
+    attempt(() => writing(join(this.dir, METRICS_FILE), () => fsyncSync(this.metricsFd)));
+    attempt(() => closeSync(this.metricsFd));
+    attempt(() => this.writeGenerations());
     // Unlock first: a crash before the status is written leaves an unlocked
     // run marked running, which the next train resumes and completes. The other
     // order could leave a completed run locked for good.
     unlockRun(this.dir);
-    this.writeInfo();
+    attempt(() => this.writeInfo());
+    if (failures.length > 0) throw failures[0];
   }
 
   /**
@@ -238,18 +297,43 @@ interface SavedCheckpoint {
   reservoir: ReservoirState<GenerationLine>;
 }
 
+const count = z.number().int().nonnegative();
+
+/** checkpoint/state.json: the step, where each tensor lies in tensors.bin (in floats), training's and the reservoir's state. */
+const CheckpointState = z.strictObject({
+  step: count,
+  tensors: z.array(z.strictObject({ name: z.string(), shape: z.array(count), offset: count, length: count })),
+  state: z.unknown(),
+  reservoir: z.strictObject({ capacity: count, seen: count, rng: z.number(), items: z.array(GenerationLine) }),
+});
+type CheckpointState = z.infer<typeof CheckpointState>;
+
+/** The last checkpoint, or null; a corrupt one is a RunFormatError naming the file and the way out. */
 function readCheckpoint(runDir: string): SavedCheckpoint | null {
   const final = join(runDir, CHECKPOINT_DIR);
   const old = `${final}.old`;
   const dir = existsSync(join(final, CHECKPOINT_STATE)) ? final : existsSync(join(old, CHECKPOINT_STATE)) ? old : null;
   if (!dir) return null;
-  const saved = JSON.parse(readFileSync(join(dir, CHECKPOINT_STATE), 'utf8')) as {
-    step: number;
-    tensors: { name: string; shape: number[]; offset: number; length: number }[];
-    state: unknown;
-    reservoir: ReservoirState<GenerationLine>;
-  };
-  const bytes = readFileSync(join(dir, CHECKPOINT_TENSORS));
+  const restart = `delete ${dir} to restart the run from step 0`;
+  const stateFile = join(dir, CHECKPOINT_STATE);
+  let json: unknown;
+  try {
+    json = JSON.parse(readFileSync(stateFile, 'utf8'));
+  } catch {
+    throw new RunFormatError(stateFile, `not valid JSON; ${restart}`);
+  }
+  const parsed = CheckpointState.safeParse(json);
+  if (!parsed.success) {
+    const { field, message } = firstIssue(parsed.error);
+    throw new RunFormatError(stateFile, `${message}; ${restart}`, undefined, field);
+  }
+  const saved = parsed.data;
+  const tensorsFile = join(dir, CHECKPOINT_TENSORS);
+  const bytes = existsSync(tensorsFile) ? readFileSync(tensorsFile) : Buffer.alloc(0);
+  const expected = 4 * Math.max(0, ...saved.tensors.map((entry) => entry.offset + entry.length));
+  if (bytes.byteLength !== expected) {
+    throw new RunFormatError(tensorsFile, `${bytes.byteLength} bytes, but ${CHECKPOINT_STATE} lists ${expected}; ${restart}`);
+  }
   const all = new Float32Array(bytes.buffer.slice(bytes.byteOffset, bytes.byteOffset + bytes.byteLength));
   const tensors: Record<string, NamedTensor> = {};
   for (const entry of saved.tensors) {

@@ -1,10 +1,11 @@
 // `npm run train`: trains the runs of the sweeps in content/sweeps that are
-// missing or unfinished. Exit codes: 0 done, 1 a run failed, 2 bad arguments,
-// sweep file or backend (one message, no stack trace), 130 interrupted.
-import { existsSync, readdirSync } from 'node:fs';
+// missing or unfinished. Exit codes: 0 done, 1 a run failed (or an unexpected
+// error), 2 bad arguments, sweep file or backend (one message, no stack
+// trace), 130 interrupted.
+import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { loadSweep, loadSweeps, removeDeadLock, RunFormatError, SweepFileError, type Sweep } from '../runs';
+import { findSweepFile, loadSweep, loadSweeps, makeRunsDir, removeDeadLock, RunFormatError, SweepFileError, type Sweep } from '../runs';
 import { BACKEND_CHOICES, BackendError, type BackendChoice } from './backend';
 import type { JobResult } from './job';
 import { planRuns, type Plan } from './plan';
@@ -68,8 +69,9 @@ export function parseOptions(argv: string[], env: NodeJS.ProcessEnv): Options {
     throw new UsageError(String((err as Error).message).split('. ')[0]);
   }
 
-  const parallel = Number(values.parallel);
-  if (!Number.isInteger(parallel) || parallel < 1) {
+  // Digits only: Number() would also take "1e3", "0x2", " 2" and "2.0".
+  const parallel = /^[1-9]\d*$/.test(values.parallel) ? Number(values.parallel) : 0;
+  if (!Number.isSafeInteger(parallel) || parallel < 1) {
     throw new UsageError(`--parallel must be a whole number of at least 1, got "${values.parallel}"`);
   }
   const shard = /^(\d+)\/(\d+)$/.exec(values.shard);
@@ -101,7 +103,7 @@ function selectSweeps(options: Options): Sweep[] {
     return sweeps;
   }
   return [...new Set(options.sweeps)].map((id) => {
-    const file = ['.yaml', '.yml'].map((ext) => join(options.sweepsDir, id + ext)).find((f) => existsSync(f));
+    const file = findSweepFile(options.sweepsDir, id);
     if (!file) {
       const known = existsSync(options.sweepsDir)
         ? readdirSync(options.sweepsDir).filter((n) => /\.ya?ml$/.test(n)).map((n) => n.replace(/\.ya?ml$/, ''))
@@ -112,7 +114,26 @@ function selectSweeps(options: Options): Sweep[] {
   });
 }
 
+/**
+ * Runs the command; returns the exit code. Never throws: an unexpected error
+ * prints one line (the stack with SWEEPBOOK_DEBUG=1) and exits 1.
+ */
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {
+  try {
+    return await run(argv, env);
+  } catch (error) {
+    return reportUnexpected(error, env);
+  }
+}
+
+/** One line for an error nothing else caught, rather than Node's stack trace (or tfjs-wasm's minified source). */
+export function reportUnexpected(error: unknown, env: NodeJS.ProcessEnv = process.env): number {
+  if (env.SWEEPBOOK_DEBUG === '1') console.error(error);
+  else console.error(`train: ${error instanceof Error ? error.message : String(error)} (SWEEPBOOK_DEBUG=1 shows where)`);
+  return 1;
+}
+
+async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let options: Options;
   let plan: Plan;
   try {
@@ -121,11 +142,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
       console.log(USAGE);
       return 0;
     }
+    if (existsSync(options.runsDir) && !statSync(options.runsDir).isDirectory()) {
+      throw new UsageError(`--runs ${options.runsDir}: not a folder`);
+    }
     plan = planRuns(selectSweeps(options), options.runsDir, {
       quick: options.quick,
       fresh: options.fresh,
       shard: options.shard,
     });
+    if (plan.jobs.length > 0) prepareRunsDir(options.runsDir);
   } catch (err) {
     if (err instanceof UsageError) console.error(`train: ${err.message}\nRun with --help for the options.`);
     else if (err instanceof SweepFileError || err instanceof RunFormatError) console.error(`train: ${err.message}`);
@@ -134,6 +159,15 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
 
   return train(plan, options, resumeCommand(argv));
+}
+
+/** Makes the runs folder before any training, so that one it cannot be is a UsageError, not a failure per run. */
+function prepareRunsDir(runsDir: string): void {
+  try {
+    makeRunsDir(runsDir);
+  } catch (err) {
+    throw new UsageError(`--runs ${runsDir}: cannot make the folder (${(err as Error).message})`);
+  }
 }
 
 /** The command that resumes this one's unfinished runs: the same, less --fresh (which would start over). */
@@ -196,7 +230,14 @@ async function train(plan: Plan, options: Options, resume: string): Promise<numb
       backend: options.backend,
       parallel: options.parallel,
       signal: controller.signal,
-      onEvent: (event) => display.handle(event),
+      onEvent: (event) => {
+        display.handle(event);
+        // A full disk fails every run after this one too: stop them all, resumable once there is space.
+        if (event.type === 'finish' && event.result.writeFailed && !controller.signal.aborted) {
+          controller.abort();
+          display.log(`Stopping: runs cannot be written into ${options.runsDir}.`);
+        }
+      },
     });
   } catch (err) {
     if (!(err instanceof BackendError)) throw err;

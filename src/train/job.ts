@@ -1,7 +1,7 @@
 // Trains one planned run to its end, whether in the CLI's own process or in a
 // worker process: claims the value, opens the run folder, calls trainRun,
 // records how it ended.
-import { claimValue, describeHolder, runsOfSweep, RunWriter, type Checkpoint, type RunStatus } from '../runs';
+import { claimValue, describeHolder, runsOfSweep, RunWriter, RunWriteError, type Checkpoint, type RunStatus } from '../runs';
 import { planValue, type Job } from './plan';
 import type { PretrainProgress } from './pretrain';
 import { trainRun, type TrainProgress } from './run';
@@ -23,6 +23,8 @@ export interface JobResult {
   error: string | null;
   /** Why nothing was trained, when that is not an error. */
   note: string | null;
+  /** The run folder could not be written (a full disk): other runs would fail the same way. */
+  writeFailed: boolean;
 }
 
 export interface JobHooks {
@@ -43,11 +45,11 @@ export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
   try {
     claim = claimValue(job.runsDir, job);
   } catch (err) {
-    return { runId: null, dir: job.resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), note: null };
+    return { runId: null, dir: job.resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), note: null, writeFailed: isWriteFailure(err) };
   }
   if (!claim.claimed) {
     const note = `being trained by ${describeHolder(claim.holder)}`;
-    return { runId: null, dir: null, status: 'in another process', stepsDone: 0, error: null, note };
+    return { runId: null, dir: null, status: 'in another process', stepsDone: 0, error: null, note, writeFailed: false };
   }
   try {
     return await trainClaimed(job, hooks);
@@ -65,18 +67,19 @@ async function trainClaimed(job: Job, hooks: JobHooks): Promise<JobResult> {
     if ('done' in next) {
       const { info, dir } = next.done;
       const note = 'completed by another process meanwhile';
-      return { runId: info.id, dir, status: 'done before', stepsDone: info.steps_done, error: null, note };
+      return { runId: info.id, dir, status: 'done before', stepsDone: info.steps_done, error: null, note, writeFailed: false };
     }
     resumeDir = next.resumeDir;
     opened = openRun(job, resumeDir);
   } catch (err) {
-    return { runId: null, dir: resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), note: null };
+    return { runId: null, dir: resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), note: null, writeFailed: isWriteFailure(err) };
   }
   const { writer, checkpoint } = opened;
   hooks.onStart({ runId: writer.info.id, dir: writer.dir, fromStep: checkpoint?.step ?? 0 });
 
   let status: JobResult['status'];
   let error: string | null = null;
+  let writeFailed = false;
   try {
     await trainRun(writer, job.config, {
       backend: hooks.backend,
@@ -93,12 +96,21 @@ async function trainClaimed(job: Job, hooks: JobHooks): Promise<JobResult> {
       error = `training stopped at step ${steps_done} of ${total_steps}`;
     }
   } catch (err) {
-    // Stopping may interrupt training by throwing (e.g. mid-pretraining): that is not a failure.
-    status = hooks.signal.aborted ? 'interrupted' : 'failed';
-    error = hooks.signal.aborted ? null : errorMessage(err);
+    // Stopping may interrupt training by throwing (e.g. mid-pretraining): that is not a failure; a full disk is.
+    writeFailed = err instanceof RunWriteError;
+    status = hooks.signal.aborted && !writeFailed ? 'interrupted' : 'failed';
+    error = status === 'failed' ? errorMessage(err) : null;
   }
-  writer.finish(status, error ?? undefined);
-  return { runId: writer.info.id, dir: writer.dir, status, stepsDone: writer.info.steps_done, error, note: null };
+  try {
+    writer.finish(status, error ?? undefined);
+  } catch (err) {
+    // Not even run.json could be written: on disk the run looks killed, and resumes like one.
+    if (!(err instanceof RunWriteError)) throw err;
+    status = 'failed';
+    error ??= err.message;
+    writeFailed = true;
+  }
+  return { runId: writer.info.id, dir: writer.dir, status, stepsDone: writer.info.steps_done, error, note: null, writeFailed };
 }
 
 function openRun(job: Job, resumeDir: string | null): { writer: RunWriter; checkpoint: Checkpoint | null } {
@@ -118,4 +130,11 @@ function openRun(job: Job, resumeDir: string | null): { writer: RunWriter; check
 
 function errorMessage(err: unknown): string {
   return err instanceof Error ? err.message : String(err);
+}
+
+/** A full disk (or another write error) in the runs folder: the next runs would fail the same way. */
+function isWriteFailure(err: unknown): boolean {
+  if (err instanceof RunWriteError) return true;
+  const code = (err as NodeJS.ErrnoException | null)?.code;
+  return code === 'ENOSPC' || code === 'EDQUOT' || code === 'EROFS' || code === 'EIO';
 }

@@ -128,6 +128,7 @@ async function runInWorkers(jobs: Job[], opts: RunJobsOptions): Promise<(JobResu
             stepsDone: lastStep.get(current) ?? start?.fromStep ?? 0,
             error: `worker process exited (${signal ?? `code ${code}`})`,
             note: null,
+            writeFailed: false,
           };
           results[current] = result;
           opts.onEvent({ type: 'finish', job: current, result });

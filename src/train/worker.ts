@@ -7,9 +7,19 @@ import type { FromWorker, ToWorker } from './pool';
 const controller = new AbortController();
 let busy = false;
 
+// The CLI may die at any moment (kill -9): a message or a line to its closed
+// pipes then fails with EPIPE. That must not kill the worker mid-run: the
+// 'disconnect' below stops the run properly. Any other error prints one line.
 function send(message: FromWorker): void {
-  if (process.connected) process.send?.(message);
+  if (process.connected) process.send?.(message, undefined, undefined, () => {});
 }
+process.stdout.on('error', () => {});
+process.stderr.on('error', () => {});
+process.on('uncaughtException', (error) => {
+  // registered before tfjs's wasm module adds its own, which prints minified source
+  console.error(`train worker: ${error instanceof Error ? error.message : String(error)}`);
+  process.exit(1);
+});
 
 // Ctrl-C reaches every process in the terminal's group: the first stops after
 // the current step (checkpointed, marked interrupted), a second quits at once.
