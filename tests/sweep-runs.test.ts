@@ -78,6 +78,7 @@ describe('the site', () => {
     expect(otherConfig.map(({ run }) => run.dir)).toEqual([quick]);
     expect(otherConfig[0].differences).toContainEqual({ key: 'embed_dim', recorded: 16, now: 64 });
     expect(otherConfig[0].differences.map(({ key }) => key)).not.toContain('beta');
+    expect(otherConfig[0].quickMode).toBe(true); // the page says "the --quick config" instead of listing keys
 
     // A build asked for the quick demo draws the quick run and lists the full one apart.
     process.env.SWEEPBOOK_QUICK = '1';
@@ -98,6 +99,7 @@ describe('the site', () => {
       [0, lr],
       [1, lr],
     ]);
+    expect(otherConfig.every(({ quickMode }) => quickMode === undefined)).toBe(true); // not merely the other mode
   });
 
   test('a run recorded before a default was added to the config still matches', () => {

@@ -20,7 +20,7 @@ export interface ListedSweepRuns {
   /** The values' other runs (interrupted, failed, or superseded by a newer one), in sweep order. */
   notDrawn: SweepRun[];
   /** Runs of the sweep with another config than the sweep file's now, with how it differs. */
-  otherConfig: (SweepRun & { differences: ConfigDifference[] })[];
+  otherConfig: (SweepRun & { differences: ConfigDifference[]; quickMode: boolean | undefined })[];
 }
 
 /** The runs drawn for a sweep in figures, tables and generations: one per value, values not trained left out. */
@@ -37,9 +37,12 @@ export function sweepRunsListed(sweep: Sweep, runsDir: string): ListedSweepRuns 
     if (shown) listed.drawn.push({ run: shown, value, label, color });
     for (const run of runs) if (run !== shown) listed.notDrawn.push({ run, value, label, color });
   }
+  // Most other-config runs are the sweep as it is, trained the other way (--quick or not): say so rather than list every key.
+  const otherWay = new Set(otherConfig.length > 0 ? sweepRunsNow(sweep, runsDir, !quick).units.flatMap((unit) => unit.runs.map((run) => run.dir)) : []);
   for (const { run, differences } of otherConfig) {
     const value = run.info.params[sweep.vary] ?? '';
-    listed.otherConfig.push({ run, value, label: run.info.label, color: run.info.color, differences });
+    const quickMode = otherWay.has(run.dir) ? !quick : undefined;
+    listed.otherConfig.push({ run, value, label: run.info.label, color: run.info.color, differences, quickMode });
   }
   if (otherConfig.length > 0) warnOtherConfig(sweep, otherConfig.length, quick);
   return listed;
