@@ -1,17 +1,20 @@
 // npm run bench: prints one JSON line per benchmark. Each bench lives in src/bench.
-//   npm run bench -- --compare <git-ref> [--rounds n]: training speed of this
-//   tree against <ref>, alternating runs of both (see src/bench/compare.ts).
+//   npm run bench -- --compare <git-ref> [--rounds n] [--clock wall|cpu]: training
+//   speed of this tree against <ref>, alternating runs of both (src/bench/compare.ts).
 import { parseArgs } from 'node:util';
 import { benchFigure } from '../src/bench/charts';
-import { benchCompare } from '../src/bench/compare';
+import { benchCompare, type Clock } from '../src/bench/compare';
 import { benchSiteBuild } from '../src/bench/site';
 import { benchMatMul, benchPretrain, benchRL } from '../src/bench/train';
 
-const { values } = parseArgs({ options: { compare: { type: 'string' }, rounds: { type: 'string', default: '3' } } });
+const { values } = parseArgs({ options: { compare: { type: 'string' }, rounds: { type: 'string', default: '3' }, clock: { type: 'string', default: 'wall' } } });
 
 if (values.compare) {
-  const rounds = Number(values.rounds);
-  for (const line of benchCompare(values.compare, rounds, (l) => console.error(l))) console.log(JSON.stringify(line));
+  if (values.clock !== 'wall' && values.clock !== 'cpu') throw new Error(`--clock: expected wall or cpu, got "${values.clock}"`);
+  const log = (line: string) => console.error(line);
+  for (const line of benchCompare(values.compare, Number(values.rounds), values.clock as Clock, log)) {
+    console.log(JSON.stringify(line));
+  }
 } else {
   const benches: (() => Promise<object>)[] = [
     benchMatMul,

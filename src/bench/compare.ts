@@ -10,6 +10,9 @@ import { join, resolve } from 'node:path';
 
 const CHILD = resolve('scripts/bench-train.ts');
 
+/** `wall` time, or this process's `cpu` time (steadier while other jobs share the machine). */
+export type Clock = 'wall' | 'cpu';
+
 interface TrainFigures {
   bench: 'pretrain' | 'rl';
   s_per_step: number;
@@ -25,8 +28,8 @@ function checkout(ref: string): string {
 }
 
 /** Runs the pretraining and RL benches of the tree at `root` in a fresh process. */
-function runTrainBenches(root: string): TrainFigures[] {
-  const child = spawnSync(process.execPath, ['--import', 'tsx', CHILD, root], { encoding: 'utf8' });
+function runTrainBenches(root: string, clock: Clock): TrainFigures[] {
+  const child = spawnSync(process.execPath, ['--import', 'tsx', CHILD, root, '--clock', clock], { encoding: 'utf8' });
   if (child.status !== 0) throw new Error(`bench of ${root} failed:\n${child.stderr}`);
   return child.stdout
     .split('\n')
@@ -40,13 +43,13 @@ function median(xs: number[]): number {
 }
 
 /** One JSON object per bench: baseline and new s/step (min, median of `rounds` runs each) and the speed-up. */
-export function benchCompare(ref: string, rounds = 3, log: (line: string) => void = () => {}): object[] {
+export function benchCompare(ref: string, rounds: number, clock: Clock, log: (line: string) => void = () => {}): object[] {
   const baseline = checkout(ref);
   const times: Record<string, { baseline: number[]; new: number[] }> = {};
   try {
     for (let round = 1; round <= rounds; round++) {
       for (const [which, root] of [['baseline', baseline], ['new', process.cwd()]] as const) {
-        for (const figures of runTrainBenches(root)) {
+        for (const figures of runTrainBenches(root, clock)) {
           times[figures.bench] ??= { baseline: [], new: [] };
           times[figures.bench][which].push(figures.s_per_step);
           log(JSON.stringify({ round, tree: which, ...figures }));
@@ -60,6 +63,7 @@ export function benchCompare(ref: string, rounds = 3, log: (line: string) => voi
     bench: `compare-${bench}`,
     baseline: ref,
     rounds,
+    clock,
     node: process.version,
     baseline_s_per_step: { min: Math.min(...t.baseline), median: median(t.baseline) },
     new_s_per_step: { min: Math.min(...t.new), median: median(t.new) },
