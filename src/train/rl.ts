@@ -145,8 +145,10 @@ export function sample(
     for (const u of tf.unstack(uniforms)) {
       const logp = tf.logSoftmax(logits);
       const p = tf.exp(logp);
-      const below = tf.less(tf.cumsum(p, 1), u.reshape([n, 1]));
-      const next = tf.minimum(tf.sum(tf.cast(below, 'int32'), 1), tf.scalar(V - 1, 'int32')) as tf.Tensor1D;
+      // How many cumulative probabilities lie below u: step(u - cumsum) rather than
+      // less(cumsum, u), whose broadcast is ~300x slower on wasm (same result, exactly).
+      const below = tf.step(tf.sub(u.reshape([n, 1]), tf.cumsum(p, 1)));
+      const next = tf.minimum(tf.cast(tf.sum(below, 1), 'int32'), tf.scalar(V - 1, 'int32')) as tf.Tensor1D;
       const chosen = tf.oneHot(next, V);
       logProbs.push(tf.sum(tf.mul(logp, chosen), 1));
       entropies.push(tf.neg(tf.sum(tf.mul(p, logp), 1)));
