@@ -9,11 +9,16 @@
 // 70-token generations, twice what it was pretrained on).
 //
 // wasm facts that shape this file (see DESIGN.md):
-// - gather has no gradient on wasm, so embeddings are oneHot(ids) @ E;
+// - gather has no gradient on wasm, so the embedding is folded into the input
+//   projection (a [V, 3H] table, E @ W_in + b_in) and looked up by gatherRows,
+//   whose gradient is a scatter-add (src/train/gru.ts);
 // - a transposed matMul (which every matMul gradient uses) runs ~10x slower than
 //   an explicit transpose followed by a plain matMul, hence `matMul` below;
-// - input and output projections are done for all time steps in one big matMul.
+// - per-op dispatch costs more than a time step's arithmetic, so the recurrence
+//   is one op, gruSequence, with a hand-written backward (src/train/gru.ts);
+// - the output projection is done for all time steps in one big matMul.
 import * as tf from '@tensorflow/tfjs';
+import { gatherRows, gruSequence } from './gru';
 import { mulberry32 } from '../random';
 
 export interface ModelSize {
@@ -73,23 +78,17 @@ export class GRULanguageModel {
     return tf.zeros([batch, this.size.hiddenDim]);
   }
 
-  /** ids [N] -> input projections [N, 3H]. */
-  private project(ids: tf.Tensor1D): tf.Tensor2D {
+  /** The input projection of every token id, [V, 3H]: the embedding folded into the GRU's input weights. */
+  inputTable(): tf.Tensor2D {
     const w = this.weights;
-    const embedded = matMul(tf.oneHot(ids, this.size.vocabSize).toFloat() as tf.Tensor2D, w.embed as tf.Tensor2D);
-    return tf.add(matMul(embedded, w.input_w as tf.Tensor2D), w.input_b);
+    return tf.add(matMul(w.embed as tf.Tensor2D, w.input_w as tf.Tensor2D), w.input_b);
   }
 
-  /** One GRU step from input projections x [B, 3H] and state h [B, H]. */
-  private cell(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
-    const w = this.weights;
-    const hp = tf.add(matMul(h, w.hidden_w as tf.Tensor2D), w.hidden_b);
-    const [xr, xz, xn] = tf.split(x, 3, 1);
-    const [hr, hz, hn] = tf.split(hp, 3, 1);
-    const r = tf.sigmoid(tf.add(xr, hr));
-    const z = tf.sigmoid(tf.add(xz, hz));
-    const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
-    return tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D; // (1-z)*n + z*h
+  /** Hidden states after each step, [T, B, H], from the input table, time-major ids [T, B] and a state [B, H]. */
+  private recur(table: tf.Tensor2D, ids: tf.Tensor2D, state: tf.Tensor2D): tf.Tensor3D {
+    const [T, B] = ids.shape;
+    const x = gatherRows(table, ids.reshape([T * B])).reshape([T, B, 3 * this.size.hiddenDim]) as tf.Tensor3D;
+    return gruSequence(x, state, this.weights.hidden_w as tf.Tensor2D, this.weights.hidden_b as tf.Tensor1D);
   }
 
   private readout(h: tf.Tensor2D): tf.Tensor2D {
@@ -103,22 +102,18 @@ export class GRULanguageModel {
   forward(ids: tf.Tensor2D, state?: tf.Tensor2D): { logits: tf.Tensor3D; state: tf.Tensor2D } {
     const [B, T] = ids.shape;
     const { hiddenDim: H, vocabSize: V } = this.size;
-    // Time-major so each step's inputs are one contiguous slice.
-    const x = this.project(tf.transpose(ids).reshape([T * B]) as tf.Tensor1D).reshape([T, B, 3 * H]);
-    const xs = tf.unstack(x) as tf.Tensor2D[];
-    let h = state ?? this.initialState(B);
-    const hs: tf.Tensor2D[] = [];
-    for (const xt of xs) {
-      h = this.cell(xt, h);
-      hs.push(h);
-    }
-    const logits = this.readout(tf.stack(hs).reshape([T * B, H]) as tf.Tensor2D);
-    return { logits: tf.transpose(logits.reshape([T, B, V]), [1, 0, 2]) as tf.Tensor3D, state: h };
+    const hs = this.recur(this.inputTable(), tf.transpose(ids), state ?? this.initialState(B));
+    const logits = this.readout(hs.reshape([T * B, H]));
+    const last = hs.slice([T - 1, 0, 0], [1, B, H]).reshape([B, H]) as tf.Tensor2D;
+    return { logits: tf.transpose(logits.reshape([T, B, V]), [1, 0, 2]) as tf.Tensor3D, state: last };
   }
 
-  /** One step for sampling: ids [B] and state -> next-token logits [B, V] and new state. */
-  step(ids: tf.Tensor1D, state: tf.Tensor2D): { logits: tf.Tensor2D; state: tf.Tensor2D } {
-    const h = this.cell(this.project(ids), state);
+  /**
+   * One step for sampling: ids [B] and state -> next-token logits [B, V] and
+   * new state. `table` is inputTable(), computed once per sampling pass.
+   */
+  step(table: tf.Tensor2D, ids: tf.Tensor1D, state: tf.Tensor2D): { logits: tf.Tensor2D; state: tf.Tensor2D } {
+    const h = this.recur(table, ids.reshape([1, -1]), state).reshape([ids.shape[0], -1]) as tf.Tensor2D;
     return { logits: this.readout(h), state: h };
   }
 

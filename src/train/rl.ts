@@ -138,6 +138,7 @@ export function sample(
   return tf.tidy(() => {
     const V = model.size.vocabSize;
     const prompt = tf.tile(tf.tensor2d([promptIds], [1, promptIds.length], 'int32'), [n, 1]) as tf.Tensor2D;
+    const table = model.inputTable();
     let { logits, state } = lastLogits(model, prompt);
     const ids: tf.Tensor[] = [];
     const logProbs: tf.Tensor[] = [];
@@ -153,7 +154,7 @@ export function sample(
       logProbs.push(tf.sum(tf.mul(logp, chosen), 1));
       entropies.push(tf.neg(tf.sum(tf.mul(p, logp), 1)));
       ids.push(next);
-      ({ logits, state } = model.step(next, state));
+      ({ logits, state } = model.step(table, next, state));
     }
     return {
       ids: tf.stack(ids, 1) as tf.Tensor2D,
