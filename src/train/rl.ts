@@ -39,6 +39,11 @@ export function stepSeed(seed: number, step: number): number {
 
 export class RLOOTrainer {
   readonly optimizer: Adam;
+  /**
+   * Seconds spent so far in each phase of a step, for the bench (exact on wasm
+   * and cpu, whose kernels run synchronously; scoring includes the rewards).
+   */
+  readonly seconds = { sampling: 0, scoring: 0, backward: 0 };
   private readonly promptIds: number[];
 
   constructor(
@@ -61,17 +66,22 @@ export class RLOOTrainer {
     const uniforms = new Float32Array(G * n);
     for (let i = 0; i < uniforms.length; i++) uniforms[i] = rand();
 
-    // Sample with the policy, and score the samples under both models: one sync at the end.
-    const sampled = tf.tidy(() => {
-      const { ids, logProbs, entropy } = sample(this.policy, this.promptIds, n, tf.tensor2d(uniforms, [G, n]));
-      const inputs = tf.concat([tf.tile(tf.tensor2d([this.promptIds], [1, P], 'int32'), [n, 1]), ids], 1);
-      const refLogProbs = tokenLogProbs(this.reference, inputs as tf.Tensor2D, P);
-      return { ids, inputs, stats: tf.stack([logProbs, refLogProbs, entropy]) };
-    });
-    const ids = (await sampled.ids.data()) as Int32Array;
-    const stats = (await sampled.stats.data()) as Float32Array; // [3, n, G]
-    sampled.ids.dispose();
-    sampled.stats.dispose();
+    let mark = performance.now();
+    const lap = (phase: keyof RLOOTrainer['seconds']) => {
+      const now = performance.now();
+      this.seconds[phase] += (now - mark) / 1000;
+      mark = now;
+    };
+
+    // Sample with the policy, and score the samples under the reference.
+    const { ids, logProbs, entropy } = sample(this.policy, this.promptIds, n, uniforms);
+    const inputs = tf.tidy(() =>
+      tf.concat([tf.tile(tf.tensor2d([this.promptIds], [1, P], 'int32'), [n, 1]), tf.tensor2d(ids, [n, G], 'int32')], 1),
+    ) as tf.Tensor2D;
+    lap('sampling');
+    const refScores = tf.tidy(() => tokenLogProbs(this.reference, inputs, P));
+    const refLogProbs = (await refScores.data()) as Float32Array; // [n, G]
+    refScores.dispose();
 
     const raw: number[] = [];
     const kl: number[] = [];
@@ -84,25 +94,27 @@ export class RLOOTrainer {
       reps.push(repetition(words));
       let klSum = 0;
       for (let t = 0; t < G; t++) {
-        klSum += stats[i * G + t] - stats[n * G + i * G + t];
-        entropySum += stats[2 * n * G + i * G + t];
+        klSum += logProbs[i * G + t] - refLogProbs[i * G + t];
+        entropySum += entropy[i * G + t];
       }
       kl.push(klSum);
       total.push(raw[i] - beta * klSum);
     }
     const advantages = leaveOneOutAdvantages(total, K);
+    lap('scoring');
 
     const { value, grads } = tf.tidy(() => {
       const adv = tf.tensor1d(advantages);
       return tf.variableGrads(() => {
-        const logProbs = tokenLogProbs(this.policy, sampled.inputs as tf.Tensor2D, P); // [n, G]
-        return tf.neg(tf.mean(tf.mul(tf.sum(logProbs, 1), adv))) as tf.Scalar;
+        const policyLogProbs = tokenLogProbs(this.policy, inputs, P); // [n, G]
+        return tf.neg(tf.mean(tf.mul(tf.sum(policyLogProbs, 1), adv))) as tf.Scalar;
       });
     });
-    sampled.inputs.dispose();
+    inputs.dispose();
     this.optimizer.apply(grads);
     tf.dispose(grads);
     value.dispose();
+    lap('backward');
 
     const first = Array.from(ids.subarray(0, G));
     return {
@@ -123,45 +135,66 @@ export class RLOOTrainer {
 }
 
 /**
- * Samples `uniforms.shape[0]` tokens after the prompt for n sequences: token t
- * of sequence i is the first id whose cumulative probability exceeds
- * uniforms[t, i] (inverse-CDF sampling on the device, no per-token sync).
- * Returns ids [n, G], their log-probabilities [n, G] and the entropy of each
- * next-token distribution [n, G].
+ * Samples G = uniforms.length / n tokens after the prompt for n sequences:
+ * token t of sequence i is the first id whose cumulative probability reaches
+ * uniforms[t * n + i] (inverse-CDF sampling). Returns ids, their
+ * log-probabilities and the entropy of each next-token distribution, all
+ * [n, G] row-major. The draw runs in JS on each step's logits: on wasm reading
+ * them back is a copy, and a draw is ~20 kernel calls as tensor ops.
  */
 export function sample(
   model: GRULanguageModel,
   promptIds: number[],
   n: number,
-  uniforms: tf.Tensor2D,
-): { ids: tf.Tensor2D; logProbs: tf.Tensor2D; entropy: tf.Tensor2D } {
-  return tf.tidy(() => {
-    const V = model.size.vocabSize;
-    const prompt = tf.tile(tf.tensor2d([promptIds], [1, promptIds.length], 'int32'), [n, 1]) as tf.Tensor2D;
-    const table = model.inputTable();
-    let { logits, state } = lastLogits(model, prompt);
-    const ids: tf.Tensor[] = [];
-    const logProbs: tf.Tensor[] = [];
-    const entropies: tf.Tensor[] = [];
-    for (const u of tf.unstack(uniforms)) {
-      const logp = tf.logSoftmax(logits);
-      const p = tf.exp(logp);
-      // How many cumulative probabilities lie below u: step(u - cumsum) rather than
-      // less(cumsum, u), whose broadcast is ~300x slower on wasm (same result, exactly).
-      const below = tf.step(tf.sub(u.reshape([n, 1]), tf.cumsum(p, 1)));
-      const next = tf.minimum(tf.cast(tf.sum(below, 1), 'int32'), tf.scalar(V - 1, 'int32')) as tf.Tensor1D;
-      const chosen = tf.oneHot(next, V);
-      logProbs.push(tf.sum(tf.mul(logp, chosen), 1));
-      entropies.push(tf.neg(tf.sum(tf.mul(p, logp), 1)));
-      ids.push(next);
-      ({ logits, state } = model.step(table, next, state));
+  uniforms: Float32Array,
+): { ids: Int32Array; logProbs: Float32Array; entropy: Float32Array } {
+  const V = model.size.vocabSize;
+  const G = uniforms.length / n;
+  const ids = new Int32Array(n * G);
+  const logProbs = new Float32Array(n * G);
+  const entropy = new Float32Array(n * G);
+  const table = tf.tidy(() => model.inputTable());
+  let { logits, state } = tf.tidy(() =>
+    lastLogits(model, tf.tile(tf.tensor2d([promptIds], [1, promptIds.length], 'int32'), [n, 1]) as tf.Tensor2D),
+  );
+  const next = new Int32Array(n);
+  const scratch = new Float64Array(V);
+  for (let t = 0; t < G; t++) {
+    const all = logits.dataSync() as Float32Array;
+    for (let i = 0; i < n; i++) {
+      const drawn = draw(all.subarray(i * V, (i + 1) * V), uniforms[t * n + i], scratch);
+      next[i] = ids[i * G + t] = drawn.id;
+      logProbs[i * G + t] = drawn.logProb;
+      entropy[i * G + t] = drawn.entropy;
     }
-    return {
-      ids: tf.stack(ids, 1) as tf.Tensor2D,
-      logProbs: tf.stack(logProbs, 1) as tf.Tensor2D,
-      entropy: tf.stack(entropies, 1) as tf.Tensor2D,
-    };
-  });
+    tf.dispose(logits);
+    if (t === G - 1) break;
+    const stepped = tf.tidy(() => model.step(table, tf.tensor1d(next, 'int32'), state));
+    state.dispose();
+    ({ logits, state } = stepped);
+  }
+  tf.dispose([table, state]);
+  return { ids, logProbs, entropy };
+}
+
+/** The first id whose cumulative softmax(logits) probability reaches u (the last id if rounding leaves none). */
+function draw(logits: Float32Array, u: number, exps: Float64Array): { id: number; logProb: number; entropy: number } {
+  let max = -Infinity;
+  for (const x of logits) max = Math.max(max, x);
+  let sum = 0;
+  for (let v = 0; v < logits.length; v++) sum += exps[v] = Math.exp(logits[v] - max);
+  const logSum = Math.log(sum);
+  let id = -1;
+  let cumulative = 0;
+  let entropy = 0;
+  for (let v = 0; v < logits.length; v++) {
+    const p = exps[v] / sum;
+    entropy -= p * (logits[v] - max - logSum);
+    cumulative += p;
+    if (id < 0 && cumulative >= u) id = v;
+  }
+  if (id < 0) id = logits.length - 1;
+  return { id, logProb: logits[id] - max - logSum, entropy };
 }
 
 /** Runs the model over `ids` [n, T] and returns the logits after the last token and the state. */
