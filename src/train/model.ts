@@ -11,14 +11,15 @@
 // wasm facts that shape this file (see DESIGN.md):
 // - gather has no gradient on wasm, so the embedding is folded into the input
 //   projection (a [V, 3H] table, E @ W_in + b_in) and looked up by gatherRows,
-//   whose gradient is a scatter-add (src/train/gru.ts);
+//   whose gradient is a scatter-add (src/train/ops.ts);
 // - a transposed matMul (which every matMul gradient uses) runs ~10x slower than
 //   an explicit transpose followed by a plain matMul, hence `matMul` below;
 // - per-op dispatch costs more than a time step's arithmetic, so the recurrence
-//   is one op, gruSequence, with a hand-written backward (src/train/gru.ts);
-// - the output projection is done for all time steps in one big matMul.
+//   is one op, gruSequence, with a hand-written backward (src/train/ops.ts);
+// - the output projection is done for all time steps in one big matMul, and
+//   callers take log-probabilities of targets with targetLogProbs (src/train/ops.ts).
 import * as tf from '@tensorflow/tfjs';
-import { gatherRows, gruSequence } from './gru';
+import { gatherRows, gruSequence } from './ops';
 import { mulberry32 } from '../random';
 
 export interface ModelSize {
@@ -91,21 +92,17 @@ export class GRULanguageModel {
     return gruSequence(x, state, this.weights.hidden_w as tf.Tensor2D, this.weights.hidden_b as tf.Tensor1D);
   }
 
-  private readout(h: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(matMul(h, this.weights.out_w as tf.Tensor2D), this.weights.out_b);
+  /**
+   * Teacher-forced: ids [B, T] -> the hidden state after each token, time-major
+   * [T, B, H]; readout(states[t]) predicts ids[:, t + 1].
+   */
+  hiddenStates(ids: tf.Tensor2D, state?: tf.Tensor2D): tf.Tensor3D {
+    return this.recur(this.inputTable(), tf.transpose(ids), state ?? this.initialState(ids.shape[0]));
   }
 
-  /**
-   * Teacher-forced logits: ids [B, T] -> logits [B, T, V], where logits[:, t]
-   * predicts ids[:, t + 1]. Also returns the final state.
-   */
-  forward(ids: tf.Tensor2D, state?: tf.Tensor2D): { logits: tf.Tensor3D; state: tf.Tensor2D } {
-    const [B, T] = ids.shape;
-    const { hiddenDim: H, vocabSize: V } = this.size;
-    const hs = this.recur(this.inputTable(), tf.transpose(ids), state ?? this.initialState(B));
-    const logits = this.readout(hs.reshape([T * B, H]));
-    const last = hs.slice([T - 1, 0, 0], [1, B, H]).reshape([B, H]) as tf.Tensor2D;
-    return { logits: tf.transpose(logits.reshape([T, B, V]), [1, 0, 2]) as tf.Tensor3D, state: last };
+  /** Hidden states [N, H] -> next-token logits [N, V]. */
+  readout(h: tf.Tensor2D): tf.Tensor2D {
+    return tf.add(matMul(h, this.weights.out_w as tf.Tensor2D), this.weights.out_b);
   }
 
   /**

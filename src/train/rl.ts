@@ -16,6 +16,7 @@ import { Adam } from './adam';
 import type { TrainConfig } from './config';
 import { PROMPT } from './corpus';
 import type { GRULanguageModel } from './model';
+import { targetLogProbs } from './ops';
 import { mulberry32 } from '../random';
 import { alliteration, repetition } from './reward';
 import type { Tokenizer } from './tokenizer';
@@ -200,18 +201,19 @@ function draw(logits: Float32Array, u: number, exps: Float64Array): { id: number
 /** Runs the model over `ids` [n, T] and returns the logits after the last token and the state. */
 function lastLogits(model: GRULanguageModel, ids: tf.Tensor2D): { logits: tf.Tensor2D; state: tf.Tensor2D } {
   const [n, T] = ids.shape;
-  const { logits, state } = model.forward(ids);
-  return { logits: logits.slice([0, T - 1, 0], [n, 1, -1]).reshape([n, -1]) as tf.Tensor2D, state };
+  const state = model.hiddenStates(ids).slice([T - 1, 0, 0], [1, n, -1]).reshape([n, -1]) as tf.Tensor2D;
+  return { logits: model.readout(state), state };
 }
 
 /** log p(ids[:, t] | ids[:, <t]) for every t >= start: [n, T - start]. */
 export function tokenLogProbs(model: GRULanguageModel, ids: tf.Tensor2D, start: number): tf.Tensor2D {
   const [n, T] = ids.shape;
-  const V = model.size.vocabSize;
-  const { logits } = model.forward(ids.slice([0, 0], [n, T - 1]) as tf.Tensor2D);
-  const predicting = logits.slice([0, start - 1, 0], [n, T - start, V]);
-  const targets = tf.oneHot(ids.slice([0, start], [n, T - start]) as tf.Tensor2D, V);
-  return tf.sum(tf.mul(tf.logSoftmax(predicting), targets), 2) as tf.Tensor2D;
+  const H = model.size.hiddenDim;
+  // The states after tokens start-1 .. T-2 predict tokens start .. T-1 (all time-major).
+  const states = model.hiddenStates(ids.slice([0, 0], [n, T - 1]) as tf.Tensor2D);
+  const predicting = states.slice([start - 1, 0, 0], [T - start, n, H]).reshape([(T - start) * n, H]) as tf.Tensor2D;
+  const targets = tf.transpose(ids.slice([0, start], [n, T - start])).reshape([(T - start) * n]) as tf.Tensor1D;
+  return tf.transpose(targetLogProbs(model.readout(predicting), targets).reshape([T - start, n])) as tf.Tensor2D;
 }
 
 /** RLOO: each sample's reward minus the mean reward of the other samples of its group of K. */

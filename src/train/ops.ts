@@ -1,14 +1,14 @@
-// The GRU recurrence over a whole sequence as one op with a hand-written
-// backward, and the embedding lookup whose gradient is a scatter-add.
+// Ops with hand-written gradients, where composing tfjs ops costs more in
+// per-kernel dispatch (~10 µs each on wasm, plus tape bookkeeping) than in
+// arithmetic: the GRU recurrence over a whole sequence, the embedding lookup,
+// and the log-probability of target tokens.
 //
-// Why: composed from tfjs ops, each time step of the GRU was ~15 kernels
-// forward and ~30 backward, each paying ~10 µs of dispatch and tape bookkeeping
-// on wasm, which cost more than the arithmetic. Here a time step is one matMul
-// on the backend (h @ W, with W reused every step: matMul's fast regime) and the
-// gate arithmetic in plain JavaScript on [B, 3H] arrays, with the gates saved
-// for the backward pass. The weight gradient is one big matMul over all steps.
-//
-// Gates are column blocks [reset | update | candidate] (cuDNN's order):
+// gruSequence: a time step is one matMul on the backend (h @ W, with W reused
+// every step: matMul's fast regime) and the gate arithmetic in plain JS on
+// [B, 3H] arrays, with the gates saved for the backward pass; the weight
+// gradient is one big matMul over all steps. Composed from tfjs ops, a step was
+// ~15 kernels forward and ~30 backward. Gates are column blocks
+// [reset | update | candidate] (cuDNN's order):
 //   r = sigmoid(xr + hr), z = sigmoid(xz + hz), n = tanh(xn + r * hn),
 //   h' = (1 - z) * n + z * h,    where [hr | hz | hn] = h @ W + b.
 import * as tf from '@tensorflow/tfjs';
@@ -134,6 +134,40 @@ export const gatherRows = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
   for (let k = 0; k < at.length; k++) out.set(rows.subarray(at[k] * D, (at[k] + 1) * D), k * D);
   return { value: tf.tensor2d(out, [at.length, D]), gradFunc };
 }) as (table: tf.Tensor2D, ids: tf.Tensor1D) => tf.Tensor2D;
+
+/**
+ * log softmax(logits)[r, targets[r]] for every row r: logits [N, V], targets
+ * [N] -> [N]. One pass over the logits in JS, where logSoftmax, oneHot and
+ * their gradients were ~15 kernel calls, three of them exp over all N x V.
+ */
+export const targetLogProbs = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
+  const [logits, targets] = args as [tf.Tensor2D, tf.Tensor1D];
+  const [N, V] = logits.shape;
+  const l = logits.dataSync() as Float32Array;
+  const at = targets.dataSync();
+  const logSumExp = new Float64Array(N);
+  const out = new Float32Array(N);
+  for (let r = 0; r < N; r++) {
+    const row = l.subarray(r * V, (r + 1) * V);
+    let max = -Infinity;
+    for (const x of row) max = Math.max(max, x);
+    let sum = 0;
+    for (const x of row) sum += Math.exp(x - max);
+    logSumExp[r] = max + Math.log(sum);
+    out[r] = row[at[r]] - logSumExp[r];
+  }
+  const gradFunc = (dy: tf.Tensor1D) => {
+    // d/dlogits = dy * (onehot(target) - softmax)
+    const g = dy.dataSync();
+    const dLogits = new Float32Array(N * V);
+    for (let r = 0; r < N; r++) {
+      for (let v = 0; v < V; v++) dLogits[r * V + v] = -g[r] * Math.exp(l[r * V + v] - logSumExp[r]);
+      dLogits[r * V + at[r]] += g[r];
+    }
+    return [tf.tensor2d(dLogits, [N, V]), tf.zerosLike(targets)];
+  };
+  return { value: tf.tensor1d(out), gradFunc };
+}) as (logits: tf.Tensor2D, targets: tf.Tensor1D) => tf.Tensor1D;
 
 // A tensor's data never changes (a variable's assign swaps in new data), so a
 // table looked up once per sampled token (sampling) is read back once.

@@ -1,9 +1,9 @@
-// The fused GRU op and the row lookup (src/train/gru.ts) against the same
+// The fused GRU op and the row lookup (src/train/ops.ts) against the same
 // computation composed from tfjs ops, values and gradients.
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/train/backend';
-import { gatherRows, gruSequence } from '../src/train/gru';
+import { gatherRows, gruSequence, targetLogProbs } from '../src/train/ops';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -64,5 +64,18 @@ describe('gatherRows', () => {
     const [fused] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(gatherRows(t as tf.Tensor2D, ids), weights)))([table]);
     const [composed] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(viaOneHot(t), weights)))([table]);
     expectClose(fused, composed);
+  });
+});
+
+describe('targetLogProbs', () => {
+  it('gives logSoftmax at the targets, and its gradient', () => {
+    const logits = tf.randomNormal([5, 7], 0, 3, 'float32', 1) as tf.Tensor2D;
+    const targets = tf.tensor1d([0, 6, 3, 3, 1], 'int32');
+    const weights = tf.randomNormal([5], 0, 1, 'float32', 2);
+    const composed = (l: tf.Tensor) => tf.sum(tf.mul(tf.logSoftmax(l), tf.oneHot(targets, 7)), 1);
+    expectClose(targetLogProbs(logits, targets), composed(logits));
+    const [fused] = tf.grads((l: tf.Tensor) => tf.sum(tf.mul(targetLogProbs(l as tf.Tensor2D, targets), weights)))([logits]);
+    const [viaOps] = tf.grads((l: tf.Tensor) => tf.sum(tf.mul(composed(l), weights)))([logits]);
+    expectClose(fused, viaOps);
   });
 });
