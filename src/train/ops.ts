@@ -145,23 +145,23 @@ export const targetLogProbs = tf.customGrad((...args: (tf.Tensor | GradSave)[]) 
   const [N, V] = logits.shape;
   const l = logits.dataSync() as Float32Array;
   const at = targets.dataSync();
-  const logSumExp = new Float64Array(N);
+  const probs = new Float32Array(N * V); // softmax(logits), kept for the gradient
   const out = new Float32Array(N);
   for (let r = 0; r < N; r++) {
-    const row = l.subarray(r * V, (r + 1) * V);
+    const o = r * V;
     let max = -Infinity;
-    for (const x of row) max = Math.max(max, x);
+    for (let v = 0; v < V; v++) max = Math.max(max, l[o + v]);
     let sum = 0;
-    for (const x of row) sum += Math.exp(x - max);
-    logSumExp[r] = max + Math.log(sum);
-    out[r] = row[at[r]] - logSumExp[r];
+    for (let v = 0; v < V; v++) sum += probs[o + v] = Math.exp(l[o + v] - max);
+    for (let v = 0; v < V; v++) probs[o + v] /= sum;
+    out[r] = l[o + at[r]] - max - Math.log(sum);
   }
   const gradFunc = (dy: tf.Tensor1D) => {
     // d/dlogits = dy * (onehot(target) - softmax)
     const g = dy.dataSync();
     const dLogits = new Float32Array(N * V);
     for (let r = 0; r < N; r++) {
-      for (let v = 0; v < V; v++) dLogits[r * V + v] = -g[r] * Math.exp(l[r * V + v] - logSumExp[r]);
+      for (let v = 0; v < V; v++) dLogits[r * V + v] = -g[r] * probs[r * V + v];
       dLogits[r * V + at[r]] += g[r];
     }
     return [tf.tensor2d(dLogits, [N, V]), tf.zerosLike(targets)];
