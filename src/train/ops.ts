@@ -11,6 +11,10 @@
 // [reset | update | candidate] (cuDNN's order):
 //   r = sigmoid(xr + hr), z = sigmoid(xz + hz), n = tanh(xn + r * hn),
 //   h' = (1 - z) * n + z * h,    where [hr | hz | hn] = h @ W + b.
+//
+// Every loop lives in a module-level function: V8 keeps what it learned about
+// a function per closure, and a gradient closure is new every step, so loops
+// written inside one ran unoptimised (~10x slower, measured).
 import * as tf from '@tensorflow/tfjs';
 
 type GradSave = tf.GradSaveFunc;
@@ -24,6 +28,107 @@ function matMulData(h: Float32Array, rows: number, w: tf.Tensor2D): Float32Array
   return data;
 }
 
+/** A GRU forward pass: the state after each step and the gates, all [T, B, H]. */
+interface GruTrace {
+  T: number;
+  B: number;
+  H: number;
+  h0: Float32Array;
+  hs: Float32Array;
+  r: Float32Array;
+  z: Float32Array;
+  n: Float32Array;
+  /** The candidate's hidden part, hn = (h @ W + b)[:, 2H:]. */
+  hn: Float32Array;
+}
+
+function gruForward(X: Float32Array, h0: Float32Array, w: tf.Tensor2D, bias: Float32Array, T: number, B: number): GruTrace {
+  const H = h0.length / B;
+  const size = T * B * H;
+  const trace: GruTrace = {
+    T, B, H, h0,
+    hs: new Float32Array(size), r: new Float32Array(size), z: new Float32Array(size),
+    n: new Float32Array(size), hn: new Float32Array(size),
+  };
+  for (let t = 0; t < T; t++) {
+    const hPrev = t === 0 ? h0 : trace.hs.subarray((t - 1) * B * H, t * B * H);
+    cellForward(trace, t, X, matMulData(hPrev, B, w), bias, hPrev);
+  }
+  return trace;
+}
+
+function cellForward(trace: GruTrace, t: number, X: Float32Array, hp: Float32Array, bias: Float32Array, hPrev: Float32Array) {
+  const { B, H, hs, r: rs, z: zs, n: ns, hn: hns } = trace;
+  const H3 = 3 * H;
+  for (let i = 0; i < B; i++) {
+    const xo = (t * B + i) * H3;
+    const po = i * H3;
+    for (let j = 0; j < H; j++) {
+      const k = (t * B + i) * H + j;
+      const r = 1 / (1 + Math.exp(-(X[xo + j] + hp[po + j] + bias[j])));
+      const z = 1 / (1 + Math.exp(-(X[xo + H + j] + hp[po + H + j] + bias[H + j])));
+      const hn = hp[po + 2 * H + j] + bias[2 * H + j];
+      const n = Math.tanh(X[xo + 2 * H + j] + r * hn);
+      rs[k] = r;
+      zs[k] = z;
+      ns[k] = n;
+      hns[k] = hn;
+      hs[k] = n + z * (hPrev[i * H + j] - n);
+    }
+  }
+}
+
+/** Gradients of a GRU pass from the gradient of its states dHs [T, B, H]; dHp is that of h @ W + b. */
+function gruBackward(trace: GruTrace, dHs: Float32Array, wT: tf.Tensor2D) {
+  const { T, B, H, h0, hs } = trace;
+  const dX = new Float32Array(T * B * 3 * H);
+  const dHp = new Float32Array(T * B * 3 * H);
+  let dh: Float32Array = new Float32Array(B * H);
+  for (let t = T - 1; t >= 0; t--) {
+    const hPrev = t === 0 ? h0 : hs.subarray((t - 1) * B * H, t * B * H);
+    const dPrev = cellBackward(trace, t, dh, dHs, hPrev, dX, dHp);
+    const back = matMulData(dHp.subarray(t * B * 3 * H, (t + 1) * B * 3 * H), B, wT);
+    for (let q = 0; q < B * H; q++) dPrev[q] += back[q];
+    dh = dPrev;
+  }
+  return { dX, dHp, dh0: dh };
+}
+
+/** One step back: fills dX and dHp at step t and returns dh_{t-1} without its matMul part. */
+function cellBackward(
+  trace: GruTrace, t: number, dh: Float32Array, dHs: Float32Array, hPrev: Float32Array, dX: Float32Array, dHp: Float32Array,
+): Float32Array {
+  const { B, H, r: rs, z: zs, n: ns, hn: hns } = trace;
+  const dPrev = new Float32Array(B * H);
+  for (let i = 0; i < B; i++) {
+    const o = (t * B + i) * 3 * H;
+    for (let j = 0; j < H; j++) {
+      const q = i * H + j;
+      const k = t * B * H + q;
+      const g = dh[q] + dHs[k];
+      const r = rs[k];
+      const z = zs[k];
+      const n = ns[k];
+      const dnPre = g * (1 - z) * (1 - n * n);
+      const drPre = dnPre * hns[k] * r * (1 - r);
+      const dzPre = g * (hPrev[q] - n) * z * (1 - z);
+      dX[o + j] = dHp[o + j] = drPre;
+      dX[o + H + j] = dHp[o + H + j] = dzPre;
+      dX[o + 2 * H + j] = dnPre;
+      dHp[o + 2 * H + j] = dnPre * r;
+      dPrev[q] = g * z;
+    }
+  }
+  return dPrev;
+}
+
+/** Sums of the columns of a row-major [rows, cols] matrix. */
+function columnSums(m: Float32Array, cols: number): Float32Array {
+  const sums = new Float32Array(cols);
+  for (let k = 0; k < m.length; k += cols) for (let c = 0; c < cols; c++) sums[c] += m[k + c];
+  return sums;
+}
+
 /**
  * x [T, B, 3H] input projections (time-major), h0 [B, H], w [H, 3H], b [3H]
  * -> the hidden state after every step, [T, B, H].
@@ -33,107 +138,72 @@ export const gruSequence = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => 
   save([w]);
   const [T, B, H3] = x.shape;
   const H = H3 / 3;
-  const X = x.dataSync() as Float32Array;
-  const bias = b.dataSync() as Float32Array;
-  const hInit = h0.dataSync() as Float32Array;
-  // Saved for the backward pass, all [T, B, H].
-  const hs = new Float32Array(T * B * H);
-  const rs = new Float32Array(T * B * H);
-  const zs = new Float32Array(T * B * H);
-  const ns = new Float32Array(T * B * H);
-  const hns = new Float32Array(T * B * H);
-
-  let hPrev = hInit;
-  for (let t = 0; t < T; t++) {
-    const hp = matMulData(hPrev, B, w);
-    for (let i = 0; i < B; i++) {
-      const xo = (t * B + i) * H3;
-      const po = i * H3;
-      for (let j = 0; j < H; j++) {
-        const k = (t * B + i) * H + j;
-        const r = 1 / (1 + Math.exp(-(X[xo + j] + hp[po + j] + bias[j])));
-        const z = 1 / (1 + Math.exp(-(X[xo + H + j] + hp[po + H + j] + bias[H + j])));
-        const hn = hp[po + 2 * H + j] + bias[2 * H + j];
-        const n = Math.tanh(X[xo + 2 * H + j] + r * hn);
-        rs[k] = r;
-        zs[k] = z;
-        ns[k] = n;
-        hns[k] = hn;
-        hs[k] = n + z * (hPrev[i * H + j] - n);
-      }
-    }
-    hPrev = hs.subarray(t * B * H, (t + 1) * B * H);
-  }
-
+  const trace = gruForward(x.dataSync() as Float32Array, h0.dataSync() as Float32Array, w, b.dataSync() as Float32Array, T, B);
   const gradFunc = (dy: tf.Tensor3D, [savedW]: tf.Tensor[]) => {
-    const dHs = dy.dataSync() as Float32Array;
     const wT = tf.transpose(savedW as tf.Tensor2D); // once, not per step: transposed matMuls are slow on wasm
-    const dX = new Float32Array(T * B * H3); // = d(hp) for the r and z blocks
-    const dHp = new Float32Array(T * B * H3);
-    let dh = new Float32Array(B * H);
-    for (let t = T - 1; t >= 0; t--) {
-      const prev = t > 0 ? hs.subarray((t - 1) * B * H, t * B * H) : hInit;
-      const dPrev = new Float32Array(B * H);
-      for (let i = 0; i < B; i++) {
-        const o = (t * B + i) * H3;
-        for (let j = 0; j < H; j++) {
-          const q = i * H + j;
-          const k = t * B * H + q;
-          const g = dh[q] + dHs[k];
-          const r = rs[k];
-          const z = zs[k];
-          const n = ns[k];
-          const dnPre = g * (1 - z) * (1 - n * n);
-          const drPre = dnPre * hns[k] * r * (1 - r);
-          const dzPre = g * (prev[q] - n) * z * (1 - z);
-          dX[o + j] = drPre;
-          dX[o + H + j] = dzPre;
-          dX[o + 2 * H + j] = dnPre;
-          dHp[o + j] = drPre;
-          dHp[o + H + j] = dzPre;
-          dHp[o + 2 * H + j] = dnPre * r;
-          dPrev[q] = g * z;
-        }
-      }
-      const back = matMulData(dHp.subarray(t * B * H3, (t + 1) * B * H3), B, wT);
-      for (let q = 0; q < B * H; q++) dPrev[q] += back[q];
-      dh = dPrev;
-    }
+    const { dX, dHp, dh0 } = gruBackward(trace, dy.dataSync() as Float32Array, wT);
     wT.dispose();
-    const db = new Float32Array(H3);
-    for (let k = 0; k < T * B; k++) for (let c = 0; c < H3; c++) db[c] += dHp[k * H3 + c];
     // dW = [h0; h_1 .. h_{T-1}]^T @ dHp: one matMul over all steps.
     const prevs = new Float32Array(T * B * H);
-    prevs.set(hInit);
-    prevs.set(hs.subarray(0, (T - 1) * B * H), B * H);
+    prevs.set(trace.h0);
+    prevs.set(trace.hs.subarray(0, (T - 1) * B * H), B * H);
     const dW = tf.tidy(() => tf.matMul(tf.transpose(tf.tensor2d(prevs, [T * B, H])), tf.tensor2d(dHp, [T * B, H3])));
-    return [tf.tensor3d(dX, [T, B, H3]), tf.tensor2d(dh, [B, H]), dW, tf.tensor1d(db)];
+    return [tf.tensor3d(dX, [T, B, H3]), tf.tensor2d(dh0, [B, H]), dW, tf.tensor1d(columnSums(dHp, H3))];
   };
-  return { value: tf.tensor3d(hs, [T, B, H]), gradFunc };
+  return { value: tf.tensor3d(trace.hs, [T, B, H]), gradFunc };
 }) as (x: tf.Tensor3D, h0: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor3D;
+
+function copyRows(rows: Float32Array, ids: Int32Array | Float32Array | Uint8Array, D: number): Float32Array {
+  const out = new Float32Array(ids.length * D);
+  for (let k = 0; k < ids.length; k++) out.set(rows.subarray(ids[k] * D, (ids[k] + 1) * D), k * D);
+  return out;
+}
+
+function scatterAddRows(g: Float32Array, ids: Int32Array | Float32Array | Uint8Array, V: number, D: number): Float32Array {
+  const sums = new Float32Array(V * D);
+  for (let k = 0; k < ids.length; k++) {
+    const row = ids[k] * D;
+    for (let c = 0; c < D; c++) sums[row + c] += g[k * D + c];
+  }
+  return sums;
+}
 
 /** Rows `ids` [N] of `table` [V, D] -> [N, D]; the gradient adds each row's gradient into its row. */
 export const gatherRows = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
-  const [table, ids, save] = args as [tf.Tensor2D, tf.Tensor1D, GradSave];
+  const [table, ids] = args as [tf.Tensor2D, tf.Tensor1D];
   const [V, D] = table.shape;
-  save([ids]);
-  const gradFunc = (dy: tf.Tensor2D, [savedIds]: tf.Tensor[]) => {
-    const at = savedIds.dataSync();
-    const g = dy.dataSync();
-    const dTable = new Float32Array(V * D);
-    for (let k = 0; k < at.length; k++) {
-      const row = at[k] * D;
-      for (let c = 0; c < D; c++) dTable[row + c] += g[k * D + c];
-    }
-    return [tf.tensor2d(dTable, [V, D]), tf.zerosLike(ids)];
-  };
   // In JS: the wasm GatherV2 kernel took ~0.1 s per RL step for these few rows.
-  const rows = readOnce(table);
   const at = ids.dataSync();
-  const out = new Float32Array(at.length * D);
-  for (let k = 0; k < at.length; k++) out.set(rows.subarray(at[k] * D, (at[k] + 1) * D), k * D);
-  return { value: tf.tensor2d(out, [at.length, D]), gradFunc };
+  const gradFunc = (dy: tf.Tensor2D) => [
+    tf.tensor2d(scatterAddRows(dy.dataSync() as Float32Array, at, V, D), [V, D]),
+    tf.zerosLike(ids),
+  ];
+  return { value: tf.tensor2d(copyRows(readOnce(table), at, D), [at.length, D]), gradFunc };
 }) as (table: tf.Tensor2D, ids: tf.Tensor1D) => tf.Tensor2D;
+
+/** Per row r of logits [N, V]: softmax into `probs`, and log softmax at targets[r] into the result. */
+function softmaxAndTargetLogProbs(l: Float32Array, targets: Int32Array | Float32Array | Uint8Array, V: number, probs: Float32Array) {
+  const out = new Float32Array(targets.length);
+  for (let o = 0, r = 0; r < targets.length; r++, o += V) {
+    let max = -Infinity;
+    for (let v = 0; v < V; v++) max = Math.max(max, l[o + v]);
+    let sum = 0;
+    for (let v = 0; v < V; v++) sum += probs[o + v] = Math.exp(l[o + v] - max);
+    for (let v = 0; v < V; v++) probs[o + v] /= sum;
+    out[r] = l[o + targets[r]] - max - Math.log(sum);
+  }
+  return out;
+}
+
+/** d/dlogits of sum_r g[r] * logp[r, target r] = g[r] * (onehot(target) - softmax). */
+function targetLogProbsGrad(g: Float32Array, probs: Float32Array, targets: Int32Array | Float32Array | Uint8Array, V: number) {
+  const dLogits = new Float32Array(probs.length);
+  for (let o = 0, r = 0; r < targets.length; r++, o += V) {
+    for (let v = 0; v < V; v++) dLogits[o + v] = -g[r] * probs[o + v];
+    dLogits[o + targets[r]] += g[r];
+  }
+  return dLogits;
+}
 
 /**
  * log softmax(logits)[r, targets[r]] for every row r: logits [N, V], targets
@@ -143,29 +213,13 @@ export const gatherRows = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
 export const targetLogProbs = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
   const [logits, targets] = args as [tf.Tensor2D, tf.Tensor1D];
   const [N, V] = logits.shape;
-  const l = logits.dataSync() as Float32Array;
   const at = targets.dataSync();
-  const probs = new Float32Array(N * V); // softmax(logits), kept for the gradient
-  const out = new Float32Array(N);
-  for (let r = 0; r < N; r++) {
-    const o = r * V;
-    let max = -Infinity;
-    for (let v = 0; v < V; v++) max = Math.max(max, l[o + v]);
-    let sum = 0;
-    for (let v = 0; v < V; v++) sum += probs[o + v] = Math.exp(l[o + v] - max);
-    for (let v = 0; v < V; v++) probs[o + v] /= sum;
-    out[r] = l[o + at[r]] - max - Math.log(sum);
-  }
-  const gradFunc = (dy: tf.Tensor1D) => {
-    // d/dlogits = dy * (onehot(target) - softmax)
-    const g = dy.dataSync();
-    const dLogits = new Float32Array(N * V);
-    for (let r = 0; r < N; r++) {
-      for (let v = 0; v < V; v++) dLogits[r * V + v] = -g[r] * probs[r * V + v];
-      dLogits[r * V + at[r]] += g[r];
-    }
-    return [tf.tensor2d(dLogits, [N, V]), tf.zerosLike(targets)];
-  };
+  const probs = new Float32Array(N * V); // kept for the gradient
+  const out = softmaxAndTargetLogProbs(logits.dataSync() as Float32Array, at, V, probs);
+  const gradFunc = (dy: tf.Tensor1D) => [
+    tf.tensor2d(targetLogProbsGrad(dy.dataSync() as Float32Array, probs, at, V), [N, V]),
+    tf.zerosLike(targets),
+  ];
   return { value: tf.tensor1d(out), gradFunc };
 }) as (logits: tf.Tensor2D, targets: tf.Tensor1D) => tf.Tensor1D;
 
