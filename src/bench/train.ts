@@ -64,10 +64,11 @@ export async function benchRL(steps = 10) {
 
   const samples = config.samples_per_prompt * config.prompts_per_step;
   const generated = steps * samples * config.gen_tokens;
-  // Tokens a model reads per step: sampling runs the prompt and every generated token,
-  // scoring (reference) and the policy's forward + backward (~3 forwards) all but the last.
-  const sequence = samples * (tokenizer.encode(PROMPT).length + 1 + config.gen_tokens);
-  const phaseTokens = { sampling: sequence, scoring: sequence - samples, backward: 3 * (sequence - samples) };
+  // Forward passes' worth of tokens per step: sampling (the policy, whose pass the
+  // gradient reuses) and scoring (the reference) read the prompt and all generated
+  // tokens but the last; the backward costs ~2 forwards.
+  const sequence = samples * (tokenizer.encode(PROMPT).length + 1 + config.gen_tokens - 1);
+  const phaseTokens = { sampling: sequence, scoring: sequence, backward: 2 * sequence };
   const gflops = (tokens: number, s: number) => Number(((tokens * flopsPerToken(policy)) / s / 1e9).toFixed(2));
   const phaseGflops = Object.fromEntries(
     (Object.keys(phaseTokens) as (keyof typeof phaseTokens)[]).map((phase) => [

@@ -105,15 +105,6 @@ export class GRULanguageModel {
     return tf.add(matMul(h, this.weights.out_w as tf.Tensor2D), this.weights.out_b);
   }
 
-  /**
-   * One step for sampling: ids [B] and state -> next-token logits [B, V] and
-   * new state. `table` is inputTable(), computed once per sampling pass.
-   */
-  step(table: tf.Tensor2D, ids: tf.Tensor1D, state: tf.Tensor2D): { logits: tf.Tensor2D; state: tf.Tensor2D } {
-    const h = this.recur(table, ids.reshape([1, -1]), state).reshape([ids.shape[0], -1]) as tf.Tensor2D;
-    return { logits: this.readout(h), state: h };
-  }
-
   numParams(): number {
     return Object.values(this.weights).reduce((n, v) => n + v.size, 0);
   }

@@ -20,7 +20,7 @@ import * as tf from '@tensorflow/tfjs';
 type GradSave = tf.GradSaveFunc;
 
 /** h @ w, read back as plain data. (Not in a tidy: tidy walks a returned array element by element.) */
-function matMulData(h: Float32Array, rows: number, w: tf.Tensor2D): Float32Array {
+export function matMulData(h: Float32Array, rows: number, w: tf.Tensor2D): Float32Array {
   const hT = tf.tensor2d(h, [rows, h.length / rows]);
   const out = tf.matMul(hT, w);
   const data = out.dataSync() as Float32Array;
@@ -29,7 +29,7 @@ function matMulData(h: Float32Array, rows: number, w: tf.Tensor2D): Float32Array
 }
 
 /** A GRU forward pass: the state after each step and the gates, all [T, B, H]. */
-interface GruTrace {
+export interface GruTrace {
   T: number;
   B: number;
   H: number;
@@ -42,22 +42,32 @@ interface GruTrace {
   hn: Float32Array;
 }
 
-function gruForward(X: Float32Array, h0: Float32Array, w: tf.Tensor2D, bias: Float32Array, T: number, B: number): GruTrace {
+export function newTrace(T: number, B: number, h0: Float32Array): GruTrace {
   const H = h0.length / B;
   const size = T * B * H;
-  const trace: GruTrace = {
+  return {
     T, B, H, h0,
     hs: new Float32Array(size), r: new Float32Array(size), z: new Float32Array(size),
     n: new Float32Array(size), hn: new Float32Array(size),
   };
-  for (let t = 0; t < T; t++) {
-    const hPrev = t === 0 ? h0 : trace.hs.subarray((t - 1) * B * H, t * B * H);
-    cellForward(trace, t, X, matMulData(hPrev, B, w), bias, hPrev);
-  }
+}
+
+/** The state before step t. */
+export function stateBefore(trace: GruTrace, t: number): Float32Array {
+  const { B, H } = trace;
+  return t === 0 ? trace.h0 : trace.hs.subarray((t - 1) * B * H, t * B * H);
+}
+
+function gruForward(X: Float32Array, h0: Float32Array, w: tf.Tensor2D, bias: Float32Array, T: number, B: number): GruTrace {
+  const trace = newTrace(T, B, h0);
+  for (let t = 0; t < T; t++) cellForward(trace, t, X, w, bias);
   return trace;
 }
 
-function cellForward(trace: GruTrace, t: number, X: Float32Array, hp: Float32Array, bias: Float32Array, hPrev: Float32Array) {
+/** Step t: from the input projections X [T, B, 3H] and the previous state, the gates and the new state. */
+export function cellForward(trace: GruTrace, t: number, X: Float32Array, w: tf.Tensor2D, bias: Float32Array) {
+  const hPrev = stateBefore(trace, t);
+  const hp = matMulData(hPrev, trace.B, w);
   const { B, H, hs, r: rs, z: zs, n: ns, hn: hns } = trace;
   const H3 = 3 * H;
   for (let i = 0; i < B; i++) {
@@ -80,13 +90,12 @@ function cellForward(trace: GruTrace, t: number, X: Float32Array, hp: Float32Arr
 
 /** Gradients of a GRU pass from the gradient of its states dHs [T, B, H]; dHp is that of h @ W + b. */
 function gruBackward(trace: GruTrace, dHs: Float32Array, wT: tf.Tensor2D) {
-  const { T, B, H, h0, hs } = trace;
+  const { T, B, H } = trace;
   const dX = new Float32Array(T * B * 3 * H);
   const dHp = new Float32Array(T * B * 3 * H);
   let dh: Float32Array = new Float32Array(B * H);
   for (let t = T - 1; t >= 0; t--) {
-    const hPrev = t === 0 ? h0 : hs.subarray((t - 1) * B * H, t * B * H);
-    const dPrev = cellBackward(trace, t, dh, dHs, hPrev, dX, dHp);
+    const dPrev = cellBackward(trace, t, dh, dHs, stateBefore(trace, t), dX, dHp);
     const back = matMulData(dHp.subarray(t * B * 3 * H, (t + 1) * B * 3 * H), B, wT);
     for (let q = 0; q < B * H; q++) dPrev[q] += back[q];
     dh = dPrev;
@@ -122,8 +131,25 @@ function cellBackward(
   return dPrev;
 }
 
+/**
+ * The gradients of a GRU pass from the gradient of its states dHs [T, B, H]:
+ * of its inputs x [T, B, 3H], its initial state, and of w [H, 3H] and b [3H].
+ */
+export function gruGradients(trace: GruTrace, dHs: Float32Array, w: tf.Tensor2D) {
+  const { T, B, H } = trace;
+  const wT = tf.transpose(w); // once, not per step: transposed matMuls are slow on wasm
+  const { dX, dHp, dh0 } = gruBackward(trace, dHs, wT);
+  wT.dispose();
+  // dW = [h0; h_1 .. h_{T-1}]^T @ dHp: one matMul over all steps.
+  const prevs = new Float32Array(T * B * H);
+  prevs.set(trace.h0);
+  prevs.set(trace.hs.subarray(0, (T - 1) * B * H), B * H);
+  const dW = tf.tidy(() => tf.matMul(tf.transpose(tf.tensor2d(prevs, [T * B, H])), tf.tensor2d(dHp, [T * B, 3 * H])));
+  return { dX, dh0, dW, db: columnSums(dHp, 3 * H) };
+}
+
 /** Sums of the columns of a row-major [rows, cols] matrix. */
-function columnSums(m: Float32Array, cols: number): Float32Array {
+export function columnSums(m: Float32Array, cols: number): Float32Array {
   const sums = new Float32Array(cols);
   for (let k = 0; k < m.length; k += cols) for (let c = 0; c < cols; c++) sums[c] += m[k + c];
   return sums;
@@ -140,15 +166,8 @@ export const gruSequence = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => 
   const H = H3 / 3;
   const trace = gruForward(x.dataSync() as Float32Array, h0.dataSync() as Float32Array, w, b.dataSync() as Float32Array, T, B);
   const gradFunc = (dy: tf.Tensor3D, [savedW]: tf.Tensor[]) => {
-    const wT = tf.transpose(savedW as tf.Tensor2D); // once, not per step: transposed matMuls are slow on wasm
-    const { dX, dHp, dh0 } = gruBackward(trace, dy.dataSync() as Float32Array, wT);
-    wT.dispose();
-    // dW = [h0; h_1 .. h_{T-1}]^T @ dHp: one matMul over all steps.
-    const prevs = new Float32Array(T * B * H);
-    prevs.set(trace.h0);
-    prevs.set(trace.hs.subarray(0, (T - 1) * B * H), B * H);
-    const dW = tf.tidy(() => tf.matMul(tf.transpose(tf.tensor2d(prevs, [T * B, H])), tf.tensor2d(dHp, [T * B, H3])));
-    return [tf.tensor3d(dX, [T, B, H3]), tf.tensor2d(dh0, [B, H]), dW, tf.tensor1d(columnSums(dHp, H3))];
+    const { dX, dh0, dW, db } = gruGradients(trace, dy.dataSync() as Float32Array, savedW as tf.Tensor2D);
+    return [tf.tensor3d(dX, [T, B, H3]), tf.tensor2d(dh0, [B, H]), dW, tf.tensor1d(db)];
   };
   return { value: tf.tensor3d(trace.hs, [T, B, H]), gradFunc };
 }) as (x: tf.Tensor3D, h0: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor3D;
@@ -159,7 +178,7 @@ function copyRows(rows: Float32Array, ids: Int32Array | Float32Array | Uint8Arra
   return out;
 }
 
-function scatterAddRows(g: Float32Array, ids: Int32Array | Float32Array | Uint8Array, V: number, D: number): Float32Array {
+export function scatterAddRows(g: Float32Array, ids: Int32Array | Float32Array | Uint8Array, V: number, D: number): Float32Array {
   const sums = new Float32Array(V * D);
   for (let k = 0; k < ids.length; k++) {
     const row = ids[k] * D;

@@ -17,6 +17,7 @@ import type { TrainConfig } from './config';
 import { PROMPT } from './corpus';
 import type { GRULanguageModel } from './model';
 import { targetLogProbs } from './ops';
+import { sampleWithGradient, type Samples } from './sampler';
 import { mulberry32 } from '../random';
 import { alliteration, repetition } from './reward';
 import type { Tokenizer } from './tokenizer';
@@ -74,49 +75,46 @@ export class RLOOTrainer {
       mark = now;
     };
 
-    // Sample with the policy, and score the samples under the reference.
-    const { ids, logProbs, entropy } = sample(this.policy, this.promptIds, n, uniforms);
-    const inputs = tf.tidy(() =>
-      tf.concat([tf.tile(tf.tensor2d([this.promptIds], [1, P], 'int32'), [n, 1]), tf.tensor2d(ids, [n, G], 'int32')], 1),
-    ) as tf.Tensor2D;
-    lap('sampling');
-    const refScores = tf.tidy(() => tokenLogProbs(this.reference, inputs, P));
-    const refLogProbs = (await refScores.data()) as Float32Array; // [n, G]
-    refScores.dispose();
-
+    // Sample with the policy, keeping the pass for the gradient (src/train/sampler.ts),
+    // score the samples under the reference, and ascend the advantage-weighted log-probabilities.
+    let drawn: Samples | undefined;
     const raw: number[] = [];
     const kl: number[] = [];
     const total: number[] = [];
     const reps: number[] = [];
     let entropySum = 0;
-    for (let i = 0; i < n; i++) {
-      const words = this.tokenizer.tokenStrings(ids.subarray(i * G, (i + 1) * G));
-      raw.push(reward_scale * alliteration(words));
-      reps.push(repetition(words));
-      let klSum = 0;
-      for (let t = 0; t < G; t++) {
-        klSum += logProbs[i * G + t] - refLogProbs[i * G + t];
-        entropySum += entropy[i * G + t];
-      }
-      kl.push(klSum);
-      total.push(raw[i] - beta * klSum);
-    }
-    const advantages = leaveOneOutAdvantages(total, K);
-    lap('scoring');
-
-    const { value, grads } = tf.tidy(() => {
-      const adv = tf.tensor1d(advantages);
-      return tf.variableGrads(() => {
-        const policyLogProbs = tokenLogProbs(this.policy, inputs, P); // [n, G]
-        return tf.neg(tf.mean(tf.mul(tf.sum(policyLogProbs, 1), adv))) as tf.Scalar;
+    const { value, grads } = tf.variableGrads(() => {
+      const { samples, logProbs } = sampleWithGradient(this.policy, this.promptIds, n, uniforms);
+      const { ids, entropy } = (drawn = samples);
+      lap('sampling');
+      const refLogProbs = tf.tidy(() => {
+        const prompts = tf.tile(tf.tensor2d([this.promptIds], [1, P], 'int32'), [n, 1]);
+        const inputs = tf.concat([prompts, tf.tensor2d(ids, [n, G], 'int32')], 1) as tf.Tensor2D;
+        return tokenLogProbs(this.reference, inputs, P);
       });
+      const ref = refLogProbs.dataSync() as Float32Array; // [n, G]
+      for (let i = 0; i < n; i++) {
+        const words = this.tokenizer.tokenStrings(ids.subarray(i * G, (i + 1) * G));
+        raw.push(reward_scale * alliteration(words));
+        reps.push(repetition(words));
+        let klSum = 0;
+        for (let t = 0; t < G; t++) {
+          klSum += samples.logProbs[i * G + t] - ref[i * G + t];
+          entropySum += entropy[i * G + t];
+        }
+        kl.push(klSum);
+        total.push(raw[i] - beta * klSum);
+      }
+      const advantages = tf.tensor1d(leaveOneOutAdvantages(total, K));
+      lap('scoring');
+      return tf.neg(tf.mean(tf.mul(tf.sum(logProbs, 1), advantages))) as tf.Scalar;
     });
-    inputs.dispose();
     this.optimizer.apply(grads);
     tf.dispose(grads);
     value.dispose();
     lap('backward');
 
+    const { ids } = drawn!;
     const first = Array.from(ids.subarray(0, G));
     return {
       metrics: {
@@ -133,76 +131,6 @@ export class RLOOTrainer {
   dispose(): void {
     this.optimizer.dispose();
   }
-}
-
-/**
- * Samples G = uniforms.length / n tokens after the prompt for n sequences:
- * token t of sequence i is the first id whose cumulative probability reaches
- * uniforms[t * n + i] (inverse-CDF sampling). Returns ids, their
- * log-probabilities and the entropy of each next-token distribution, all
- * [n, G] row-major. The draw runs in JS on each step's logits: on wasm reading
- * them back is a copy, and a draw is ~20 kernel calls as tensor ops.
- */
-export function sample(
-  model: GRULanguageModel,
-  promptIds: number[],
-  n: number,
-  uniforms: Float32Array,
-): { ids: Int32Array; logProbs: Float32Array; entropy: Float32Array } {
-  const V = model.size.vocabSize;
-  const G = uniforms.length / n;
-  const ids = new Int32Array(n * G);
-  const logProbs = new Float32Array(n * G);
-  const entropy = new Float32Array(n * G);
-  const table = tf.tidy(() => model.inputTable());
-  let { logits, state } = tf.tidy(() =>
-    lastLogits(model, tf.tile(tf.tensor2d([promptIds], [1, promptIds.length], 'int32'), [n, 1]) as tf.Tensor2D),
-  );
-  const next = new Int32Array(n);
-  const scratch = new Float64Array(V);
-  for (let t = 0; t < G; t++) {
-    const all = logits.dataSync() as Float32Array;
-    for (let i = 0; i < n; i++) {
-      const drawn = draw(all.subarray(i * V, (i + 1) * V), uniforms[t * n + i], scratch);
-      next[i] = ids[i * G + t] = drawn.id;
-      logProbs[i * G + t] = drawn.logProb;
-      entropy[i * G + t] = drawn.entropy;
-    }
-    tf.dispose(logits);
-    if (t === G - 1) break;
-    const stepped = tf.tidy(() => model.step(table, tf.tensor1d(next, 'int32'), state));
-    state.dispose();
-    ({ logits, state } = stepped);
-  }
-  tf.dispose([table, state]);
-  return { ids, logProbs, entropy };
-}
-
-/** The first id whose cumulative softmax(logits) probability reaches u (the last id if rounding leaves none). */
-function draw(logits: Float32Array, u: number, exps: Float64Array): { id: number; logProb: number; entropy: number } {
-  let max = -Infinity;
-  for (const x of logits) max = Math.max(max, x);
-  let sum = 0;
-  for (let v = 0; v < logits.length; v++) sum += exps[v] = Math.exp(logits[v] - max);
-  const logSum = Math.log(sum);
-  let id = -1;
-  let cumulative = 0;
-  let entropy = 0;
-  for (let v = 0; v < logits.length; v++) {
-    const p = exps[v] / sum;
-    entropy -= p * (logits[v] - max - logSum);
-    cumulative += p;
-    if (id < 0 && cumulative >= u) id = v;
-  }
-  if (id < 0) id = logits.length - 1;
-  return { id, logProb: logits[id] - max - logSum, entropy };
-}
-
-/** Runs the model over `ids` [n, T] and returns the logits after the last token and the state. */
-function lastLogits(model: GRULanguageModel, ids: tf.Tensor2D): { logits: tf.Tensor2D; state: tf.Tensor2D } {
-  const [n, T] = ids.shape;
-  const state = model.hiddenStates(ids).slice([T - 1, 0, 0], [1, n, -1]).reshape([n, -1]) as tf.Tensor2D;
-  return { logits: model.readout(state), state };
 }
 
 /** log p(ids[:, t] | ids[:, <t]) for every t >= start: [n, T - start]. */
