@@ -18,6 +18,7 @@
 //   is one op, gruSequence, with a hand-written backward (src/train/ops.ts);
 // - the output projection is done for all time steps in one big matMul, and
 //   callers take log-probabilities of targets with targetLogProbs (src/train/ops.ts).
+// Sampling runs the same arithmetic token by token in src/train/sampler.ts.
 import * as tf from '@tensorflow/tfjs';
 import { gatherRows, gruSequence } from './ops';
 import { mulberry32 } from '../random';
@@ -85,19 +86,16 @@ export class GRULanguageModel {
     return tf.add(matMul(w.embed as tf.Tensor2D, w.input_w as tf.Tensor2D), w.input_b);
   }
 
-  /** Hidden states after each step, [T, B, H], from the input table, time-major ids [T, B] and a state [B, H]. */
-  private recur(table: tf.Tensor2D, ids: tf.Tensor2D, state: tf.Tensor2D): tf.Tensor3D {
-    const [T, B] = ids.shape;
-    const x = gatherRows(table, ids.reshape([T * B])).reshape([T, B, 3 * this.size.hiddenDim]) as tf.Tensor3D;
-    return gruSequence(x, state, this.weights.hidden_w as tf.Tensor2D, this.weights.hidden_b as tf.Tensor1D);
-  }
-
   /**
    * Teacher-forced: ids [B, T] -> the hidden state after each token, time-major
    * [T, B, H]; readout(states[t]) predicts ids[:, t + 1].
    */
   hiddenStates(ids: tf.Tensor2D, state?: tf.Tensor2D): tf.Tensor3D {
-    return this.recur(this.inputTable(), tf.transpose(ids), state ?? this.initialState(ids.shape[0]));
+    const [B, T] = ids.shape;
+    const timeMajor = tf.transpose(ids).reshape([T * B]) as tf.Tensor1D;
+    const x = gatherRows(this.inputTable(), timeMajor).reshape([T, B, 3 * this.size.hiddenDim]) as tf.Tensor3D;
+    const w = this.weights;
+    return gruSequence(x, state ?? this.initialState(B), w.hidden_w as tf.Tensor2D, w.hidden_b as tf.Tensor1D);
   }
 
   /** Hidden states [N, H] -> next-token logits [N, V]. */
