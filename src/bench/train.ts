@@ -54,6 +54,7 @@ export async function benchRL(steps = 10) {
   const start = performance.now();
   for (let step = 3; step < 3 + steps; step++) await trainer.step(step);
   const seconds = (performance.now() - start) / 1000;
+  const timed = { ...trainer.seconds };
 
   // One more step with every kernel call counted and timed.
   const stopCounting = countKernels();
@@ -73,7 +74,7 @@ export async function benchRL(steps = 10) {
   const phaseGflops = Object.fromEntries(
     (Object.keys(phaseTokens) as (keyof typeof phaseTokens)[]).map((phase) => [
       phase,
-      gflops(steps * phaseTokens[phase], trainer.seconds[phase] - warm[phase]),
+      gflops(steps * phaseTokens[phase], timed[phase] - warm[phase]),
     ]),
   );
   const matMul = kernels.get('BatchMatMul') ?? { calls: 0, ms: 0 };
@@ -91,7 +92,7 @@ export async function benchRL(steps = 10) {
     gflops: gflops(steps * (phaseTokens.sampling + phaseTokens.scoring + phaseTokens.backward), seconds),
     gflops_by_phase: phaseGflops,
     s_per_step_by_phase: Object.fromEntries(
-      Object.entries(trainer.seconds).map(([phase, s]) => [phase, Number(((s - warm[phase as keyof typeof warm]) / steps).toFixed(3))]),
+      Object.entries(timed).map(([phase, s]) => [phase, Number(((s - warm[phase as keyof typeof warm]) / steps).toFixed(3))]),
     ),
     kernel_calls_per_step: [...kernels.values()].reduce((n, k) => n + k.calls, 0),
     matmul_calls_per_step: matMul.calls,
