@@ -200,16 +200,27 @@ export const gatherRows = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
   return { value: tf.tensor2d(copyRows(readOnce(table), at, D), [at.length, D]), gradFunc };
 }) as (table: tf.Tensor2D, ids: tf.Tensor1D) => tf.Tensor2D;
 
-/** Per row r of logits [N, V]: softmax into `probs`, and log softmax at targets[r] into the result. */
-function softmaxAndTargetLogProbs(l: Float32Array, targets: Int32Array | Float32Array | Uint8Array, V: number, probs: Float32Array) {
-  const out = new Float32Array(targets.length);
-  for (let o = 0, r = 0; r < targets.length; r++, o += V) {
-    let max = -Infinity;
-    for (let v = 0; v < V; v++) max = Math.max(max, l[o + v]);
-    let sum = 0;
-    for (let v = 0; v < V; v++) sum += probs[o + v] = Math.exp(l[o + v] - max);
-    for (let v = 0; v < V; v++) probs[o + v] /= sum;
-    out[r] = l[o + targets[r]] - max - Math.log(sum);
+/**
+ * softmax(logits) [N, V] as plain data, with the log of each row's normaliser.
+ * The softmax runs on the backend (SIMD on wasm: ~5x faster than a JS loop);
+ * the normaliser comes from the row's largest entry, whose probability is at
+ * least 1/V, so no log of an underflowed probability is ever taken.
+ */
+export function softmaxData(logits: tf.Tensor2D): { l: Float32Array; probs: Float32Array; logSumExp: Float64Array } {
+  const [N, V] = logits.shape;
+  const l = logits.dataSync() as Float32Array;
+  const p = tf.softmax(logits);
+  const probs = p.dataSync() as Float32Array;
+  p.dispose();
+  return { l, probs, logSumExp: logNormalisers(l, probs, N, V) };
+}
+
+function logNormalisers(l: Float32Array, probs: Float32Array, N: number, V: number): Float64Array {
+  const out = new Float64Array(N);
+  for (let r = 0, o = 0; r < N; r++, o += V) {
+    let top = o;
+    for (let k = o + 1; k < o + V; k++) if (l[k] > l[top]) top = k;
+    out[r] = l[top] - Math.log(probs[top]);
   }
   return out;
 }
@@ -233,8 +244,9 @@ export const targetLogProbs = tf.customGrad((...args: (tf.Tensor | GradSave)[]) 
   const [logits, targets] = args as [tf.Tensor2D, tf.Tensor1D];
   const [N, V] = logits.shape;
   const at = targets.dataSync();
-  const probs = new Float32Array(N * V); // kept for the gradient
-  const out = softmaxAndTargetLogProbs(logits.dataSync() as Float32Array, at, V, probs);
+  const { l, probs, logSumExp } = softmaxData(logits); // probs kept for the gradient
+  const out = new Float32Array(N);
+  for (let r = 0; r < N; r++) out[r] = l[r * V + at[r]] - logSumExp[r];
   const gradFunc = (dy: tf.Tensor1D) => [
     tf.tensor2d(targetLogProbsGrad(dy.dataSync() as Float32Array, probs, at, V), [N, V]),
     tf.zerosLike(targets),

@@ -10,7 +10,7 @@
 // and targetLogProbs, composed by hand.
 import * as tf from '@tensorflow/tfjs';
 import type { GRULanguageModel } from './model';
-import { cellForward, columnSums, gruGradients, matMulData, newTrace, scatterAddRows, type GruTrace } from './ops';
+import { cellForward, columnSums, gruGradients, newTrace, scatterAddRows, softmaxData, type GruTrace } from './ops';
 
 /** What one sampling pass drew, all [n, G] row-major, and what its backward needs. */
 export interface Samples {
@@ -62,16 +62,17 @@ function samplingPass(
     X.set(table.subarray(id * H3, (id + 1) * H3), (s * n + i) * H3);
   };
   for (let s = 0; s < P; s++) for (let i = 0; i < n; i++) setInput(s, i, promptIds[s]);
-  const scratch = new Float64Array(V);
   for (let s = 0; s < S; s++) {
     cellForward(pass.trace, s, X, hiddenW, hiddenB);
     if (s < P - 1) continue;
     const t = s - (P - 1); // the state after step s predicts generated token t
-    const logits = matMulData(pass.trace.hs.subarray(s * n * H, (s + 1) * n * H), n, outW);
+    const logits = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(pass.trace.hs.subarray(s * n * H, (s + 1) * n * H), [n, H]), outW), outB));
+    const { l, probs, logSumExp } = softmaxData(logits as tf.Tensor2D);
+    logits.dispose();
+    pass.probs.set(probs, t * n * V);
     for (let i = 0; i < n; i++) {
-      const row = logits.subarray(i * V, (i + 1) * V);
-      for (let v = 0; v < V; v++) row[v] += outB[v];
-      const drawn = draw(row, uniforms[t * n + i], scratch, pass.probs.subarray((t * n + i) * V, (t * n + i + 1) * V));
+      const row = { l: l.subarray(i * V, (i + 1) * V), p: probs.subarray(i * V, (i + 1) * V), logSumExp: logSumExp[i] };
+      const drawn = draw(row, uniforms[t * n + i]);
       pass.ids[i * G + t] = drawn.id;
       pass.logProbs[i * G + t] = drawn.logProb;
       pass.entropy[i * G + t] = drawn.entropy;
@@ -81,30 +82,20 @@ function samplingPass(
   return pass;
 }
 
-/** The first id whose cumulative softmax(logits) probability reaches u (the last id if rounding leaves none). */
-function draw(
-  logits: Float32Array,
-  u: number,
-  exps: Float64Array,
-  probs: Float32Array,
-): { id: number; logProb: number; entropy: number } {
-  let max = -Infinity;
-  for (const x of logits) max = Math.max(max, x);
-  let sum = 0;
-  for (let v = 0; v < logits.length; v++) sum += exps[v] = Math.exp(logits[v] - max);
-  const logSum = Math.log(sum);
+/** The first id whose cumulative probability reaches u (the last id if rounding leaves none). */
+function draw(row: { l: Float32Array; p: Float32Array; logSumExp: number }, u: number) {
+  const { l, p, logSumExp } = row;
   let id = -1;
   let cumulative = 0;
-  let entropy = 0;
-  for (let v = 0; v < logits.length; v++) {
-    const p = exps[v] / sum;
-    probs[v] = p;
-    entropy -= p * (logits[v] - max - logSum);
-    cumulative += p;
+  let expectedLogit = 0;
+  for (let v = 0; v < p.length; v++) {
+    expectedLogit += p[v] * l[v];
+    cumulative += p[v];
     if (id < 0 && cumulative >= u) id = v;
   }
-  if (id < 0) id = logits.length - 1;
-  return { id, logProb: logits[id] - max - logSum, entropy };
+  if (id < 0) id = p.length - 1;
+  // entropy = -sum p (l - logSumExp) = logSumExp - sum p l
+  return { id, logProb: l[id] - logSumExp, entropy: logSumExp - expectedLogit };
 }
 
 function modelWeights(model: GRULanguageModel, table: tf.Tensor2D) {
