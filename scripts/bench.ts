@@ -1,14 +1,27 @@
 // npm run bench: prints one JSON line per benchmark. Each bench lives in src/bench.
+//   npm run bench -- --compare <git-ref> [--rounds n] [--clock wall|cpu]: training
+//   speed of this tree against <ref>, alternating runs of both (src/bench/compare.ts).
+import { parseArgs } from 'node:util';
 import { benchFigure } from '../src/bench/charts';
+import { benchCompare, type Clock } from '../src/bench/compare';
 import { benchSiteBuild } from '../src/bench/site';
 import { benchMatMul, benchPretrain, benchRL } from '../src/bench/train';
 
-const benches: (() => Promise<object>)[] = [
-  benchMatMul,
-  () => benchPretrain(),
-  () => benchRL(),
-  () => benchFigure(),
-  () => benchSiteBuild(),
-];
+const { values } = parseArgs({ options: { compare: { type: 'string' }, rounds: { type: 'string', default: '3' }, clock: { type: 'string', default: 'wall' } } });
 
-for (const bench of benches) console.log(JSON.stringify(await bench()));
+if (values.compare) {
+  if (values.clock !== 'wall' && values.clock !== 'cpu') throw new Error(`--clock: expected wall or cpu, got "${values.clock}"`);
+  const log = (line: string) => console.error(line);
+  for (const line of benchCompare(values.compare, Number(values.rounds), values.clock as Clock, log)) {
+    console.log(JSON.stringify(line));
+  }
+} else {
+  const benches: (() => Promise<object>)[] = [
+    benchMatMul,
+    () => benchPretrain(),
+    () => benchRL(),
+    () => benchFigure(),
+    () => benchSiteBuild(),
+  ];
+  for (const bench of benches) console.log(JSON.stringify(await bench()));
+}

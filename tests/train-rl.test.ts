@@ -7,7 +7,9 @@ import { BackendError, initBackend } from '../src/train/backend';
 import { configHash, resolveConfig } from '../src/train/config';
 import { GRULanguageModel } from '../src/train/model';
 import { corpusTokens, pretrain } from '../src/train/pretrain';
-import { leaveOneOutAdvantages, RLOOTrainer, sample } from '../src/train/rl';
+import { leaveOneOutAdvantages, RLOOTrainer, tokenLogProbs } from '../src/train/rl';
+import { sample, sampleWithGradient } from '../src/train/sampler';
+import { mulberry32 } from '../src/random';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -59,10 +61,9 @@ describe('sample', () => {
     const model = new GRULanguageModel({ vocabSize: 6, embedDim: 4, hiddenDim: 8 }, 3);
     const prompt = [1, 2];
     const n = 4000;
-    const uniforms = tf.randomUniform([1, n], 0, 1, 'float32', 7) as tf.Tensor2D;
-    const { ids, logProbs } = sample(model, prompt, n, uniforms);
-    const drawn = await ids.data();
-    const logp = await logProbs.data();
+    const rand = mulberry32(7);
+    const uniforms = Float32Array.from({ length: n }, () => rand());
+    const { ids: drawn, logProbs: logp } = sample(model, prompt, n, uniforms);
     const expected = new Map<number, number>();
     for (let i = 0; i < n; i++) expected.set(drawn[i], Math.exp(logp[i]));
     const counts = new Map<number, number>();
@@ -75,7 +76,37 @@ describe('sample', () => {
       // Within 4 standard deviations of a binomial count.
       expect(Math.abs(count - n * p)).toBeLessThan(4 * Math.sqrt(n * p * (1 - p)) + 1);
     }
-    tf.dispose([uniforms, ids, logProbs]);
+    model.dispose();
+  });
+});
+
+describe('sampleWithGradient', () => {
+  it('draws what sample draws, with the gradient of a second forward pass over the samples', () => {
+    const model = new GRULanguageModel({ vocabSize: 7, embedDim: 4, hiddenDim: 6 }, 3);
+    const prompt = [1, 2, 3];
+    const [n, G] = [5, 4];
+    const rand = mulberry32(11);
+    const uniforms = Float32Array.from({ length: n * G }, () => rand());
+    const weights = tf.randomNormal([n, G], 0, 1, 'float32', 4);
+    const drawn = sample(model, prompt, n, uniforms);
+
+    const fused = tf.variableGrads(() => {
+      const { samples, logProbs } = sampleWithGradient(model, prompt, n, uniforms);
+      expect(samples.ids).toEqual(drawn.ids);
+      return tf.sum(tf.mul(logProbs, weights)) as tf.Scalar;
+    });
+    const twoPass = tf.variableGrads(() => {
+      const prompts = tf.tile(tf.tensor2d([prompt], [1, prompt.length], 'int32'), [n, 1]);
+      const inputs = tf.concat([prompts, tf.tensor2d(drawn.ids, [n, G], 'int32')], 1) as tf.Tensor2D;
+      return tf.sum(tf.mul(tokenLogProbs(model, inputs, prompt.length), weights)) as tf.Scalar;
+    });
+    expect(fused.value.dataSync()[0]).toBeCloseTo(twoPass.value.dataSync()[0], 4);
+    expect(Object.keys(fused.grads).sort()).toEqual(Object.keys(twoPass.grads).sort());
+    for (const name of Object.keys(twoPass.grads)) {
+      const a = fused.grads[name].dataSync();
+      const b = twoPass.grads[name].dataSync();
+      for (let k = 0; k < b.length; k++) expect(a[k]).toBeCloseTo(b[k], 4);
+    }
     model.dispose();
   });
 });

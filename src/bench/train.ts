@@ -1,6 +1,7 @@
 // Bench: training speed with the default config on the backend `auto` picks.
 // Model FLOPs count the matMuls only (embedding, GRU gates, output layer).
 import * as tf from '@tensorflow/tfjs';
+import { countKernels } from './kernels';
 import { initBackend } from '../train/backend';
 import { resolveConfig, type TrainConfig } from '../train/config';
 import { PROMPT } from '../train/corpus';
@@ -49,13 +50,35 @@ export async function benchRL(steps = 10) {
   const policy = new GRULanguageModel(size, 2);
   const trainer = new RLOOTrainer(policy, reference, tokenizer, config);
   for (let step = 1; step <= 2; step++) await trainer.step(step); // warm-up
+  const warm = { ...trainer.seconds };
   const start = performance.now();
   for (let step = 3; step < 3 + steps; step++) await trainer.step(step);
   const seconds = (performance.now() - start) / 1000;
+  const timed = { ...trainer.seconds };
+
+  // One more step with every kernel call counted and timed.
+  const stopCounting = countKernels();
+  const countedStart = performance.now();
+  await trainer.step(3 + steps);
+  const countedMs = performance.now() - countedStart;
+  const kernels = stopCounting();
+
   const samples = config.samples_per_prompt * config.prompts_per_step;
   const generated = steps * samples * config.gen_tokens;
-  // Per step: sample (1 forward), score under the reference (1), policy forward + backward (3).
-  const sequenceTokens = steps * samples * (1 + tokenizer.encode(PROMPT).length + config.gen_tokens);
+  // Forward passes' worth of tokens per step: sampling (the policy, whose pass the
+  // gradient reuses) and scoring (the reference) read the prompt and all generated
+  // tokens but the last; the backward costs ~2 forwards.
+  const sequence = samples * (tokenizer.encode(PROMPT).length + 1 + config.gen_tokens - 1);
+  const phaseTokens = { sampling: sequence, scoring: sequence, backward: 2 * sequence };
+  const gflops = (tokens: number, s: number) => Number(((tokens * flopsPerToken(policy)) / s / 1e9).toFixed(2));
+  const phaseGflops = Object.fromEntries(
+    (Object.keys(phaseTokens) as (keyof typeof phaseTokens)[]).map((phase) => [
+      phase,
+      gflops(steps * phaseTokens[phase], timed[phase] - warm[phase]),
+    ]),
+  );
+  const matMul = kernels.get('BatchMatMul') ?? { calls: 0, ms: 0 };
+  const top = [...kernels].sort((a, b) => b[1].ms - a[1].ms).slice(0, 6);
   trainer.dispose();
   reference.dispose();
   policy.dispose();
@@ -66,7 +89,15 @@ export async function benchRL(steps = 10) {
     gen_tokens: config.gen_tokens,
     s_per_step: Number((seconds / steps).toFixed(3)),
     policy_tokens_per_s: Math.round(generated / seconds),
-    gflops: Number(((5 * sequenceTokens * flopsPerToken(policy)) / seconds / 1e9).toFixed(2)),
+    gflops: gflops(steps * (phaseTokens.sampling + phaseTokens.scoring + phaseTokens.backward), seconds),
+    gflops_by_phase: phaseGflops,
+    s_per_step_by_phase: Object.fromEntries(
+      Object.entries(timed).map(([phase, s]) => [phase, Number(((s - warm[phase as keyof typeof warm]) / steps).toFixed(3))]),
+    ),
+    kernel_calls_per_step: [...kernels.values()].reduce((n, k) => n + k.calls, 0),
+    matmul_calls_per_step: matMul.calls,
+    matmul_share: Number((matMul.ms / countedMs).toFixed(2)),
+    top_kernels_ms: Object.fromEntries(top.map(([name, k]) => [name, Number(k.ms.toFixed(1))])),
   };
 }
 

@@ -9,11 +9,18 @@
 // 70-token generations, twice what it was pretrained on).
 //
 // wasm facts that shape this file (see DESIGN.md):
-// - gather has no gradient on wasm, so embeddings are oneHot(ids) @ E;
+// - gather has no gradient on wasm, so the embedding is folded into the input
+//   projection (a [V, 3H] table, E @ W_in + b_in) and looked up by gatherRows,
+//   whose gradient is a scatter-add (src/train/ops.ts);
 // - a transposed matMul (which every matMul gradient uses) runs ~10x slower than
 //   an explicit transpose followed by a plain matMul, hence `matMul` below;
-// - input and output projections are done for all time steps in one big matMul.
+// - per-op dispatch costs more than a time step's arithmetic, so the recurrence
+//   is one op, gruSequence, with a hand-written backward (src/train/ops.ts);
+// - the output projection is done for all time steps in one big matMul, and
+//   callers take log-probabilities of targets with targetLogProbs (src/train/ops.ts).
+// Sampling runs the same arithmetic token by token in src/train/sampler.ts.
 import * as tf from '@tensorflow/tfjs';
+import { gatherRows, gruSequence } from './ops';
 import { mulberry32 } from '../random';
 
 export interface ModelSize {
@@ -73,53 +80,27 @@ export class GRULanguageModel {
     return tf.zeros([batch, this.size.hiddenDim]);
   }
 
-  /** ids [N] -> input projections [N, 3H]. */
-  private project(ids: tf.Tensor1D): tf.Tensor2D {
+  /** The input projection of every token id, [V, 3H]: the embedding folded into the GRU's input weights. */
+  inputTable(): tf.Tensor2D {
     const w = this.weights;
-    const embedded = matMul(tf.oneHot(ids, this.size.vocabSize).toFloat() as tf.Tensor2D, w.embed as tf.Tensor2D);
-    return tf.add(matMul(embedded, w.input_w as tf.Tensor2D), w.input_b);
-  }
-
-  /** One GRU step from input projections x [B, 3H] and state h [B, H]. */
-  private cell(x: tf.Tensor2D, h: tf.Tensor2D): tf.Tensor2D {
-    const w = this.weights;
-    const hp = tf.add(matMul(h, w.hidden_w as tf.Tensor2D), w.hidden_b);
-    const [xr, xz, xn] = tf.split(x, 3, 1);
-    const [hr, hz, hn] = tf.split(hp, 3, 1);
-    const r = tf.sigmoid(tf.add(xr, hr));
-    const z = tf.sigmoid(tf.add(xz, hz));
-    const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
-    return tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D; // (1-z)*n + z*h
-  }
-
-  private readout(h: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(matMul(h, this.weights.out_w as tf.Tensor2D), this.weights.out_b);
+    return tf.add(matMul(w.embed as tf.Tensor2D, w.input_w as tf.Tensor2D), w.input_b);
   }
 
   /**
-   * Teacher-forced logits: ids [B, T] -> logits [B, T, V], where logits[:, t]
-   * predicts ids[:, t + 1]. Also returns the final state.
+   * Teacher-forced: ids [B, T] -> the hidden state after each token, time-major
+   * [T, B, H]; readout(states[t]) predicts ids[:, t + 1].
    */
-  forward(ids: tf.Tensor2D, state?: tf.Tensor2D): { logits: tf.Tensor3D; state: tf.Tensor2D } {
+  hiddenStates(ids: tf.Tensor2D, state?: tf.Tensor2D): tf.Tensor3D {
     const [B, T] = ids.shape;
-    const { hiddenDim: H, vocabSize: V } = this.size;
-    // Time-major so each step's inputs are one contiguous slice.
-    const x = this.project(tf.transpose(ids).reshape([T * B]) as tf.Tensor1D).reshape([T, B, 3 * H]);
-    const xs = tf.unstack(x) as tf.Tensor2D[];
-    let h = state ?? this.initialState(B);
-    const hs: tf.Tensor2D[] = [];
-    for (const xt of xs) {
-      h = this.cell(xt, h);
-      hs.push(h);
-    }
-    const logits = this.readout(tf.stack(hs).reshape([T * B, H]) as tf.Tensor2D);
-    return { logits: tf.transpose(logits.reshape([T, B, V]), [1, 0, 2]) as tf.Tensor3D, state: h };
+    const timeMajor = tf.transpose(ids).reshape([T * B]) as tf.Tensor1D;
+    const x = gatherRows(this.inputTable(), timeMajor).reshape([T, B, 3 * this.size.hiddenDim]) as tf.Tensor3D;
+    const w = this.weights;
+    return gruSequence(x, state ?? this.initialState(B), w.hidden_w as tf.Tensor2D, w.hidden_b as tf.Tensor1D);
   }
 
-  /** One step for sampling: ids [B] and state -> next-token logits [B, V] and new state. */
-  step(ids: tf.Tensor1D, state: tf.Tensor2D): { logits: tf.Tensor2D; state: tf.Tensor2D } {
-    const h = this.cell(this.project(ids), state);
-    return { logits: this.readout(h), state: h };
+  /** Hidden states [N, H] -> next-token logits [N, V]. */
+  readout(h: tf.Tensor2D): tf.Tensor2D {
+    return tf.add(matMul(h, this.weights.out_w as tf.Tensor2D), this.weights.out_b);
   }
 
   numParams(): number {

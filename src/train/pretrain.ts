@@ -10,6 +10,7 @@ import { Adam } from './adam';
 import { configHash, referenceConfig, type TrainConfig } from './config';
 import { generateStories } from './corpus';
 import { GRULanguageModel, type TensorData } from './model';
+import { targetLogProbs } from './ops';
 import { SeededRandom } from '../random';
 import { Tokenizer } from './tokenizer';
 
@@ -166,7 +167,7 @@ export async function pretrain(
   signal?: AbortSignal,
 ): Promise<number> {
   const { pretrain_steps: steps, pretrain_batch: B, pretrain_seq_len: T } = config;
-  const V = model.size.vocabSize;
+  const H = model.size.hiddenDim;
   const optimizer = new Adam(model.weights, config.pretrain_lr);
   const rand = new SeededRandom(config.pretrain_seed);
   const window = new Int32Array(B * (T + 1));
@@ -187,10 +188,11 @@ export async function pretrain(
     const { value, grads } = tf.tidy(() => {
       const ids = tf.tensor2d(window, [B, T + 1], 'int32');
       const inputs = ids.slice([0, 0], [B, T]) as tf.Tensor2D;
-      const targets = tf.oneHot(ids.slice([0, 1], [B, T]).reshape([B * T]) as tf.Tensor1D, V);
+      // Time-major, as the hidden states are.
+      const targets = tf.transpose(ids.slice([0, 1], [B, T])).reshape([T * B]) as tf.Tensor1D;
       return tf.variableGrads(() => {
-        const { logits } = model.forward(inputs);
-        return tf.losses.softmaxCrossEntropy(targets, logits.reshape([B * T, V])) as tf.Scalar;
+        const states = model.hiddenStates(inputs).reshape([T * B, H]) as tf.Tensor2D;
+        return tf.neg(tf.mean(targetLogProbs(model.readout(states), targets))) as tf.Scalar;
       });
     });
     optimizer.apply(grads);

@@ -16,6 +16,8 @@ import { Adam } from './adam';
 import type { TrainConfig } from './config';
 import { PROMPT } from './corpus';
 import type { GRULanguageModel } from './model';
+import { targetLogProbs } from './ops';
+import { sampleWithGradient, type Samples } from './sampler';
 import { mulberry32 } from '../random';
 import { alliteration, repetition } from './reward';
 import type { Tokenizer } from './tokenizer';
@@ -39,6 +41,11 @@ export function stepSeed(seed: number, step: number): number {
 
 export class RLOOTrainer {
   readonly optimizer: Adam;
+  /**
+   * Seconds spent so far in each phase of a step, for the bench (exact on wasm
+   * and cpu, whose kernels run synchronously; scoring includes the rewards).
+   */
+  readonly seconds = { sampling: 0, scoring: 0, backward: 0 };
   private readonly promptIds: number[];
 
   constructor(
@@ -61,49 +68,53 @@ export class RLOOTrainer {
     const uniforms = new Float32Array(G * n);
     for (let i = 0; i < uniforms.length; i++) uniforms[i] = rand();
 
-    // Sample with the policy, and score the samples under both models: one sync at the end.
-    const sampled = tf.tidy(() => {
-      const { ids, logProbs, entropy } = sample(this.policy, this.promptIds, n, tf.tensor2d(uniforms, [G, n]));
-      const inputs = tf.concat([tf.tile(tf.tensor2d([this.promptIds], [1, P], 'int32'), [n, 1]), ids], 1);
-      const refLogProbs = tokenLogProbs(this.reference, inputs as tf.Tensor2D, P);
-      return { ids, inputs, stats: tf.stack([logProbs, refLogProbs, entropy]) };
-    });
-    const ids = (await sampled.ids.data()) as Int32Array;
-    const stats = (await sampled.stats.data()) as Float32Array; // [3, n, G]
-    sampled.ids.dispose();
-    sampled.stats.dispose();
+    let mark = performance.now();
+    const lap = (phase: keyof RLOOTrainer['seconds']) => {
+      const now = performance.now();
+      this.seconds[phase] += (now - mark) / 1000;
+      mark = now;
+    };
 
+    // Sample with the policy, keeping the pass for the gradient (src/train/sampler.ts),
+    // score the samples under the reference, and ascend the advantage-weighted log-probabilities.
+    let drawn: Samples | undefined;
     const raw: number[] = [];
     const kl: number[] = [];
     const total: number[] = [];
     const reps: number[] = [];
     let entropySum = 0;
-    for (let i = 0; i < n; i++) {
-      const words = this.tokenizer.tokenStrings(ids.subarray(i * G, (i + 1) * G));
-      raw.push(reward_scale * alliteration(words));
-      reps.push(repetition(words));
-      let klSum = 0;
-      for (let t = 0; t < G; t++) {
-        klSum += stats[i * G + t] - stats[n * G + i * G + t];
-        entropySum += stats[2 * n * G + i * G + t];
-      }
-      kl.push(klSum);
-      total.push(raw[i] - beta * klSum);
-    }
-    const advantages = leaveOneOutAdvantages(total, K);
-
-    const { value, grads } = tf.tidy(() => {
-      const adv = tf.tensor1d(advantages);
-      return tf.variableGrads(() => {
-        const logProbs = tokenLogProbs(this.policy, sampled.inputs as tf.Tensor2D, P); // [n, G]
-        return tf.neg(tf.mean(tf.mul(tf.sum(logProbs, 1), adv))) as tf.Scalar;
+    const { value, grads } = tf.variableGrads(() => {
+      const { samples, logProbs } = sampleWithGradient(this.policy, this.promptIds, n, uniforms);
+      const { ids, entropy } = (drawn = samples);
+      lap('sampling');
+      const refLogProbs = tf.tidy(() => {
+        const prompts = tf.tile(tf.tensor2d([this.promptIds], [1, P], 'int32'), [n, 1]);
+        const inputs = tf.concat([prompts, tf.tensor2d(ids, [n, G], 'int32')], 1) as tf.Tensor2D;
+        return tokenLogProbs(this.reference, inputs, P);
       });
+      const ref = refLogProbs.dataSync() as Float32Array; // [n, G]
+      for (let i = 0; i < n; i++) {
+        const words = this.tokenizer.tokenStrings(ids.subarray(i * G, (i + 1) * G));
+        raw.push(reward_scale * alliteration(words));
+        reps.push(repetition(words));
+        let klSum = 0;
+        for (let t = 0; t < G; t++) {
+          klSum += samples.logProbs[i * G + t] - ref[i * G + t];
+          entropySum += entropy[i * G + t];
+        }
+        kl.push(klSum);
+        total.push(raw[i] - beta * klSum);
+      }
+      const advantages = tf.tensor1d(leaveOneOutAdvantages(total, K));
+      lap('scoring');
+      return tf.neg(tf.mean(tf.mul(tf.sum(logProbs, 1), advantages))) as tf.Scalar;
     });
-    sampled.inputs.dispose();
     this.optimizer.apply(grads);
     tf.dispose(grads);
     value.dispose();
+    lap('backward');
 
+    const { ids } = drawn!;
     const first = Array.from(ids.subarray(0, G));
     return {
       metrics: {
@@ -122,60 +133,15 @@ export class RLOOTrainer {
   }
 }
 
-/**
- * Samples `uniforms.shape[0]` tokens after the prompt for n sequences: token t
- * of sequence i is the first id whose cumulative probability exceeds
- * uniforms[t, i] (inverse-CDF sampling on the device, no per-token sync).
- * Returns ids [n, G], their log-probabilities [n, G] and the entropy of each
- * next-token distribution [n, G].
- */
-export function sample(
-  model: GRULanguageModel,
-  promptIds: number[],
-  n: number,
-  uniforms: tf.Tensor2D,
-): { ids: tf.Tensor2D; logProbs: tf.Tensor2D; entropy: tf.Tensor2D } {
-  return tf.tidy(() => {
-    const V = model.size.vocabSize;
-    const prompt = tf.tile(tf.tensor2d([promptIds], [1, promptIds.length], 'int32'), [n, 1]) as tf.Tensor2D;
-    let { logits, state } = lastLogits(model, prompt);
-    const ids: tf.Tensor[] = [];
-    const logProbs: tf.Tensor[] = [];
-    const entropies: tf.Tensor[] = [];
-    for (const u of tf.unstack(uniforms)) {
-      const logp = tf.logSoftmax(logits);
-      const p = tf.exp(logp);
-      const below = tf.less(tf.cumsum(p, 1), u.reshape([n, 1]));
-      const next = tf.minimum(tf.sum(tf.cast(below, 'int32'), 1), tf.scalar(V - 1, 'int32')) as tf.Tensor1D;
-      const chosen = tf.oneHot(next, V);
-      logProbs.push(tf.sum(tf.mul(logp, chosen), 1));
-      entropies.push(tf.neg(tf.sum(tf.mul(p, logp), 1)));
-      ids.push(next);
-      ({ logits, state } = model.step(next, state));
-    }
-    return {
-      ids: tf.stack(ids, 1) as tf.Tensor2D,
-      logProbs: tf.stack(logProbs, 1) as tf.Tensor2D,
-      entropy: tf.stack(entropies, 1) as tf.Tensor2D,
-    };
-  });
-}
-
-/** Runs the model over `ids` [n, T] and returns the logits after the last token and the state. */
-function lastLogits(model: GRULanguageModel, ids: tf.Tensor2D): { logits: tf.Tensor2D; state: tf.Tensor2D } {
-  const [n, T] = ids.shape;
-  const { logits, state } = model.forward(ids);
-  return { logits: logits.slice([0, T - 1, 0], [n, 1, -1]).reshape([n, -1]) as tf.Tensor2D, state };
-}
-
 /** log p(ids[:, t] | ids[:, <t]) for every t >= start: [n, T - start]. */
 export function tokenLogProbs(model: GRULanguageModel, ids: tf.Tensor2D, start: number): tf.Tensor2D {
   const [n, T] = ids.shape;
-  const V = model.size.vocabSize;
-  const { logits } = model.forward(ids.slice([0, 0], [n, T - 1]) as tf.Tensor2D);
-  const predicting = logits.slice([0, start - 1, 0], [n, T - start, V]);
-  const targets = tf.oneHot(ids.slice([0, start], [n, T - start]) as tf.Tensor2D, V);
-  return tf.sum(tf.mul(tf.logSoftmax(predicting), targets), 2) as tf.Tensor2D;
+  const H = model.size.hiddenDim;
+  // The states after tokens start-1 .. T-2 predict tokens start .. T-1 (all time-major).
+  const states = model.hiddenStates(ids.slice([0, 0], [n, T - 1]) as tf.Tensor2D);
+  const predicting = states.slice([start - 1, 0, 0], [T - start, n, H]).reshape([(T - start) * n, H]) as tf.Tensor2D;
+  const targets = tf.transpose(ids.slice([0, start], [n, T - start])).reshape([(T - start) * n]) as tf.Tensor1D;
+  return tf.transpose(targetLogProbs(model.readout(predicting), targets).reshape([T - start, n])) as tf.Tensor2D;
 }
 
 /** RLOO: each sample's reward minus the mean reward of the other samples of its group of K. */

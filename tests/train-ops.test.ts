@@ -1,0 +1,81 @@
+// The fused GRU op and the row lookup (src/train/ops.ts) against the same
+// computation composed from tfjs ops, values and gradients.
+import * as tf from '@tensorflow/tfjs';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { initBackend } from '../src/train/backend';
+import { gatherRows, gruSequence, targetLogProbs } from '../src/train/ops';
+
+beforeAll(async () => {
+  await initBackend('wasm');
+});
+
+/** The GRU as tfjs ops, one cell per step (what model.ts did before gruSequence). */
+function composedGru(x: tf.Tensor3D, h0: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor3D {
+  let h = h0;
+  const hs: tf.Tensor2D[] = [];
+  for (const xt of tf.unstack(x) as tf.Tensor2D[]) {
+    const hp = tf.add(tf.matMul(h, w), b);
+    const [xr, xz, xn] = tf.split(xt, 3, 1);
+    const [hr, hz, hn] = tf.split(hp, 3, 1);
+    const r = tf.sigmoid(tf.add(xr, hr));
+    const z = tf.sigmoid(tf.add(xz, hz));
+    const n = tf.tanh(tf.add(xn, tf.mul(r, hn)));
+    h = tf.add(n, tf.mul(z, tf.sub(h, n))) as tf.Tensor2D;
+    hs.push(h);
+  }
+  return tf.stack(hs) as tf.Tensor3D;
+}
+
+function expectClose(actual: tf.Tensor, expected: tf.Tensor, tolerance = 1e-5) {
+  expect(actual.shape).toEqual(expected.shape);
+  const a = actual.dataSync();
+  const e = expected.dataSync();
+  let worst = 0;
+  for (let i = 0; i < a.length; i++) worst = Math.max(worst, Math.abs(a[i] - e[i]) / (1 + Math.abs(e[i])));
+  expect(worst).toBeLessThan(tolerance);
+}
+
+describe('gruSequence', () => {
+  it('gives the values and gradients of the GRU composed from tfjs ops', () => {
+    const [T, B, H] = [5, 3, 4];
+    const x = tf.randomNormal([T, B, 3 * H], 0, 1, 'float32', 1) as tf.Tensor3D;
+    const h0 = tf.randomNormal([B, H], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const w = tf.randomNormal([H, 3 * H], 0, 0.5, 'float32', 3) as tf.Tensor2D;
+    const b = tf.randomNormal([3 * H], 0, 0.5, 'float32', 4) as tf.Tensor1D;
+    // A loss that weighs every output differently, so each gradient entry matters.
+    const weights = tf.randomNormal([T, B, H], 0, 1, 'float32', 5);
+    const loss = (gru: typeof composedGru) => (xi: tf.Tensor, hi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
+      tf.sum(tf.mul(gru(xi as tf.Tensor3D, hi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D), weights));
+
+    expectClose(gruSequence(x, h0, w, b), composedGru(x, h0, w, b));
+    const fused = tf.grads(loss(gruSequence))([x, h0, w, b]);
+    const composed = tf.grads(loss(composedGru))([x, h0, w, b]);
+    for (let i = 0; i < 4; i++) expectClose(fused[i], composed[i]);
+  });
+});
+
+describe('gatherRows', () => {
+  it('looks rows up, and adds the gradients of repeated rows', () => {
+    const table = tf.randomNormal([6, 3], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const ids = tf.tensor1d([4, 0, 4, 5], 'int32');
+    const weights = tf.randomNormal([4, 3], 0, 1, 'float32', 2);
+    const viaOneHot = (t: tf.Tensor) => tf.matMul(tf.oneHot(ids, 6).toFloat(), t as tf.Tensor2D);
+    expectClose(gatherRows(table, ids), viaOneHot(table));
+    const [fused] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(gatherRows(t as tf.Tensor2D, ids), weights)))([table]);
+    const [composed] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(viaOneHot(t), weights)))([table]);
+    expectClose(fused, composed);
+  });
+});
+
+describe('targetLogProbs', () => {
+  it('gives logSoftmax at the targets, and its gradient', () => {
+    const logits = tf.randomNormal([5, 7], 0, 3, 'float32', 1) as tf.Tensor2D;
+    const targets = tf.tensor1d([0, 6, 3, 3, 1], 'int32');
+    const weights = tf.randomNormal([5], 0, 1, 'float32', 2);
+    const composed = (l: tf.Tensor) => tf.sum(tf.mul(tf.logSoftmax(l), tf.oneHot(targets, 7)), 1);
+    expectClose(targetLogProbs(logits, targets), composed(logits));
+    const [fused] = tf.grads((l: tf.Tensor) => tf.sum(tf.mul(targetLogProbs(l as tf.Tensor2D, targets), weights)))([logits]);
+    const [viaOps] = tf.grads((l: tf.Tensor) => tf.sum(tf.mul(composed(l), weights)))([logits]);
+    expectClose(fused, viaOps);
+  });
+});
