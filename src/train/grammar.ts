@@ -476,7 +476,7 @@ class Forward {
       for (const h of h0.phase === 'body' ? this.splitForRepeat(h0) : [h0]) {
         let keep = 1;
         if (h.phase === 'body') keep = 1 - this.bodyProbability(h.state, this.previous);
-        for (const o of options(this.g, h, this.words)) if (o.p > 0) yield { h, o, keep };
+        for (const o of options(this.g, h, this.words)) if (o.p > 0) yield { h, o, keep: o.body ? keep : 1 };
       }
     }
   }
