@@ -276,34 +276,58 @@ function matchTemplate(g: Grammar, t: Template, tokens: readonly string[], whole
   return matches;
 }
 
-function prior(g: Grammar, variable: StateVar, value: string): number {
-  const share = (list: readonly string[]) => list.filter((x) => x === value).length / list.length;
-  if (variable === 'hero') return 0.5 * share(g.girls) + 0.5 * share(g.boys);
-  return share(variable === 'friend' ? g.animals : variable === 'place' ? g.places : g.things);
+/** What scoring looks up again and again, computed once per grammar. */
+interface Tables {
+  /** Each state variable's values and their prior probabilities. */
+  priors: Record<StateVar, Map<string, number>>;
+  /** P(adjective | noun), by the noun's first letter. */
+  adjectives: Map<string, Map<string, number>>;
+  /** P(adjective) when its noun is drawn from a list not shown yet, by list. */
+  marginals: Map<readonly string[], Map<string, number>>;
+}
+const tablesCache = new WeakMap<Grammar, Tables>();
+
+function shares(lists: [readonly string[], number][]): Map<string, number> {
+  const out = new Map<string, number>();
+  for (const [list, weight] of lists) for (const x of list) out.set(x, (out.get(x) ?? 0) + weight / list.length);
+  return out;
 }
 
-function domain(g: Grammar, variable: StateVar): readonly string[] {
-  if (variable === 'hero') return [...new Set([...g.girls, ...g.boys])];
-  return [...new Set(variable === 'friend' ? g.animals : variable === 'place' ? g.places : g.things)];
+function tables(g: Grammar): Tables {
+  let t = tablesCache.get(g);
+  if (!t) {
+    const priors = {
+      hero: shares([[g.girls, 0.5], [g.boys, 0.5]]),
+      friend: shares([[g.animals, 1]]),
+      place: shares([[g.places, 1]]),
+      thing: shares([[g.things, 1]]),
+    };
+    tablesCache.set(g, (t = { priors, adjectives: new Map(), marginals: new Map() }));
+  }
+  return t;
 }
 
 function adjectiveProbability(g: Grammar, adj: string, noun: string): number {
-  const count = (list: readonly string[]) => list.filter((x) => x === adj).length;
-  const matching = g.adjectives.filter((a) => a[0] === noun[0]);
-  if (matching.length === 0) return count(g.adjectives) / g.adjectives.length;
-  return (g.alliterate * count(matching)) / matching.length + ((1 - g.alliterate) * count(g.adjectives)) / g.adjectives.length;
+  const byLetter = tables(g).adjectives;
+  let p = byLetter.get(noun[0]);
+  if (!p) {
+    const matching = g.adjectives.filter((a) => a[0] === noun[0]);
+    const alliterate = matching.length > 0 ? g.alliterate : 0;
+    byLetter.set(noun[0], (p = shares([[matching, alliterate], [g.adjectives, 1 - alliterate]])));
+  }
+  return p.get(adj) ?? 0;
 }
 
-const marginalCache = new Map<string, number>();
 /** P(adjective) when its noun is drawn uniformly from `nouns` and not shown yet. */
 function adjectiveMarginal(g: Grammar, adj: string, nouns: readonly string[]): number {
-  const key = `${adj}|${nouns.join(' ')}|${g.adjectives.length}|${g.alliterate}`;
-  let p = marginalCache.get(key);
-  if (p === undefined) {
-    p = nouns.reduce((sum, noun) => sum + adjectiveProbability(g, adj, noun), 0) / nouns.length;
-    marginalCache.set(key, p);
+  const marginals = tables(g).marginals;
+  let p = marginals.get(nouns);
+  if (!p) {
+    p = new Map();
+    for (const a of g.adjectives) p.set(a, nouns.reduce((sum, noun) => sum + adjectiveProbability(g, a, noun), 0) / nouns.length);
+    marginals.set(nouns, p);
   }
-  return p;
+  return p.get(adj) ?? 0;
 }
 
 /**
@@ -325,10 +349,15 @@ function evaluate(g: Grammar, t: Template, m: Match, state: Partial<State>): { s
   for (const variable of STATE_VARS) {
     if (!needed.has(variable) || state[variable] !== undefined) continue;
     const checks = m.views.filter((v) => VIEW_OF[v.view] === variable);
+    const priors = tables(g).priors[variable];
+    // Shown as itself, the variable can only be the shown word (or that word, capitalised).
+    const shownAs = checks.find((v) => v.view === variable)?.token;
+    const values = shownAs === undefined ? [...priors.keys()] : [...new Set([shownAs, shownAs[0].toLowerCase() + shownAs.slice(1)])];
     filled = filled.flatMap(({ state: s, p }) =>
-      domain(g, variable)
-        .map((value) => ({ state: { ...s, [variable]: value }, p: p * prior(g, variable, value) }))
-        .filter((f) => f.p > 0 && checks.every((v) => viewOk(f.state, v))),
+      values
+        .filter((value) => priors.has(value))
+        .map((value) => ({ state: { ...s, [variable]: value }, p: p * priors.get(value)! }))
+        .filter((f) => checks.every((v) => viewOk(f.state, v))),
     );
   }
   const out: { state: Partial<State>; p: number }[] = [];
@@ -415,24 +444,20 @@ class Forward {
   /** log P(the sentences so far); the weights are normalised to sum to 1. */
   logProb = 0;
   private words = 0;
-  private previous: string[] = [];
-  private readonly matches = new Map<string, Match[]>();
+  private previous: readonly string[] = [];
+  /** Matches of whole sentences and of prefixes, by token array (the same arrays are asked about again and again). */
+  private wholeMatches = new Map<readonly string[], Map<Template, Match[]>>();
+  private prefixMatches = new Map<readonly string[], Map<Template, Match[]>>();
 
   constructor(private readonly g: Grammar) {}
 
   private match(t: Template, tokens: readonly string[], whole: boolean): Match[] {
-    // Templates are few and fixed, so their index in a per-call cache is enough of a key.
-    const key = `${whole}|${this.templateId(t)}|${tokens.join(' ')}`;
-    let m = this.matches.get(key);
-    if (!m) this.matches.set(key, (m = matchTemplate(this.g, t, tokens, whole)));
+    const cache = whole ? this.wholeMatches : this.prefixMatches;
+    let byTemplate = cache.get(tokens);
+    if (!byTemplate) cache.set(tokens, (byTemplate = new Map()));
+    let m = byTemplate.get(t);
+    if (!m) byTemplate.set(t, (m = matchTemplate(this.g, t, tokens, whole)));
     return m;
-  }
-
-  private ids = new Map<Template, number>();
-  private templateId(t: Template): number {
-    let id = this.ids.get(t);
-    if (id === undefined) this.ids.set(t, (id = this.ids.size));
-    return id;
   }
 
   /** P(a body sentence equals `tokens` | state): what the no-repeat rule takes out. */
@@ -458,10 +483,10 @@ class Forward {
           out = out.flatMap((x) =>
             x.state[variable] !== undefined
               ? [x]
-              : domain(this.g, variable).map((value) => ({
+              : [...tables(this.g).priors[variable]].map(([value, prior]) => ({
                   ...x,
                   state: { ...x.state, [variable]: value },
-                  weight: x.weight * prior(this.g, variable, value),
+                  weight: x.weight * prior,
                 })),
           );
         }
@@ -523,7 +548,9 @@ class Forward {
     this.logProb += Math.log(total);
     this.words += countWords(tokens);
     this.previous = tokens;
-    this.matches.clear();
+    // Only the new previous sentence is asked about again.
+    this.wholeMatches = new Map([[tokens, this.wholeMatches.get(tokens) ?? new Map()]]);
+    this.prefixMatches.clear();
     return true;
   }
 
