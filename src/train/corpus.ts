@@ -216,3 +216,48 @@ export function storyLogProb(text: string): number {
 export function tokenLogProbs(text: string): number[] {
   return grammarTokenLogProbs(STORIES, splitTokens(text));
 }
+
+/** The generator's entropy rate: the lowest cross-entropy any model can reach on its stories. */
+export interface EntropyRate {
+  /**
+   * Nats per token of the pretraining stream (<bos> words... <eos>, story after
+   * story), whose every token after the first is a training target: each story's
+   * words, its <eos> and the next story's <bos>, which is certain (0 nats).
+   */
+  nats_per_token: number;
+  standard_error: number;
+  /** Nats per token of a whole story given its <bos>: its words and <eos>. */
+  nats_per_story_token: number;
+  story_standard_error: number;
+  stories: number;
+  /** Mean words and punctuation marks per story (without <bos> and <eos>). */
+  tokens_per_story: number;
+}
+
+/** -mean log P(story) / mean tokens, over `count` stories of `seed`, with the ratio's standard error (delta method). */
+export function entropyRate(count: number, seed: number): EntropyRate {
+  const nats: number[] = [];
+  const tokens: number[] = [];
+  for (const story of generateStories(count, seed)) {
+    nats.push(-storyLogProb(story));
+    tokens.push(splitTokens(story).length);
+  }
+  const ratio = (extra: number) => {
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const n = tokens.map((t) => t + extra);
+    const rate = mean(nats) / mean(n);
+    const residuals = nats.map((a, i) => a - rate * n[i]);
+    const variance = residuals.reduce((sum, r) => sum + r * r, 0) / (count - 1);
+    return { rate, se: Math.sqrt(variance / count) / mean(n) };
+  };
+  const stream = ratio(2);
+  const story = ratio(1);
+  return {
+    nats_per_token: stream.rate,
+    standard_error: stream.se,
+    nats_per_story_token: story.rate,
+    story_standard_error: story.se,
+    stories: count,
+    tokens_per_story: tokens.reduce((a, b) => a + b, 0) / count,
+  };
+}
