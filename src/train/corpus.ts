@@ -203,18 +203,18 @@ export function generateStories(count: number, seed: number): string[] {
   return Array.from({ length: count }, () => storyText(sampleStory(STORIES, r)));
 }
 
-/** log P(story) under the generator: the sum over every way it could have written `text`. */
-export function storyLogProb(text: string): number {
-  return grammarLogProb(STORIES, splitTokens(text));
+/** log P(story) under the generator (text, or its token strings): the sum over every way it could have written it. */
+export function storyLogProb(story: string | readonly string[]): number {
+  return grammarLogProb(STORIES, typeof story === 'string' ? splitTokens(story) : story);
 }
 
 /**
  * log p(token | the tokens before it) under the generator, for each token of
- * `text` and then for <eos>, given <bos>. (What a model's per-token loss is
- * compared with; the sum is storyLogProb.)
+ * the story (text, or its token strings without <bos>/<eos>) and then for <eos>,
+ * given <bos>. (What a model's per-token loss is compared with; the sum is storyLogProb.)
  */
-export function tokenLogProbs(text: string): number[] {
-  return grammarTokenLogProbs(STORIES, splitTokens(text));
+export function tokenLogProbs(story: string | readonly string[]): number[] {
+  return grammarTokenLogProbs(STORIES, typeof story === 'string' ? splitTokens(story) : story);
 }
 
 /** The generator's entropy rate: the lowest cross-entropy any model can reach on its stories. */

@@ -129,8 +129,13 @@ export interface Chooser {
 
 const pickFrom = <T>(r: Chooser, items: readonly T[]): T => items[r.int(0, items.length - 1)];
 
+const alliterating = new WeakMap<Grammar, Map<string, string[]>>();
+
 function sampleAdjective(g: Grammar, r: Chooser, noun: string): string {
-  const matching = g.adjectives.filter((adj) => adj[0] === noun[0]);
+  let byLetter = alliterating.get(g);
+  if (!byLetter) alliterating.set(g, (byLetter = new Map()));
+  let matching = byLetter.get(noun[0]);
+  if (!matching) byLetter.set(noun[0], (matching = g.adjectives.filter((adj) => adj[0] === noun[0])));
   return matching.length > 0 && r.chance(g.alliterate) ? pickFrom(r, matching) : pickFrom(r, g.adjectives);
 }
 
