@@ -88,10 +88,19 @@ export function template(text: string, draws: Record<string, Draw> = {}, sets: P
       throw new Error(`template "${text}": unknown slot ${piece}`);
     }
   }
+  const names = Object.keys(draws);
   const resolved = Object.entries(draws).map(([name, draw]): [string, Draw] => {
     if (draw.kind === 'pick' || !('word' in draw.noun)) return [name, draw];
     const noun = draw.noun.word;
-    return [name, { kind: 'adjective', noun: noun in draws ? { draw: noun } : isView(noun) ? { view: noun } : { word: noun } }];
+    if (noun in draws) {
+      // Scoring sums over such a noun while only its adjective is shown, one word at a time.
+      const source = draws[noun];
+      if (names.indexOf(noun) > names.indexOf(name) || source.kind !== 'pick' || source.items.some((x) => splitTokens(x).length !== 1)) {
+        throw new Error(`template "${text}": ${name} must describe a one-word pick drawn before it`);
+      }
+      return [name, { kind: 'adjective', noun: { draw: noun } }];
+    }
+    return [name, { kind: 'adjective', noun: isView(noun) ? { view: noun } : { word: noun } }];
   });
   return { draws: resolved, parts, sets: Object.entries(sets) as [StateVar, string][] };
 }
@@ -301,6 +310,8 @@ function shares(lists: [readonly string[], number][]): Map<string, number> {
 function tables(g: Grammar): Tables {
   let t = tablesCache.get(g);
   if (!t) {
+    // The pronoun is read off the hero's name.
+    if (g.girls.some((name) => g.boys.includes(name))) throw new Error('grammar: a name is both a girl\'s and a boy\'s');
     const priors = {
       hero: shares([[g.girls, 0.5], [g.boys, 0.5]]),
       friend: shares([[g.animals, 1]]),
@@ -335,16 +346,22 @@ function adjectiveMarginal(g: Grammar, adj: string, nouns: readonly string[]): n
   return p.get(adj) ?? 0;
 }
 
+/** The state variables a match's probability depends on: those it shows, and the nouns of adjectives it shows. */
+function neededVars(t: Template, m: Match): Set<StateVar> {
+  const needed = new Set(m.views.map((v) => VIEW_OF[v.view]));
+  for (const [name, draw] of t.draws) {
+    if (draw.kind === 'adjective' && 'view' in draw.noun && m.values.has(name)) needed.add(VIEW_OF[draw.noun.view]);
+  }
+  return needed;
+}
+
 /**
  * The probability of a match's shown draws and views given the state, one
  * term per way of filling in the unknown state variables it needs (each at
  * its prior), with the state after the sentence.
  */
 function evaluate(g: Grammar, t: Template, m: Match, state: Partial<State>): { state: Partial<State>; p: number }[] {
-  const needed = new Set(m.views.map((v) => VIEW_OF[v.view]));
-  for (const [name, draw] of t.draws) {
-    if (draw.kind === 'adjective' && 'view' in draw.noun && m.values.has(name)) needed.add(VIEW_OF[draw.noun.view]);
-  }
+  const needed = neededVars(t, m);
   const viewOk = (s: Partial<State>, v: Match['views'][number]) => {
     const value = showView(g, s, v.view);
     return value === undefined || (v.first ? capitalize(value) : value) === v.token;
@@ -483,8 +500,7 @@ class Forward {
     let out = [h];
     for (const t of this.g.body) {
       for (const m of this.match(t, this.previous, true)) {
-        for (const v of m.views) {
-          const variable = VIEW_OF[v.view];
+        for (const variable of neededVars(t, m)) {
           out = out.flatMap((x) =>
             x.state[variable] !== undefined
               ? [x]
