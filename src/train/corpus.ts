@@ -12,7 +12,16 @@
 // samples the stories and computes their exact probability, and so the
 // entropy rate of the corpus: the lowest cross-entropy any model can reach.
 import { SeededRandom } from '../random';
-import { adjective, pick, sampleStory, storyLogProb as grammarLogProb, storyText, template, tokenLogProbs as grammarTokenLogProbs, type Grammar } from './grammar';
+import {
+  adjective,
+  pick,
+  sampleStory,
+  storyLogProb as grammarLogProb,
+  storyText,
+  template,
+  tokenLogProbs as grammarTokenLogProbs,
+  type Grammar,
+} from './grammar';
 import { splitTokens } from './tokenizer';
 
 export const PROMPT = 'Once upon a time';

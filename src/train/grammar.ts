@@ -18,6 +18,8 @@
 // "unknown", i.e. still at its prior), the phase and the word count at which
 // the body loop last went on. Weights are renormalised after each sentence and
 // the log of the scale accumulates, which is log-space arithmetic in effect.
+// Probabilities are the ideal ones (chance(p) is p, int(lo, hi) uniform); the
+// 32-bit generator behind a seed differs from them by under 2^-32 per draw.
 import { splitTokens, joinTokens } from './tokenizer';
 
 export type StateVar = 'hero' | 'friend' | 'place' | 'thing';
