@@ -4,6 +4,7 @@
 import { parseArgs } from 'node:util';
 import { benchFigure } from '../src/bench/charts';
 import { benchCompare, type Clock } from '../src/bench/compare';
+import { benchCorpusBound } from '../src/bench/corpus';
 import { benchSiteBuild } from '../src/bench/site';
 import { benchMatMul, benchPretrain, benchRL } from '../src/bench/train';
 
@@ -17,6 +18,7 @@ if (values.compare) {
   }
 } else {
   const benches: (() => Promise<object>)[] = [
+    async () => benchCorpusBound(),
     benchMatMul,
     () => benchPretrain(),
     () => benchRL(),

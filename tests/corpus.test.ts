@@ -1,3 +1,4 @@
+import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
 import { PROMPT, generateStories } from '../src/train/corpus';
 
@@ -41,5 +42,12 @@ describe('generateStories', () => {
       expect(story).not.toMatch(/ {2}|\s[.,]|\ba [aeio]/);
       for (const sentence of story.split(/(?<=\.) /)) expect(sentence).toMatch(/^[A-Z]/);
     }
+  });
+});
+
+describe('the story stream', () => {
+  it('is byte for byte what the generator wrote before it became a grammar (commit c446776)', () => {
+    const hash = createHash('sha256').update(generateStories(2000, 1).join('\n')).digest('hex');
+    expect(hash).toBe('8915573f388f716a012cdae11a55f708f784fa760030cd390156e8074e1f9e3e');
   });
 });

@@ -7,7 +7,22 @@
 // the alliteration reward can be earned with many different words, and the
 // templates give the model enough sentence shapes to write varied, grammatical
 // text. Stories run to about 60–150 words.
+//
+// The generator is data (a Grammar, see grammar.ts), so the same description
+// samples the stories and computes their exact probability, and so the
+// entropy rate of the corpus: the lowest cross-entropy any model can reach.
 import { SeededRandom } from '../random';
+import {
+  adjective,
+  pick,
+  sampleStory,
+  storyLogProb as grammarLogProb,
+  storyText,
+  template,
+  tokenLogProbs as grammarTokenLogProbs,
+  type Grammar,
+} from './grammar';
+import { splitTokens } from './tokenizer';
 
 export const PROMPT = 'Once upon a time';
 
@@ -89,140 +104,169 @@ const WHEN = ['One day', 'The next day', 'Later', 'That morning', 'After lunch',
 const WEATHER = ['bright', 'cold', 'foggy', 'rainy', 'snowy', 'sunny', 'warm', 'windy'];
 const SKY_THINGS = ['sky', 'sun', 'wind', 'grass', 'water', 'air'];
 
-interface Story {
-  hero: string;
-  /** 'she' or 'he'. */
-  pronoun: string;
-  possessive: string;
-  /** The hero's friend, an animal, named by kind: "the fox". */
-  friend: string;
-  place: string;
-  thing: string;
-}
-
 /** With this probability an adjective is chosen to share its noun's first letter: the
  * reference model then sees some alliteration, which gives the RL reward a foothold. */
 const ALLITERATE = 0.25;
 
-function describe(r: SeededRandom, noun: string): string {
-  const matching = ADJECTIVES.filter((adj) => adj[0] === noun[0]);
-  const adjective = matching.length > 0 && r.chance(ALLITERATE) ? r.pick(matching) : r.pick(ADJECTIVES);
-  return `${adjective} ${noun}`;
-}
+const bases = (verbs: [string, string][]) => verbs.map(([base]) => base);
+const pasts = (verbs: [string, string][]) => verbs.map(([, past]) => past);
+// Picking a base or a past form is one uniform draw over the verb list, as picking the pair was.
+const ACTION = bases(ACTION_VERBS);
+const ACTED = pasts(ACTION_VERBS);
+const MOVED = pasts(MOVE_VERBS);
+const THING = bases(THING_VERBS);
+const THINGED = pasts(THING_VERBS);
 
-/** The indefinite article for a phrase: "an owl", "a unicorn". */
-function a(phrase: string): string {
-  return /^[aeiou]/.test(phrase) && !/^(uni|use|usu)/.test(phrase) ? `an ${phrase}` : `a ${phrase}`;
-}
-
-function capitalize(sentence: string): string {
-  return sentence[0].toUpperCase() + sentence.slice(1);
-}
-
-const verbBase = ([base]: [string, string]) => base;
-const verbPast = ([, past]: [string, string]) => past;
-
-type Template = (s: Story, r: SeededRandom) => string;
-
-const INTRODUCTIONS: Template[] = [
-  (s) => `${PROMPT}, there was a little ${s.pronoun === 'she' ? 'girl' : 'boy'} named ${s.hero}.`,
-  (s, r) => `${PROMPT}, in ${a(describe(r, s.place))}, there lived a ${s.pronoun === 'she' ? 'girl' : 'boy'} named ${s.hero}.`,
-  (s, r) => `${PROMPT}, there was ${a(describe(r, s.pronoun === 'she' ? 'girl' : 'boy'))} called ${s.hero}.`,
+// Templates: {name} shows a draw or the story state (hero, pronoun, possessive, child
+// = girl/boy, friend, place, thing); {a name} a draw with its article. Draws are listed
+// in the order the sampler makes them.
+const INTRODUCTIONS = [
+  template(`${PROMPT}, there was a little {child} named {hero}.`),
+  template(`${PROMPT}, in {a adj} {place}, there lived a {child} named {hero}.`, { adj: adjective('place') }),
+  template(`${PROMPT}, there was {a adj} {child} called {hero}.`, { adj: adjective('child') }),
 ];
 
-const ANIMAL_INTRODUCTIONS: Template[] = [
-  (s, r) => `${PROMPT}, ${s.hero} the ${r.pick(ANIMALS)} lived near ${a(describe(r, s.place))}.`,
-  (s, r) => `${PROMPT}, there was ${a(describe(r, r.pick(ANIMALS)))} called ${s.hero}.`,
+const ANIMAL_INTRODUCTIONS = [
+  template(`${PROMPT}, {hero} the {kind} lived near {a adj} {place}.`, { kind: pick(ANIMALS), adj: adjective('place') }),
+  template(`${PROMPT}, there was {a adj} {kind} called {hero}.`, { kind: pick(ANIMALS), adj: adjective('kind') }),
 ];
 
 /** The second sentence introduces the friend, so later sentences can say "the fox". */
-const MEET_FRIEND: Template[] = [
-  (s, r) => `${s.pronoun} had a friend, ${a(describe(r, s.friend))}.`,
-  (s, r) => `Every day, ${s.pronoun} played with ${s.possessive} friend, ${a(describe(r, s.friend))}.`,
-  (s, r) => `One day, ${s.pronoun} met ${a(describe(r, s.friend))} in the ${s.place}.`,
-  (s, r) => `${s.pronoun} lived with ${a(describe(r, s.friend))} in ${a(describe(r, 'house'))}.`,
+const MEET_FRIEND = [
+  template('{pronoun} had a friend, {a adj} {friend}.', { adj: adjective('friend') }),
+  template('Every day, {pronoun} played with {possessive} friend, {a adj} {friend}.', { adj: adjective('friend') }),
+  template('One day, {pronoun} met {a adj} {friend} in the {place}.', { adj: adjective('friend') }),
+  template('{pronoun} lived with {a adj} {friend} in {a home} house.', { adj: adjective('friend'), home: adjective('house') }),
 ];
 
-const BODY: Template[] = [
-  (s, r) => `${s.pronoun} loved to ${verbBase(r.pick(ACTION_VERBS))} in the ${s.place}.`,
-  (s, r) => `${s.pronoun} had ${a(describe(r, s.thing))} that ${s.pronoun} loved very much.`,
-  (s, r) => {
-    s.place = r.pick(PLACES);
-    return `${r.pick(WHEN)}, ${s.hero} went to the ${s.place}.`;
-  },
-  (s, r) => {
-    s.place = r.pick(PLACES);
-    return `${r.pick(WHEN)}, ${s.hero} and the ${s.friend} went to ${a(describe(r, s.place))}.`;
-  },
-  (s, r) => `It was a ${r.pick(WEATHER)} day, and the ${r.pick(SKY_THINGS)} was ${r.pick(ADJECTIVES)}.`,
-  (s, r) => `${s.pronoun} saw ${a(describe(r, r.pick(ANIMALS)))} near the ${s.thing}.`,
-  (s, r) => `Suddenly, ${a(describe(r, r.pick(ANIMALS)))} ${verbPast(r.pick(ACTION_VERBS))} ${r.pick(ADVERBS)}.`,
-  (s, r) => `Suddenly, the ${s.friend} ${verbPast(r.pick(MOVE_VERBS))} out of the ${s.place}.`,
-  (s, r) => `Suddenly, ${s.pronoun} heard ${a(describe(r, 'noise'))} in the ${s.place}.`,
-  (s, r) => `The ${s.friend} was ${r.pick(FEELINGS)} because it lost its ${describe(r, s.thing)}.`,
-  (s, r) => `${s.hero} was ${r.pick(FEELINGS)} because ${s.pronoun} could not find ${s.possessive} ${s.thing}.`,
-  (s, r) => `${s.pronoun} ${verbPast(r.pick(THING_VERBS))} the ${describe(r, s.thing)} and ${verbPast(r.pick(ACTION_VERBS))} ${r.pick(ADVERBS)}.`,
-  (s, r) => `${s.hero} and the ${s.friend} ${verbPast(r.pick(ACTION_VERBS))} together in the ${s.place}.`,
-  (s, r) => `${s.pronoun} felt very ${r.pick(FEELINGS)}.`,
-  (s, r) =>
-    `${s.pronoun} wanted to ${verbBase(r.pick(THING_VERBS))} the ${s.thing}, so ${s.pronoun} asked the ${s.friend} for help.`,
-  (s, r) => `The ${s.friend} ${verbPast(r.pick(THING_VERBS))} ${a(describe(r, r.pick(THINGS)))} for ${s.hero}.`,
-  (s, r) => {
-    const hidden = r.pick(THINGS);
-    const found = `${s.pronoun} found ${a(describe(r, s.thing))} under ${a(describe(r, hidden))}.`;
-    s.thing = hidden;
-    return found;
-  },
-  (s, r) => `Then ${s.pronoun} ${verbPast(r.pick(MOVE_VERBS))} all the way to the ${s.place}.`,
-  (s, r) => `After that, ${s.pronoun} ${verbPast(r.pick(ACTION_VERBS))} and ${verbPast(r.pick(ACTION_VERBS))}.`,
-  (s, r) => `The ${s.friend} ${verbPast(r.pick(ACTION_VERBS))} ${r.pick(ADVERBS)} because it was so ${r.pick(FEELINGS)}.`,
-  (s) => `${s.hero} gave the ${s.thing} to the ${s.friend}.`,
-  (s, r) =>
-    `${s.pronoun} ${verbPast(r.pick(ACTION_VERBS))} ${r.pick(ADVERBS)}, and the ${s.friend} ${verbPast(r.pick(ACTION_VERBS))} too.`,
+const BODY = [
+  template('{pronoun} loved to {verb} in the {place}.', { verb: pick(ACTION) }),
+  template('{pronoun} had {a adj} {thing} that {pronoun} loved very much.', { adj: adjective('thing') }),
+  template('{when}, {hero} went to the {to}.', { to: pick(PLACES), when: pick(WHEN) }, { place: 'to' }),
+  template(
+    '{when}, {hero} and the {friend} went to {a adj} {to}.',
+    { to: pick(PLACES), when: pick(WHEN), adj: adjective('to') },
+    { place: 'to' },
+  ),
+  template('It was a {weather} day, and the {sky} was {adj}.', { weather: pick(WEATHER), sky: pick(SKY_THINGS), adj: pick(ADJECTIVES) }),
+  template('{pronoun} saw {a adj} {animal} near the {thing}.', { animal: pick(ANIMALS), adj: adjective('animal') }),
+  template('Suddenly, {a adj} {animal} {verb} {how}.', { animal: pick(ANIMALS), adj: adjective('animal'), verb: pick(ACTED), how: pick(ADVERBS) }),
+  template('Suddenly, the {friend} {verb} out of the {place}.', { verb: pick(MOVED) }),
+  template('Suddenly, {pronoun} heard {a adj} noise in the {place}.', { adj: adjective('noise') }),
+  template('The {friend} was {feeling} because it lost its {adj} {thing}.', { feeling: pick(FEELINGS), adj: adjective('thing') }),
+  template('{hero} was {feeling} because {pronoun} could not find {possessive} {thing}.', { feeling: pick(FEELINGS) }),
+  template('{pronoun} {verb} the {adj} {thing} and {acted} {how}.', {
+    verb: pick(THINGED),
+    adj: adjective('thing'),
+    acted: pick(ACTED),
+    how: pick(ADVERBS),
+  }),
+  template('{hero} and the {friend} {verb} together in the {place}.', { verb: pick(ACTED) }),
+  template('{pronoun} felt very {feeling}.', { feeling: pick(FEELINGS) }),
+  template('{pronoun} wanted to {verb} the {thing}, so {pronoun} asked the {friend} for help.', { verb: pick(THING) }),
+  template('The {friend} {verb} {a adj} {gift} for {hero}.', { verb: pick(THINGED), gift: pick(THINGS), adj: adjective('gift') }),
+  template(
+    '{pronoun} found {a adj} {thing} under {a hiddenAdj} {hidden}.',
+    { hidden: pick(THINGS), adj: adjective('thing'), hiddenAdj: adjective('hidden') },
+    { thing: 'hidden' },
+  ),
+  template('Then {pronoun} {verb} all the way to the {place}.', { verb: pick(MOVED) }),
+  template('After that, {pronoun} {verb} and {verb2}.', { verb: pick(ACTED), verb2: pick(ACTED) }),
+  template('The {friend} {verb} {how} because it was so {feeling}.', { verb: pick(ACTED), how: pick(ADVERBS), feeling: pick(FEELINGS) }),
+  template('{hero} gave the {thing} to the {friend}.'),
+  template('{pronoun} {verb} {how}, and the {friend} {verb2} too.', { verb: pick(ACTED), how: pick(ADVERBS), verb2: pick(ACTED) }),
 ];
 
-const ENDINGS: Template[] = [
-  (s) => `From then on, ${s.hero} and the ${s.friend} were best friends.`,
-  (s) => `From then on, ${s.pronoun} always kept ${s.possessive} ${s.thing} safe.`,
-  (s, r) => `From then on, the ${s.friend} ${verbPast(r.pick(ACTION_VERBS))} ${r.pick(ADVERBS)} every day.`,
-  () => `They lived happily ever after.`,
-  (s, r) => `In the end, ${s.hero} and the ${s.friend} were very ${r.pick(GOOD_FEELINGS)}.`,
+const ENDINGS = [
+  template('From then on, {hero} and the {friend} were best friends.'),
+  template('From then on, {pronoun} always kept {possessive} {thing} safe.'),
+  template('From then on, the {friend} {verb} {how} every day.', { verb: pick(ACTED), how: pick(ADVERBS) }),
+  template('They lived happily ever after.'),
+  template('In the end, {hero} and the {friend} were very {feeling}.', { feeling: pick(GOOD_FEELINGS) }),
 ];
 
-/** Words (not punctuation) in a text. */
-function countWords(text: string): number {
-  return text.match(/[A-Za-z]+/g)?.length ?? 0;
-}
-
-function generateStory(r: SeededRandom): string {
-  const isAnimal = r.chance(0.3);
-  const pronoun = r.chance(0.5) ? 'she' : 'he';
-  const story: Story = {
-    hero: r.pick(pronoun === 'she' ? GIRL_NAMES : BOY_NAMES),
-    pronoun,
-    possessive: pronoun === 'she' ? 'her' : 'his',
-    friend: r.pick(ANIMALS),
-    place: r.pick(PLACES),
-    thing: r.pick(THINGS),
-  };
-  const sentences = [r.pick(isAnimal ? ANIMAL_INTRODUCTIONS : INTRODUCTIONS)(story, r), r.pick(MEET_FRIEND)(story, r)];
+/** The story generator. */
+export const STORIES: Grammar = {
+  girls: GIRL_NAMES,
+  boys: BOY_NAMES,
+  animals: ANIMALS,
+  places: PLACES,
+  things: THINGS,
+  adjectives: ADJECTIVES,
+  alliterate: ALLITERATE,
+  animalHero: 0.3,
+  introductions: INTRODUCTIONS,
+  animalIntroductions: ANIMAL_INTRODUCTIONS,
+  meetFriend: MEET_FRIEND,
+  body: BODY,
+  endings: ENDINGS,
   // Body sentences are at most 12 words and the ending (with "The end.") 5 to 12, so
   // a target in [55, 125] keeps every story within 60–150 words.
-  const target = r.int(55, 125);
-  let words = sentences.reduce((sum, s) => sum + countWords(s), 0);
-  while (words < target) {
-    const sentence = r.pick(BODY)(story, r);
-    if (sentence === sentences[sentences.length - 1]) continue;
-    sentences.push(sentence);
-    words += countWords(sentence);
-  }
-  sentences.push(r.pick(ENDINGS)(story, r));
-  if (r.chance(0.7)) sentences.push('The end.');
-  return sentences.map(capitalize).join(' ');
-}
+  target: [55, 125],
+  theEnd: 0.7,
+};
 
 /** `count` stories, the same for the same seed. */
 export function generateStories(count: number, seed: number): string[] {
   const r = new SeededRandom(seed);
-  return Array.from({ length: count }, () => generateStory(r));
+  return Array.from({ length: count }, () => storyText(sampleStory(STORIES, r)));
+}
+
+/** log P(story) under the generator (text, or its token strings): the sum over every way it could have written it. */
+export function storyLogProb(story: string | readonly string[]): number {
+  return grammarLogProb(STORIES, typeof story === 'string' ? splitTokens(story) : story);
+}
+
+/**
+ * log p(token | the tokens before it) under the generator, for each token of
+ * the story (text, or its token strings without <bos>/<eos>) and then for <eos>,
+ * given <bos>. (What a model's per-token loss is compared with; the sum is storyLogProb.)
+ */
+export function tokenLogProbs(story: string | readonly string[]): number[] {
+  return grammarTokenLogProbs(STORIES, typeof story === 'string' ? splitTokens(story) : story);
+}
+
+/** The generator's entropy rate: the lowest cross-entropy any model can reach on its stories. */
+export interface EntropyRate {
+  /**
+   * Nats per token of the pretraining stream (<bos> words... <eos>, story after
+   * story), whose every token after the first is a training target: each story's
+   * words, its <eos> and the next story's <bos>, which is certain (0 nats).
+   */
+  nats_per_token: number;
+  standard_error: number;
+  /** Nats per token of a whole story given its <bos>: its words and <eos>. */
+  nats_per_story_token: number;
+  story_standard_error: number;
+  stories: number;
+  /** Mean words and punctuation marks per story (without <bos> and <eos>). */
+  tokens_per_story: number;
+}
+
+/** -mean log P(story) / mean tokens, over `count` stories of `seed`, with the ratio's standard error (delta method). */
+export function entropyRate(count: number, seed: number): EntropyRate {
+  const nats: number[] = [];
+  const tokens: number[] = [];
+  for (const story of generateStories(count, seed)) {
+    nats.push(-storyLogProb(story));
+    tokens.push(splitTokens(story).length);
+  }
+  const ratio = (extra: number) => {
+    const mean = (xs: number[]) => xs.reduce((a, b) => a + b, 0) / xs.length;
+    const n = tokens.map((t) => t + extra);
+    const rate = mean(nats) / mean(n);
+    const residuals = nats.map((a, i) => a - rate * n[i]);
+    const variance = residuals.reduce((sum, r) => sum + r * r, 0) / (count - 1);
+    return { rate, se: Math.sqrt(variance / count) / mean(n) };
+  };
+  const stream = ratio(2);
+  const story = ratio(1);
+  return {
+    nats_per_token: stream.rate,
+    standard_error: stream.se,
+    nats_per_story_token: story.rate,
+    story_standard_error: story.se,
+    stories: count,
+    tokens_per_story: tokens.reduce((a, b) => a + b, 0) / count,
+  };
 }

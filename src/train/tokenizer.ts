@@ -26,6 +26,13 @@ export function splitTokens(text: string): string[] {
   return text.match(TOKEN) ?? [];
 }
 
+/** Readable text of token strings: a space between tokens, none before punctuation. */
+export function joinTokens(tokens: Iterable<string>): string {
+  let text = '';
+  for (const token of tokens) text += text === '' || NO_SPACE_BEFORE.test(token) ? token : ` ${token}`;
+  return text;
+}
+
 export class Tokenizer {
   readonly pad = 0;
   readonly bos = 1;
@@ -77,10 +84,6 @@ export class Tokenizer {
 
   /** Readable text: a space between tokens, none before punctuation. */
   decode(ids: Iterable<number>): string {
-    let text = '';
-    for (const token of this.tokenStrings(ids)) {
-      text += text === '' || NO_SPACE_BEFORE.test(token) ? token : ` ${token}`;
-    }
-    return text;
+    return joinTokens(this.tokenStrings(ids));
   }
 }
