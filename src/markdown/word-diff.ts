@@ -27,11 +27,22 @@ export function wordDiff(before: string, after: string): DiffPart[] | undefined 
   const a = splitWords(before);
   const b = splitWords(after);
   if (a.length > MAX_DIFF_WORDS || b.length > MAX_DIFF_WORDS) return undefined;
+  // Words are compared trimmed once up front: a comparator that trims on every
+  // call allocates a string per comparison, and Myers' diff compares many times.
+  const changes = diffArrays(
+    a.map((word) => word.trim()),
+    b.map((word) => word.trim()),
+  );
   // Common words carry `after`'s whitespace.
-  return diffArrays(a, b, { comparator: (x, y) => x.trim() === y.trim() }).map((change) => ({
-    kind: change.added ? 'added' : change.removed ? 'removed' : 'same',
-    text: change.value.join(''),
-  }));
+  let inBefore = 0;
+  let inAfter = 0;
+  return changes.map((change) => {
+    const kind = change.added ? 'added' : change.removed ? 'removed' : 'same';
+    const from = kind === 'removed' ? a.slice(inBefore, inBefore + change.count) : b.slice(inAfter, inAfter + change.count);
+    if (kind !== 'added') inBefore += change.count;
+    if (kind !== 'removed') inAfter += change.count;
+    return { kind, text: from.join('') };
+  });
 }
 
 /** Share of `after`'s words that `before` also has (in order): 1 = same text, 0 = nothing in common. */
