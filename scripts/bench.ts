@@ -1,6 +1,6 @@
 // npm run bench: prints one JSON line per benchmark. Each bench lives in src/bench.
 import { benchFigure } from '../src/bench/charts';
-import { benchSiteBuild } from '../src/bench/site';
+import { benchSiteBuild, benchSiteScaling } from '../src/bench/site';
 import { benchMatMul, benchPretrain, benchRL } from '../src/bench/train';
 
 const benches: (() => Promise<object>)[] = [
@@ -8,7 +8,13 @@ const benches: (() => Promise<object>)[] = [
   () => benchPretrain(),
   () => benchRL(),
   () => benchFigure(),
-  () => benchSiteBuild(),
+  () => benchSiteScaling([25, 50, 100, 200], print),
+  // The 100-run site built again with its cache kept, as a site is rebuilt.
+  () => benchSiteBuild(100, 20_000, 1),
 ];
 
-for (const bench of benches) console.log(JSON.stringify(await bench()));
+function print(line: object): void {
+  console.log(JSON.stringify(line));
+}
+
+for (const bench of benches) print(await bench());
