@@ -5,17 +5,19 @@ import { parseArgs } from 'node:util';
 import { benchFigure } from '../src/bench/charts';
 import { benchCompare, type Clock } from '../src/bench/compare';
 import { benchCorpusBound } from '../src/bench/corpus';
-import { benchSiteBuild } from '../src/bench/site';
+import { benchSiteBuild, benchSiteScaling } from '../src/bench/site';
 import { benchMatMul, benchPretrain, benchRL } from '../src/bench/train';
 
 const { values } = parseArgs({ options: { compare: { type: 'string' }, rounds: { type: 'string', default: '3' }, clock: { type: 'string', default: 'wall' } } });
 
+function print(line: object): void {
+  console.log(JSON.stringify(line));
+}
+
 if (values.compare) {
   if (values.clock !== 'wall' && values.clock !== 'cpu') throw new Error(`--clock: expected wall or cpu, got "${values.clock}"`);
   const log = (line: string) => console.error(line);
-  for (const line of benchCompare(values.compare, Number(values.rounds), values.clock as Clock, log)) {
-    console.log(JSON.stringify(line));
-  }
+  for (const line of benchCompare(values.compare, Number(values.rounds), values.clock as Clock, log)) print(line);
 } else {
   const benches: (() => Promise<object>)[] = [
     async () => benchCorpusBound(),
@@ -23,7 +25,9 @@ if (values.compare) {
     () => benchPretrain(),
     () => benchRL(),
     () => benchFigure(),
-    () => benchSiteBuild(),
+    () => benchSiteScaling([25, 50, 100, 200], print),
+    // The 100-run site built again with its cache kept, as a site is rebuilt.
+    () => benchSiteBuild(100, 20_000, 1),
   ];
-  for (const bench of benches) console.log(JSON.stringify(await bench()));
+  for (const bench of benches) print(await bench());
 }

@@ -1,3 +1,6 @@
+import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderFinalMetricFigure, renderLineFigure } from '../src/charts/figure';
@@ -110,5 +113,31 @@ describe('renderFinalMetricFigure', () => {
     expect(html).toContain('>kl-first</text>');
     expect(html).toContain('>kl-second</text>');
     expect(linePaths(html)).toHaveLength(2);
+  });
+});
+
+describe('the figure cache', () => {
+  it('draws a spec it kept the same as vega does, and a changed spec anew', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'sweepbook-figures-'));
+    try {
+      const fresh = await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-1' });
+      expect(await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-1', cacheDir })).toBe(fresh);
+      expect(readdirSync(cacheDir)).toHaveLength(1);
+      // Drawn from the cache now: the same markup, with this call's ids.
+      expect(await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-1', cacheDir })).toBe(fresh);
+      expect(await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-2', cacheDir })).toBe(
+        await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-2' }),
+      );
+      expect(readdirSync(cacheDir)).toHaveLength(1);
+
+      // One value changed: a new drawing, not the kept one.
+      const changed = sweep.map((s, k) => (k === 0 ? { ...s, points: s.points.map((p, i) => (i === 10 ? { ...p, value: 5 } : p)) } : s));
+      const redrawn = await renderLineFigure({ series: changed, metric: 'kl', idPrefix: 'fig-1', cacheDir });
+      expect(redrawn).not.toBe(fresh);
+      expect(redrawn).toBe(await renderLineFigure({ series: changed, metric: 'kl', idPrefix: 'fig-1' }));
+      expect(readdirSync(cacheDir)).toHaveLength(2);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
   });
 });

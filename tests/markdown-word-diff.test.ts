@@ -4,7 +4,7 @@ import { MAX_DIFF_WORDS, similarity, splitWords, wordDiff, type DiffPart } from 
 /** wordDiff of texts short enough to diff. */
 function diffOf(before: string, after: string): DiffPart[] {
   const parts = wordDiff(before, after);
-  if (!parts) throw new Error('expected a diff');
+  if (!Array.isArray(parts)) throw new Error('expected a diff');
   return parts;
 }
 
@@ -64,5 +64,27 @@ describe('wordDiff of long texts', () => {
     expect(parts.filter((p) => p.kind === 'added').map((p) => p.text.trim())).toEqual(expect.arrayContaining(['bird']));
     expect(parts.filter((p) => p.kind !== 'removed').map((p) => p.text).join('')).toBe(after);
     expect(wordDiff(before + ' x'.repeat(MAX_DIFF_WORDS), after)).toBeUndefined();
+  });
+});
+
+describe('wordDiff with a least similarity', () => {
+  test("says 'unlike' exactly when the full diff's similarity is below it, and otherwise gives the full diff", () => {
+    const words = 'the cat saw a dog by tall red tree and'.split(' ');
+    let seed = 7;
+    const random = () => (seed = (seed * 16807) % 2147483647) / 2147483647;
+    const text = () => Array.from({ length: 5 + Math.floor(random() * 40) }, () => words[Math.floor(random() * words.length)]).join(random() < 0.3 ? '  ' : ' ');
+    let unlike = 0;
+    for (let i = 0; i < 300; i++) {
+      const [before, after] = random() < 0.5 ? [text(), text()] : ((t) => [t, t.replace(/\b(cat|tree)\b/g, 'dog')])(text());
+      const full = diffOf(before, after);
+      for (const least of [0.3, 0.5, 0.8]) {
+        const bounded = wordDiff(before, after, least);
+        if (similarity(full) < least) expect(bounded).toBe('unlike');
+        else expect(bounded).toEqual(full);
+        if (bounded === 'unlike') unlike++;
+      }
+    }
+    expect(unlike).toBeGreaterThan(50);
+    expect(unlike).toBeLessThan(850);
   });
 });

@@ -2,7 +2,8 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listRuns, readGenerations, readMetrics, RunFormatError, RunWriter } from '../src/runs';
+import { listRuns, readGenerations, readMetrics, readMetricsShared, RunFormatError, RunWriter } from '../src/runs';
+import { MetricsLine } from '../src/runs/schema';
 
 function runWithFiles(files: Record<string, string>): string {
   const runsDir = mkdtempSync(join(tmpdir(), 'sweepbook-reader-'));
@@ -68,6 +69,28 @@ describe('reading run folders', () => {
     // a truncated last line is still only a warning
     const truncated = runWithFiles({ 'metrics.jsonl': good(1) + good(2) + '{"step": 2, "ti' });
     expect(readMetrics(truncated, () => {}).map((line) => line.step)).toEqual([1, 2]);
+  });
+
+  it('accepts and rejects metrics lines exactly as the MetricsLine schema does (the reader checks them by hand)', () => {
+    const lines: unknown[] = [
+      { step: 1, time: 1, kl: 0.5 }, { step: 0, time: 1.5 }, { step: 1, time: 1, kl: null }, { time: 1, step: 1, a: 1, b: -2 },
+      { step: -1, time: 1 }, { step: 1.5, time: 1 }, { step: '1', time: 1 }, { step: 1 }, { step: 1, time: null },
+      { step: 1, time: 1, kl: 'high' }, { step: 1, time: 1, kl: [1] }, { step: 1, time: 1, kl: {} }, { step: 1, time: 1, kl: true },
+      { step: 2 ** 60, time: 1 }, [1, 2], null, 3, 'step',
+    ];
+    for (const line of lines) {
+      const dir = runWithFiles({ 'metrics.jsonl': JSON.stringify(line) + '\n' });
+      const expected = MetricsLine.safeParse(line);
+      if (expected.success) expect(readMetrics(dir)).toEqual([expected.data]);
+      else expect(errorOf(() => readMetrics(dir))).toMatchObject({ line: 1, field: String(expected.error.issues[0].path[0] ?? '(root)') });
+    }
+  });
+
+  it('reads metrics again for a build once the file changed', () => {
+    const dir = runWithFiles({ 'metrics.jsonl': good(1) });
+    expect(readMetricsShared(dir).map((line) => line.step)).toEqual([1]);
+    writeFileSync(join(dir, 'metrics.jsonl'), good(1) + good(2));
+    expect(readMetricsShared(dir).map((line) => line.step)).toEqual([1, 2]);
   });
 
   it('rejects an unknown format version with a clear message', () => {

@@ -71,9 +71,12 @@ test('changed run data shows in the report on the next build, with the content c
   expect(first.code, first.output).toBe(0);
   firstBuildOutput = first.output;
   const before = reportHtml();
+  const run = listRuns(site.runsDir).find(({ info }) => info.sweep === FIXTURE_SWEEP)!;
+  // Figures are kept by a digest of their data between builds (in the cache folder, kept here too).
+  const runPage = () => readFileSync(join(site.outDir, 'runs', run.info.id, 'index.html'), 'utf8');
+  const runPageBefore = runPage();
 
   // Same run, same id, new metrics: the report's markdown does not change.
-  const run = listRuns(site.runsDir).find(({ info }) => info.sweep === FIXTURE_SWEEP)!;
   const { writer } = RunWriter.resume(run.dir);
   for (let step = 1; step <= 40; step++) {
     writer.logMetrics(step, { raw_reward: 100 + step, kl: 1, total_reward: 100, entropy: 1, repetition: 0.5 });
@@ -84,6 +87,10 @@ test('changed run data shows in the report on the next build, with the content c
   expect(second.code, second.output).toBe(0);
   const after = reportHtml();
   expect(firstFigure(after)).not.toEqual(firstFigure(before));
+  // The drawing itself, not only the hover data beside it.
+  const firstSvg = (html: string) => html.slice(html.indexOf('<svg'), html.indexOf('</svg>'));
+  expect(firstSvg(runPage())).not.toEqual(firstSvg(runPageBefore));
+  expect(firstSvg(after)).not.toEqual(firstSvg(before));
   // The runs table's final raw_reward of the changed run is the new value.
   const row = (html: string) => html.slice(html.indexOf(`runs/${run.info.id}/`), html.indexOf('</tr>', html.indexOf(`runs/${run.info.id}/`)));
   expect(row(before)).not.toContain('>140<');

@@ -1,6 +1,7 @@
-// Bench: build the site for a fixture sweep of 100 runs x 20,000 logged steps
-// and report the build time and the largest page. The fixture is written
-// through RunWriter once and kept in the OS temp folder for later benches.
+// Bench: build the site for fixture sweeps of 25 to 200 runs x 20,000 logged
+// steps and report each build's time and largest page, then how the time grows
+// with runs. Fixtures are written through RunWriter once and kept in the OS
+// temp folder for later benches.
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -86,22 +87,64 @@ function largestPage(dir: string): { page: string; bytes: number } {
   return largest;
 }
 
-export async function benchSiteBuild(runs = 100, steps = 20_000) {
+/**
+ * Builds the fixture of `runs` runs into a fresh folder. With `rebuilds`, builds
+ * it again that many times keeping the cache folder, as a site is rebuilt (the
+ * figures vega drew are kept there), and reports the last.
+ */
+export async function benchSiteBuild(runs = 100, steps = 20_000, rebuilds = 0) {
   const root = fixture(runs, steps);
   const work = mkdtempSync(join(tmpdir(), 'sweepbook-bench-build-'));
   try {
-    const start = performance.now();
-    const result = await buildSite({
-      contentDir: join(root, 'content'),
-      runsDir: join(root, 'runs'),
-      outDir: join(work, 'dist'),
-      cacheDir: join(work, 'cache'),
-    });
-    const seconds = (performance.now() - start) / 1000;
-    if (result.code !== 0) throw new Error(`bench build failed:\n${result.output}`);
+    let seconds = 0;
+    for (let build = 0; build <= rebuilds; build++) {
+      const start = performance.now();
+      const result = await buildSite({
+        contentDir: join(root, 'content'),
+        runsDir: join(root, 'runs'),
+        outDir: join(work, 'dist'),
+        cacheDir: join(work, 'cache'),
+      });
+      seconds = (performance.now() - start) / 1000;
+      if (result.code !== 0) throw new Error(`bench build failed:\n${result.output}`);
+    }
     const { page, bytes } = largestPage(join(work, 'dist'));
-    return { bench: 'build', runs, steps, seconds: Number(seconds.toFixed(1)), largest_page_bytes: bytes, largest_page: page };
+    const bench = rebuilds > 0 ? 'rebuild' : 'build';
+    return { bench, runs, steps, seconds: Number(seconds.toFixed(1)), largest_page_bytes: bytes, largest_page: page };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
+}
+
+/** Least-squares line through (x, y): seconds = fixed + slope * runs. */
+export function fitLine(xs: number[], ys: number[]): { slope: number; intercept: number } {
+  const mean = (values: number[]) => values.reduce((sum, v) => sum + v, 0) / values.length;
+  const [mx, my] = [mean(xs), mean(ys)];
+  const slope = xs.reduce((sum, x, i) => sum + (x - mx) * (ys[i] - my), 0) / xs.reduce((sum, x) => sum + (x - mx) ** 2, 0);
+  return { slope, intercept: my - slope * mx };
+}
+
+/**
+ * A build per fixture size (printed as it ends), then the seconds per run of a
+ * least-squares fit and of each step between sizes: the build grows no faster
+ * than linearly while the later steps cost no more per run than the first.
+ */
+export async function benchSiteScaling(sizes = [25, 50, 100, 200], print: (line: object) => void = () => {}) {
+  const builds = [];
+  for (const runs of sizes) {
+    const build = await benchSiteBuild(runs);
+    print(build);
+    builds.push(build);
+  }
+  const seconds = builds.map((build) => build.seconds);
+  const { slope, intercept } = fitLine(sizes, seconds);
+  const perRunBetween = sizes.slice(1).map((runs, i) => Number(((seconds[i + 1] - seconds[i]) / (runs - sizes[i])).toFixed(3)));
+  return {
+    bench: 'build-scaling',
+    runs: sizes,
+    seconds,
+    seconds_per_run: Number(slope.toFixed(3)),
+    fixed_seconds: Number(intercept.toFixed(1)),
+    seconds_per_run_between_sizes: perRunBetween,
+  };
 }

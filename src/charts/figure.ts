@@ -8,6 +8,8 @@ export interface LineFigureOptions extends LineSpecInput {
   idPrefix: string;
   /** For screen readers; defaults to a sentence naming the metric and the runs. */
   description?: string;
+  /** See RenderOptions.cacheDir. */
+  cacheDir?: string;
 }
 
 /**
@@ -15,12 +17,12 @@ export interface LineFigureOptions extends LineSpecInput {
  * `<div class="chart" data-chart-hover><svg …/><script type="application/json">…</script></div>`.
  */
 export async function renderLineFigure(options: LineFigureOptions): Promise<string> {
-  const { series, metric, smooth = 0, idPrefix } = options;
+  const { series, metric, smooth = 0, idPrefix, cacheDir } = options;
   const description =
     options.description ??
     `Line chart of ${metric} against step for ${series.length} runs: ${series.map((s) => s.label).join(', ')}` +
       (smooth > 0 ? `; smoothed lines (EMA weight ${smooth}) over faint raw lines.` : '.');
-  const { svg, plot } = await renderChart(lineSpec(options), { idPrefix, description });
+  const { svg, plot } = await renderChart(lineSpec(options), { idPrefix, description, cacheDir });
   if (series.length > MAX_LABELLED_LINES) return `<div class="chart">${svg}</div>`;
   return `<div class="chart" data-chart-hover>${svg}${jsonScript(hoverData(series, smooth, plot))}</div>`;
 }
@@ -28,16 +30,17 @@ export async function renderLineFigure(options: LineFigureOptions): Promise<stri
 export interface FinalMetricFigureOptions extends FinalMetricSpecInput {
   idPrefix: string;
   description?: string;
+  cacheDir?: string;
 }
 
 /** The SVG of a final-metric-against-swept-value figure (see finalMetricSpec), wrapped like renderLineFigure's. */
 export async function renderFinalMetricFigure(options: FinalMetricFigureOptions): Promise<string> {
-  const { sweeps, xTitle, yTitle, idPrefix } = options;
+  const { sweeps, xTitle, yTitle, idPrefix, cacheDir } = options;
   const description =
     options.description ??
     `Chart of ${yTitle} against ${xTitle}, one point per run` +
       (sweeps.length > 1 ? `, for sweeps ${sweeps.map((s) => s.name).join(' and ')}.` : '.');
-  const { svg } = await renderChart(finalMetricSpec(options), { idPrefix, description });
+  const { svg } = await renderChart(finalMetricSpec(options), { idPrefix, description, cacheDir });
   return `<div class="chart">${svg}</div>`;
 }
 

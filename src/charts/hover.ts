@@ -20,7 +20,7 @@ const HOVER_VALUES = 1500;
  * shows its latest value before it, as a reader of the line would.
  */
 export function hoverData(series: LineSeries[], smoothWeight: number, plot: PlotArea): HoverData {
-  const allSteps = [...new Set(series.flatMap((s) => s.points.map((p) => p.step)))].sort((a, b) => a - b);
+  const allSteps = sortedSteps(series);
   const samples = Math.max(20, Math.min(Math.round(plot.width / 2), Math.floor(HOVER_VALUES / series.length)));
   const steps =
     allSteps.length <= samples
@@ -42,4 +42,25 @@ export function hoverData(series: LineSeries[], smoothWeight: number, plot: Plot
       return { label, color, values };
     }),
   };
+}
+
+/**
+ * Every step any series logged, ascending, once each. One series in step
+ * order (as runs log) needs no sort; others sort as a typed array, with no
+ * comparator call per pair (run pages draw 500 figures of 20k steps).
+ */
+function sortedSteps(series: LineSeries[]): number[] {
+  const steps = new Float64Array(series.reduce((sum, s) => sum + s.points.length, 0));
+  let at = 0;
+  let ascending = true;
+  for (const { points } of series) {
+    for (const { step } of points) {
+      if (at > 0 && step < steps[at - 1]) ascending = false;
+      steps[at++] = step;
+    }
+  }
+  if (!ascending) steps.sort();
+  const unique: number[] = [];
+  for (const step of steps) if (unique.length === 0 || step !== unique[unique.length - 1]) unique.push(step);
+  return unique;
 }

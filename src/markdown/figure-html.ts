@@ -1,6 +1,7 @@
 // A figure of one metric across runs: the chart from src/charts in a <figure>
 // with its caption. Shared by ::figure and the sweep and run pages.
 import { renderLineFigure } from '../charts';
+import { figureCacheDir } from '../site/dirs';
 import { metricsOf, seriesOf } from '../site/run-data';
 import type { SweepRun } from '../site/sweep-runs';
 import { html, raw, type SafeHtml } from './html';
@@ -20,6 +21,7 @@ export async function figureHtml({ runs, metric, caption, smooth, idPrefix }: Fi
     metric,
     smooth,
     idPrefix,
+    cacheDir: figureCacheDir(),
   });
   return captionedFigure('metric-figure', metric, chart, caption);
 }

@@ -39,11 +39,11 @@ function generationHtml(
   let note = '';
   if (previous) {
     // Marks on a cut text would mislead; wordDiff refuses long texts itself.
-    const parts = more === 0 ? wordDiff(previous.text, generation.text) : undefined;
-    const shared = parts ? similarity(parts) : 0;
+    const parts = more === 0 ? wordDiff(previous.text, generation.text, MARK_SIMILARITY) : undefined;
+    const shared = Array.isArray(parts) ? similarity(parts) : 0;
     if (!parts) note = 'too long to mark what changed';
+    else if (parts === 'unlike' || shared < MARK_SIMILARITY) note = 'unlike the one before';
     else if (shared === 1) note = 'same as the one before';
-    else if (shared < MARK_SIMILARITY) note = 'unlike the one before';
     else
       text = html`${parts.map((part) =>
         part.kind === 'added' ? html`<ins>${part.text}</ins>` : part.kind === 'removed' ? html`<del>${part.text}</del>` : part.text,

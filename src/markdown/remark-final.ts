@@ -7,6 +7,7 @@ import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
 import { z } from 'zod';
 import { finalMean, renderFinalMetricFigure } from '../charts';
+import { figureCacheDir } from '../site/dirs';
 import { metricsOf, metricsOfRuns, seriesOf } from '../site/run-data';
 import { directiveError } from './directive-error';
 import { findDirectives, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
@@ -47,6 +48,7 @@ export default function remarkFinal(options: DirectiveOptions) {
         xTitle: varied[0],
         yTitle: `${metric}, mean of the last 10% of steps`,
         idPrefix: ids.get(node)!,
+        cacheDir: figureCacheDir(),
       });
       return [{ type: 'html', value: captionedFigure('final-figure', metric, chart, caption).value }];
     });

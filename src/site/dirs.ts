@@ -28,3 +28,11 @@ export function sweepsDir(): string {
 export function quickBuild(): boolean {
   return process.env.SWEEPBOOK_QUICK === '1';
 }
+
+/**
+ * Where builds keep the figures vega drew (see drawCached in src/charts/render.ts):
+ * in Astro's cache folder, env SITE_CACHE_DIR, default node_modules/.astro.
+ */
+export function figureCacheDir(): string {
+  return resolve(process.env.SITE_CACHE_DIR ?? 'node_modules/.astro', 'figures');
+}

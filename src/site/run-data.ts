@@ -1,18 +1,10 @@
 // Metrics and generations of a run as pages and directives use them. A build
 // asks for the same run's metrics several times (report figures, sweep page,
-// run page, downloads), so reads are memoized per run and run.json version.
-import { readGenerations, readMetrics, type GenerationLine, type MetricsLine, type Run } from '../runs';
-
-const metricsCache = new Map<string, MetricsLine[]>();
+// run page, downloads), so metrics reads are memoized (see readMetricsShared).
+import { readGenerations, readMetricsShared, type GenerationLine, type MetricsLine, type Run } from '../runs';
 
 export function metricsOf(run: Run): MetricsLine[] {
-  const key = `${run.dir}@${run.info.updated}`;
-  let lines = metricsCache.get(key);
-  if (!lines) {
-    lines = readMetrics(run.dir);
-    metricsCache.set(key, lines);
-  }
-  return lines;
+  return readMetricsShared(run.dir);
 }
 
 export function generationsOf(run: Run): GenerationLine[] {
