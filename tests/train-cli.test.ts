@@ -247,17 +247,7 @@ describe('npm run train: training', () => {
   it('marks a run that throws as failed, trains the others, and exits with 1', async () => {
     const runs = runsIn('runs-fail');
     // An unfinished run of pair's beta=1 whose checkpoint holds no usable weights: resuming it throws.
-    const config = resolveConfig({ seed: 0, beta: 1 }, { quick: true });
-    const broken = RunWriter.create(runs, {
-      sweep: 'pair',
-      params: { beta: 1 },
-      label: 'beta=1',
-      color: 'blue',
-      seed: 0,
-      config,
-      totalSteps: config.rl_steps,
-      generationsCapacity: config.generations_capacity,
-    });
+    const broken = quickRunWriter(runs, 'pair', 1);
     broken.saveCheckpoint(2, { tensors: { 'policy/nothing': { shape: [1], data: new Float32Array(1) } }, state: {} });
     broken.finish('interrupted'); // and so unlocked, as a stopped trainer leaves it
 
@@ -288,17 +278,7 @@ describe('npm run train: training', () => {
     const runs = runsIn('runs-leftover-lock');
     const sweeps = join(project, 'single-sweeps');
     writeSweep('single', 'title: Single\nvary: beta\nvalues:\n  - value: 1\n', sweeps);
-    const config = resolveConfig({ seed: 0, beta: 1 }, { quick: true });
-    const done = RunWriter.create(runs, {
-      sweep: 'single',
-      params: { beta: 1 },
-      label: 'beta=1',
-      color: 'red',
-      seed: 0,
-      config,
-      totalSteps: config.rl_steps,
-      generationsCapacity: config.generations_capacity,
-    });
+    const done = quickRunWriter(runs, 'single', 1);
     done.finish('completed');
     writeFileSync(join(done.dir, 'lock'), JSON.stringify({ host: hostname(), pid: DEAD_PID }));
 
@@ -408,6 +388,21 @@ describe('npm run train: failures', () => {
     }
   });
 });
+
+/** A new run of `sweep`'s value beta with the --quick config of seed 0, as the trainer would start it. */
+function quickRunWriter(runs: string, sweep: string, beta: number): RunWriter {
+  const config = resolveConfig({ seed: 0, beta }, { quick: true });
+  return RunWriter.create(runs, {
+    sweep,
+    params: { beta },
+    label: `beta=${beta}`,
+    color: 'blue',
+    seed: 0,
+    config,
+    totalSteps: config.rl_steps,
+    generationsCapacity: config.generations_capacity,
+  });
+}
 
 /** The pids of a process's children (Linux). */
 function childPids(pid: number): number[] {
