@@ -157,6 +157,9 @@ describe('reading run folders', () => {
     const runsDir = join(dir, '..');
     mkdirSync(join(runsDir, 'notes'));
     writeFileSync(join(runsDir, 'README.txt'), 'hello');
+    // a run being created this moment: its metrics file is opened before run.json is written
+    mkdirSync(join(runsDir, 'being-created'));
+    writeFileSync(join(runsDir, 'being-created', 'metrics.jsonl'), '');
     mkdirSync(join(runsDir, '.claims'));
     writeFileSync(join(runsDir, '.claims', '0123abcd'), '{}');
     const warnings: string[] = [];

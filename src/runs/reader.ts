@@ -73,7 +73,8 @@ export function listRuns(runsDir: string, warn: Warn = warnToConsole): Run[] {
 
 function isRunFolder(dir: string, warn: Warn): boolean {
   if (existsSync(join(dir, RUN_FILE))) return true;
-  const orphans = [METRICS_FILE, GENERATIONS_FILE].filter((name) => existsSync(join(dir, name)));
+  // Empty files without run.json are a run being created this moment (its metrics file opens first): not worth a warning.
+  const orphans = [METRICS_FILE, GENERATIONS_FILE].filter((name) => existsSync(join(dir, name)) && statSync(join(dir, name)).size > 0);
   if (orphans.length > 0) warn(`${dir}: has ${orphans.join(' and ')} but no ${RUN_FILE}, so it is not listed as a run`);
   return false;
 }
