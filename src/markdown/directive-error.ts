@@ -1,8 +1,8 @@
 // Errors in a report's directives fail the build and point at the line to fix.
 import { readFileSync } from 'node:fs';
-import { isAbsolute, relative } from 'node:path';
 import type { Node } from 'unist';
 import type { VFile } from 'vfile';
+import { shortPath } from '../site/short-path';
 
 export class DirectiveError extends Error {
   constructor(
@@ -20,12 +20,6 @@ export function directiveError(file: VFile, node: Node, directive: string, messa
   const path = file.path ? shortPath(file.path) : '<report>';
   const line = node.position ? node.position.start.line + bodyLineOffset(file) : undefined;
   return new DirectiveError(path, line, `::${directive}: ${message}`);
-}
-
-/** Relative to the working directory when the file is inside it. */
-function shortPath(path: string): string {
-  const fromCwd = relative(process.cwd(), path);
-  return fromCwd.startsWith('..') || isAbsolute(fromCwd) ? path : fromCwd;
 }
 
 /**

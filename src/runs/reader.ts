@@ -23,7 +23,8 @@ export type Warn = (message: string) => void;
 // A build reads the runs folder for many pages, from two copies of this module
 // (Astro's config and its page bundle): each warning is printed once a process.
 const warned: Set<string> = ((globalThis as { sweepbookWarned?: Set<string> }).sweepbookWarned ??= new Set());
-const warnToConsole: Warn = (message) => {
+/** Prints `warning: <message>` on stderr, once per process however often it is said. */
+export const warnOnce: Warn = (message) => {
   if (!warned.has(message)) console.warn(`warning: ${message}`);
   warned.add(message);
 };
@@ -61,7 +62,7 @@ export function readRunInfo(runDir: string): RunInfo {
  * folder with a run's files but no run.json is skipped with a warning rather
  * than silently.
  */
-export function listRuns(runsDir: string, warn: Warn = warnToConsole): Run[] {
+export function listRuns(runsDir: string, warn: Warn = warnOnce): Run[] {
   if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir)
     .filter((name) => !name.startsWith('.'))
@@ -99,7 +100,7 @@ export function runsBySweep(runsDir: string): Map<string, Run[]> {
  * A run's metrics. Steps must strictly increase: a repeated or backwards step
  * is corruption (two writers at once), not data to draw.
  */
-export function readMetrics(runDir: string, warn: Warn = warnToConsole): MetricsLine[] {
+export function readMetrics(runDir: string, warn: Warn = warnOnce): MetricsLine[] {
   const file = join(runDir, METRICS_FILE);
   const lines = readJsonLines(file, MetricsLine, warn, isMetricsLine);
   // Line i + 1 is row i: only a truncated last line is ever skipped.
@@ -146,7 +147,7 @@ export function readMetricsShared(runDir: string): MetricsLine[] {
 type SharedMetrics = Map<string, { stamp: string; lines: MetricsLine[] }>;
 const sharedMetrics: SharedMetrics = ((globalThis as { sweepbookMetrics?: SharedMetrics }).sweepbookMetrics ??= new Map());
 
-export function readGenerations(runDir: string, warn: Warn = warnToConsole): GenerationLine[] {
+export function readGenerations(runDir: string, warn: Warn = warnOnce): GenerationLine[] {
   return readJsonLines(join(runDir, GENERATIONS_FILE), GenerationLine, warn);
 }
 
@@ -159,7 +160,7 @@ export function readGenerations(runDir: string, warn: Warn = warnToConsole): Gen
 export function readJsonLines<T>(
   file: string,
   schema: z.ZodType<T>,
-  warn: Warn = warnToConsole,
+  warn: Warn = warnOnce,
   /** A fast check of what schema accepts, if it has one: lines it passes skip zod. */
   isValid?: (json: unknown) => json is T,
 ): T[] {

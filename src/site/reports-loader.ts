@@ -11,11 +11,11 @@
 //    fault (a report's directive, a run's metrics.jsonl...): Astro's markdown
 //    renderer would print it first with its stack, the glob loader log it,
 //    and the build print it again with another stack.
-import { isAbsolute, relative } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { glob } from 'astro/loaders';
 import { filesDigest } from './render-inputs-digest';
+import { shortPath } from './short-path';
 
 /** What @astrojs/markdown-remark prefixes a rendering error's message with (and prints it, before rethrowing). */
 const RENDER_ERROR = /^Failed to parse Markdown file "([^"]*)":\n/;
@@ -72,9 +72,4 @@ function buildError(messages: string[]): Error {
   const error = new Error(messages.join('\n'));
   error.stack = '';
   return error;
-}
-
-function shortPath(path: string): string {
-  const fromCwd = relative(process.cwd(), path);
-  return fromCwd.startsWith('..') || isAbsolute(fromCwd) ? path : fromCwd;
 }

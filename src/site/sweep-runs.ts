@@ -2,10 +2,10 @@
 // trainer's plan uses): one run drawn per value, in the order the sweep file
 // lists them, labelled and colored as it says; the value's other runs and
 // the sweep's runs of another config only listed.
-import { isAbsolute, relative } from 'node:path';
-import type { ConfigDifference, ParamValue, Run, Sweep } from '../runs';
+import { warnOnce, type ConfigDifference, type ParamValue, type Run, type Sweep } from '../runs';
 import { sweepRunsNow } from '../train/plan';
 import { quickBuild } from './dirs';
+import { shortPath } from './short-path';
 
 export interface SweepRun {
   run: Run;
@@ -48,25 +48,12 @@ export function sweepRunsListed(sweep: Sweep, runsDir: string): ListedSweepRuns 
   return listed;
 }
 
-/**
- * Astro renders reports (content layer) and pages in separate module graphs
- * of one process, each asking for a sweep's runs many times: the sweeps
- * already warned about are kept on globalThis, so a build warns once.
- */
-const WARNED = Symbol.for('sweepbook.otherConfigWarned');
-
+/** One line per sweep (warnOnce: however many pages and directives ask) saying its other-config runs are not drawn. */
 function warnOtherConfig(sweep: Sweep, count: number, quick: boolean): void {
-  const global = globalThis as { [WARNED]?: Set<string> };
-  const warned = (global[WARNED] ??= new Set());
-  const key = `${sweep.file}\0${quick}`;
-  if (warned.has(key)) return;
-  warned.add(key);
   const runs = count === 1 ? '1 run' : `${count} runs`;
-  const fromCwd = relative(process.cwd(), sweep.file);
-  const file = fromCwd.startsWith('..') || isAbsolute(fromCwd) ? sweep.file : fromCwd;
   const hint = quick ? '' : '; --quick runs show with SWEEPBOOK_QUICK=1 npm run build';
-  console.warn(
-    `warning: sweep "${sweep.id}" has ${runs} with another config than ${file} resolves to${quick ? ' with --quick' : ''}: ` +
+  warnOnce(
+    `sweep "${sweep.id}" has ${runs} with another config than ${shortPath(sweep.file)} resolves to${quick ? ' with --quick' : ''}: ` +
       `listed on its sweep page, not drawn${hint}`,
   );
 }
