@@ -354,14 +354,14 @@ describe('npm run train: failures', () => {
   it('keeps workers alive when the CLI is killed: they checkpoint, mark their runs interrupted and exit', async () => {
     const runs = runsIn('runs-kill9');
     const sweeps = join(project, 'kill9-sweeps');
-    const yaml = 'title: Kill\nvary: beta\nvalues:\n  - value: 1\n  - value: 10\nconfig:\n  rl_steps: 40\n  checkpoint_every: 10\n';
+    const yaml = 'title: Kill\nvary: beta\nvalues:\n  - value: 1\n  - value: 10\nconfig:\n  rl_steps: 400\n  checkpoint_every: 10\n';
     writeSweep('kill', yaml, sweeps);
     const args = ['--quick', '--runs', runs, '--sweeps', sweeps, '--parallel', '2'];
     const cli = start(args);
     let finished = false;
     void cli.done.then(() => (finished = true));
     const logged = () => (existsSync(runs) ? runFolders(runs).map((id) => steps(join(runs, id)).length) : []);
-    while (!finished && !(logged().length === 2 && logged().every((n) => n >= 3 && n < 30))) {
+    while (!finished && !(logged().length === 2 && logged().every((n) => n >= 3 && n < 300))) {
       await new Promise((resolve) => setTimeout(resolve, 10));
     }
     expect(finished).toBe(false);
@@ -384,7 +384,7 @@ describe('npm run train: failures', () => {
     expect(resumed.code).toBe(0);
     for (const run of listRuns(runs)) {
       expect(run.info.status).toBe('completed');
-      expect(steps(run.dir)).toEqual(range(40));
+      expect(steps(run.dir)).toEqual(range(400));
     }
   });
 });
