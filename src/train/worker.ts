@@ -1,6 +1,7 @@
 // A worker process of `npm run train --parallel n` (forked by pool.ts): sets
 // up the backend, then trains the runs the CLI sends it, one at a time.
 import { BackendError, initBackend, type BackendChoice } from './backend';
+import { reportUnexpected } from './cli';
 import { trainJob } from './job';
 import type { FromWorker, ToWorker } from './pool';
 
@@ -15,11 +16,8 @@ function send(message: FromWorker): void {
 }
 process.stdout.on('error', () => {});
 process.stderr.on('error', () => {});
-process.on('uncaughtException', (error) => {
-  // registered before tfjs's wasm module adds its own, which prints minified source
-  console.error(`train worker: ${error instanceof Error ? error.message : String(error)}`);
-  process.exit(1);
-});
+// Registered before tfjs's wasm module adds its own, which prints minified source.
+process.on('uncaughtException', (error) => process.exit(reportUnexpected(error)));
 
 // Ctrl-C reaches every process in the terminal's group: the first stops after
 // the current step (checkpointed, marked interrupted), a second quits at once.
