@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readGenerations, readMetrics, RunWriter, type MetricsLine } from '../src/runs';
+import { readGenerations, readMetrics, RunWriter, type MetricsLine, type Sweep } from '../src/runs';
 import { initBackend } from '../src/train/backend';
 import { resolveConfig, type TrainConfig } from '../src/train/config';
+import { sweepUnits } from '../src/train/plan';
 import { trainRun, type TrainRunOptions } from '../src/train/run';
 
 let tmp: string;
@@ -68,6 +69,24 @@ describe('trainRun', () => {
     expect(metricsOf(b)).toEqual(metricsOf(a));
     expect(readGenerations(b)).toEqual(readGenerations(a));
     expect(metricsOf(c)).not.toEqual(metricsOf(a));
+  });
+
+  it('pairs seeds across values: the units of seed s draw the same stream whatever the value', async () => {
+    const sweep: Sweep = { id: 'paired', file: 'paired.yaml', title: 'paired', vary: 'beta', seeds: [1, 2], config: { rl_steps: 1 }, values: [0, 100].map((value) => ({ value, label: `beta=${value}`, color: 'red' })) };
+    const firstSteps = [];
+    for (const { config } of sweepUnits(sweep, true)) {
+      const dir = await trainFresh(config);
+      // At step 1 the policy is still the reference, so equal draws mean equal samples.
+      const [{ raw_reward, repetition }] = metricsOf(dir);
+      firstSteps.push({ seed: config.seed, beta: config.beta, raw_reward, repetition, text: readGenerations(dir)[0].text });
+    }
+    const [seed1beta0, seed1beta100, seed2beta0, seed2beta100] = firstSteps;
+    expect([seed1beta0.seed, seed1beta100.seed, seed2beta0.seed, seed2beta100.seed]).toEqual([1, 1, 2, 2]);
+    expect([seed1beta0.beta, seed1beta100.beta]).toEqual([0, 100]);
+    const drawn = ({ raw_reward, repetition, text }: (typeof firstSteps)[number]) => ({ raw_reward, repetition, text });
+    expect(drawn(seed1beta100)).toEqual(drawn(seed1beta0));
+    expect(drawn(seed2beta100)).toEqual(drawn(seed2beta0));
+    expect(drawn(seed2beta0)).not.toEqual(drawn(seed1beta0));
   });
 
   it('resumes an aborted run from its checkpoint with the same metrics as an uninterrupted run', async () => {

@@ -201,7 +201,7 @@ async function train(plan: Plan, options: Options, resume: string): Promise<numb
     return 0;
   }
 
-  const labels = plan.jobs.map((job) => `${job.sweep} ${job.label}`);
+  const labels = plan.jobs.map((job) => `${job.sweep} ${job.name}`);
   const display = new ProgressDisplay(process.stderr, labels, process.stderr.isTTY === true);
   const shard = options.shard.count > 1 ? ` (shard ${options.shard.index}/${options.shard.count})` : '';
   display.log(
