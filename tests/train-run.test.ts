@@ -45,13 +45,15 @@ async function trainFresh(config: TrainConfig, opts: Partial<TrainRunOptions> = 
 const metricsOf = (dir: string) => readMetrics(dir).map(({ time: _time, ...rest }: MetricsLine) => rest);
 
 describe('trainRun', () => {
-  it('logs every step: raw reward, kl, total reward, entropy, repetition, and a generation from the prompt', async () => {
+  it('logs every step: raw reward, kl, total reward, entropy, repetition, diversity, and a generation from the prompt', async () => {
     const config = quick();
     const dir = await trainFresh(config);
     const metrics = metricsOf(dir);
     expect(metrics.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6]);
     for (const m of metrics) {
-      expect(Object.keys(m).sort()).toEqual(['entropy', 'kl', 'raw_reward', 'repetition', 'step', 'total_reward']);
+      expect(Object.keys(m).sort()).toEqual(['diversity', 'entropy', 'kl', 'raw_reward', 'repetition', 'step', 'total_reward']);
+      expect(m.diversity).toBeGreaterThan(0);
+      expect(m.diversity).toBeLessThanOrEqual(1);
       expect(m.total_reward).toBeCloseTo(m.raw_reward! - config.beta * m.kl!, 4);
     }
     // The policy starts as a copy of the reference, so the first step's KL estimate is zero.
@@ -73,7 +75,7 @@ describe('trainRun', () => {
 
   it('pairs seeds across values: the units of seed s draw the same stream whatever the value', async () => {
     const sweep: Sweep = { id: 'paired', file: 'paired.yaml', title: 'paired', vary: 'beta', seeds: [1, 2], config: { rl_steps: 1 }, values: [0, 100].map((value) => ({ value, label: `beta=${value}`, color: 'red' })) };
-    const firstSteps = [];
+    const firstSteps: { seed: number; beta: number; raw_reward: number | null | undefined; repetition: number | null | undefined; text: string }[] = [];
     for (const { config } of sweepUnits(sweep, true)) {
       const dir = await trainFresh(config);
       // At step 1 the policy is still the reference, so equal draws mean equal samples.

@@ -7,7 +7,7 @@ import type { SweepRun } from '../site/sweep-runs';
 import { html, type SafeHtml } from './html';
 
 /** The final metrics the table shows, when the runs logged them. */
-const FINAL_METRICS = ['raw_reward', 'kl', 'total_reward', 'repetition'];
+const FINAL_METRICS = ['raw_reward', 'kl', 'total_reward', 'repetition', 'diversity'];
 
 export function formatNumber(value: number | undefined): string {
   if (value === undefined) return '–';
