@@ -65,3 +65,23 @@ function warnOtherConfig(sweep: Sweep, count: number, quick: boolean): void {
 export function findSweep(sweeps: Sweep[], id: string): Sweep | undefined {
   return sweeps.find((sweep) => sweep.id === id);
 }
+
+/** One value of a sweep and its drawn runs, one per seed. */
+export interface ValueRuns {
+  value: ParamValue;
+  label: string;
+  color: string;
+  /** In seed order; at least one. */
+  runs: SweepRun[];
+}
+
+/** Drawn runs (sweepRuns' order: value by value) grouped by value. */
+export function runsByValue(runs: SweepRun[]): ValueRuns[] {
+  const groups: ValueRuns[] = [];
+  for (const run of runs) {
+    const group = groups.at(-1);
+    if (group && group.label === run.label) group.runs.push(run);
+    else groups.push({ value: run.value, label: run.label, color: run.color, runs: [run] });
+  }
+  return groups;
+}
