@@ -3,7 +3,8 @@
 // far chance alone moves it. Works on numbers and series the caller has
 // already reduced per seed (smoothed, or a run's final mean), so smoothing
 // applies to each seed before the mean, as W&B's grouped runs do.
-import { isFiniteValue, type MetricPoint } from './types';
+import { smooth } from './smooth';
+import { hasSeeds, isFiniteValue, type LineSeries, type MetricPoint } from './types';
 
 /** One number summarised over seeds: their mean, lowest and highest. */
 export interface SeedSpread {
@@ -55,4 +56,10 @@ export function seedBand(seeds: readonly MetricPoint[][]): BandPoint[] {
       const spread = acrossSeeds(values);
       return spread ? { step, mean: spread.mean, min: spread.min, max: spread.max } : { step, mean: null, min: null, max: null };
     });
+}
+
+/** The seeds of a series as drawn: each smoothed first (weight 0: as logged), so the mean is of smoothed lines. */
+export function drawnSeeds(series: LineSeries, weight: number): MetricPoint[][] {
+  const seeds = hasSeeds(series) ? series.seeds : [series.points];
+  return weight > 0 ? seeds.map((points) => smooth(points, weight)) : seeds;
 }
