@@ -3,7 +3,7 @@ import { describe, expect, it } from 'vitest';
 import { hoverData } from '../src/charts/hover';
 import { acrossSeeds, seedBand } from '../src/charts/seed-bands';
 import { smooth } from '../src/charts/smooth';
-import { lineSpec } from '../src/charts/spec';
+import { finalMetricSpec, lineSpec } from '../src/charts/spec';
 import type { LineSeries, MetricPoint } from '../src/charts/types';
 
 const line = (values: (number | null)[]): MetricPoint[] => values.map((value, step) => ({ step, value }));
@@ -80,5 +80,31 @@ describe('hoverData with seeds', () => {
     const data = hoverData(seeded, 0, plot);
     expect(data.series[0]).toEqual({ label: 'beta=1', color: 'red', values: [2, 2, 4], ranges: [[1, 3], [0, 4], [3, 5]] });
     expect(data.series[1].ranges).toEqual([[0, 1], [0, 1], [0, 0]]);
+  });
+});
+
+describe('finalMetricSpec with seeds', () => {
+  const runs = [
+    { label: 'beta=1', color: 'red', x: 1, value: 2, seeds: [1, 2, 3] },
+    { label: 'beta=10', color: 'blue', x: 10, value: 5, seeds: [5, null] },
+  ];
+
+  it('draws a min–max bar in the value color behind the mean, and each seed small beside it', () => {
+    const [bars, seeds, ...rest] = layersOf(finalMetricSpec({ sweeps: [{ name: 's', runs }], xTitle: 'beta', yTitle: 'kl' }));
+    expect(bars.mark).toMatchObject({ type: 'rule' });
+    expect([bars.encoding.y.field, bars.encoding.y2.field, bars.encoding.color.field]).toEqual(['min', 'max', 'color']);
+    expect(bars.data.values).toEqual([
+      { sweep: 's', color: 'red', x: 1, min: 1, max: 3 },
+      { sweep: 's', color: 'blue', x: 10, min: 5, max: 5 },
+    ]);
+    expect(seeds.mark).toMatchObject({ type: 'point', xOffset: 9 });
+    expect(seeds.data.values.map((row) => [row.x, row.value])).toEqual([[1, 1], [1, 2], [1, 3], [10, 5]]);
+    expect(rest.map((layer) => layer.mark.type)).toEqual(['line', 'point']);
+  });
+
+  it('with one seed per value is the figure without seeds', () => {
+    const one = runs.map((r) => ({ ...r, seeds: [r.value] }));
+    const none = runs.map(({ seeds: _seeds, ...r }) => r);
+    expect(finalMetricSpec({ sweeps: [{ name: 's', runs: one }], xTitle: 'b', yTitle: 'k' })).toEqual(finalMetricSpec({ sweeps: [{ name: 's', runs: none }], xTitle: 'b', yTitle: 'k' }));
   });
 });

@@ -43,7 +43,8 @@ export async function renderFinalMetricFigure(options: FinalMetricFigureOptions)
   const { sweeps, xTitle, yTitle, idPrefix, cacheDir } = options;
   const description =
     options.description ??
-    `Chart of ${yTitle} against ${xTitle}, one point per run` +
+    `Chart of ${yTitle} against ${xTitle}, one point per value` +
+    (sweeps.some((s) => s.runs.some((r) => (r.seeds?.length ?? 0) > 1)) ? ' (the mean over its seeds, with a bar from lowest to highest and each seed small beside it)' : '') +
       (sweeps.length > 1 ? `, for sweeps ${sweeps.map((s) => s.name).join(' and ')}.` : '.');
   const { svg } = await renderChart(finalMetricSpec(options), { idPrefix, description, cacheDir });
   return `<div class="chart">${svg}</div>`;

@@ -1,6 +1,6 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { bucketMeans, downsample } from './downsample';
-import { drawnSeeds, seedBand, type BandPoint } from './seed-bands';
+import { acrossSeeds, drawnSeeds, seedBand, type BandPoint } from './seed-bands';
 import { smooth } from './smooth';
 import { HEIGHT, theme, WIDTH } from './theme';
 import { hasSeeds, isFiniteValue, type LineSeries, type MetricPoint } from './types';
@@ -160,7 +160,10 @@ export interface FinalMetricRun {
   label: string;
   color: string;
   x: number;
+  /** With several seeds, their mean. */
   value: number | null;
+  /** A value trained with several seeds: how each seed's run ended (drawn small beside the mean, with a min–max bar). */
+  seeds?: (number | null)[];
 }
 
 export interface FinalMetricSpecInput {
@@ -180,16 +183,41 @@ export function finalMetricSpec({ sweeps, xTitle, yTitle }: FinalMetricSpecInput
   const rows = sweeps.flatMap(({ name, runs }) =>
     runs.map((r) => ({ sweep: name, label: r.label, color: r.color, x: r.x, value: isFiniteValue(r.value) ? r.value : null })),
   );
+  const seeded = sweeps.flatMap(({ name, runs }) =>
+    runs.flatMap((r) => {
+      const spread = r.seeds && r.seeds.length > 1 ? acrossSeeds(r.seeds) : null;
+      if (!spread) return [];
+      const seeds = r.seeds!.filter(isFiniteValue).map((value) => ({ sweep: name, color: r.color, x: r.x, value }));
+      return [{ bar: { sweep: name, color: r.color, x: r.x, min: spread.min, max: spread.max }, seeds }];
+    }),
+  );
   const xs = [...new Set(rows.map((r) => r.x))].sort((a, b) => a - b);
   const showSweeps = sweeps.length > 1 ? ({ title: null, orient: 'top', labelLimit: 400 } as const) : null;
   const encoding = {
     x: { field: 'x', type: 'quantitative', title: xTitle, ...sweptValueAxis(xs) },
     y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false, padding: 12 } },
   };
+  // With seeds: a min–max bar in the value's color behind its mean, and each seed a small point beside it.
+  const seedLayers =
+    seeded.length === 0
+      ? []
+      : [
+          {
+            data: { values: seeded.map((s) => s.bar) },
+            mark: { type: 'rule', strokeWidth: 2, opacity: 0.8 },
+            encoding: { x: encoding.x, y: { ...encoding.y, field: 'min' }, y2: { field: 'max' }, color: { field: 'color', type: 'nominal', scale: null } },
+          },
+          {
+            data: { values: seeded.flatMap((s) => s.seeds) },
+            mark: { type: 'point', filled: true, size: 22, opacity: 0.8, xOffset: 9, stroke: 'currentColor', strokeWidth: 0.5 },
+            encoding: { x: encoding.x, y: encoding.y, fill: { field: 'color', type: 'nominal', scale: null } },
+          },
+        ];
   return {
     ...FRAME,
     data: { values: rows },
     layer: [
+      ...seedLayers,
       {
         mark: { type: 'line', color: 'currentColor', opacity: 0.35, strokeWidth: 1.5 },
         encoding: { ...encoding, detail: { field: 'sweep' } },
