@@ -120,7 +120,8 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
     type: 'nominal',
     title: null,
     scale: { domain: labels, range: series.map((s) => s.color) },
-    legend: series.length > MAX_LABELLED_LINES ? null : {},
+    // a line in the legend, as for one seed: the band layer would make it a dot
+    legend: series.length > MAX_LABELLED_LINES ? null : { symbolType: 'stroke', symbolStrokeWidth: 2 },
   } as const;
   const finite = (value: number | null) => (isFiniteValue(value) ? value : null);
   const means = perSeries.flatMap(({ label, band }) =>
