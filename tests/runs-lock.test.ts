@@ -122,6 +122,9 @@ describe('claims on sweep units', () => {
     // the same unit, its config keys in another order: the same claim
     writeFileSync(join(runsDir, '.claims', file), JSON.stringify({ host: hostname(), pid: process.ppid }));
     expect(claimValue(runsDir, { config: { seed: 0, beta: 1, lr: 0.1 } })).toMatchObject({ claimed: false, holder: { pid: process.ppid } });
+    // the same unit planned by another sweep (a job carries its sweep and params too): the same claim, one run for both
+    const otherSweepsJob = { sweep: 'other-sweep', params: { beta: 1 }, label: 'one', config: value.config };
+    expect(claimValue(runsDir, otherSweepsJob)).toMatchObject({ claimed: false, holder: { pid: process.ppid } });
     // another value, another seed or another config is another claim
     expect(claimValue(runsDir, { config: { ...value.config, beta: 2 } }).claimed).toBe(true);
     expect(claimValue(runsDir, { config: { ...value.config, seed: 1 } }).claimed).toBe(true);
