@@ -1,6 +1,7 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { listRuns } from '../src/runs';
+import { listedRunsTableHtml } from '../src/markdown/runs-table';
 import { fixtureDirs, lineOf, renderReport } from './fixtures/render-report';
 
 const dirs = fixtureDirs();
@@ -45,6 +46,15 @@ describe('::runs', () => {
     const f = (x: number) => String(Number(x.toPrecision(3)));
     expect(rows[1]).toContain(`${f(rewards.reduce((a, b) => a + b) / 3)} <span class="spread">(${f(Math.min(...rewards))}–${f(Math.max(...rewards))})</span>`);
     expect(html).toContain('the mean over the value\'s seeds, their lowest to highest in brackets');
+  });
+
+  test('a list of runs not drawn names their seeds when they differ', () => {
+    const rows = (dirs: { runsDir: string }) => listRuns(dirs.runsDir).filter((run) => run.info.params.beta === 1).map((run) => ({ run, value: 1 }));
+    const header = (html: string) => [...html.matchAll(/<th scope="col"[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]);
+    const seededTable = listedRunsTableHtml(rows(seeded), 'beta').value;
+    expect(header(seededTable)).toEqual(['Run', 'beta', 'seed', 'Status', 'Steps']);
+    expect([...seededTable.matchAll(/<td class="num">1<\/td>\n<td class="num">(\d)<\/td>/g)].map((m) => m[1]).sort()).toEqual(['1', '2', '3']);
+    expect(header(listedRunsTableHtml(rows(dirs), 'beta').value)).toEqual(['Run', 'beta', 'Status', 'Steps']);
   });
 
   test('an unknown sweep fails with the report file and line', async () => {

@@ -1,6 +1,6 @@
 // :value{...}: numbers in a report's prose come from the runs, with their spread over seeds.
 import { rmSync } from 'node:fs';
-import { afterAll, describe, expect, test } from 'vitest';
+import { afterAll, describe, expect, test, vi } from 'vitest';
 import { finalMean } from '../src/charts';
 import { readMetrics, runsOfSweep } from '../src/runs';
 import { fixtureDirs, lineOf, renderReport } from './fixtures/render-report';
@@ -47,6 +47,20 @@ describe(':value', () => {
     expect(await render('min')).toBe(Math.min(...values).toFixed(5));
     expect(await render('step=20')).toBe(series.find((p) => p.step === 20)!.value!.toFixed(5));
     expect(text(await renderReport(single, ':value{sweep="fixture-sweep" at="beta=0" metric="repetition" stat="first"}\n'))).toBe(String(Number(values[0].toPrecision(3))));
+  });
+
+  test('a value with no runs yet renders n/a, with a warning naming the file and line, so a report written before training builds', async () => {
+    const dirs = fixtureDirs();
+    try {
+      rmSync(dirs.runsDir, { recursive: true, force: true });
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      const body = 'Text.\n\nIt ends at :value{sweep="fixture-sweep" at="beta=1" metric="kl"}.\n';
+      expect(text(await renderReport(dirs, body, 'early.md'))).toBe('Text.\nIt ends at n/a.');
+      expect(warn.mock.calls.flat().join('\n')).toContain(`reports/early.md:${lineOf(body, ':value')}: :value: beta=1 of sweep "fixture-sweep" has no runs with metrics yet`);
+      warn.mockRestore();
+    } finally {
+      rmSync(dirs.root, { recursive: true, force: true });
+    }
   });
 
   test.each([

@@ -88,10 +88,15 @@ export interface ListedRun {
   note?: string;
 }
 
-/** Runs listed with their status, not drawn: id (which says when it started), value, status, steps, and the note's column when titled. */
+/**
+ * Runs listed with their status, not drawn: id (which says when it started),
+ * value, seed (when they differ in it), status, steps, and the note's column
+ * when titled.
+ */
 export function listedRunsTableHtml(rows: ListedRun[], vary: string, noteTitle?: string, base = '/'): SafeHtml {
+  const seeds = new Set(rows.map(({ run }) => run.info.seed)).size > 1;
   return html`<div class="table-scroll"><table class="runs-table listed-runs">
-<thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${
+<thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th>${seeds ? html`<th scope="col" class="num">seed</th>` : ''}<th scope="col">Status</th><th scope="col" class="num">Steps</th>${
     noteTitle ? html`<th scope="col">${noteTitle}</th>` : ''
   }</tr></thead>
 <tbody>${rows.map(({ run, value, note }) => {
@@ -99,6 +104,7 @@ export function listedRunsTableHtml(rows: ListedRun[], vary: string, noteTitle?:
     return html`<tr>
 <td class="run-id"><a href="${base}runs/${id}/">${id}</a></td>
 <td class="num">${String(value)}</td>
+${seeds ? html`<td class="num">${run.info.seed}</td>` : ''}
 <td><span class="status status-${status}">${status}</span></td>
 <td class="num">${steps_done}/${total_steps}</td>
 ${noteTitle ? html`<td class="config-differences">${note ?? ''}</td>` : ''}
