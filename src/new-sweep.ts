@@ -10,6 +10,8 @@ export interface NewSweep {
   /** The config field to vary, e.g. "beta". */
   vary: string;
   values: ParamValue[];
+  /** Each value trains once per seed; default three, so figures show a spread. */
+  seeds?: number[];
   title?: string;
   contentDir: string;
   /** Overwrite existing files. */
@@ -17,6 +19,9 @@ export interface NewSweep {
 }
 
 export class NewSweepError extends Error {}
+
+/** Three seeds: the fewest that show whether a difference between values is more than chance. */
+export const DEFAULT_SEEDS = [0, 1, 2];
 
 /** Parses "10,20,50" into values: numbers where they read as numbers, else strings. */
 export function parseValues(text: string): ParamValue[] {
@@ -49,7 +54,7 @@ export function newSweep(options: NewSweep): { sweepFile: string; reportFile: st
   const sweep = {
     title,
     vary,
-    seed: 0,
+    seeds: options.seeds ?? DEFAULT_SEEDS,
     values: values.map((value, index) => ({ value, label: `${vary}=${value}`, color: defaultColor(index) })),
     config: {},
   };

@@ -3,7 +3,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { fixtureDirs, lineOf, renderReport } from './fixtures/render-report';
 
 const dirs = fixtureDirs();
-afterAll(() => rmSync(dirs.root, { recursive: true, force: true }));
+const seeded = fixtureDirs([1, 2, 3]);
+afterAll(() => [dirs, seeded].forEach(({ root }) => rmSync(root, { recursive: true, force: true })));
 
 describe('::figure', () => {
   test('draws one line per run in the sweep colors, with its caption', async () => {
@@ -19,10 +20,31 @@ describe('::figure', () => {
     expect([...html.matchAll(/<g class="mark-line/g)]).toHaveLength(6);
   });
 
+  test('several seeds: per value a band in its color under the mean line, and the caption says what they are', async () => {
+    const html = await renderReport(seeded, '::figure{sweep="fixture-sweep" metric="raw_reward" caption="Reward." smooth=0.6}\n');
+    const bands = [...html.matchAll(/<g class="mark-area[^>]*>(.*?)<\/g>/g)].map((m) => [...m[1].matchAll(/fill="(\w+)"/g)].map((f) => f[1]));
+    expect(bands.flat()).toEqual(['red', 'green', 'blue']);
+    const strokes = [...html.matchAll(/<g class="mark-line[^>]*><path[^>]* stroke="(\w+)"/g)].map((m) => m[1]);
+    expect(strokes).toEqual(['red', 'green', 'blue']);
+    expect(html).toContain("<figcaption>Reward. Each value's line is the mean over its 3 seeds; the band spans their lowest to highest value.</figcaption>");
+    // hover data carries the range
+    const hover = JSON.parse(/<script type="application\/json">(.*?)<\/script>/.exec(html)![1]);
+    expect(hover.series.map((s: { label: string }) => s.label)).toEqual(['beta=0', 'beta=1', 'beta=10']);
+    expect(hover.series[0].ranges.at(-1)[0]).toBeLessThan(hover.series[0].ranges.at(-1)[1]);
+  });
+
+  test('seeds="all" draws each seed\'s line, faint, instead of the band', async () => {
+    const html = await renderReport(seeded, '::figure{sweep="fixture-sweep" metric="raw_reward" seeds="all"}\n');
+    expect(html).not.toContain('mark-area');
+    const lines = [...html.matchAll(/<g class="mark-line[^>]*>(.*?)<\/g>/g)].map((m) => m[1]).join('');
+    expect([...lines.matchAll(/<path[^>]* stroke="red"/g)]).toHaveLength(4); // 3 seeds and the mean
+    expect(html).toContain("the faint lines are the seeds.</figcaption>");
+  });
+
   test.each([
     ['::figure{sweep="fixture-sweep" metric="foo"}', 'unknown metric "foo" in sweep "fixture-sweep" (known: raw_reward, kl, total_reward, entropy, repetition)'],
     ['::figure{sweep="nope" metric="kl"}', 'unknown sweep "nope" (known: fixture-sweep)'],
-    ['::figure{sweep="fixture-sweep" metric="kl" colour="red"}', 'unknown attribute "colour" (known: sweep, metric, caption, smooth)'],
+    ['::figure{sweep="fixture-sweep" metric="kl" colour="red"}', 'unknown attribute "colour" (known: sweep, metric, caption, smooth, seeds)'],
     ['::figure{sweep="fixture-sweep"}', 'missing attribute "metric"'],
     ['::figure{sweep="fixture-sweep" metric="kl" smooth=2}', 'attribute smooth="2"'],
   ])('%s fails with the report file and line', async (directive, message) => {

@@ -3,7 +3,8 @@ import { afterAll, describe, expect, test } from 'vitest';
 import { fixtureDirs, lineOf, renderReport } from './fixtures/render-report';
 
 const dirs = fixtureDirs();
-afterAll(() => rmSync(dirs.root, { recursive: true, force: true }));
+const seeded = fixtureDirs([1, 2, 3]);
+afterAll(() => [dirs, seeded].forEach(({ root }) => rmSync(root, { recursive: true, force: true })));
 
 describe('::final', () => {
   test('draws one point per run in its color, against the swept value', async () => {
@@ -13,6 +14,18 @@ describe('::final', () => {
     expect([...symbols.matchAll(/fill="(\w+)"/g)].map((m) => m[1])).toEqual(['red', 'green', 'blue']);
     expect(html).toContain('<figcaption>Where runs end</figcaption>');
     expect(html).toMatch(/aria-label="[^"]*repetition[^"]*beta/);
+  });
+
+  test('several seeds: the mean per value with a min–max bar in its color, each seed small beside it', async () => {
+    const html = await renderReport(seeded, '::final{sweeps="fixture-sweep" metric="raw_reward" caption="Where values end."}\n');
+    const rules = /<g class="mark-rule role-mark[^>]*>(.*?)<\/g>/.exec(html)?.[1] ?? '';
+    expect([...rules.matchAll(/stroke="(\w+)"/g)].map((m) => m[1])).toEqual(['red', 'green', 'blue']);
+    const symbols = [...html.matchAll(/<g class="mark-symbol[^>]*>(.*?)<\/g>/g)].map((m) => [...m[1].matchAll(/fill="(\w+)"/g)].map((f) => f[1]));
+    expect(symbols).toEqual([
+      ['red', 'red', 'red', 'green', 'green', 'green', 'blue', 'blue', 'blue'], // the seeds
+      ['red', 'green', 'blue'], // the means
+    ]);
+    expect(html).toContain("<figcaption>Where values end. Each large point is the mean over its value's 3 seeds, its bar their lowest to highest value, the small points the seeds.</figcaption>");
   });
 
   test.each([

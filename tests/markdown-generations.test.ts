@@ -4,7 +4,8 @@ import { generationsHtml, MAX_SHOWN_CHARS } from '../src/markdown/generations-ht
 import { fixtureDirs, lineOf, renderReport } from './fixtures/render-report';
 
 const dirs = fixtureDirs();
-afterAll(() => rmSync(dirs.root, { recursive: true, force: true }));
+const seeded = fixtureDirs([1, 2, 3]);
+afterAll(() => [dirs, seeded].forEach(({ root }) => rmSync(root, { recursive: true, force: true })));
 
 const textOf = (html: string) => html.replace(/<[^>]+>/g, '');
 
@@ -17,6 +18,29 @@ describe('::generations', () => {
     expect(metas).toHaveLength(6);
     expect(metas[0]).toMatch(/^Last · step 40/);
     expect(metas[1]).toMatch(/^Second-to-last · step \d+/);
+  });
+
+  test('several seeds: per value, the last kept generation of each seed, by default and with seeds="all"', async () => {
+    for (const directive of ['::generations{sweep="fixture-sweep"}', '::generations{sweep="fixture-sweep" seeds="all"}']) {
+      const html = await renderReport(seeded, `${directive}\n`);
+      const labels = [...html.matchAll(/class="generations-label">.*?<\/span> ([^<]+)<\/p>/g)].map((m) => m[1]);
+      expect(labels).toEqual(['beta=0', 'beta=1', 'beta=10']);
+      const metas = [...html.matchAll(/class="generation-meta">([^<]+)</g)].map((m) => m[1]);
+      expect(metas.map((meta) => meta.split(' · ').slice(0, 3).join(' · '))).toEqual(
+        [0, 1, 2].flatMap(() => ['Seed 1 · Last · step 40', 'Seed 2 · Last · step 40', 'Seed 3 · Last · step 40']),
+      );
+      expect(textOf(html)).toContain('The last kept generation of each seed of each value, newest first');
+    }
+  });
+
+  test('seed=N last=2: the last two of that seed\'s run of each value', async () => {
+    const html = await renderReport(seeded, '::generations{sweep="fixture-sweep" seed=2 last=2}\n');
+    const metas = [...html.matchAll(/class="generation-meta">([^<]+)</g)].map((m) => m[1].split(' · ').slice(0, 2).join(' · '));
+    expect(metas).toEqual([0, 1, 2].flatMap(() => ['Seed 2 · Last', 'Seed 2 · Second-to-last']));
+    expect(textOf(html)).toContain('The last two kept generations of seed 2 of each value');
+    await expect(renderReport(seeded, 'x\n\n::generations{sweep="fixture-sweep" seed=5}\n', 'bad.md')).rejects.toThrow(
+      'reports/bad.md:9: ::generations: seed 5 is not one of sweep "fixture-sweep"\'s seeds (1, 2, 3)',
+    );
   });
 
   test('escapes generation text: a <script> tag is text', async () => {
@@ -50,7 +74,7 @@ describe('::generations', () => {
     ['::generations{sweep="fixture-sweep" last=11}', 'attribute last="11": Too big: expected number to be <=10'],
     ['::generations{sweep="fixture-sweep" last=two}', 'attribute last="two"'],
     ['::generations{last=2}', 'missing attribute "sweep"'],
-    ['::generations{sweep="fixture-sweep" n=2}', 'unknown attribute "n" (known: sweep, last)'],
+    ['::generations{sweep="fixture-sweep" n=2}', 'unknown attribute "n" (known: sweep, last, seeds, seed)'],
   ])('%s fails with the report file and line', async (directive, message) => {
     const body = `Intro.\n\n${directive}\n`;
     await expect(renderReport(dirs, body, 'bad.md')).rejects.toThrow(`reports/bad.md:${lineOf(body, '::generations')}: ::generations: ${message}`);

@@ -1,10 +1,12 @@
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { listRuns } from '../src/runs';
+import { listedRunsTableHtml } from '../src/markdown/runs-table';
 import { fixtureDirs, lineOf, renderReport } from './fixtures/render-report';
 
 const dirs = fixtureDirs();
-afterAll(() => rmSync(dirs.root, { recursive: true, force: true }));
+const seeded = fixtureDirs([1, 2, 3]);
+afterAll(() => [dirs, seeded].forEach(({ root }) => rmSync(root, { recursive: true, force: true })));
 
 describe('::runs', () => {
   test('tables every run: linked id, value, color, status, steps and final metrics', async () => {
@@ -24,6 +26,35 @@ describe('::runs', () => {
     });
     // beta=1: final kl = 10 / (1 + 1)
     expect(rows[1]).toContain('<td class="num">5</td>');
+  });
+
+  test('several seeds: one row per value, its seeds\' runs linked, metrics as mean (lowest–highest)', async () => {
+    const html = await renderReport(seeded, '::runs{sweep="fixture-sweep"}\n');
+    const header = [...html.matchAll(/<th scope="col"[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]);
+    expect(header).toEqual(['Runs', 'beta', 'Color', 'Status', 'Steps', 'raw_reward', 'kl', 'total_reward', 'repetition']);
+    const rows = html.split('<tr>').slice(2);
+    expect(rows).toHaveLength(3);
+    const runs = listRuns(seeded.runsDir).filter((run) => run.info.params.beta === 1).sort((a, b) => a.info.seed - b.info.seed);
+    expect([...rows[1].matchAll(/<a href="\/runs\/([^/]+)\/"[^>]*>seed (\d)<\/a>/g)].map((m) => [m[1], Number(m[2])])).toEqual(
+      runs.map((run) => [run.info.id, run.info.seed]),
+    );
+    expect(rows[1]).toContain('<td class="num">40/40</td>');
+    // kl is the same for every seed; raw_reward differs by 0.02 per seed: its mean and range
+    expect(rows[1]).toContain('<td class="num">5 <span class="spread">(5–5)</span></td>');
+    const last = (seed: number) => 1 / 2 + 0.05 * Math.sin(40 + 1 + 7 * (seed - 1)) + 0.02 * (seed - 1);
+    const rewards = [1, 2, 3].map(last);
+    const f = (x: number) => String(Number(x.toPrecision(3)));
+    expect(rows[1]).toContain(`${f(rewards.reduce((a, b) => a + b) / 3)} <span class="spread">(${f(Math.min(...rewards))}–${f(Math.max(...rewards))})</span>`);
+    expect(html).toContain('the mean over the value\'s seeds, their lowest to highest in brackets');
+  });
+
+  test('a list of runs not drawn names their seeds when they differ', () => {
+    const rows = (dirs: { runsDir: string }) => listRuns(dirs.runsDir).filter((run) => run.info.params.beta === 1).map((run) => ({ run, value: 1 }));
+    const header = (html: string) => [...html.matchAll(/<th scope="col"[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]);
+    const seededTable = listedRunsTableHtml(rows(seeded), 'beta').value;
+    expect(header(seededTable)).toEqual(['Run', 'beta', 'seed', 'Status', 'Steps']);
+    expect([...seededTable.matchAll(/<td class="num">1<\/td>\n<td class="num">(\d)<\/td>/g)].map((m) => m[1]).sort()).toEqual(['1', '2', '3']);
+    expect(header(listedRunsTableHtml(rows(dirs), 'beta').value)).toEqual(['Run', 'beta', 'Status', 'Steps']);
   });
 
   test('an unknown sweep fails with the report file and line', async () => {

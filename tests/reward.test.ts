@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { alliteration, distinctWordRatio, repetition, wordsOf } from '../src/train/reward';
+import { alliteration, distinctWordRatio, diversity, repetition, wordsOf } from '../src/train/reward';
 import { splitTokens } from '../src/train/tokenizer';
 
 const tokens = (text: string) => splitTokens(text);
@@ -44,5 +44,25 @@ describe('repetition', () => {
 
   it('keeps only words, lowercased', () => {
     expect(wordsOf(tokens('She ran. He hid!'))).toEqual(['she', 'ran', 'he', 'hid']);
+  });
+});
+
+describe('diversity', () => {
+  it('is distinct word bigrams over all bigrams of the samples of a step', () => {
+    // 2 + 2 bigrams, "the cat" shared: 3 distinct of 4
+    expect(diversity([tokens('the cat sat'), tokens('the cat ran')])).toBe(3 / 4);
+    expect(diversity([tokens('big brown bear'), tokens('red fox')])).toBe(1);
+  });
+
+  it('sees what repetition cannot: samples that each read well but are all alike', () => {
+    const story = tokens('Once upon a time, a girl saw a tree.');
+    expect(repetition(story)).toBeLessThan(0.25);
+    expect(diversity([story, story, story, story])).toBe(1 / 4);
+  });
+
+  it('counts no bigram across two samples, skips punctuation, and is 1 with no bigrams', () => {
+    expect(diversity([tokens('tall'), tokens('tall')])).toBe(1);
+    expect(diversity([tokens('Tall. Tom!'), tokens('tall tom')])).toBe(1 / 2);
+    expect(diversity([])).toBe(1);
   });
 });

@@ -111,21 +111,25 @@ describe('lock takeover', () => {
   });
 });
 
-describe('claims on sweep values', () => {
-  const value = { sweep: 's', params: { beta: 1 }, config: { lr: 0.1, seed: 0 } };
+describe('claims on sweep units', () => {
+  const value = { config: { lr: 0.1, seed: 0, beta: 1 } };
 
-  it('is one lock file per value in runs/.claims, released when done', () => {
+  it('is one lock file per unit config in runs/.claims, released when done', () => {
     const runsDir = mkdtempSync(join(tmpdir(), 'sweepbook-claims-'));
     const claim = claimValue(runsDir, value);
     expect(claim.claimed).toBe(true);
     const [file] = readdirSync(join(runsDir, '.claims'));
-    // the same value, its config keys in another order: the same claim
+    // the same unit, its config keys in another order: the same claim
     writeFileSync(join(runsDir, '.claims', file), JSON.stringify({ host: hostname(), pid: process.ppid }));
-    expect(claimValue(runsDir, { ...value, config: { seed: 0, lr: 0.1 } })).toMatchObject({ claimed: false, holder: { pid: process.ppid } });
-    // another value, or another config of it, is another claim
-    expect(claimValue(runsDir, { ...value, params: { beta: 2 } }).claimed).toBe(true);
-    expect(claimValue(runsDir, { ...value, config: { lr: 0.2, seed: 0 } }).claimed).toBe(true);
-    expect(readdirSync(join(runsDir, '.claims'))).toHaveLength(3);
+    expect(claimValue(runsDir, { config: { seed: 0, beta: 1, lr: 0.1 } })).toMatchObject({ claimed: false, holder: { pid: process.ppid } });
+    // the same unit planned by another sweep (a job carries its sweep and params too): the same claim, one run for both
+    const otherSweepsJob = { sweep: 'other-sweep', params: { beta: 1 }, label: 'one', config: value.config };
+    expect(claimValue(runsDir, otherSweepsJob)).toMatchObject({ claimed: false, holder: { pid: process.ppid } });
+    // another value, another seed or another config is another claim
+    expect(claimValue(runsDir, { config: { ...value.config, beta: 2 } }).claimed).toBe(true);
+    expect(claimValue(runsDir, { config: { ...value.config, seed: 1 } }).claimed).toBe(true);
+    expect(claimValue(runsDir, { config: { ...value.config, lr: 0.2 } }).claimed).toBe(true);
+    expect(readdirSync(join(runsDir, '.claims'))).toHaveLength(4);
 
     writeFileSync(join(runsDir, '.claims', file), JSON.stringify({ host: hostname(), pid: DEAD_PID }));
     const retaken = claimValue(runsDir, value);

@@ -112,6 +112,40 @@ describe('the site', () => {
   });
 });
 
+describe('seeds', () => {
+  test('one run is drawn per (value, seed), values in sweep order, seeds in order', () => {
+    writeFixtureContent(join(root, 'content'), undefined, [1, 2]);
+    sweep = loadSweep(join(root, 'content', 'sweeps', `${FIXTURE_SWEEP}.yaml`));
+    const runs = [2, 1].flatMap((seed) => [0, 1].map((index) => ({ index, seed, dir: writeFixtureRun(runsDir, index, { seed }) })));
+    writeFixtureRun(runsDir, 2, { seed: 3 }); // a seed the sweep file does not list: another config
+    const listed = sweepRunsListed(sweep, runsDir);
+    const dirOf = (index: number, seed: number) => runs.find((r) => r.index === index && r.seed === seed)!.dir;
+    expect(listed.drawn.map(({ run, value, seed }) => [value, seed, run.dir])).toEqual([
+      [0, 1, dirOf(0, 1)],
+      [0, 2, dirOf(0, 2)],
+      [1, 1, dirOf(1, 1)],
+      [1, 2, dirOf(1, 2)],
+    ]);
+    expect(listed.otherConfig.map(({ value, differences }) => [value, differences])).toEqual([[10, [{ key: 'seed', recorded: 3, now: 1 }]]]);
+  });
+
+  test('a run whose config is another sweep\'s unit too is drawn for both; the other sweep\'s other runs stay its own', () => {
+    const shared = writeFixtureRun(runsDir, 2); // beta=10, seed 1, recorded by the fixture sweep
+    writeFixtureRun(runsDir, 0, { quick: true }); // the fixture sweep's own other-config run
+    const otherFile = join(root, 'content', 'sweeps', 'second.yaml');
+    writeFileSync(otherFile, 'title: Second\nvary: beta\nseed: 1\nvalues:\n  - { value: 10, label: "ten", color: blue }\n  - { value: 20, color: teal }\n');
+    const second = loadSweep(otherFile);
+    const listed = sweepRunsListed(second, runsDir);
+    // drawn in the second sweep's label and color
+    expect(listed.drawn.map(({ run, value, label, color }) => [value, label, color, run.dir])).toEqual([[10, 'ten', 'blue', shared]]);
+    expect(listed.otherConfig).toEqual([]);
+    expect(sweepRunsListed(sweep, runsDir).otherConfig).toHaveLength(1);
+    // and the trainer of the second sweep has only beta=20 to do
+    const plan = planRuns([second], runsDir, { quick: false, fresh: false, shard: { index: 1, count: 1 } });
+    expect([plan.done.map((run) => run.dir), plan.jobs.map((job) => job.params.beta)]).toEqual([[shared], [20]]);
+  });
+});
+
 describe('the plan and the site agree', () => {
   /** A folder with every case: superseded, shadowing, unfinished-only, quick-only runs. */
   async function mixedRuns() {

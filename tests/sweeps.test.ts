@@ -35,12 +35,27 @@ config:
 describe('sweep files', () => {
   it('loads a sweep with its id from the file name and fills labels and colors', () => {
     const sweep = loadSweep(sweepFile('kl-first.yaml', VALID));
-    expect(sweep).toMatchObject({ id: 'kl-first', title: 'KL penalty', vary: 'beta', seed: 7, config: { steps: 100 } });
+    expect(sweep).toMatchObject({ id: 'kl-first', title: 'KL penalty', vary: 'beta', seeds: [7], config: { steps: 100 } });
     expect(sweep.values).toEqual([
       { value: 0, label: 'beta=0', color: 'red' },
       { value: 0.01, label: 'tiny', color: '#ff8800' },
       { value: 1, label: 'beta=1', color: 'gold' },
     ]);
+  });
+
+  it('takes seeds: a list, or one seed: as the list of it, or none: seed 0', () => {
+    expect(loadSweep(sweepFile('s.yaml', VALID.replace('seed: 7', 'seeds: [0, 1, 2]'))).seeds).toEqual([0, 1, 2]);
+    expect(loadSweep(sweepFile('s.yaml', VALID.replace('seed: 7\n', ''))).seeds).toEqual([0]);
+  });
+
+  it('names the file, line and field of a bad seeds list', () => {
+    const bad = (seeds: string) => errorOf(sweepFile('s.yaml', VALID.replace('seed: 7', seeds)));
+    expect(bad('seeds: []')).toMatchObject({ field: 'seeds', line: 3 });
+    expect(bad('seeds: [0, one]')).toMatchObject({ field: 'seeds.1', line: 3 });
+    expect(bad('seeds: [0, 1.5]')).toMatchObject({ field: 'seeds.1' });
+    expect(bad('seeds: [0, 1, 0]').message).toMatch(/s\.yaml:3: seeds\.2: seed 0 appears twice/);
+    expect(bad('seed: 7\nseeds: [1]').message).toMatch(/s\.yaml:3: seed: give seeds: \[...\] or seed:, not both/);
+    expect(errorOf(sweepFile('s.yaml', VALID.replace('steps: 100', 'seed: 3')))).toMatchObject({ field: 'config.seed', line: 9 });
   });
 
   it('names the file, line and field of a wrong type', () => {

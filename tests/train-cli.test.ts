@@ -312,6 +312,28 @@ describe('npm run train: training', () => {
   });
 });
 
+describe('npm run train: seeds', () => {
+  it('trains each (value, seed) once, across shards and parallel workers; a unit two sweeps share, once for both', async () => {
+    const runs = runsIn('runs-seeds');
+    const sweeps = join(project, 'seeded-sweeps');
+    writeSweep('first', 'title: First\nvary: beta\nseeds: [0, 1]\nvalues:\n  - value: 0\n  - value: 1\n', sweeps);
+    writeSweep('second', 'title: Second\nvary: beta\nseeds: [0, 1]\nvalues:\n  - value: 1\n  - value: 2\n', sweeps);
+    const args = ['--quick', '--runs', runs, '--sweeps', sweeps];
+    const [one, two] = await Promise.all([train(...args, '--shard', '1/2', '--parallel', '2'), train(...args, '--shard', '2/2')]);
+    expect([one.code, two.code], one.stderr + two.stderr).toEqual([0, 0]);
+    const trained = listRuns(runs);
+    expect(trained.map((run) => `${run.info.sweep}:${run.info.params.beta}@${run.info.seed}`).sort()).toEqual([
+      'first:0@0', 'first:0@1', 'first:1@0', 'first:1@1', 'second:2@0', 'second:2@1',
+    ]);
+    expect(trained.every((run) => run.info.status === 'completed' && run.info.config.seed === run.info.seed)).toBe(true);
+    expect(one.stdout + two.stdout).toMatch(/first beta=1 seed=1/);
+
+    const again = await train(...args, '--sweep', 'second');
+    expect(again.stdout).toMatch(/Nothing to train: all 4 runs are complete/);
+    expect(again.stdout).toMatch(/first beta=1 seed=0/); // the shared unit, trained for the first sweep
+  });
+});
+
 describe('npm run train: failures', () => {
   it('stops on a full disk with one line naming the file, records the run failed, and resumes with space to the same metrics', async (ctx) => {
     const sweeps = join(project, 'full-sweeps');

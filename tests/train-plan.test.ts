@@ -3,16 +3,16 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
-import { runsOfSweep, RunWriter, SweepFileError, type Sweep } from '../src/runs';
+import { listRuns, runsOfSweep, RunWriter, SweepFileError, type Sweep } from '../src/runs';
 import { resolveConfig } from '../src/train/config';
-import { planRuns, planValue, sweepConfigs } from '../src/train/plan';
+import { planRuns, planValue, sweepUnits } from '../src/train/plan';
 
-const sweep = (id: string, values: number[], config: Record<string, unknown> = {}): Sweep => ({
+const sweep = (id: string, values: number[], config: Record<string, unknown> = {}, seeds = [0]): Sweep => ({
   id,
   file: `content/sweeps/${id}.yaml`,
   title: id,
   vary: 'beta',
-  seed: 0,
+  seeds,
   config,
   values: values.map((value) => ({ value, label: `beta=${value}`, color: 'red' })),
 });
@@ -22,14 +22,14 @@ beforeEach(() => (runs = mkdtempSync(join(tmpdir(), 'sweepbook-plan-'))));
 afterEach(() => rmSync(runs, { recursive: true, force: true }));
 
 /** A run folder of `sweepId` for one beta, left with the given status. */
-function fixtureRun(sweepId: string, beta: number, status: 'completed' | 'interrupted' | 'running', quick = false) {
-  const config = resolveConfig({ seed: 0, beta }, { quick });
+function fixtureRun(sweepId: string, beta: number, status: 'completed' | 'interrupted' | 'running', quick = false, seed = 0) {
+  const config = resolveConfig({ seed, beta }, { quick });
   const writer = RunWriter.create(runs, {
     sweep: sweepId,
     params: { beta },
     label: `beta=${beta}`,
     color: 'red',
-    seed: 0,
+    seed,
     config,
     totalSteps: config.rl_steps,
     generationsCapacity: 0,
@@ -97,11 +97,65 @@ describe('planRuns', () => {
   });
 });
 
-describe('sweepConfigs', () => {
+describe('seeds', () => {
+  const units = (p: ReturnType<typeof plan>) => p.jobs.map((job) => `${job.sweep}:${job.params.beta}@${job.config.seed}`);
+
+  it('plans every value once per seed, seed by seed, each run recording its seed', () => {
+    const p = plan([sweep('s', [1, 2], {}, [0, 1, 2])]);
+    expect(units(p)).toEqual(['s:1@0', 's:2@0', 's:1@1', 's:2@1', 's:1@2', 's:2@2']);
+    expect(p.jobs.map((job) => job.name)).toEqual(['beta=1 seed=0', 'beta=2 seed=0', 'beta=1 seed=1', 'beta=2 seed=1', 'beta=1 seed=2', 'beta=2 seed=2']);
+    // one seed: the names are the labels, as before seeds
+    expect(plan([sweep('s', [1])]).jobs.map((job) => job.name)).toEqual(['beta=1']);
+  });
+
+  it('skips and resumes per (value, seed): a run of one seed does not stand for another', () => {
+    const done = fixtureRun('s', 1, 'completed', false, 1);
+    const unfinished = fixtureRun('s', 2, 'interrupted', false, 0);
+    const p = plan([sweep('s', [1, 2], {}, [0, 1])]);
+    expect(p.done.map((run) => run.dir)).toEqual([done]);
+    expect(p.jobs.map((job) => [`${job.params.beta}@${job.config.seed}`, job.resumeDir])).toEqual([
+      ['1@0', null],
+      ['2@0', unfinished],
+      ['2@1', null],
+    ]);
+  });
+
+  it('shards (value, seed) units: every machine gets whole runs, none twice', () => {
+    const sweeps = [sweep('s', [1, 2, 3], {}, [0, 1])];
+    const shards = [1, 2, 3, 4].map((index) => units(plan(sweeps, { shard: { index, count: 4 } })));
+    expect(shards).toEqual([
+      ['s:1@0', 's:2@1'],
+      ['s:2@0', 's:3@1'],
+      ['s:3@0'],
+      ['s:1@1'],
+    ]);
+  });
+
+  it('a unit two sweeps share (same config and seed) is planned once and stands for both', () => {
+    const first = sweep('first', [0, 10, 100], {}, [0, 1]);
+    const second = sweep('second', [10, 50, 100], {}, [0, 1]);
+    expect(units(plan([second, first]))).toEqual([
+      'first:0@0', 'first:10@0', 'first:100@0', 'first:0@1', 'first:10@1', 'first:100@1',
+      'second:50@0', 'second:50@1',
+    ]);
+    // shards count the shared unit once, so the machines still split the 8 runs evenly
+    expect([1, 2].map((index) => plan([first, second], { shard: { index, count: 2 } }).jobs.length)).toEqual([4, 4]);
+    // trained by the first sweep, it is done for the second
+    const shared = fixtureRun('first', 10, 'completed', false, 1);
+    const p = plan([second]);
+    expect(p.done.map((run) => run.dir)).toEqual([shared]);
+    expect(units(p)).toEqual(['second:10@0', 'second:50@0', 'second:100@0', 'second:50@1', 'second:100@1']);
+    // and a trainer of the second sweep that claims it finds it done
+    const job = { ...p.jobs[0], config: resolveConfig({ seed: 1, beta: 10 }, { quick: false }) };
+    expect(planValue(listRuns(runs), job)).toMatchObject({ done: { dir: shared } });
+  });
+});
+
+describe('sweepUnits', () => {
   it('names the sweep file and the field of a bad config, in the file\'s own terms', () => {
     const error = (s: Sweep) => {
       try {
-        sweepConfigs(s, false);
+        sweepUnits(s, false);
       } catch (err) {
         return err as SweepFileError;
       }

@@ -3,9 +3,10 @@ import { mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readGenerations, readMetrics, RunWriter, type MetricsLine } from '../src/runs';
+import { readGenerations, readMetrics, RunWriter, type MetricsLine, type Sweep } from '../src/runs';
 import { initBackend } from '../src/train/backend';
 import { resolveConfig, type TrainConfig } from '../src/train/config';
+import { sweepUnits } from '../src/train/plan';
 import { trainRun, type TrainRunOptions } from '../src/train/run';
 
 let tmp: string;
@@ -44,13 +45,15 @@ async function trainFresh(config: TrainConfig, opts: Partial<TrainRunOptions> = 
 const metricsOf = (dir: string) => readMetrics(dir).map(({ time: _time, ...rest }: MetricsLine) => rest);
 
 describe('trainRun', () => {
-  it('logs every step: raw reward, kl, total reward, entropy, repetition, and a generation from the prompt', async () => {
+  it('logs every step: raw reward, kl, total reward, entropy, repetition, diversity, and a generation from the prompt', async () => {
     const config = quick();
     const dir = await trainFresh(config);
     const metrics = metricsOf(dir);
     expect(metrics.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6]);
     for (const m of metrics) {
-      expect(Object.keys(m).sort()).toEqual(['entropy', 'kl', 'raw_reward', 'repetition', 'step', 'total_reward']);
+      expect(Object.keys(m).sort()).toEqual(['diversity', 'entropy', 'kl', 'raw_reward', 'repetition', 'step', 'total_reward']);
+      expect(m.diversity).toBeGreaterThan(0);
+      expect(m.diversity).toBeLessThanOrEqual(1);
       expect(m.total_reward).toBeCloseTo(m.raw_reward! - config.beta * m.kl!, 4);
     }
     // The policy starts as a copy of the reference, so the first step's KL estimate is zero.
@@ -68,6 +71,24 @@ describe('trainRun', () => {
     expect(metricsOf(b)).toEqual(metricsOf(a));
     expect(readGenerations(b)).toEqual(readGenerations(a));
     expect(metricsOf(c)).not.toEqual(metricsOf(a));
+  });
+
+  it('pairs seeds across values: the units of seed s draw the same stream whatever the value', async () => {
+    const sweep: Sweep = { id: 'paired', file: 'paired.yaml', title: 'paired', vary: 'beta', seeds: [1, 2], config: { rl_steps: 1 }, values: [0, 100].map((value) => ({ value, label: `beta=${value}`, color: 'red' })) };
+    const firstSteps: { seed: number; beta: number; raw_reward: number | null | undefined; repetition: number | null | undefined; text: string }[] = [];
+    for (const { config } of sweepUnits(sweep, true)) {
+      const dir = await trainFresh(config);
+      // At step 1 the policy is still the reference, so equal draws mean equal samples.
+      const [{ raw_reward, repetition }] = metricsOf(dir);
+      firstSteps.push({ seed: config.seed, beta: config.beta, raw_reward, repetition, text: readGenerations(dir)[0].text });
+    }
+    const [seed1beta0, seed1beta100, seed2beta0, seed2beta100] = firstSteps;
+    expect([seed1beta0.seed, seed1beta100.seed, seed2beta0.seed, seed2beta100.seed]).toEqual([1, 1, 2, 2]);
+    expect([seed1beta0.beta, seed1beta100.beta]).toEqual([0, 100]);
+    const drawn = ({ raw_reward, repetition, text }: (typeof firstSteps)[number]) => ({ raw_reward, repetition, text });
+    expect(drawn(seed1beta100)).toEqual(drawn(seed1beta0));
+    expect(drawn(seed2beta100)).toEqual(drawn(seed2beta0));
+    expect(drawn(seed2beta0)).not.toEqual(drawn(seed1beta0));
   });
 
   it('resumes an aborted run from its checkpoint with the same metrics as an uninterrupted run', async () => {

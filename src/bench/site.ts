@@ -7,7 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FORMAT_VERSION, loadSweep, RunWriter } from '../runs';
 import { buildSite } from '../site/build-site';
-import { sweepConfigs } from '../train/plan';
+import { sweepUnits } from '../train/plan';
 
 const SWEEP = 'bench-sweep';
 
@@ -27,7 +27,7 @@ function writeFixture(root: string, runs: number, steps: number): void {
   const values = Array.from({ length: runs }, (_, k) => `  - { value: ${k}, label: "run ${k}", color: "${color(k, runs)}" }`);
   writeFileSync(join(root, `content/sweeps/${SWEEP}.yaml`), `title: Bench sweep\nvary: beta\nvalues:\n${values.join('\n')}\n`);
   // Each run records the config its sweep file resolves to, as training would, so the site draws it.
-  const configs = sweepConfigs(loadSweep(join(root, `content/sweeps/${SWEEP}.yaml`)), false);
+  const configs = sweepUnits(loadSweep(join(root, `content/sweeps/${SWEEP}.yaml`)), false).map((unit) => unit.config);
   writeFileSync(
     join(root, 'content/reports/bench.md'),
     `---\ntitle: Bench\ndate: 2024-11-01\ndescription: ${runs} runs of ${steps} steps.\n---\n\n` +

@@ -1,6 +1,7 @@
 // What the site calls: a figure's inline markup, rendered at build time.
 import { hoverData } from './hover';
 import { renderChart } from './render';
+import { hasSeeds } from './types';
 import { finalMetricSpec, lineSpec, MAX_LABELLED_LINES, type FinalMetricSpecInput, type LineSpecInput } from './spec';
 
 export interface LineFigureOptions extends LineSpecInput {
@@ -20,7 +21,11 @@ export async function renderLineFigure(options: LineFigureOptions): Promise<stri
   const { series, metric, smooth = 0, idPrefix, cacheDir } = options;
   const description =
     options.description ??
-    `Line chart of ${metric} against step for ${series.length} runs: ${series.map((s) => s.label).join(', ')}` +
+    (series.some(hasSeeds)
+      ? `Line chart of ${metric} against step for ${series.length} values, each the mean over its seeds ` +
+        `(${options.seedLines === 'all' ? "each seed's line faint" : 'a band from their lowest to highest value'}): `
+      : `Line chart of ${metric} against step for ${series.length} runs: `) +
+    series.map((s) => s.label).join(', ') +
       (smooth > 0 ? `; smoothed lines (EMA weight ${smooth}) over faint raw lines.` : '.');
   const { svg, plot } = await renderChart(lineSpec(options), { idPrefix, description, cacheDir });
   if (series.length > MAX_LABELLED_LINES) return `<div class="chart">${svg}</div>`;
@@ -38,7 +43,8 @@ export async function renderFinalMetricFigure(options: FinalMetricFigureOptions)
   const { sweeps, xTitle, yTitle, idPrefix, cacheDir } = options;
   const description =
     options.description ??
-    `Chart of ${yTitle} against ${xTitle}, one point per run` +
+    `Chart of ${yTitle} against ${xTitle}, one point per value` +
+    (sweeps.some((s) => s.runs.some((r) => (r.seeds?.length ?? 0) > 1)) ? ' (the mean over its seeds, with a bar from lowest to highest and each seed small beside it)' : '') +
       (sweeps.length > 1 ? `, for sweeps ${sweeps.map((s) => s.name).join(' and ')}.` : '.');
   const { svg } = await renderChart(finalMetricSpec(options), { idPrefix, description, cacheDir });
   return `<div class="chart">${svg}</div>`;

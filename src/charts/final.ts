@@ -12,3 +12,25 @@ export function finalMean(points: MetricPoint[], fraction = 0.1): number | null 
   const values = points.filter((p) => p.step >= from).map((p) => p.value).filter(isFiniteValue);
   return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
 }
+
+/** What one number of a run's metric is: how it ended (finalMean), its first or highest value, or its value at a step. */
+export type Stat = { kind: 'final' } | { kind: 'first' } | { kind: 'max' } | { kind: 'min' } | { kind: 'step'; step: number };
+
+/** A stat of one run's series; null when it has no finite value there (undefined: the step was not logged). */
+export function statOf(points: MetricPoint[], stat: Stat): number | null | undefined {
+  const finite = points.map((p) => p.value).filter(isFiniteValue);
+  switch (stat.kind) {
+    case 'final':
+      return finalMean(points);
+    case 'first':
+      return finite.length ? finite[0] : null;
+    case 'max':
+      return finite.length ? finite.reduce((a, b) => Math.max(a, b)) : null;
+    case 'min':
+      return finite.length ? finite.reduce((a, b) => Math.min(a, b)) : null;
+    case 'step': {
+      const point = points.find((p) => p.step === stat.step);
+      return point === undefined ? undefined : isFiniteValue(point.value) ? point.value : null;
+    }
+  }
+}

@@ -45,7 +45,12 @@ function attach(chart: HTMLElement) {
     rule.setAttribute('x2', ruleX);
     svg.append(rule);
     tip.replaceChildren(row(`Step ${steps[i].toLocaleString('en')}`));
-    for (const s of series) tip.append(row(s.label, s.values[i] === null ? '–' : String(s.values[i]), s.color));
+    for (const s of series) {
+      // several seeds: the mean, and their range
+      const range = s.ranges?.[i];
+      const value = s.values[i] === null ? '–' : range ? `${s.values[i]} (${range[0]}–${range[1]})` : String(s.values[i]);
+      tip.append(row(s.label, value, s.color));
+    }
     chart.append(tip);
     const chartBox = chart.getBoundingClientRect();
     const ruleLeft = box.left - chartBox.left + xOf(steps[i]) / scale;

@@ -1,6 +1,7 @@
 import type { PlotArea } from './render';
+import { drawnSeeds, seedBand } from './seed-bands';
 import { smooth } from './smooth';
-import { isFiniteValue, type LineSeries } from './types';
+import { hasSeeds, isFiniteValue, type LineSeries } from './types';
 
 /** What hover.client.ts needs to show each line's value at a step; embedded as JSON beside the SVG. */
 export interface HoverData {
@@ -8,8 +9,9 @@ export interface HoverData {
   /** Logged steps the pointer snaps to, a sample of all runs' steps. */
   steps: number[];
   /** values[i] is the drawn line's value at steps[i], null outside the run or where it was not finite. */
-  series: { label: string; color: string; values: (number | null)[] }[];
+  series: { label: string; color: string; values: (number | null)[]; ranges?: ([number, number] | null)[] }[];
 }
+// A series with several seeds has values = the mean over seeds and ranges = their [min, max] at each step.
 
 /** Values embedded per figure, at most; many runs get fewer sampled steps each. */
 const HOVER_VALUES = 1500;
@@ -30,18 +32,36 @@ export function hoverData(series: LineSeries[], smoothWeight: number, plot: Plot
   return {
     plot,
     steps,
-    series: series.map(({ label, color, points }) => {
+    series: series.map((s) => {
+      const { label, color, points } = s;
+      if (hasSeeds(s)) {
+        const band = seedBand(drawnSeeds(s, smoothWeight));
+        const at = latestAt(band, steps);
+        const values = at.map((i) => (i < 0 ? null : round(band[i].mean)));
+        const ranges = at.map((i): [number, number] | null => {
+          const min = i < 0 ? null : round(band[i].min);
+          const max = i < 0 ? null : round(band[i].max);
+          return min === null || max === null ? null : [min, max];
+        });
+        return { label, color, values, ranges };
+      }
       const drawn = smoothWeight > 0 ? smooth(points, smoothWeight) : points;
-      let at = -1; // index of the latest point at or before the current step
-      const values = steps.map((step) => {
-        while (at + 1 < drawn.length && drawn[at + 1].step <= step) at++;
-        const point = drawn[at];
-        if (!point || step > drawn[drawn.length - 1].step || !isFiniteValue(point.value)) return null;
-        return Number(point.value.toPrecision(4));
-      });
-      return { label, color, values };
+      return { label, color, values: latestAt(drawn, steps).map((i) => (i < 0 ? null : round(drawn[i].value))) };
     }),
   };
+}
+
+/** For each step, the index of the latest point at or before it; -1 before the first point or after the last. */
+function latestAt(points: { step: number }[], steps: number[]): number[] {
+  let at = -1;
+  return steps.map((step) => {
+    while (at + 1 < points.length && points[at + 1].step <= step) at++;
+    return at < 0 || step > points[points.length - 1].step ? -1 : at;
+  });
+}
+
+function round(value: number | null): number | null {
+  return isFiniteValue(value) ? Number(value.toPrecision(4)) : null;
 }
 
 /**
@@ -50,10 +70,11 @@ export function hoverData(series: LineSeries[], smoothWeight: number, plot: Plot
  * comparator call per pair (run pages draw 500 figures of 20k steps).
  */
 function sortedSteps(series: LineSeries[]): number[] {
-  const steps = new Float64Array(series.reduce((sum, s) => sum + s.points.length, 0));
+  const lines = series.flatMap((s) => (hasSeeds(s) ? s.seeds : [s.points]));
+  const steps = new Float64Array(lines.reduce((sum, points) => sum + points.length, 0));
   let at = 0;
   let ascending = true;
-  for (const { points } of series) {
+  for (const points of lines) {
     for (const { step } of points) {
       if (at > 0 && step < steps[at - 1]) ascending = false;
       steps[at++] = step;

@@ -1,8 +1,9 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { bucketMeans, downsample } from './downsample';
+import { acrossSeeds, drawnSeeds, seedBand, type BandPoint } from './seed-bands';
 import { smooth } from './smooth';
 import { HEIGHT, theme, WIDTH } from './theme';
-import { isFiniteValue, type LineSeries, type MetricPoint } from './types';
+import { hasSeeds, isFiniteValue, type LineSeries, type MetricPoint } from './types';
 
 /** What every figure shares: size, fit and theme. */
 const FRAME = {
@@ -49,6 +50,12 @@ export interface LineSpecInput {
   smooth?: number;
   /** Downsampling buckets per line; defaults to bucketsPerLine. */
   buckets?: number;
+  /**
+   * How series with several seeds show their spread: 'band' (default), the
+   * min–max over seeds as a shaded band around the mean; 'all', each seed's
+   * line faint around the mean.
+   */
+  seedLines?: 'band' | 'all';
 }
 
 /**
@@ -56,9 +63,11 @@ export interface LineSpecInput {
  * smoothing, each run gets its smoothed line drawn over a faint raw line;
  * both layers share one color scale, so the legend lists each label once.
  */
-export function lineSpec({ series, metric, yTitle, smooth: weight = 0, buckets }: LineSpecInput): TopLevelSpec {
+export function lineSpec(input: LineSpecInput): TopLevelSpec {
+  const { series, metric, yTitle, smooth: weight = 0, buckets } = input;
   const labels = series.map((s) => s.label);
   if (new Set(labels).size !== labels.length) throw new Error(`figure of ${metric}: run labels must be distinct, got ${labels.join(', ')}`);
+  if (series.some(hasSeeds)) return seededLineSpec(input);
 
   // Smooth the full series first: smoothing a downsampled line would weigh buckets, not steps.
   const perLine = buckets ?? bucketsPerLine(series.length * (weight > 0 ? 2 : 1));
@@ -91,12 +100,71 @@ export function lineSpec({ series, metric, yTitle, smooth: weight = 0, buckets }
   } as TopLevelSpec;
 }
 
+/**
+ * lineSpec for values trained with several seeds: per value, the mean over
+ * its seeds (each smoothed first) as the line, and their spread as a band in
+ * the value's color or as each seed's line, faint. One color scale for all
+ * layers, so the legend lists each label once.
+ */
+function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, seedLines = 'band' }: LineSpecInput): TopLevelSpec {
+  const labels = series.map((s) => s.label);
+  const perSeries = series.map((s) => {
+    const seeds = drawnSeeds(s, weight);
+    return { label: s.label, seeds, band: seedBand(seeds) };
+  });
+  const perLine = buckets ?? bucketsPerLine(series.length * 2);
+  const x = { field: 'step', type: 'quantitative', title: 'Step', scale: { nice: false }, axis: { labelExpr: STEP_LABEL } } as const;
+  const y = { type: 'quantitative', title: yTitle ?? metric, scale: { zero: false } } as const;
+  const color = {
+    field: 'run',
+    type: 'nominal',
+    title: null,
+    scale: { domain: labels, range: series.map((s) => s.color) },
+    // a line in the legend, as for one seed: the band layer would make it a dot
+    legend: series.length > MAX_LABELLED_LINES ? null : { symbolType: 'stroke', symbolStrokeWidth: 2 },
+  } as const;
+  const finite = (value: number | null) => (isFiniteValue(value) ? value : null);
+  const means = perSeries.flatMap(({ label, band }) =>
+    shrink(band.map((p) => ({ step: p.step, value: p.mean })), perLine).map((p) => ({ step: p.step, value: finite(p.value), run: label })),
+  );
+  const spread =
+    seedLines === 'all'
+      ? {
+          data: {
+            values: perSeries.flatMap(({ label, seeds }) =>
+              seeds.flatMap((points, seed) => shrink(points, perLine).map((p) => ({ step: p.step, value: finite(p.value), run: label, seed }))),
+            ),
+          },
+          mark: { type: 'line', strokeWidth: 1, opacity: 0.3 },
+          encoding: { x, y: { ...y, field: 'value' }, color, detail: { field: 'seed', type: 'nominal' } },
+        }
+      : {
+          data: { values: perSeries.flatMap(({ label, band }) => shrinkBand(band, perLine).map((p) => ({ ...p, run: label }))) },
+          mark: { type: 'area', opacity: 0.2 },
+          encoding: { x, y: { ...y, field: 'min' }, y2: { field: 'max' }, color },
+        };
+  return {
+    ...FRAME,
+    layer: [spread, { data: { values: means }, mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { ...y, field: 'value' }, color } }],
+  } as TopLevelSpec;
+}
+
+/** A band shrunk as its lines would be: min and max each by bucket means (one row per bucket); gaps left out. */
+function shrinkBand(band: BandPoint[], buckets: number): { step: number; min: number; max: number }[] {
+  const lows = band.length > 2 * buckets ? bucketMeans(band.map((p) => ({ step: p.step, value: p.min })), buckets * 2) : band.map((p) => ({ step: p.step, value: p.min }));
+  const highs = band.length > 2 * buckets ? bucketMeans(band.map((p) => ({ step: p.step, value: p.max })), buckets * 2) : band.map((p) => ({ step: p.step, value: p.max }));
+  return lows.flatMap((low, i) => (isFiniteValue(low.value) && isFiniteValue(highs[i].value) ? [{ step: low.step, min: low.value, max: highs[i].value as number }] : []));
+}
+
 /** One run's summary point: its swept value and how the metric ended. */
 export interface FinalMetricRun {
   label: string;
   color: string;
   x: number;
+  /** With several seeds, their mean. */
   value: number | null;
+  /** A value trained with several seeds: how each seed's run ended (drawn small beside the mean, with a min–max bar). */
+  seeds?: (number | null)[];
 }
 
 export interface FinalMetricSpecInput {
@@ -116,16 +184,41 @@ export function finalMetricSpec({ sweeps, xTitle, yTitle }: FinalMetricSpecInput
   const rows = sweeps.flatMap(({ name, runs }) =>
     runs.map((r) => ({ sweep: name, label: r.label, color: r.color, x: r.x, value: isFiniteValue(r.value) ? r.value : null })),
   );
+  const seeded = sweeps.flatMap(({ name, runs }) =>
+    runs.flatMap((r) => {
+      const spread = r.seeds && r.seeds.length > 1 ? acrossSeeds(r.seeds) : null;
+      if (!spread) return [];
+      const seeds = r.seeds!.filter(isFiniteValue).map((value) => ({ sweep: name, color: r.color, x: r.x, value }));
+      return [{ bar: { sweep: name, color: r.color, x: r.x, min: spread.min, max: spread.max }, seeds }];
+    }),
+  );
   const xs = [...new Set(rows.map((r) => r.x))].sort((a, b) => a - b);
   const showSweeps = sweeps.length > 1 ? ({ title: null, orient: 'top', labelLimit: 400 } as const) : null;
   const encoding = {
     x: { field: 'x', type: 'quantitative', title: xTitle, ...sweptValueAxis(xs) },
     y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false, padding: 12 } },
   };
+  // With seeds: a min–max bar in the value's color behind its mean, and each seed a small point beside it.
+  const seedLayers =
+    seeded.length === 0
+      ? []
+      : [
+          {
+            data: { values: seeded.map((s) => s.bar) },
+            mark: { type: 'rule', strokeWidth: 2, opacity: 0.8 },
+            encoding: { x: encoding.x, y: { ...encoding.y, field: 'min' }, y2: { field: 'max' }, color: { field: 'color', type: 'nominal', scale: null } },
+          },
+          {
+            data: { values: seeded.flatMap((s) => s.seeds) },
+            mark: { type: 'point', filled: true, size: 22, opacity: 0.8, xOffset: 9, stroke: 'currentColor', strokeWidth: 0.5 },
+            encoding: { x: encoding.x, y: encoding.y, fill: { field: 'color', type: 'nominal', scale: null } },
+          },
+        ];
   return {
     ...FRAME,
     data: { values: rows },
     layer: [
+      ...seedLayers,
       {
         mark: { type: 'line', color: 'currentColor', opacity: 0.35, strokeWidth: 1.5 },
         encoding: { ...encoding, detail: { field: 'sweep' } },

@@ -15,11 +15,12 @@ export class DirectiveError extends Error {
   }
 }
 
-/** An error at `node` of the report being rendered: `content/reports/x.md:12: ::figure: ...`. */
+/** An error at `node` of the report being rendered: `content/reports/x.md:12: ::figure: ...` (`:value` for an inline one). */
 export function directiveError(file: VFile, node: Node, directive: string, message: string): DirectiveError {
   const path = file.path ? shortPath(file.path) : '<report>';
   const line = node.position ? node.position.start.line + bodyLineOffset(file) : undefined;
-  return new DirectiveError(path, line, `::${directive}: ${message}`);
+  const colons = node.type === 'textDirective' ? ':' : '::';
+  return new DirectiveError(path, line, `${colons}${directive}: ${message}`);
 }
 
 /**

@@ -1,6 +1,6 @@
 // Finding our directives in a report and replacing them with what they render.
 import type { Parent, Root, RootContent } from 'mdast';
-import type { LeafDirective } from 'mdast-util-directive';
+import type { LeafDirective, TextDirective } from 'mdast-util-directive';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { z } from 'zod';
@@ -8,8 +8,8 @@ import { loadSweeps } from '../runs';
 import { findSweep, sweepRunsListed } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
 
-export interface DirectiveMatch {
-  node: LeafDirective;
+export interface DirectiveMatch<Node = LeafDirective> {
+  node: Node;
   parent: Parent;
   index: number;
 }
@@ -23,13 +23,22 @@ export function findDirectives(tree: Root, name: string): DirectiveMatch[] {
   return matches;
 }
 
+/** Every inline `:name{...}` text directive in the tree, in document order. */
+export function findTextDirectives(tree: Root, name: string): DirectiveMatch<TextDirective>[] {
+  const matches: DirectiveMatch<TextDirective>[] = [];
+  visit(tree, 'textDirective', (node, index, parent) => {
+    if (node.name === name && parent && index !== undefined) matches.push({ node, parent, index });
+  });
+  return matches;
+}
+
 /**
  * Replaces each match with the nodes `render` returns. Matches are handled
  * last to first, so the indices of those before stay valid.
  */
-export async function replaceDirectives(
-  matches: DirectiveMatch[],
-  render: (match: DirectiveMatch) => Promise<RootContent[]> | RootContent[],
+export async function replaceDirectives<Node>(
+  matches: DirectiveMatch<Node>[],
+  render: (match: DirectiveMatch<Node>) => Promise<RootContent[]> | RootContent[],
 ): Promise<void> {
   for (const match of [...matches].reverse()) {
     const nodes = await render(match);
@@ -43,7 +52,7 @@ export async function replaceDirectives(
  */
 export function parseAttributes<Shape extends z.ZodRawShape>(
   shape: Shape,
-  node: LeafDirective,
+  node: LeafDirective | TextDirective,
   file: VFile,
 ): z.infer<z.ZodObject<Shape>> {
   const attributes = node.attributes ?? {};
@@ -76,7 +85,7 @@ export interface DirectiveOptions {
  * (src/runs' rule) and how many of its runs are only listed on its sweep
  * page; an unknown sweep is an error.
  */
-export function sweepOf(options: DirectiveOptions, id: string, node: LeafDirective, file: VFile) {
+export function sweepOf(options: DirectiveOptions, id: string, node: LeafDirective | TextDirective, file: VFile) {
   const sweeps = loadSweeps(options.sweepsDir);
   const sweep = findSweep(sweeps, id);
   if (!sweep) {

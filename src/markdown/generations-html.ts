@@ -8,6 +8,8 @@ import { similarity, wordDiff } from './word-diff';
 export interface RunGenerations {
   label: string;
   color: string;
+  /** Set when the value has several seeds: each generation says which seed's run wrote it. */
+  seed?: number;
   generations: GenerationLine[];
   /** Where the run's kept generations can be downloaded whole (its generations.jsonl). */
   download: string;
@@ -32,6 +34,7 @@ function generationHtml(
   previous: GenerationLine | undefined,
   fromEnd: number,
   download: string,
+  seed?: number,
 ): SafeHtml {
   const start = startOf(generation.text);
   const more = generation.text.length - start.length;
@@ -50,7 +53,7 @@ function generationHtml(
       )}`;
   }
   return html`<div class="generation">
-<p class="generation-meta">${position(fromEnd)} · step ${generation.step}${note ? ` · ${note}` : ''}</p>
+<p class="generation-meta">${seed === undefined ? '' : `Seed ${seed} · `}${position(fromEnd)} · step ${generation.step}${note ? ` · ${note}` : ''}</p>
 <p class="generation-text">${text}${more > 0 ? html` <span class="generation-more">… ${more.toLocaleString('en')} more characters in the <a href="${download}">download</a></span>` : ''}</p>
 </div>`;
 }
@@ -62,15 +65,27 @@ function startOf(text: string): string {
   return text.slice(0, end);
 }
 
-/** Each run's last `last` kept generations. */
+/**
+ * Each run's last `last` kept generations, under its label; runs of one
+ * value (its seeds, consecutive and with the same label) share one heading.
+ */
 export function generationsHtml(runs: RunGenerations[], last: number): SafeHtml {
-  return html`<div class="generations">${runs.map(({ label, color, generations, download }) => {
-    const sorted = [...generations].sort((a, b) => a.step - b.step);
-    const shown = sorted.slice(-last).reverse();
+  const groups: RunGenerations[][] = [];
+  for (const run of runs) {
+    const group = groups.at(-1);
+    if (group && group[0].label === run.label) group.push(run);
+    else groups.push([run]);
+  }
+  return html`<div class="generations">${groups.map((group) => {
+    const { label, color } = group[0];
     return html`<div class="generations-run">
 <p class="generations-label"><span class="swatch" style="background:${color}"></span> ${label}</p>
-${shown.length === 0 ? html`<p class="generation-meta">No generations kept.</p>` : ''}
-${shown.map((generation, fromEnd) => generationHtml(generation, sorted[sorted.length - fromEnd - 2], fromEnd, download))}
+${group.map(({ generations, download, seed }) => {
+  const sorted = [...generations].sort((a, b) => a.step - b.step);
+  const shown = sorted.slice(-last).reverse();
+  return html`${shown.length === 0 ? html`<p class="generation-meta">${seed === undefined ? '' : `Seed ${seed}: `}No generations kept.</p>` : ''}
+${shown.map((generation, fromEnd) => generationHtml(generation, sorted[sorted.length - fromEnd - 2], fromEnd, download, seed))}`;
+})}
 </div>`;
   })}</div>`;
 }

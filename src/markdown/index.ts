@@ -9,6 +9,7 @@ import remarkFinal from './remark-final';
 import remarkGenerations from './remark-generations';
 import remarkLiteralDirectives from './remark-literal-directives';
 import remarkRuns from './remark-runs';
+import remarkValue from './remark-value';
 
 export type { DirectiveOptions } from './directives';
 export { DirectiveError } from './directive-error';
@@ -20,6 +21,7 @@ export function reportPlugins(options: DirectiveOptions): RemarkPlugins {
     [remarkFinal, options],
     [remarkGenerations, options],
     [remarkRuns, options],
+    [remarkValue, options],
     remarkLiteralDirectives,
   ];
 }

@@ -1,5 +1,7 @@
 // ::figure{sweep="kl-penalty-first" metric="raw_reward" caption="..." smooth=0.6}
-// One line per run of the sweep, in its colors, with a legend of labels.
+// One line per value of the sweep, in its colors, with a legend of labels;
+// a value with several seeds is the mean over them, with a min–max band
+// (seeds="all": each seed's line, faint).
 import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
 import { z } from 'zod';
@@ -13,6 +15,8 @@ const attributes = {
   metric: z.string().min(1),
   caption: z.string().optional(),
   smooth: z.coerce.number().min(0).max(0.999).optional(),
+  /** "all": each seed's line, faint, instead of the min–max band around the mean. */
+  seeds: z.enum(['band', 'all']).optional(),
 };
 
 export default function remarkFigure(options: DirectiveOptions) {
@@ -21,7 +25,7 @@ export default function remarkFigure(options: DirectiveOptions) {
     // Ids inside each SVG get a prefix unique on the page.
     const ids = new Map(matches.map((match, index) => [match.node, `figure-${index + 1}`]));
     await replaceDirectives(matches, async ({ node }) => {
-      const { sweep: sweepId, metric, caption, smooth } = parseAttributes(attributes, node, file);
+      const { sweep: sweepId, metric, caption, smooth, seeds } = parseAttributes(attributes, node, file);
       const { runs, listedOnly } = sweepOf(options, sweepId, node, file);
       if (runs.length === 0) return [noRunsYet(sweepId, listedOnly)];
       const known = metricsOfRuns(runs.map(({ run }) => run));
@@ -30,7 +34,7 @@ export default function remarkFigure(options: DirectiveOptions) {
       if (!known.includes(metric)) {
         throw directiveError(file, node, 'figure', `unknown metric "${metric}" in sweep "${sweepId}" (known: ${known.join(', ')})`);
       }
-      const figure = await figureHtml({ runs, metric, caption, smooth, idPrefix: ids.get(node)! });
+      const figure = await figureHtml({ runs, metric, caption, smooth, seeds, idPrefix: ids.get(node)! });
       return [{ type: 'html', value: figure.value }];
     });
   };

@@ -1,14 +1,18 @@
 // ::final{sweeps="kl-penalty-first,kl-penalty-second" metric="raw_reward" caption="..."}
-// Where each run ended against the value its sweep varied: one point per run
-// in its color, one connected series per sweep, so a trade-off across several
-// sweeps reads off one figure. "Ended" is the mean over the last 10% of steps,
-// which a single noisy last step would misstate.
+// Where each value ended against the value its sweep varied: one point per
+// value in its color, one connected series per sweep, so a trade-off across
+// several sweeps reads off one figure. "Ended" is the mean over the last 10%
+// of steps, which a single noisy last step would misstate. A value with
+// several seeds is the mean of its seeds' ends, with a min–max bar and each
+// seed's end small beside it.
 import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
 import { z } from 'zod';
 import { finalMean, renderFinalMetricFigure } from '../charts';
+import { acrossSeeds } from '../charts/seed-bands';
 import { figureCacheDir } from '../site/dirs';
 import { metricsOf, metricsOfRuns, seriesOf } from '../site/run-data';
+import { runsByValue } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
 import { findDirectives, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
 import { captionedFigure } from './figure-html';
@@ -37,12 +41,14 @@ export default function remarkFinal(options: DirectiveOptions) {
         }
         return {
           name: sweep.title,
-          runs: runs.map(({ run, value, label, color }) => {
+          runs: runsByValue(runs).map(({ value, label, color, runs: seedRuns }) => {
             if (typeof value !== 'number') throw directiveError(file, node, 'final', `sweep "${sweep.id}" varies ${sweep.vary} over non-numbers`);
-            return { label, color, x: value, value: finalMean(seriesOf(metricsOf(run), metric)) };
+            const ends = seedRuns.map(({ run }) => finalMean(seriesOf(metricsOf(run), metric)));
+            return { label, color, x: value, value: acrossSeeds(ends)?.mean ?? null, ...(ends.length > 1 ? { seeds: ends } : {}) };
           }),
         };
       });
+      const counts = sweeps.flatMap(({ runs }) => runsByValue(runs).map((group) => group.runs.length));
       const chart = await renderFinalMetricFigure({
         sweeps: series,
         xTitle: varied[0],
@@ -50,7 +56,17 @@ export default function remarkFinal(options: DirectiveOptions) {
         idPrefix: ids.get(node)!,
         cacheDir: figureCacheDir(),
       });
-      return [{ type: 'html', value: captionedFigure('final-figure', metric, chart, caption).value }];
+      const note = finalSeedsNote(counts);
+      return [{ type: 'html', value: captionedFigure('final-figure', metric, chart, [caption, note].filter(Boolean).join(' ') || undefined).value }];
     });
   };
+}
+
+/** What the figure draws for values with several seeds, for its caption; nothing when each value has one. */
+function finalSeedsNote(counts: number[]): string | undefined {
+  const most = Math.max(0, ...counts);
+  if (most <= 1) return undefined;
+  const least = Math.min(...counts);
+  const per = least === most ? `${most} seeds` : `${least} to ${most} seeds`;
+  return `Each large point is the mean over its value's ${per}, its bar their lowest to highest value, the small points the seeds.`;
 }

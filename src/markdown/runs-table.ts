@@ -1,13 +1,15 @@
 // The table of a sweep's runs: id (linked to its page), the varied value,
-// color, status, steps done and final metrics. Shared by ::runs and the sweep
+// color, status, steps done and final metrics; with several seeds, one row
+// per value with its seeds' runs linked and each metric's mean and range. Shared by ::runs and the sweep
 // page, which also lists the runs it does not draw in a plainer table.
 import type { ConfigDifference, ParamValue, Run } from '../runs';
 import { finalValue, metricsOf } from '../site/run-data';
-import type { SweepRun } from '../site/sweep-runs';
+import { acrossSeeds } from '../charts/seed-bands';
+import { runsByValue, type SweepRun, type ValueRuns } from '../site/sweep-runs';
 import { html, type SafeHtml } from './html';
 
 /** The final metrics the table shows, when the runs logged them. */
-const FINAL_METRICS = ['raw_reward', 'kl', 'total_reward', 'repetition'];
+const FINAL_METRICS = ['raw_reward', 'kl', 'total_reward', 'repetition', 'diversity'];
 
 export function formatNumber(value: number | undefined): string {
   if (value === undefined) return '–';
@@ -18,6 +20,8 @@ export function formatNumber(value: number | undefined): string {
 }
 
 export function runsTableHtml(runs: SweepRun[], vary: string, base = '/'): SafeHtml {
+  const values = runsByValue(runs);
+  if (values.some((value) => value.runs.length > 1)) return seededRunsTableHtml(values, vary, base);
   const finals = runs.map(({ run }) => metricsOf(run));
   const metrics = FINAL_METRICS.filter((metric) => finals.some((lines) => finalValue(lines, metric) !== undefined));
   const rows = runs.map(({ run, value, color }, index) => {
@@ -40,6 +44,43 @@ ${metrics.length > 0 ? html`<caption>Metrics are each run's last logged value.</
 </table></div>`;
 }
 
+/**
+ * The table for values trained with several seeds: one row per value, its
+ * seeds' runs linked, and each final metric as the mean over the seeds with
+ * their range, as inline values write it.
+ */
+function seededRunsTableHtml(values: ValueRuns[], vary: string, base: string): SafeHtml {
+  const finals = values.map((value) => value.runs.map(({ run }) => metricsOf(run)));
+  const metrics = FINAL_METRICS.filter((metric) => finals.some((seeds) => seeds.some((lines) => finalValue(lines, metric) !== undefined)));
+  const rows = values.map(({ value, color, runs }, index) => {
+    const statuses = [...new Set(runs.map(({ run }) => run.info.status))];
+    const steps = [...new Set(runs.map(({ run }) => `${run.info.steps_done}/${run.info.total_steps}`))];
+    return html`<tr>
+<td class="run-id">${runs.map(({ run, seed }, i) => html`${i > 0 ? ', ' : ''}<a href="${base}runs/${run.info.id}/" title="${run.info.id}">seed ${seed}</a>`)}</td>
+<td class="num">${String(value)}</td>
+<td class="color"><span class="swatch" style="background:${color}"></span> ${color}</td>
+<td>${statuses.map((status, i) => html`${i > 0 ? ' ' : ''}<span class="status status-${status}">${status}</span>`)}</td>
+<td class="num">${steps.join(', ')}</td>
+${metrics.map((metric) => html`<td class="num">${spreadText(finals[index].map((lines) => finalValue(lines, metric) ?? null))}</td>`)}
+</tr>`;
+  });
+  return html`<div class="table-scroll"><table class="runs-table seeded-runs">
+${metrics.length > 0 ? html`<caption>Metrics are each run's last logged value: the mean over the value's seeds, their lowest to highest in brackets.</caption>` : ''}
+<thead><tr><th scope="col">Runs</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(
+    (metric) => html`<th scope="col" class="num">${metric}</th>`,
+  )}</tr></thead>
+<tbody>${rows}</tbody>
+</table></div>`;
+}
+
+/** "527 (510–537)": the mean over seeds and their range; one seed's number alone. */
+export function spreadText(values: (number | null)[]): SafeHtml | string {
+  const spread = acrossSeeds(values);
+  if (!spread) return formatNumber(undefined);
+  if (spread.seeds === 1) return formatNumber(spread.mean);
+  return html`${formatNumber(spread.mean)} <span class="spread">(${formatNumber(spread.min)}–${formatNumber(spread.max)})</span>`;
+}
+
 /** A run listed but not drawn, with a note (e.g. how its config differs). */
 export interface ListedRun {
   run: Run;
@@ -47,10 +88,15 @@ export interface ListedRun {
   note?: string;
 }
 
-/** Runs listed with their status, not drawn: id (which says when it started), value, status, steps, and the note's column when titled. */
+/**
+ * Runs listed with their status, not drawn: id (which says when it started),
+ * value, seed (when they differ in it), status, steps, and the note's column
+ * when titled.
+ */
 export function listedRunsTableHtml(rows: ListedRun[], vary: string, noteTitle?: string, base = '/'): SafeHtml {
+  const seeds = new Set(rows.map(({ run }) => run.info.seed)).size > 1;
   return html`<div class="table-scroll"><table class="runs-table listed-runs">
-<thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${
+<thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th>${seeds ? html`<th scope="col" class="num">seed</th>` : ''}<th scope="col">Status</th><th scope="col" class="num">Steps</th>${
     noteTitle ? html`<th scope="col">${noteTitle}</th>` : ''
   }</tr></thead>
 <tbody>${rows.map(({ run, value, note }) => {
@@ -58,6 +104,7 @@ export function listedRunsTableHtml(rows: ListedRun[], vary: string, noteTitle?:
     return html`<tr>
 <td class="run-id"><a href="${base}runs/${id}/">${id}</a></td>
 <td class="num">${String(value)}</td>
+${seeds ? html`<td class="num">${run.info.seed}</td>` : ''}
 <td><span class="status status-${status}">${status}</span></td>
 <td class="num">${steps_done}/${total_steps}</td>
 ${noteTitle ? html`<td class="config-differences">${note ?? ''}</td>` : ''}

@@ -2,7 +2,6 @@ import { createHash, randomUUID } from 'node:crypto';
 import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { hostname } from 'node:os';
 import { join } from 'node:path';
-import type { ParamValue } from './schema';
 
 const LOCK_FILE = 'lock';
 const CLAIMS_DIR = '.claims';
@@ -110,25 +109,25 @@ export function removeDeadLock(runDir: string): void {
   if (existsSync(file) && takeLock(file) === null) releaseLock(file);
 }
 
-/** A sweep value as trainers claim it: what its runs are matched by. */
+/** A sweep unit, a (value, seed), as trainers claim it: by its config, which its runs are matched by. */
 export interface ValueKey {
-  sweep: string;
-  params: Record<string, ParamValue>;
   config: object;
 }
 
 export type ValueClaim = { claimed: true; release(): void } | { claimed: false; holder: LockHolder };
 
 /**
- * Claims a sweep value for this process before it looks for or makes the
- * value's run, so that trainers sharing a runs folder split the values
+ * Claims a sweep unit for this process before it looks for or makes the
+ * unit's run, so that trainers sharing a runs folder split the units
  * between them instead of training each twice. A claim is a lock file in
- * runs/.claims named after the value; a dead process's claim is taken over.
+ * runs/.claims named after the unit's config alone (it holds the value and
+ * the seed): two sweeps with the same unit claim the same run. A dead
+ * process's claim is taken over.
  */
 export function claimValue(runsDir: string, value: ValueKey): ValueClaim {
   const dir = join(runsDir, CLAIMS_DIR);
   mkdirSync(dir, { recursive: true });
-  const file = join(dir, digest(canonicalJson([value.sweep, value.params, value.config])));
+  const file = join(dir, digest(canonicalJson(value.config)));
   const holder = takeLock(file);
   return holder ? { claimed: false, holder } : { claimed: true, release: () => releaseLock(file) };
 }

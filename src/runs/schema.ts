@@ -90,7 +90,10 @@ export const SweepFile = z.strictObject({
   /** The training config key that this sweep varies, e.g. "beta". */
   vary: z.string().min(1),
   values: z.array(SweepValue).min(1),
-  seed: z.number().int().default(0),
+  /** Seeds: every value trains once per seed, seed s the same for every value (a paired comparison). */
+  seeds: z.array(z.number().int()).min(1).optional(),
+  /** The one seed of a sweep without seeds: `seed: 3` means `seeds: [3]`. */
+  seed: z.number().int().optional(),
   /** Overrides of the default training config, shared by every run. */
   config: z.record(z.string(), z.unknown()).default({}),
 });
@@ -103,7 +106,8 @@ export interface Sweep {
   title: string;
   description?: string;
   vary: string;
-  seed: number;
+  /** At least one, distinct; `[0]` when the file names none. */
+  seeds: number[];
   config: Record<string, unknown>;
   values: { value: ParamValue; label: string; color: string }[];
 }

@@ -8,19 +8,21 @@
 // result; interrupted and failed runs are not. Runs whose config matches no
 // value (an old config, `--quick` demos) are kept apart.
 //
-// The rule matches by config alone, so a unit need not be a value: when
-// sweeps get seeds, the caller passes one unit per (value, seed), each with
-// its own config, and nothing here changes.
+// A unit is one (value, seed): the seed is part of the config. The rule
+// matches by config alone, whichever sweep recorded the run, so a run whose
+// config is also another sweep's unit (beta=10 in both KL sweeps) is trained
+// once and stands for both.
 import { isDeepStrictEqual } from 'node:util';
 import { isRunLocked } from './lock';
 import type { Run } from './reader';
 import type { ParamValue } from './schema';
 
-/** What a sweep file asks for now: one unit (today a value) with its resolved config. */
+/** What a sweep file asks for now: one unit, a (value, seed), with its resolved config. */
 export interface SweepUnit<Config> {
   value: ParamValue;
   label: string;
   color: string;
+  seed: number;
   config: Config;
 }
 
@@ -51,7 +53,7 @@ export interface OtherConfigRun {
 
 export interface SweepRunsMatch<Config> {
   units: UnitRuns<Config>[];
-  /** Oldest first. */
+  /** Runs of this sweep that match no unit, oldest first (other sweeps' runs that match none are not its business). */
   otherConfig: OtherConfigRun[];
 }
 
@@ -68,13 +70,15 @@ export function isDrawn(run: Run): boolean {
 }
 
 /**
- * Sorts `runs` (the runs of one sweep) to the units whose config they
- * recorded; the rest are other-config runs.
+ * Sorts `runs` (those of every sweep) to the units of sweep `sweepId` whose
+ * config they recorded; the sweep's own runs that match none are
+ * other-config runs.
  */
 export function matchSweepRuns<Config extends Record<string, unknown>>(
   runs: Run[],
   units: SweepUnit<Config>[],
   normalise: NormaliseConfig<Config>,
+  sweepId: string,
 ): SweepRunsMatch<Config> {
   const byUnit = units.map((): Run[] => []);
   const otherConfig: OtherConfigRun[] = [];
@@ -82,7 +86,7 @@ export function matchSweepRuns<Config extends Record<string, unknown>>(
     const config = normalise(run.info.config);
     const index = config === undefined ? -1 : units.findIndex((unit) => isDeepStrictEqual(unit.config, config));
     if (index >= 0) byUnit[index].push(run);
-    else otherConfig.push({ run, differences: nearestDifferences(config ?? run.info.config, units) });
+    else if (run.info.sweep === sweepId) otherConfig.push({ run, differences: nearestDifferences(config ?? run.info.config, units) });
   }
   return {
     units: units.map((unit, index) => {

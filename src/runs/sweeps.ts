@@ -47,6 +47,19 @@ export function loadSweep(file: string): Sweep {
     }
     seen.add(key);
   });
+  // A seed in config: would give every seed of seeds: the same config, so the same run.
+  if ('seed' in sweep.config) {
+    throw new SweepFileError(file, 'set the seed with seeds: [...] (or seed:), not in config:', lineInDocument(doc, lineCounter, ['config', 'seed']), 'config.seed');
+  }
+  if (sweep.seed !== undefined && sweep.seeds !== undefined) {
+    throw new SweepFileError(file, 'give seeds: [...] or seed:, not both', lineInDocument(doc, lineCounter, ['seed']), 'seed');
+  }
+  const seeds = sweep.seeds ?? [sweep.seed ?? 0];
+  seeds.forEach((seed, index) => {
+    if (seeds.indexOf(seed) !== index) {
+      throw new SweepFileError(file, `seed ${seed} appears twice`, lineInDocument(doc, lineCounter, ['seeds', index]), `seeds.${index}`);
+    }
+  });
   // Labels name the runs in legends and tables: two alike could not be told apart.
   const labels = new Set<string>();
   sweep.values.forEach((entry, index) => {
@@ -64,7 +77,7 @@ export function loadSweep(file: string): Sweep {
     title: sweep.title,
     description: sweep.description,
     vary: sweep.vary,
-    seed: sweep.seed,
+    seeds,
     config: sweep.config,
     values: sweep.values.map((entry, index) => ({
       value: entry.value,
@@ -157,7 +170,7 @@ export function formatSweepFile(sweep: {
   title: string;
   description?: string;
   vary: string;
-  seed: number;
+  seeds: number[];
   values: { value: ParamValue; label: string; color: string }[];
   config: Record<string, unknown>;
 }): string {
@@ -165,13 +178,15 @@ export function formatSweepFile(sweep: {
     title: sweep.title,
     ...(sweep.description ? { description: sweep.description } : {}),
     vary: sweep.vary,
-    seed: sweep.seed,
+    seeds: sweep.seeds,
     values: sweep.values,
     config: sweep.config,
   });
   // one value per line reads like a legend: { value: 10, label: beta=10, color: blue }
   const values = doc.get('values', true);
   if (isSeq(values)) for (const item of values.items) if (isMap(item)) item.flow = true;
+  const seeds = doc.get('seeds', true);
+  if (isSeq(seeds)) seeds.flow = true; // seeds: [0, 1, 2]
   return doc.toString({ lineWidth: 0 });
 }
 

@@ -25,7 +25,7 @@ export function metricsOfRuns(runs: Run[]): string[] {
   return [...names].sort((a, b) => metricRank(a) - metricRank(b) || a.localeCompare(b));
 }
 
-const USUAL_ORDER = ['raw_reward', 'kl', 'total_reward', 'entropy', 'repetition'];
+const USUAL_ORDER = ['raw_reward', 'kl', 'total_reward', 'entropy', 'repetition', 'diversity'];
 
 function metricRank(name: string): number {
   const rank = USUAL_ORDER.indexOf(name);

@@ -14,5 +14,5 @@ export function allRuns(): Run[] {
 /** A run shown on its own, labelled and colored as its run.json says. */
 export function asSweepRun(run: Run): SweepRun {
   const [value] = Object.values(run.info.params);
-  return { run, value: value ?? '', label: run.info.label, color: run.info.color };
+  return { run, value: value ?? '', label: run.info.label, color: run.info.color, seed: run.info.seed };
 }

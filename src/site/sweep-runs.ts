@@ -1,7 +1,7 @@
 // The runs a sweep page or directive shows, by src/runs' rule (the one the
-// trainer's plan uses): one run drawn per value, in the order the sweep file
-// lists them, labelled and colored as it says; the value's other runs and
-// the sweep's runs of another config only listed.
+// trainer's plan uses): one run drawn per (value, seed), values in the order
+// the sweep file lists them, labelled and colored as it says; the units'
+// other runs and the sweep's runs of another config only listed.
 import { warnOnce, type ConfigDifference, type ParamValue, type Run, type Sweep } from '../runs';
 import { sweepRunsNow } from '../train/plan';
 import { quickBuild } from './dirs';
@@ -12,18 +12,19 @@ export interface SweepRun {
   value: ParamValue;
   label: string;
   color: string;
+  seed: number;
 }
 
 export interface ListedSweepRuns {
-  /** One run per value that has a completed or running run, in sweep order. */
+  /** One run per (value, seed) that has a completed or running run: values in sweep order, seeds in order within each. */
   drawn: SweepRun[];
-  /** The values' other runs (interrupted, failed, or superseded by a newer one), in sweep order. */
+  /** The units' other runs (interrupted, failed, or superseded by a newer one), in the same order. */
   notDrawn: SweepRun[];
   /** Runs of the sweep with another config than the sweep file's now, with how it differs. */
   otherConfig: (SweepRun & { differences: ConfigDifference[]; quickMode: boolean | undefined })[];
 }
 
-/** The runs drawn for a sweep in figures, tables and generations: one per value, values not trained left out. */
+/** The runs drawn for a sweep in figures, tables and generations: one per (value, seed), units not trained left out. */
 export function sweepRuns(sweep: Sweep, runsDir: string): SweepRun[] {
   return sweepRunsListed(sweep, runsDir).drawn;
 }
@@ -33,16 +34,18 @@ export function sweepRunsListed(sweep: Sweep, runsDir: string): ListedSweepRuns 
   const quick = quickBuild();
   const { units, otherConfig } = sweepRunsNow(sweep, runsDir, quick);
   const listed: ListedSweepRuns = { drawn: [], notDrawn: [], otherConfig: [] };
-  for (const { value, label, color, runs, shown } of units) {
-    if (shown) listed.drawn.push({ run: shown, value, label, color });
-    for (const run of runs) if (run !== shown) listed.notDrawn.push({ run, value, label, color });
+  // Units come seed by seed (the plan's order); pages read value by value.
+  const byValue = sweep.values.flatMap(({ value }) => units.filter((unit) => unit.value === value));
+  for (const { value, label, color, seed, runs, shown } of byValue) {
+    if (shown) listed.drawn.push({ run: shown, value, label, color, seed });
+    for (const run of runs) if (run !== shown) listed.notDrawn.push({ run, value, label, color, seed });
   }
   // Most other-config runs are the sweep as it is, trained the other way (--quick or not): say so rather than list every key.
   const otherWay = new Set(otherConfig.length > 0 ? sweepRunsNow(sweep, runsDir, !quick).units.flatMap((unit) => unit.runs.map((run) => run.dir)) : []);
   for (const { run, differences } of otherConfig) {
     const value = run.info.params[sweep.vary] ?? '';
     const quickMode = otherWay.has(run.dir) ? !quick : undefined;
-    listed.otherConfig.push({ run, value, label: run.info.label, color: run.info.color, differences, quickMode });
+    listed.otherConfig.push({ run, value, label: run.info.label, color: run.info.color, seed: run.info.seed, differences, quickMode });
   }
   if (otherConfig.length > 0) warnOtherConfig(sweep, otherConfig.length, quick);
   return listed;
@@ -61,4 +64,24 @@ function warnOtherConfig(sweep: Sweep, count: number, quick: boolean): void {
 /** The sweep with this id, or undefined. */
 export function findSweep(sweeps: Sweep[], id: string): Sweep | undefined {
   return sweeps.find((sweep) => sweep.id === id);
+}
+
+/** One value of a sweep and its drawn runs, one per seed. */
+export interface ValueRuns {
+  value: ParamValue;
+  label: string;
+  color: string;
+  /** In seed order; at least one. */
+  runs: SweepRun[];
+}
+
+/** Drawn runs (sweepRuns' order: value by value) grouped by value. */
+export function runsByValue(runs: SweepRun[]): ValueRuns[] {
+  const groups: ValueRuns[] = [];
+  for (const run of runs) {
+    const group = groups.at(-1);
+    if (group && group.label === run.label) group.runs.push(run);
+    else groups.push({ value: run.value, label: run.label, color: run.color, runs: [run] });
+  }
+  return groups;
 }

@@ -182,8 +182,10 @@ async function train(plan: Plan, options: Options, resume: string): Promise<numb
   for (const run of plan.done) removeDeadLock(run.dir);
   // What `npm run build` needs to show these runs: their folder, and the quick demo for --quick runs.
   const buildEnv = `${options.quick ? 'SWEEPBOOK_QUICK=1 ' : ''}${options.runsDir === 'runs' ? '' : `RUNS_DIR=${options.runsDir} `}`;
+  // Name the seed when there are several, as the planned jobs' names do.
+  const seeded = new Set(plan.done.map((run) => run.info.seed)).size > 1 || plan.jobs.some((job) => job.name !== job.label);
   const done: SummaryRow[] = plan.done.map((run) => ({
-    label: `${run.info.sweep} ${run.info.label}`,
+    label: `${run.info.sweep} ${run.info.label}${seeded ? ` seed=${run.info.seed}` : ''}`,
     status: 'done before',
     runId: run.info.id,
     dir: run.dir,
@@ -201,7 +203,7 @@ async function train(plan: Plan, options: Options, resume: string): Promise<numb
     return 0;
   }
 
-  const labels = plan.jobs.map((job) => `${job.sweep} ${job.label}`);
+  const labels = plan.jobs.map((job) => `${job.sweep} ${job.name}`);
   const display = new ProgressDisplay(process.stderr, labels, process.stderr.isTTY === true);
   const shard = options.shard.count > 1 ? ` (shard ${options.shard.index}/${options.shard.count})` : '';
   display.log(

@@ -1,7 +1,7 @@
 // Trains one planned run to its end, whether in the CLI's own process or in a
 // worker process: claims the value, opens the run folder, calls trainRun,
 // records how it ended.
-import { claimValue, describeHolder, runsOfSweep, RunWriter, RunWriteError, type Checkpoint, type RunStatus } from '../runs';
+import { claimValue, describeHolder, listRuns, RunWriter, RunWriteError, type Checkpoint, type RunStatus } from '../runs';
 import { planValue, type Job } from './plan';
 import type { PretrainProgress } from './pretrain';
 import { trainRun, type TrainProgress } from './run';
@@ -62,8 +62,8 @@ async function trainClaimed(job: Job, hooks: JobHooks): Promise<JobResult> {
   let opened: ReturnType<typeof openRun>;
   let resumeDir = job.resumeDir;
   try {
-    // Look again now that the value is ours: another trainer may have completed it, or left a run to resume.
-    const next = planValue(runsOfSweep(job.runsDir, job.sweep), job);
+    // Look again now that the unit is ours: another trainer (of this sweep or one sharing the unit) may have completed it, or left a run to resume.
+    const next = planValue(listRuns(job.runsDir), job);
     if ('done' in next) {
       const { info, dir } = next.done;
       const note = 'completed by another process meanwhile';

@@ -13,6 +13,12 @@
 // stories score 0.43 (median; 0.24 over their first 40 tokens), and
 // "tall tall tall tall" scores 0.75. It grows with length, so compare equal lengths.
 // (Corpus stories' alliteration: median 0.07.)
+//
+// Diversity, across the samples of one step: the distinct word bigrams of all
+// the samples over all their bigrams (pairs within one sample; none spans two),
+// in (0, 1]. Repetition sees one sample at a time: samples that each read well
+// but all tell the same story score low diversity. n identical samples score
+// at most 1/n; n samples sharing no bigram score 1 minus their own repeats.
 
 /** The words among `tokens`, lowercased. */
 export function wordsOf(tokens: readonly string[]): string[] {
@@ -38,4 +44,16 @@ export function distinctWordRatio(tokens: readonly string[]): number {
 export function repetition(tokens: readonly string[]): number {
   const words = wordsOf(tokens);
   return words.length === 0 ? 0 : (words.length - new Set(words).size) / words.length;
+}
+
+/** Distinct word bigrams over all word bigrams of the samples (see above); 1 when there are none. */
+export function diversity(samples: readonly (readonly string[])[]): number {
+  const distinct = new Set<string>();
+  let all = 0;
+  for (const tokens of samples) {
+    const words = wordsOf(tokens);
+    for (let i = 0; i + 1 < words.length; i++) distinct.add(`${words[i]} ${words[i + 1]}`);
+    all += Math.max(0, words.length - 1);
+  }
+  return all === 0 ? 1 : distinct.size / all;
 }

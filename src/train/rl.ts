@@ -19,7 +19,7 @@ import type { GRULanguageModel } from './model';
 import { targetLogProbs } from './ops';
 import { sampleWithGradient, type Samples } from './sampler';
 import { mulberry32 } from '../random';
-import { alliteration, repetition } from './reward';
+import { alliteration, diversity, repetition } from './reward';
 import type { Tokenizer } from './tokenizer';
 
 export interface StepResult {
@@ -29,6 +29,8 @@ export interface StepResult {
     total_reward: number;
     entropy: number;
     repetition: number;
+    /** Across the step's samples: distinct word bigrams / bigrams (src/train/reward.ts). */
+    diversity: number;
   };
   /** The first sample of the step, prompt included, as text. */
   generation: string;
@@ -82,6 +84,7 @@ export class RLOOTrainer {
     const kl: number[] = [];
     const total: number[] = [];
     const reps: number[] = [];
+    const texts: string[][] = [];
     let entropySum = 0;
     const { value, grads } = tf.variableGrads(() => {
       const { samples, logProbs } = sampleWithGradient(this.policy, this.promptIds, n, uniforms);
@@ -97,6 +100,7 @@ export class RLOOTrainer {
         const words = this.tokenizer.tokenStrings(ids.subarray(i * G, (i + 1) * G));
         raw.push(reward_scale * alliteration(words));
         reps.push(repetition(words));
+        texts.push(words);
         let klSum = 0;
         for (let t = 0; t < G; t++) {
           klSum += samples.logProbs[i * G + t] - ref[i * G + t];
@@ -123,6 +127,7 @@ export class RLOOTrainer {
         total_reward: mean(total),
         entropy: entropySum / (n * G),
         repetition: mean(reps),
+        diversity: diversity(texts),
       },
       generation: this.tokenizer.decode([...this.promptIds, ...first]),
     };

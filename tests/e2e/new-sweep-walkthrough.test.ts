@@ -35,12 +35,16 @@ function npm(args: string[], extraEnv: Record<string, string> = {}): string {
 }
 
 test('new-sweep, train --quick, build the quick demo: the new sweep has its report page', () => {
-  const created = npm(['run', 'new-sweep', '--', 'my-first-sweep', '--vary', 'beta=1,10', '--title', 'My first sweep']);
+  // Values no committed sweep has: a full run of the same config and seed would stand for this sweep's value too.
+  const created = npm(['run', 'new-sweep', '--', 'my-first-sweep', '--vary', 'beta=3,40', '--title', 'My first sweep']);
   expect(created).toContain('content/sweeps/my-first-sweep.yaml');
 
   const trained = npm(['run', 'train', '--', '--quick', '--sweep', 'my-first-sweep']);
-  expect(trained).toMatch(/beta=1\b/);
-  expect(trained).toMatch(/beta=10\b/);
+  // every value once per seed (three by default)
+  for (const seed of [0, 1, 2]) {
+    expect(trained).toMatch(new RegExp(`beta=3 seed=${seed}\\b`));
+    expect(trained).toMatch(new RegExp(`beta=40 seed=${seed}\\b`));
+  }
   expect(trained).toContain('SWEEPBOOK_QUICK=1 npm run build');
 
   // A normal build draws only runs of the sweep file's full config: none yet.
@@ -52,11 +56,12 @@ test('new-sweep, train --quick, build the quick demo: the new sweep has its repo
   npm(['run', 'build'], { SWEEPBOOK_QUICK: '1' });
   const page = report();
   expect(page).toContain('My first sweep');
-  // each figure draws both runs, and the runs table lists them
+  // each figure draws both values (their mean over seeds, with a band), and the runs table lists them
   const figures = page.split('<figure class="metric-figure"').slice(1);
   expect(figures.length).toBeGreaterThanOrEqual(3);
   for (const figure of figures) expect(figure.match(/<g class="mark-line/g)?.length).toBe(2);
-  expect(page).toMatch(/beta=1<|beta=1\b/);
+  for (const figure of figures) expect(figure.match(/<g class="mark-area/g)?.length).toBe(2);
+  expect(page).toMatch(/beta=3<|beta=3\b/);
   expect(existsSync(join(checkout, 'dist/sweeps/my-first-sweep/index.html'))).toBe(true);
   // the report's index links to it
   expect(readFileSync(join(checkout, 'dist/index.html'), 'utf8')).toContain('/reports/my-first-sweep/');

@@ -1,0 +1,99 @@
+// :value{sweep="kl-penalty-second" at="beta=15" metric="raw_reward"}
+// A number in the prose, taken from the runs when the site is built, so the
+// text cannot drift from the data when runs are trained again. It renders the
+// stat (default: how the metric ended, the mean of the last 10% of steps) of
+// each seed's run, averaged over the seeds, with their range when there are
+// several: `527 (510–537)`. Options: stat="final|first|max|min|step=N",
+// format (a d3-format specifier, e.g. ".2f" or ".0%"; default 3 significant
+// digits), seed=N (one seed's run alone).
+import type { Root } from 'mdast';
+import { formatLocale } from 'vega';
+import type { VFile } from 'vfile';
+import { z } from 'zod';
+import { statOf, type Stat } from '../charts/final';
+import { acrossSeeds } from '../charts/seed-bands';
+import { warnOnce } from '../runs';
+import { metricsOf, metricsOfRuns, seriesOf } from '../site/run-data';
+import { runsByValue, type ValueRuns } from '../site/sweep-runs';
+import { directiveError } from './directive-error';
+import { findTextDirectives, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
+import { html } from './html';
+import { formatNumber } from './runs-table';
+
+const STAT = /^(final|first|max|min|step=(\d+))$/;
+
+const attributes = {
+  sweep: z.string().min(1),
+  /** A value's label, or `<vary>=<value>`. */
+  at: z.string().min(1),
+  metric: z.string().min(1),
+  stat: z.string().regex(STAT, 'expected final, first, max, min or step=N').default('final'),
+  format: z.string().min(1).optional(),
+  seed: z.coerce.number().int().optional(),
+};
+
+/** How the title (and a screen reader) says which number this is. */
+const STAT_WORDS: Record<Stat['kind'], string> = {
+  final: 'mean of the last 10% of steps',
+  first: 'first logged value',
+  max: 'highest value',
+  min: 'lowest value',
+  step: 'at step',
+};
+
+export default function remarkValue(options: DirectiveOptions) {
+  return async (tree: Root, file: VFile) => {
+    await replaceDirectives(findTextDirectives(tree, 'value'), ({ node }) => {
+      const fail = (message: string) => directiveError(file, node, 'value', message);
+      const { sweep: sweepId, at, metric, stat: statText, format, seed } = parseAttributes(attributes, node, file);
+      const { sweep, runs } = sweepOf(options, sweepId, node, file);
+      const entry = sweep.values.find((v) => v.label === at || `${sweep.vary}=${v.value}` === at);
+      if (!entry) throw fail(`no value "${at}" in sweep "${sweepId}" (values: ${sweep.values.map((v) => v.label).join(', ')})`);
+      if (seed !== undefined && !sweep.seeds.includes(seed)) throw fail(`seed ${seed} is not one of sweep "${sweepId}"'s seeds (${sweep.seeds.join(', ')})`);
+      const known = metricsOfRuns(runs.map(({ run }) => run));
+      if (known.length > 0 && !known.includes(metric)) throw fail(`unknown metric "${metric}" in sweep "${sweepId}" (known: ${known.join(', ')})`);
+      const toText = numberFormat(format, fail);
+
+      const group: ValueRuns | undefined = runsByValue(runs).find((g) => g.label === entry.label);
+      const seedRuns = (group?.runs ?? []).filter((r) => seed === undefined || r.seed === seed);
+      if (seedRuns.length === 0 || known.length === 0) {
+        // A report written before training builds, and says so where the number will be.
+        warnOnce(`${directiveError(file, node, 'value', `${at} of sweep "${sweepId}" has no runs with metrics yet`).message}`);
+        return [{ type: 'html', value: html`<span class="inline-value missing" title="no runs yet">n/a</span>`.value }];
+      }
+      const stat = parseStat(statText);
+      const values = seedRuns.map(({ run }) => {
+        const value = statOf(seriesOf(metricsOf(run), metric), stat);
+        if (value === undefined) throw fail(`step ${(stat as { step: number }).step} was not logged by run ${run.info.id}`);
+        return value;
+      });
+      const spread = acrossSeeds(values);
+      if (!spread) throw fail(`${metric} has no finite value for ${at} (${statText})`);
+
+      const seedsText = seedRuns.length === 1 ? `seed ${seedRuns[0].seed}` : `mean over ${seedRuns.length} seeds (their range in brackets)`;
+      const what = stat.kind === 'step' ? `${STAT_WORDS.step} ${stat.step}` : STAT_WORDS[stat.kind];
+      const title = `${metric} of ${at} in sweep ${sweepId}: ${what}, ${seedsText}`;
+      const range = seedRuns.length > 1 ? html` <span class="spread">(${toText(spread.min)}–${toText(spread.max)})</span>` : '';
+      return [{ type: 'html', value: html`<span class="inline-value" title="${title}">${toText(spread.mean)}${range}</span>`.value }];
+    });
+  };
+}
+
+function parseStat(text: string): Stat {
+  const step = /^step=(\d+)$/.exec(text);
+  return step ? { kind: 'step', step: Number(step[1]) } : { kind: text as Exclude<Stat['kind'], 'step'> };
+}
+
+/** d3-format's default locale, which vega's charts format with; vega's typings miss that formatLocale() with no definition returns it. */
+const numberLocale = (formatLocale as unknown as () => { format(specifier: string): (value: number) => string })();
+
+/** A d3-format specifier as a function; a bad one is the directive's error. */
+function numberFormat(specifier: string | undefined, fail: (message: string) => Error): (value: number) => string {
+  if (specifier === undefined) return formatNumber;
+  try {
+    return numberLocale.format(specifier);
+  } catch (error) {
+    throw fail(`attribute format="${specifier}": ${(error as Error).message}`);
+  }
+}
+

@@ -1,0 +1,79 @@
+// :value{...}: numbers in a report's prose come from the runs, with their spread over seeds.
+import { rmSync } from 'node:fs';
+import { afterAll, describe, expect, test, vi } from 'vitest';
+import { finalMean } from '../src/charts';
+import { readMetrics, runsOfSweep } from '../src/runs';
+import { fixtureDirs, lineOf, renderReport } from './fixtures/render-report';
+
+const seeded = fixtureDirs([1, 2, 3]);
+const single = fixtureDirs();
+afterAll(() => [seeded, single].forEach((dirs) => rmSync(dirs.root, { recursive: true, force: true })));
+
+/** The metric's series of the fixture runs of one beta, one per seed. */
+function seriesOf(dirs: { runsDir: string }, beta: number, metric: string) {
+  return runsOfSweep(dirs.runsDir, 'fixture-sweep')
+    .filter((run) => run.info.params.beta === beta)
+    .sort((a, b) => a.info.seed - b.info.seed)
+    .map((run) => readMetrics(run.dir).map((line) => ({ step: line.step, value: line[metric] ?? null })));
+}
+
+const text = (html: string) => html.replace(/<[^>]+>/g, '');
+
+describe(':value', () => {
+  test('renders the mean over seeds of how each seed ended, with their range, inside the sentence', async () => {
+    const finals = seriesOf(seeded, 1, 'raw_reward').map((points) => finalMean(points)!);
+    const mean = finals.reduce((a, b) => a + b) / finals.length;
+    const html = await renderReport(seeded, 'At beta=1 the reward ended at :value{sweep="fixture-sweep" at="beta=1" metric="raw_reward" format=".4f"} on average.\n');
+    const f = (x: number) => x.toFixed(4);
+    expect(finals[0]).not.toBe(finals[2]);
+    expect(text(html)).toBe(`<p>At beta=1 the reward ended at ${f(mean)} (${f(Math.min(...finals))}–${f(Math.max(...finals))}) on average.</p>`.replace(/<[^>]+>/g, ''));
+    expect(html).toMatch(/^<p>At beta=1 the reward ended at <span class="inline-value" title="raw_reward of beta=1 in sweep fixture-sweep: mean of the last 10% of steps, mean over 3 seeds/);
+  });
+
+  test('with one seed (or seed=N), the number alone', async () => {
+    const [final] = seriesOf(single, 10, 'kl').map((points) => finalMean(points)!);
+    expect(text(await renderReport(single, 'KL :value{sweep="fixture-sweep" at="beta=10" metric="kl" format=".3f"}.\n'))).toBe(`KL ${final.toFixed(3)}.`);
+    const second = finalMean(seriesOf(seeded, 10, 'raw_reward')[1])!;
+    expect(text(await renderReport(seeded, 'R :value{sweep="fixture-sweep" at="beta=10" metric="raw_reward" seed=2 format=".3f"}.\n'))).toBe(`R ${second.toFixed(3)}.`);
+  });
+
+  test('stat= first, max, min and step=N; the default format is 3 significant digits', async () => {
+    const series = seriesOf(single, 0, 'repetition')[0];
+    const values = series.map((p) => p.value!);
+    const render = async (stat: string) =>
+      text(await renderReport(single, `:value{sweep="fixture-sweep" at="beta=0" metric="repetition" stat="${stat}" format=".5f"}\n`));
+    expect(await render('first')).toBe(values[0].toFixed(5));
+    expect(await render('max')).toBe(Math.max(...values).toFixed(5));
+    expect(await render('min')).toBe(Math.min(...values).toFixed(5));
+    expect(await render('step=20')).toBe(series.find((p) => p.step === 20)!.value!.toFixed(5));
+    expect(text(await renderReport(single, ':value{sweep="fixture-sweep" at="beta=0" metric="repetition" stat="first"}\n'))).toBe(String(Number(values[0].toPrecision(3))));
+  });
+
+  test('a value with no runs yet renders n/a, with a warning naming the file and line, so a report written before training builds', async () => {
+    const dirs = fixtureDirs();
+    try {
+      rmSync(dirs.runsDir, { recursive: true, force: true });
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      const body = 'Text.\n\nIt ends at :value{sweep="fixture-sweep" at="beta=1" metric="kl"}.\n';
+      expect(text(await renderReport(dirs, body, 'early.md'))).toBe('Text.\nIt ends at n/a.');
+      expect(warn.mock.calls.flat().join('\n')).toContain(`reports/early.md:${lineOf(body, ':value')}: :value: beta=1 of sweep "fixture-sweep" has no runs with metrics yet`);
+      warn.mockRestore();
+    } finally {
+      rmSync(dirs.root, { recursive: true, force: true });
+    }
+  });
+
+  test.each([
+    [':value{sweep="nope" at="beta=1" metric="kl"}', 'unknown sweep "nope"'],
+    [':value{sweep="fixture-sweep" at="beta=2" metric="kl"}', 'no value "beta=2" in sweep "fixture-sweep" (values: beta=0, beta=1, beta=10)'],
+    [':value{sweep="fixture-sweep" at="beta=1" metric="klx"}', 'unknown metric "klx" in sweep "fixture-sweep"'],
+    [':value{sweep="fixture-sweep" at="beta=1" metric="kl" stat="median"}', 'attribute stat="median": expected final, first, max, min or step=N'],
+    [':value{sweep="fixture-sweep" at="beta=1" metric="kl" stat="step=999"}', 'step 999 was not logged by run'],
+    [':value{sweep="fixture-sweep" at="beta=1" metric="kl" seed=7}', 'seed 7 is not one of sweep "fixture-sweep"\'s seeds (1, 2, 3)'],
+    [':value{sweep="fixture-sweep" at="beta=1" metric="kl" format="%%"}', 'attribute format="%%"'],
+    [':value{sweep="fixture-sweep" metric="kl"}', 'missing attribute "at"'],
+  ])('%s fails the build with the report file and line', async (directive, message) => {
+    const body = `Some text.\n\nThe value is ${directive} here.\n`;
+    await expect(renderReport(seeded, body, 'bad.md')).rejects.toThrow(`reports/bad.md:${lineOf(body, ':value')}: :value: ${message}`);
+  });
+});
