@@ -1,6 +1,7 @@
 // Every logged step of a run as a JSON array, for analysis outside the site.
 import type { APIRoute } from 'astro';
 import type { Run } from '../../../runs';
+import { metricsJson } from '../../../site/metrics-downloads';
 import { metricsOf } from '../../../site/run-data';
 import { allRuns } from '../../../site/site-data';
 
@@ -9,4 +10,4 @@ export function getStaticPaths() {
 }
 
 export const GET: APIRoute<{ run: Run }> = ({ props }) =>
-  new Response(JSON.stringify(metricsOf(props.run)), { headers: { 'Content-Type': 'application/json' } });
+  new Response(metricsJson(metricsOf(props.run)), { headers: { 'Content-Type': 'application/json' } });

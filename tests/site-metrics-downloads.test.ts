@@ -1,0 +1,50 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { readMetricColumns, readMetrics, RunWriter } from '../src/runs';
+import { toCsv } from '../src/site/csv';
+import { metricsCsv, metricsJson } from '../src/site/metrics-downloads';
+
+/** A run whose metrics.jsonl holds these lines: metrics missing on some steps, null values, one logged late, one named like a formula. */
+function runWithLines(lines: object[]): string {
+  const runsDir = mkdtempSync(join(tmpdir(), 'sweepbook-downloads-'));
+  const writer = RunWriter.create(runsDir, {
+    sweep: 's', params: { beta: 1 }, label: 'beta=1', color: 'green', seed: 0, config: {}, totalSteps: 3, generationsCapacity: 0,
+  });
+  writer.finish('completed');
+  writeFileSync(join(writer.dir, 'metrics.jsonl'), lines.map((line) => JSON.stringify(line) + '\n').join(''));
+  return writer.dir;
+}
+
+const LINES = [
+  { step: 0, time: 1.5, kl: 0.25, raw_reward: null },
+  { step: 1, time: 2, raw_reward: -1e-7 },
+  { step: 3, time: 2.5, kl: null, raw_reward: 3, '=late, "odd"': 1e21 },
+  { step: 7, time: 3 },
+  { step: 8, time: 3.25, kl: 4, '=late, "odd"': -0.5 },
+];
+
+describe('metrics downloads, written from columns', () => {
+  test('read as columns: each metric keeps the steps that logged it, NaN for null', () => {
+    const metrics = readMetricColumns(runWithLines(LINES));
+    expect([...metrics.steps]).toEqual([0, 1, 3, 7, 8]);
+    expect([...metrics.series.keys()]).toEqual(['kl', 'raw_reward', '=late, "odd"']);
+    expect(metrics.series.get('kl')).toEqual({ steps: Float64Array.from([0, 3, 8]), values: Float64Array.from([0.25, NaN, 4]) });
+  });
+
+  test('the CSV and JSON are what the lines themselves give (toCsv of each line, JSON.stringify of them all)', () => {
+    const dir = runWithLines(LINES);
+    const lines = readMetrics(dir);
+    const columns = ['step', 'time', 'kl', 'raw_reward', '=late, "odd"'];
+    const metrics = readMetricColumns(dir);
+    expect(metricsCsv(metrics)).toBe(toCsv([columns, ...lines.map((line) => columns.map((column) => line[column]))]));
+    expect(metricsJson(metrics)).toBe(JSON.stringify(lines));
+  });
+
+  test('a run that logged nothing yet downloads a header and an empty array', () => {
+    const metrics = readMetricColumns(runWithLines([]));
+    expect(metricsCsv(metrics)).toBe('step,time\r\n');
+    expect(metricsJson(metrics)).toBe('[]');
+  });
+});
