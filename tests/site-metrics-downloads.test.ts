@@ -2,18 +2,18 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readMetricColumns, readMetrics, RunWriter } from '../src/runs';
+import { readMetricColumns, readMetrics, readMetricsJsonArray, RunWriter } from '../src/runs';
 import { toCsv } from '../src/site/csv';
-import { metricsCsv, metricsJson } from '../src/site/metrics-downloads';
+import { metricsCsv } from '../src/site/metrics-downloads';
 
 /** A run whose metrics.jsonl holds these lines: metrics missing on some steps, null values, one logged late, one named like a formula. */
-function runWithLines(lines: object[]): string {
+function runWithLines(lines: object[], after = ''): string {
   const runsDir = mkdtempSync(join(tmpdir(), 'sweepbook-downloads-'));
   const writer = RunWriter.create(runsDir, {
     sweep: 's', params: { beta: 1 }, label: 'beta=1', color: 'green', seed: 0, config: {}, totalSteps: 3, generationsCapacity: 0,
   });
   writer.finish('completed');
-  writeFileSync(join(writer.dir, 'metrics.jsonl'), lines.map((line) => JSON.stringify(line) + '\n').join(''));
+  writeFileSync(join(writer.dir, 'metrics.jsonl'), lines.map((line) => JSON.stringify(line) + '\n').join('') + after);
   return writer.dir;
 }
 
@@ -39,12 +39,18 @@ describe('metrics downloads, written from columns', () => {
     const columns = ['step', 'time', 'kl', 'raw_reward', '=late, "odd"'];
     const metrics = readMetricColumns(dir);
     expect(metricsCsv(metrics)).toBe(toCsv([columns, ...lines.map((line) => columns.map((column) => line[column]))]));
-    expect(metricsJson(metrics)).toBe(JSON.stringify(lines));
+    expect(readMetricsJsonArray(dir)).toBe(JSON.stringify(lines));
+  });
+
+  test('the JSON leaves out what the reader leaves out (a truncated last line) and takes a last line without its newline', () => {
+    expect(readMetricsJsonArray(runWithLines(LINES, '{"step": 9, "ti'))).toBe(JSON.stringify(LINES));
+    const unterminated = runWithLines([], LINES.map((line) => JSON.stringify(line)).join('\n'));
+    expect(readMetricsJsonArray(unterminated)).toBe(JSON.stringify(LINES));
   });
 
   test('a run that logged nothing yet downloads a header and an empty array', () => {
-    const metrics = readMetricColumns(runWithLines([]));
-    expect(metricsCsv(metrics)).toBe('step,time\r\n');
-    expect(metricsJson(metrics)).toBe('[]');
+    const dir = runWithLines([]);
+    expect(metricsCsv(readMetricColumns(dir))).toBe('step,time\r\n');
+    expect(readMetricsJsonArray(dir)).toBe('[]');
   });
 });

@@ -186,13 +186,37 @@ export function readMetricColumns(runDir: string, warn: Warn = warnOnce): RunMet
  */
 export function readMetricsShared(runDir: string): RunMetrics {
   const file = join(runDir, METRICS_FILE);
-  const stat = statSync(file, { bigint: true, throwIfNoEntry: false });
-  const stamp = stat ? `${stat.size}:${stat.mtimeNs}` : 'missing';
+  const stamp = stampOf(file);
   const known = sharedMetrics.get(file);
   if (known?.stamp === stamp) return known.metrics;
   const metrics = readMetricColumns(runDir);
   sharedMetrics.set(file, { stamp, metrics });
   return metrics;
+}
+
+function stampOf(file: string): string {
+  const stat = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return stat ? `${stat.size}:${stat.mtimeNs}` : 'missing';
+}
+
+/**
+ * metrics.jsonl's lines as one JSON array, for a download: the lines as
+ * written (what JSON.stringify gave the writer), so no number is formatted
+ * again. They are the lines readMetricsShared accepted (a truncated last
+ * line left out) from the same contents: read again if the file changed
+ * between the copy and the check.
+ */
+export function readMetricsJsonArray(runDir: string): string {
+  const file = join(runDir, METRICS_FILE);
+  for (;;) {
+    const stamp = stampOf(file);
+    const text = stamp === 'missing' ? '' : readFileSync(file, 'utf8');
+    const lines = readMetricsShared(runDir).steps.length;
+    if (sharedMetrics.get(file)?.stamp !== stamp) continue;
+    let end = 0; // just past the last accepted line's newline
+    for (let line = 0; line < lines; line++) end = text.indexOf('\n', end) + 1 || text.length;
+    return `[${text.slice(0, end).replace(/\n$/, '').replaceAll('\n', ',')}]`;
+  }
 }
 
 type SharedMetrics = Map<string, { stamp: string; metrics: RunMetrics }>;

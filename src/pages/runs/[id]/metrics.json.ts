@@ -1,8 +1,6 @@
 // Every logged step of a run as a JSON array, for analysis outside the site.
 import type { APIRoute } from 'astro';
-import type { Run } from '../../../runs';
-import { metricsJson } from '../../../site/metrics-downloads';
-import { metricsOf } from '../../../site/run-data';
+import { readMetricsJsonArray, type Run } from '../../../runs';
 import { allRuns } from '../../../site/site-data';
 
 export function getStaticPaths() {
@@ -10,4 +8,4 @@ export function getStaticPaths() {
 }
 
 export const GET: APIRoute<{ run: Run }> = ({ props }) =>
-  new Response(metricsJson(metricsOf(props.run)), { headers: { 'Content-Type': 'application/json' } });
+  new Response(readMetricsJsonArray(props.run.dir), { headers: { 'Content-Type': 'application/json' } });
