@@ -42,6 +42,14 @@ describe('metrics downloads, written from columns', () => {
     expect(readMetricsJsonArray(dir)).toBe(JSON.stringify(lines));
   });
 
+  test('a long run (the CSV is joined in chunks of rows) gives the same CSV', () => {
+    const long = Array.from({ length: 2500 }, (_, step) => ({ step, time: step / 3, ...(step % 7 ? { kl: step / 7 } : {}), loss: step % 11 ? 1 / (step + 1) : null }));
+    const dir = runWithLines(long);
+    const lines = readMetrics(dir);
+    const columns = ['step', 'time', 'loss', 'kl'];
+    expect(metricsCsv(readMetricColumns(dir))).toBe(toCsv([columns, ...lines.map((line) => columns.map((column) => line[column]))]));
+  });
+
   test('the JSON leaves out what the reader leaves out (a truncated last line) and takes a last line without its newline', () => {
     expect(readMetricsJsonArray(runWithLines(LINES, '{"step": 9, "ti'))).toBe(JSON.stringify(LINES));
     const unterminated = runWithLines([], LINES.map((line) => JSON.stringify(line)).join('\n'));

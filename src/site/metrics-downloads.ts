@@ -10,7 +10,8 @@ export function metricsCsv(metrics: RunMetrics): string {
   const names = [...metrics.series.keys()];
   const columns = [...metrics.series.values()];
   const at = new Int32Array(columns.length); // each column's next unwritten value
-  const rows = [toCsv([['step', 'time', ...names]])];
+  const chunks = [toCsv([['step', 'time', ...names]])];
+  let rows: string[] = [];
   for (let row = 0; row < metrics.steps.length; row++) {
     const step = metrics.steps[row];
     let line = `${step},${metrics.times[row]}`;
@@ -20,6 +21,13 @@ export function metricsCsv(metrics: RunMetrics): string {
       line += Number.isNaN(value) ? ',' : `,${value}`;
     }
     rows.push(`${line}\r\n`);
+    // Joined as we go: 20k rows held to the end (each a tree of small strings)
+    // would outlive young-generation collections, which copy what survives.
+    if (rows.length === 1000) {
+      chunks.push(rows.join(''));
+      rows = [];
+    }
   }
-  return rows.join('');
+  chunks.push(rows.join(''));
+  return chunks.join('');
 }
