@@ -6,6 +6,8 @@ import { readMetricColumns, readMetrics, readMetricsJsonArray, RunWriter } from 
 import { toCsv } from '../src/site/csv';
 import { metricsCsv } from '../src/site/metrics-downloads';
 
+const json = (dir: string) => Buffer.from(readMetricsJsonArray(dir)).toString();
+
 /** A run whose metrics.jsonl holds these lines: metrics missing on some steps, null values, one logged late, one named like a formula. */
 function runWithLines(lines: object[], after = ''): string {
   const runsDir = mkdtempSync(join(tmpdir(), 'sweepbook-downloads-'));
@@ -39,7 +41,7 @@ describe('metrics downloads, written from columns', () => {
     const columns = ['step', 'time', 'kl', 'raw_reward', '=late, "odd"'];
     const metrics = readMetricColumns(dir);
     expect(metricsCsv(metrics)).toBe(toCsv([columns, ...lines.map((line) => columns.map((column) => line[column]))]));
-    expect(readMetricsJsonArray(dir)).toBe(JSON.stringify(lines));
+    expect(json(dir)).toBe(JSON.stringify(lines));
   });
 
   test('a long run (the CSV is joined in chunks of rows) gives the same CSV', () => {
@@ -51,14 +53,14 @@ describe('metrics downloads, written from columns', () => {
   });
 
   test('the JSON leaves out what the reader leaves out (a truncated last line) and takes a last line without its newline', () => {
-    expect(readMetricsJsonArray(runWithLines(LINES, '{"step": 9, "ti'))).toBe(JSON.stringify(LINES));
+    expect(json(runWithLines(LINES, '{"step": 9, "ti'))).toBe(JSON.stringify(LINES));
     const unterminated = runWithLines([], LINES.map((line) => JSON.stringify(line)).join('\n'));
-    expect(readMetricsJsonArray(unterminated)).toBe(JSON.stringify(LINES));
+    expect(json(unterminated)).toBe(JSON.stringify(LINES));
   });
 
   test('a run that logged nothing yet downloads a header and an empty array', () => {
     const dir = runWithLines([]);
     expect(metricsCsv(readMetricColumns(dir))).toBe('step,time\r\n');
-    expect(readMetricsJsonArray(dir)).toBe('[]');
+    expect(json(dir)).toBe('[]');
   });
 });

@@ -201,21 +201,35 @@ function stampOf(file: string): string {
 
 /**
  * metrics.jsonl's lines as one JSON array, for a download: the lines as
- * written (what JSON.stringify gave the writer), so no number is formatted
- * again. They are the lines readMetricsShared accepted (a truncated last
- * line left out) from the same contents: read again if the file changed
- * between the copy and the check.
+ * written (what JSON.stringify gave the writer), as bytes, so nothing is
+ * formatted, decoded or encoded again. They are the lines readMetricsShared
+ * accepted (a truncated last line left out) from the same contents: read
+ * again if the file changed between the copy and the check.
  */
-export function readMetricsJsonArray(runDir: string): string {
+export function readMetricsJsonArray(runDir: string): Uint8Array<ArrayBuffer> {
   const file = join(runDir, METRICS_FILE);
   for (;;) {
     const stamp = stampOf(file);
-    const text = stamp === 'missing' ? '' : readFileSync(file, 'utf8');
+    const bytes = stamp === 'missing' ? Buffer.alloc(0) : readFileSync(file);
     const lines = readMetricsShared(runDir).steps.length;
     if (sharedMetrics.get(file)?.stamp !== stamp) continue;
-    let end = 0; // just past the last accepted line's newline
-    for (let line = 0; line < lines; line++) end = text.indexOf('\n', end) + 1 || text.length;
-    return `[${text.slice(0, end).replace(/\n$/, '').replaceAll('\n', ',')}]`;
+    // Each accepted line's newline becomes a comma (in UTF-8 no character but a newline holds the byte 0x0a).
+    let end = 0;
+    for (let line = 0; line < lines; line++) {
+      const newline = bytes.indexOf(0x0a, end);
+      if (newline < 0) {
+        end = bytes.length;
+        break;
+      }
+      bytes[newline] = 0x2c;
+      end = newline + 1;
+    }
+    if (bytes[end - 1] === 0x2c) end--; // the last line's newline ends the array instead
+    const array = new Uint8Array(end + 2);
+    array[0] = 0x5b; // [
+    array.set(bytes.subarray(0, end), 1);
+    array[end + 1] = 0x5d; // ]
+    return array;
   }
 }
 
