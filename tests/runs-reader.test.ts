@@ -2,7 +2,7 @@ import { cpSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'nod
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { listRuns, readGenerations, readMetrics, readMetricsShared, RunFormatError, RunWriter } from '../src/runs';
+import { listRuns, readGenerations, readMetricColumns, readMetrics, readMetricsShared, RunFormatError, RunWriter } from '../src/runs';
 import { MetricsLine } from '../src/runs/schema';
 
 function runWithFiles(files: Record<string, string>): string {
@@ -69,6 +69,9 @@ describe('reading run folders', () => {
     // a truncated last line is still only a warning
     const truncated = runWithFiles({ 'metrics.jsonl': good(1) + good(2) + '{"step": 2, "ti' });
     expect(readMetrics(truncated, () => {}).map((line) => line.step)).toEqual([1, 2]);
+    // the columns a site build reads go through the same checks
+    expect(errorOf(() => readMetricColumns(backwards))).toMatchObject({ message: error.message, line: 4, field: 'step' });
+    expect([...readMetricColumns(truncated, () => {}).steps]).toEqual([1, 2]);
   });
 
   it('accepts and rejects metrics lines exactly as the MetricsLine schema does (the reader checks them by hand)', () => {
@@ -88,9 +91,9 @@ describe('reading run folders', () => {
 
   it('reads metrics again for a build once the file changed', () => {
     const dir = runWithFiles({ 'metrics.jsonl': good(1) });
-    expect(readMetricsShared(dir).map((line) => line.step)).toEqual([1]);
+    expect([...readMetricsShared(dir).steps]).toEqual([1]);
     writeFileSync(join(dir, 'metrics.jsonl'), good(1) + good(2));
-    expect(readMetricsShared(dir).map((line) => line.step)).toEqual([1, 2]);
+    expect([...readMetricsShared(dir).steps]).toEqual([1, 2]);
   });
 
   it('rejects an unknown format version with a clear message', () => {

@@ -122,6 +122,14 @@ test('a run keeping 50,000 generations gets a bounded page, all of them in its d
   const csv = readFileSync(join(runDir, 'metrics.csv'), 'utf8').split('\r\n');
   expect(csv[0]).toBe(`step,time,raw_reward,"loss, smoothed",'=1+2`);
   expect(csv[1]).toMatch(/^1000,[\d.]+,-0\.5,1,2$/);
+  const json = JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8'));
+  expect(json).toHaveLength(MANY_GENERATIONS / 1000);
+  expect(json[0]).toEqual({ step: 1000, time: expect.any(Number), raw_reward: -0.5, 'loss, smoothed': 1, '=1+2': 2 });
+
+  // This run's sweep has no sweep file, so no page to link to; a fixture run's has.
+  expect(page).toMatch(/of sweep\s*<code>many-generations<\/code>/);
+  const fixtureRun = listRuns(site.runsDir).find((run) => run.info.sweep === FIXTURE_SWEEP)!;
+  expect(readFileSync(join(site.outDir, 'runs', fixtureRun.info.id, 'index.html'), 'utf8')).toContain(`<a href="/sweeps/${FIXTURE_SWEEP}/">${FIXTURE_SWEEP}</a>`);
 }, 180_000);
 
 test('an unknown metric fails the build with the report file and line', async () => {

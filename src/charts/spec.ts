@@ -24,6 +24,12 @@ const STEP_LABEL = "abs(datum.value) >= 1000 ? format(datum.value, '~s') : forma
  */
 const FIGURE_POINTS = 3000;
 /**
+ * About one bucket per pixel of the plot: a run page's one-line figures from
+ * more buckets look the same, while vega's work grows with the points (1000
+ * buckets took a third more time a figure, over ~500 figures in a 100-run site).
+ */
+const MAX_BUCKETS_PER_LINE = 500;
+/**
  * Past a dozen lines colors cannot be told apart, and a 100-entry legend (or
  * hover tooltip) weighs more than the lines: the runs table names them instead.
  */
@@ -37,7 +43,7 @@ function shrink(points: MetricPoint[], buckets: number): MetricPoint[] {
 }
 
 export function bucketsPerLine(lines: number): number {
-  return Math.max(10, Math.min(1000, Math.floor(FIGURE_POINTS / 2 / lines)));
+  return Math.max(10, Math.min(MAX_BUCKETS_PER_LINE, Math.floor(FIGURE_POINTS / 2 / lines)));
 }
 
 export interface LineSpecInput {

@@ -106,10 +106,14 @@ export function readMetrics(runDir: string, warn: Warn = warnOnce): MetricsLine[
   // Line i + 1 is row i: only a truncated last line is ever skipped.
   for (let i = 1; i < lines.length; i++) {
     if (lines[i].step <= lines[i - 1].step) {
-      throw new RunFormatError(file, `step ${lines[i].step} comes after step ${lines[i - 1].step}: steps must increase`, i + 1, 'step');
+      throw stepsMustIncrease(file, lines[i].step, lines[i - 1].step, i + 1);
     }
   }
   return lines;
+}
+
+function stepsMustIncrease(file: string, step: number, previous: number, line: number): RunFormatError {
+  return new RunFormatError(file, `step ${step} comes after step ${previous}: steps must increase`, line, 'step');
 }
 
 /**
@@ -127,25 +131,111 @@ function isMetricsLine(json: unknown): json is MetricsLine {
   return true;
 }
 
-/**
- * readMetrics for a site build, memoized by the file's path, size and
- * modification time. A build asks for a run's metrics for several pages, from
- * two copies of this module (Astro's config and its page bundle), so the memo
- * lives on globalThis. Callers must not change the lines.
- */
-export function readMetricsShared(runDir: string): MetricsLine[] {
-  const file = join(runDir, METRICS_FILE);
-  const stat = statSync(file, { bigint: true, throwIfNoEntry: false });
-  const stamp = stat ? `${stat.size}:${stat.mtimeNs}` : 'missing';
-  const known = sharedMetrics.get(file);
-  if (known?.stamp === stamp) return known.lines;
-  const lines = readMetrics(runDir);
-  sharedMetrics.set(file, { stamp, lines });
-  return lines;
+/** One metric of a run: the steps that logged it, and its values there (NaN where the line logged null, a non-finite value). */
+export interface MetricSeries {
+  steps: Float64Array;
+  values: Float64Array;
 }
 
-type SharedMetrics = Map<string, { stamp: string; lines: MetricsLine[] }>;
-const sharedMetrics: SharedMetrics = ((globalThis as { sweepbookMetrics?: SharedMetrics }).sweepbookMetrics ??= new Map());
+/**
+ * A run's metrics as columns: what a site build holds (millions of logged
+ * steps), as one typed array per metric rather than an object per line,
+ * which the garbage collector would trace again and again.
+ */
+export interface RunMetrics {
+  /** Every line's step (strictly increasing) and wall time. */
+  steps: Float64Array;
+  times: Float64Array;
+  /** Each metric logged, in first-seen order. */
+  series: Map<string, MetricSeries>;
+}
+
+/** readMetrics as columns: the same lines accepted, the same errors and warnings. */
+export function readMetricColumns(runDir: string, warn: Warn = warnOnce): RunMetrics {
+  const file = join(runDir, METRICS_FILE);
+  const steps: number[] = [];
+  const times: number[] = [];
+  const columns = new Map<string, { steps: number[]; values: number[] }>();
+  forEachJsonLine(file, MetricsLine, warn, isMetricsLine, (line, lineNo) => {
+    const previous = steps[steps.length - 1];
+    if (line.step <= previous) throw stepsMustIncrease(file, line.step, previous, lineNo);
+    steps.push(line.step);
+    times.push(line.time);
+    for (const name in line) {
+      if (name === 'step' || name === 'time') continue;
+      let column = columns.get(name);
+      if (!column) columns.set(name, (column = { steps: [], values: [] }));
+      column.steps.push(line.step);
+      column.values.push(line[name] ?? NaN);
+    }
+  });
+  const all = Float64Array.from(steps);
+  const series = new Map<string, MetricSeries>();
+  for (const [name, column] of columns) {
+    // A metric logged on every line (the usual case) shares the run's steps.
+    series.set(name, { steps: column.steps.length === steps.length ? all : Float64Array.from(column.steps), values: Float64Array.from(column.values) });
+  }
+  return { steps: all, times: Float64Array.from(times), series };
+}
+
+/**
+ * readMetricColumns for a site build, memoized by the file's path, size and
+ * modification time. A build asks for a run's metrics for several pages, from
+ * two copies of this module (Astro's config and its page bundle), so the memo
+ * lives on globalThis. Callers must not change the arrays.
+ */
+export function readMetricsShared(runDir: string): RunMetrics {
+  const file = join(runDir, METRICS_FILE);
+  const stamp = stampOf(file);
+  const known = sharedMetrics.get(file);
+  if (known?.stamp === stamp) return known.metrics;
+  const metrics = readMetricColumns(runDir);
+  sharedMetrics.set(file, { stamp, metrics });
+  return metrics;
+}
+
+function stampOf(file: string): string {
+  const stat = statSync(file, { bigint: true, throwIfNoEntry: false });
+  return stat ? `${stat.size}:${stat.mtimeNs}` : 'missing';
+}
+
+/**
+ * metrics.jsonl's lines as one JSON array, for a download: the lines as
+ * written (what JSON.stringify gave the writer), as bytes, so nothing is
+ * formatted, decoded or encoded again. They are the lines readMetricsShared
+ * accepted (a truncated last line left out) from the same contents: read
+ * again if the file changed between the copy and the check.
+ */
+export function readMetricsJsonArray(runDir: string): Uint8Array<ArrayBuffer> {
+  const file = join(runDir, METRICS_FILE);
+  for (;;) {
+    const stamp = stampOf(file);
+    const bytes = stamp === 'missing' ? Buffer.alloc(0) : readFileSync(file);
+    const lines = readMetricsShared(runDir).steps.length;
+    if (sharedMetrics.get(file)?.stamp !== stamp) continue;
+    // Each accepted line's newline becomes a comma (in UTF-8 no character but a newline holds the byte 0x0a).
+    let end = 0;
+    for (let line = 0; line < lines; line++) {
+      const newline = bytes.indexOf(0x0a, end);
+      if (newline < 0) {
+        end = bytes.length;
+        break;
+      }
+      bytes[newline] = 0x2c;
+      end = newline + 1;
+    }
+    if (bytes[end - 1] === 0x2c) end--; // the last line's newline ends the array instead
+    const array = new Uint8Array(end + 2);
+    array[0] = 0x5b; // [
+    array.set(bytes.subarray(0, end), 1);
+    array[end + 1] = 0x5d; // ]
+    return array;
+  }
+}
+
+type SharedMetrics = Map<string, { stamp: string; metrics: RunMetrics }>;
+// v2: the memo holds columns (a v1 memo, of lines, may live in the same process from an older module copy).
+const sharedMetrics: SharedMetrics = ((globalThis as { sweepbookMetricsV2?: SharedMetrics }).sweepbookMetricsV2 ??= new Map());
 
 export function readGenerations(runDir: string, warn: Warn = warnOnce): GenerationLine[] {
   return readJsonLines(join(runDir, GENERATIONS_FILE), GenerationLine, warn);
@@ -164,12 +254,24 @@ export function readJsonLines<T>(
   /** A fast check of what schema accepts, if it has one: lines it passes skip zod. */
   isValid?: (json: unknown) => json is T,
 ): T[] {
-  if (!existsSync(file)) return [];
+  const rows: T[] = [];
+  forEachJsonLine(file, schema, warn, isValid, (row) => rows.push(row));
+  return rows;
+}
+
+/** readJsonLines, handing each row (and its line number) to `use` instead of keeping them. */
+function forEachJsonLine<T>(
+  file: string,
+  schema: z.ZodType<T>,
+  warn: Warn,
+  isValid: ((json: unknown) => json is T) | undefined,
+  use: (row: T, lineNo: number) => void,
+): void {
+  if (!existsSync(file)) return;
   const text = readFileSync(file, 'utf8');
   const lines = text.split('\n');
   const endsCleanly = text.endsWith('\n') || text === '';
   if (endsCleanly) lines.pop();
-  const rows: T[] = [];
   lines.forEach((line, index) => {
     const lineNo = index + 1;
     const isUnfinishedLast = !endsCleanly && index === lines.length - 1;
@@ -183,9 +285,8 @@ export function readJsonLines<T>(
       }
       throw new RunFormatError(file, `not valid JSON (${(error as Error).message})`, lineNo);
     }
-    rows.push(isValid?.(json) ? json : parseWith(schema, json, file, lineNo));
+    use(isValid?.(json) ? json : parseWith(schema, json, file, lineNo), lineNo);
   });
-  return rows;
 }
 
 function parseWith<T>(schema: z.ZodType<T>, json: unknown, file: string, line?: number): T {

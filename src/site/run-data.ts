@@ -1,9 +1,9 @@
 // Metrics and generations of a run as pages and directives use them. A build
 // asks for the same run's metrics several times (report figures, sweep page,
 // run page, downloads), so metrics reads are memoized (see readMetricsShared).
-import { readGenerations, readMetricsShared, type GenerationLine, type MetricsLine, type Run } from '../runs';
+import { readGenerations, readMetricsShared, type GenerationLine, type Run, type RunMetrics } from '../runs';
 
-export function metricsOf(run: Run): MetricsLine[] {
+export function metricsOf(run: Run): RunMetrics {
   return readMetricsShared(run.dir);
 }
 
@@ -11,11 +11,9 @@ export function generationsOf(run: Run): GenerationLine[] {
   return readGenerations(run.dir);
 }
 
-/** Names of the metrics logged in these lines, in first-seen order. */
-export function metricNames(lines: MetricsLine[]): string[] {
-  const names = new Set<string>();
-  for (const line of lines) for (const key of Object.keys(line)) if (key !== 'step' && key !== 'time') names.add(key);
-  return [...names];
+/** Names of the metrics a run logged, in first-seen order. */
+export function metricNames(metrics: RunMetrics): string[] {
+  return [...metrics.series.keys()];
 }
 
 /** Every metric any of these runs logged, the usual ones first. */
@@ -33,20 +31,18 @@ function metricRank(name: string): number {
 }
 
 /** A metric's series as the charts module takes it; steps that did not log it are left out. */
-export function seriesOf(lines: MetricsLine[], metric: string): { step: number; value: number | null }[] {
-  const points: { step: number; value: number | null }[] = [];
-  for (const line of lines) {
-    const value = line[metric];
-    if (value !== undefined) points.push({ step: line.step, value });
-  }
+export function seriesOf(metrics: RunMetrics, metric: string): { step: number; value: number | null }[] {
+  const series = metrics.series.get(metric);
+  if (!series) return [];
+  const { steps, values } = series;
+  const points = new Array<{ step: number; value: number | null }>(steps.length);
+  for (let i = 0; i < steps.length; i++) points[i] = { step: steps[i], value: Number.isNaN(values[i]) ? null : values[i] };
   return points;
 }
 
 /** The last finite value logged for a metric, or undefined. */
-export function finalValue(lines: MetricsLine[], metric: string): number | undefined {
-  for (let i = lines.length - 1; i >= 0; i--) {
-    const value = lines[i][metric];
-    if (typeof value === 'number') return value;
-  }
+export function finalValue(metrics: RunMetrics, metric: string): number | undefined {
+  const values = metrics.series.get(metric)?.values ?? [];
+  for (let i = values.length - 1; i >= 0; i--) if (!Number.isNaN(values[i])) return values[i];
   return undefined;
 }

@@ -1,10 +1,15 @@
 // What the pages list: sweeps from the sweep files, runs from the runs folder.
-import { listRuns, loadSweeps, type Run, type Sweep } from '../runs';
+import { findSweepFile, listRuns, loadSweeps, type Run, type Sweep } from '../runs';
 import { runsDir, sweepsDir } from './dirs';
 import type { SweepRun } from './sweep-runs';
 
 export function allSweeps(): Sweep[] {
   return loadSweeps(sweepsDir());
+}
+
+/** Whether a sweep file defines this sweep, so it has a page; found without parsing every sweep file (once per run page). */
+export function hasSweepFile(id: string): boolean {
+  return findSweepFile(sweepsDir(), id) !== null;
 }
 
 export function allRuns(): Run[] {

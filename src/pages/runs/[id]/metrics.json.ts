@@ -1,7 +1,6 @@
 // Every logged step of a run as a JSON array, for analysis outside the site.
 import type { APIRoute } from 'astro';
-import type { Run } from '../../../runs';
-import { metricsOf } from '../../../site/run-data';
+import { readMetricsJsonArray, type Run } from '../../../runs';
 import { allRuns } from '../../../site/site-data';
 
 export function getStaticPaths() {
@@ -9,4 +8,4 @@ export function getStaticPaths() {
 }
 
 export const GET: APIRoute<{ run: Run }> = ({ props }) =>
-  new Response(JSON.stringify(metricsOf(props.run)), { headers: { 'Content-Type': 'application/json' } });
+  new Response(readMetricsJsonArray(props.run.dir), { headers: { 'Content-Type': 'application/json' } });

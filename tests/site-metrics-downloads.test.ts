@@ -1,0 +1,66 @@
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { describe, expect, test } from 'vitest';
+import { readMetricColumns, readMetrics, readMetricsJsonArray, RunWriter } from '../src/runs';
+import { toCsv } from '../src/site/csv';
+import { metricsCsv } from '../src/site/metrics-downloads';
+
+const json = (dir: string) => Buffer.from(readMetricsJsonArray(dir)).toString();
+
+/** A run whose metrics.jsonl holds these lines: metrics missing on some steps, null values, one logged late, one named like a formula. */
+function runWithLines(lines: object[], after = ''): string {
+  const runsDir = mkdtempSync(join(tmpdir(), 'sweepbook-downloads-'));
+  const writer = RunWriter.create(runsDir, {
+    sweep: 's', params: { beta: 1 }, label: 'beta=1', color: 'green', seed: 0, config: {}, totalSteps: 3, generationsCapacity: 0,
+  });
+  writer.finish('completed');
+  writeFileSync(join(writer.dir, 'metrics.jsonl'), lines.map((line) => JSON.stringify(line) + '\n').join('') + after);
+  return writer.dir;
+}
+
+const LINES = [
+  { step: 0, time: 1.5, kl: 0.25, raw_reward: null },
+  { step: 1, time: 2, raw_reward: -1e-7 },
+  { step: 3, time: 2.5, kl: null, raw_reward: 3, '=late, "odd"': 1e21 },
+  { step: 7, time: 3 },
+  { step: 8, time: 3.25, kl: 4, '=late, "odd"': -0.5 },
+];
+
+describe('metrics downloads, written from columns', () => {
+  test('read as columns: each metric keeps the steps that logged it, NaN for null', () => {
+    const metrics = readMetricColumns(runWithLines(LINES));
+    expect([...metrics.steps]).toEqual([0, 1, 3, 7, 8]);
+    expect([...metrics.series.keys()]).toEqual(['kl', 'raw_reward', '=late, "odd"']);
+    expect(metrics.series.get('kl')).toEqual({ steps: Float64Array.from([0, 3, 8]), values: Float64Array.from([0.25, NaN, 4]) });
+  });
+
+  test('the CSV and JSON are what the lines themselves give (toCsv of each line, JSON.stringify of them all)', () => {
+    const dir = runWithLines(LINES);
+    const lines = readMetrics(dir);
+    const columns = ['step', 'time', 'kl', 'raw_reward', '=late, "odd"'];
+    const metrics = readMetricColumns(dir);
+    expect(metricsCsv(metrics)).toBe(toCsv([columns, ...lines.map((line) => columns.map((column) => line[column]))]));
+    expect(json(dir)).toBe(JSON.stringify(lines));
+  });
+
+  test('a long run (the CSV is joined in chunks of rows) gives the same CSV', () => {
+    const long = Array.from({ length: 2500 }, (_, step) => ({ step, time: step / 3, ...(step % 7 ? { kl: step / 7 } : {}), loss: step % 11 ? 1 / (step + 1) : null }));
+    const dir = runWithLines(long);
+    const lines = readMetrics(dir);
+    const columns = ['step', 'time', 'loss', 'kl'];
+    expect(metricsCsv(readMetricColumns(dir))).toBe(toCsv([columns, ...lines.map((line) => columns.map((column) => line[column]))]));
+  });
+
+  test('the JSON leaves out what the reader leaves out (a truncated last line) and takes a last line without its newline', () => {
+    expect(json(runWithLines(LINES, '{"step": 9, "ti'))).toBe(JSON.stringify(LINES));
+    const unterminated = runWithLines([], LINES.map((line) => JSON.stringify(line)).join('\n'));
+    expect(json(unterminated)).toBe(JSON.stringify(LINES));
+  });
+
+  test('a run that logged nothing yet downloads a header and an empty array', () => {
+    const dir = runWithLines([]);
+    expect(metricsCsv(readMetricColumns(dir))).toBe('step,time\r\n');
+    expect(json(dir)).toBe('[]');
+  });
+});
