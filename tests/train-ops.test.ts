@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/train/backend';
-import { gatherRows, gruSequence, targetLogProbs } from '../src/train/ops';
+import { gatherRows, gruSequence, readoutLogProbs, targetLogProbs } from '../src/train/ops';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -77,5 +77,43 @@ describe('targetLogProbs', () => {
     const [fused] = tf.grads((l: tf.Tensor) => tf.sum(tf.mul(targetLogProbs(l as tf.Tensor2D, targets), weights)))([logits]);
     const [viaOps] = tf.grads((l: tf.Tensor) => tf.sum(tf.mul(composed(l), weights)))([logits]);
     expectClose(fused, viaOps);
+  });
+});
+
+describe('readoutLogProbs', () => {
+  it('gives logSoftmax(h @ w + b) at the targets, and its gradients, also where a probability underflows', () => {
+    const [N, H, V] = [6, 4, 7];
+    // Row 5 is scaled up until its target's probability underflows float32 (the fallback path).
+    const scale = tf.tensor2d([1, 1, 1, 1, 1, 40], [N, 1]);
+    const h = tf.mul(tf.randomNormal([N, H], 0, 1, 'float32', 1), scale) as tf.Tensor2D;
+    const w = tf.randomNormal([H, V], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const b = tf.randomNormal([V], 0, 1, 'float32', 3) as tf.Tensor1D;
+    const logits = tf.add(tf.matMul(h, w), b);
+    const lowest = tf.argMin(logits.slice([5, 0], [1, V]), 1).dataSync()[0];
+    const targets = tf.tensor1d([0, 6, 3, 3, 1, lowest], 'int32');
+    const weights = tf.randomNormal([N], 0, 1, 'float32', 4);
+    const composed = (hi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
+      tf.sum(tf.mul(tf.logSoftmax(tf.add(tf.matMul(hi as tf.Tensor2D, wi as tf.Tensor2D), bi)), tf.oneHot(targets, V)), 1);
+    const fused = (hi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
+      readoutLogProbs(hi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D, targets);
+    expect(tf.softmax(logits).dataSync()[5 * V + lowest]).toBeLessThan(1e-30);
+    expectClose(fused(h, w, b), composed(h, w, b));
+    const loss = (f: typeof fused) => (hi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) => tf.sum(tf.mul(f(hi, wi, bi), weights));
+    const viaOp = tf.grads(loss(fused))([h, w, b]);
+    const viaOps = tf.grads(loss(composed))([h, w, b]);
+    for (let i = 0; i < 3; i++) expectClose(viaOp[i], viaOps[i]);
+  });
+
+  it('leaves no tensors behind, with or without a gradient', () => {
+    const h = tf.randomNormal([3, 2]) as tf.Tensor2D;
+    const w = tf.randomNormal([2, 5]) as tf.Tensor2D;
+    const b = tf.zeros([5]) as tf.Tensor1D;
+    const targets = tf.tensor1d([1, 4, 0], 'int32');
+    const before = tf.memory().numTensors;
+    tf.tidy(() => {
+      readoutLogProbs(h, w, b, targets);
+      tf.grads((hi: tf.Tensor) => tf.sum(readoutLogProbs(hi as tf.Tensor2D, w, b, targets)))([h]);
+    });
+    expect(tf.memory().numTensors).toBe(before);
   });
 });

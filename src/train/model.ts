@@ -17,10 +17,10 @@
 // - per-op dispatch costs more than a time step's arithmetic, so the recurrence
 //   is one op, gruSequence, with a hand-written backward (src/train/ops.ts);
 // - the output projection is done for all time steps in one big matMul, and
-//   callers take log-probabilities of targets with targetLogProbs (src/train/ops.ts).
+//   targetLogProbs reads out and takes log-probabilities in one op (readoutLogProbs, src/train/ops.ts).
 // Sampling runs the same arithmetic token by token in src/train/sampler.ts.
 import * as tf from '@tensorflow/tfjs';
-import { gatherRows, gruSequence } from './ops';
+import { gatherRows, gruSequence, readoutLogProbs } from './ops';
 import { mulberry32 } from '../random';
 
 export interface ModelSize {
@@ -101,6 +101,12 @@ export class GRULanguageModel {
   /** Hidden states [N, H] -> next-token logits [N, V]. */
   readout(h: tf.Tensor2D): tf.Tensor2D {
     return tf.add(matMul(h, this.weights.out_w as tf.Tensor2D), this.weights.out_b);
+  }
+
+  /** log p(targets[r] | hidden state h[r]) for hidden states h [N, H] and targets [N] -> [N]. */
+  targetLogProbs(h: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
+    const w = this.weights;
+    return readoutLogProbs(h, w.out_w as tf.Tensor2D, w.out_b as tf.Tensor1D, targets);
   }
 
   numParams(): number {

@@ -16,6 +16,7 @@
 // a function per closure, and a gradient closure is new every step, so loops
 // written inside one ran unoptimised (~10x slower, measured).
 import * as tf from '@tensorflow/tfjs';
+import { peek, tensorFrom } from './heap';
 
 type GradSave = tf.GradSaveFunc;
 
@@ -272,6 +273,67 @@ export const targetLogProbs = tf.customGrad((...args: (tf.Tensor | GradSave)[]) 
   ];
   return { value: tf.tensor1d(out), gradFunc };
 }) as (logits: tf.Tensor2D, targets: tf.Tensor1D) => tf.Tensor1D;
+
+/**
+ * log softmax(h @ w + b)[r, targets[r]] for every row r: h [N, H], w [H, V],
+ * b [V], targets [N] -> [N]. The readout and the log-probabilities in one op:
+ * the bias rides in the matMul (one kernel), the softmax runs on the backend,
+ * and the logits are never copied out; the backward writes d/dlogits once,
+ * straight into the backend's memory, and sums b's gradient on the way (tfjs'
+ * bias gradient transposed all of d/dlogits first).
+ */
+export const readoutLogProbs = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
+  const [h, w, b, targets, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, GradSave];
+  const [N, V] = [h.shape[0], w.shape[1]];
+  const at = targets.dataSync();
+  const logits = tf.fused.matMul({ a: h, b: w, bias: b });
+  const probs = tf.softmax(logits);
+  save([h, w, probs]);
+  const value = tensorFrom<tf.Rank.R1>([N], (out) => logProbsAt(out, peek(logits), peek(probs), at, V));
+  const gradFunc = (dy: tf.Tensor1D, [savedH, savedW, savedProbs]: tf.Tensor[]) => {
+    const db = new Float32Array(V);
+    const g = dy.dataSync() as Float32Array;
+    const dLogits = tensorFrom<tf.Rank.R2>([N, V], (d) => logitsGradient(d, db, g, peek(savedProbs), at, V));
+    return [
+      tf.matMul(dLogits, tf.transpose(savedW)), // explicit transposes: transposed matMuls are slow on wasm
+      tf.matMul(tf.transpose(savedH), dLogits),
+      tf.tensor1d(db),
+      tf.zerosLike(targets),
+    ];
+  };
+  return { value, gradFunc };
+}) as (h: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, targets: tf.Tensor1D) => tf.Tensor1D;
+
+/**
+ * log p[r, target] from the softmax; where that probability underflowed (below
+ * 1e-30), from the logits and the row's largest entry instead (as softmaxData).
+ */
+function logProbsAt(out: Float32Array, l: Float32Array, p: Float32Array, targets: ArrayLike<number>, V: number) {
+  for (let r = 0, o = 0; r < out.length; r++, o += V) {
+    const k = o + targets[r];
+    if (p[k] > 1e-30) {
+      out[r] = Math.log(p[k]);
+      continue;
+    }
+    let top = o;
+    for (let j = o + 1; j < o + V; j++) if (l[j] > l[top]) top = j;
+    out[r] = l[k] - l[top] + Math.log(p[top]);
+  }
+}
+
+/** d[r] = g[r] * (onehot(target r) - p[r]), and db += the columns of d. */
+function logitsGradient(d: Float32Array, db: Float32Array, g: Float32Array, p: Float32Array, targets: ArrayLike<number>, V: number) {
+  for (let r = 0, o = 0; r < g.length; r++, o += V) {
+    const gr = g[r];
+    for (let v = 0; v < V; v++) {
+      const x = -gr * p[o + v];
+      d[o + v] = x;
+      db[v] += x;
+    }
+    d[o + targets[r]] += gr;
+    db[targets[r]] += gr;
+  }
+}
 
 // A tensor's data never changes (a variable's assign swaps in new data), so a
 // table looked up once per sampled token (sampling) is read back once.
