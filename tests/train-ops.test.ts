@@ -3,14 +3,17 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/train/backend';
-import { gatherRows, gruSequence, readoutLogProbs, targetLogProbs } from '../src/train/ops';
+import { gruSequence, readoutLogProbs, targetLogProbs } from '../src/train/ops';
 
 beforeAll(async () => {
   await initBackend('wasm');
 });
 
-/** The GRU as tfjs ops, one cell per step (what model.ts did before gruSequence). */
-function composedGru(x: tf.Tensor3D, h0: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor3D {
+/** The GRU as tfjs ops, one cell per step, on rows of the table looked up by a one-hot matMul. */
+function composedGru(table: tf.Tensor2D, ids: tf.Tensor2D, h0: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D): tf.Tensor3D {
+  const [T, B] = ids.shape;
+  const oneHot = tf.oneHot(ids.reshape([T * B]) as tf.Tensor1D, table.shape[0]).toFloat();
+  const x = tf.matMul(oneHot, table).reshape([T, B, table.shape[1]]);
   let h = h0;
   const hs: tf.Tensor2D[] = [];
   for (const xt of tf.unstack(x) as tf.Tensor2D[]) {
@@ -36,34 +39,23 @@ function expectClose(actual: tf.Tensor, expected: tf.Tensor, tolerance = 1e-5) {
 }
 
 describe('gruSequence', () => {
-  it('gives the values and gradients of the GRU composed from tfjs ops', () => {
-    const [T, B, H] = [5, 3, 4];
-    const x = tf.randomNormal([T, B, 3 * H], 0, 1, 'float32', 1) as tf.Tensor3D;
+  it('gives the values and gradients of the GRU composed from tfjs ops, rows read more than once included', () => {
+    const [T, B, H, V] = [5, 3, 4, 6];
+    const table = tf.randomNormal([V, 3 * H], 0, 1, 'float32', 1) as tf.Tensor2D;
+    // Row 4 is read at several steps and by several sequences; row 2 never.
+    const ids = tf.tensor2d([4, 0, 4, 5, 4, 1, 3, 3, 0, 4, 5, 1, 0, 4, 4], [T, B], 'int32');
     const h0 = tf.randomNormal([B, H], 0, 1, 'float32', 2) as tf.Tensor2D;
     const w = tf.randomNormal([H, 3 * H], 0, 0.5, 'float32', 3) as tf.Tensor2D;
     const b = tf.randomNormal([3 * H], 0, 0.5, 'float32', 4) as tf.Tensor1D;
     // A loss that weighs every output differently, so each gradient entry matters.
     const weights = tf.randomNormal([T, B, H], 0, 1, 'float32', 5);
-    const loss = (gru: typeof composedGru) => (xi: tf.Tensor, hi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
-      tf.sum(tf.mul(gru(xi as tf.Tensor3D, hi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D), weights));
+    const loss = (gru: typeof composedGru) => (ti: tf.Tensor, hi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
+      tf.sum(tf.mul(gru(ti as tf.Tensor2D, ids, hi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D), weights));
 
-    expectClose(gruSequence(x, h0, w, b), composedGru(x, h0, w, b));
-    const fused = tf.grads(loss(gruSequence))([x, h0, w, b]);
-    const composed = tf.grads(loss(composedGru))([x, h0, w, b]);
+    expectClose(gruSequence(table, ids, h0, w, b), composedGru(table, ids, h0, w, b));
+    const fused = tf.grads(loss(gruSequence))([table, h0, w, b]);
+    const composed = tf.grads(loss(composedGru))([table, h0, w, b]);
     for (let i = 0; i < 4; i++) expectClose(fused[i], composed[i]);
-  });
-});
-
-describe('gatherRows', () => {
-  it('looks rows up, and adds the gradients of repeated rows', () => {
-    const table = tf.randomNormal([6, 3], 0, 1, 'float32', 1) as tf.Tensor2D;
-    const ids = tf.tensor1d([4, 0, 4, 5], 'int32');
-    const weights = tf.randomNormal([4, 3], 0, 1, 'float32', 2);
-    const viaOneHot = (t: tf.Tensor) => tf.matMul(tf.oneHot(ids, 6).toFloat(), t as tf.Tensor2D);
-    expectClose(gatherRows(table, ids), viaOneHot(table));
-    const [fused] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(gatherRows(t as tf.Tensor2D, ids), weights)))([table]);
-    const [composed] = tf.grads((t: tf.Tensor) => tf.sum(tf.mul(viaOneHot(t), weights)))([table]);
-    expectClose(fused, composed);
   });
 });
 
@@ -94,7 +86,7 @@ describe('readoutLogProbs', () => {
     const weights = tf.randomNormal([N], 0, 1, 'float32', 4);
     const composed = (hi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
       tf.sum(tf.mul(tf.logSoftmax(tf.add(tf.matMul(hi as tf.Tensor2D, wi as tf.Tensor2D), bi)), tf.oneHot(targets, V)), 1);
-    const fused = (hi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) =>
+    const fused = (hi: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor): tf.Tensor =>
       readoutLogProbs(hi as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D, targets);
     expect(tf.softmax(logits).dataSync()[5 * V + lowest]).toBeLessThan(1e-30);
     expectClose(fused(h, w, b), composed(h, w, b));

@@ -21,14 +21,14 @@ export function peek(t: tf.TensorInfo): Float32Array {
 }
 
 /** A new float32 tensor whose entries `fill` writes (every one: on wasm the memory starts uninitialised). */
-export function tensorFrom<R extends tf.Rank>(shape: number[], fill: (data: Float32Array) => void): tf.Tensor<R> {
+export function tensorFrom<T extends tf.Tensor = tf.Tensor>(shape: number[], fill: (data: Float32Array) => void): T {
   const wasm = wasmBackend();
   if (!wasm) {
     const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
     fill(data);
-    return tf.tensor(data, shape) as tf.Tensor<R>;
+    return tf.tensor(data, shape) as T;
   }
   const info = wasm.makeOutput(shape, 'float32');
   fill(wasm.typedArrayFromHeap(info) as Float32Array);
-  return tf.engine().makeTensorFromTensorInfo(info) as tf.Tensor<R>;
+  return tf.engine().makeTensorFromTensorInfo(info) as T;
 }

@@ -10,8 +10,8 @@
 //
 // wasm facts that shape this file (see DESIGN.md):
 // - gather has no gradient on wasm, so the embedding is folded into the input
-//   projection (a [V, 3H] table, E @ W_in + b_in) and looked up by gatherRows,
-//   whose gradient is a scatter-add (src/train/ops.ts);
+//   projection (a [V, 3H] table, E @ W_in + b_in) whose rows gruSequence reads
+//   by token id, adding their gradients back into the table's (src/train/ops.ts);
 // - a transposed matMul (which every matMul gradient uses) runs ~10x slower than
 //   an explicit transpose followed by a plain matMul, hence `matMul` below;
 // - per-op dispatch costs more than a time step's arithmetic, so the recurrence
@@ -20,7 +20,7 @@
 //   targetLogProbs reads out and takes log-probabilities in one op (readoutLogProbs, src/train/ops.ts).
 // Sampling runs the same arithmetic token by token in src/train/sampler.ts.
 import * as tf from '@tensorflow/tfjs';
-import { gatherRows, gruSequence, readoutLogProbs } from './ops';
+import { gruSequence, readoutLogProbs } from './ops';
 import { mulberry32 } from '../random';
 
 export interface ModelSize {
@@ -91,11 +91,10 @@ export class GRULanguageModel {
    * [T, B, H]; readout(states[t]) predicts ids[:, t + 1].
    */
   hiddenStates(ids: tf.Tensor2D, state?: tf.Tensor2D): tf.Tensor3D {
-    const [B, T] = ids.shape;
-    const timeMajor = tf.transpose(ids).reshape([T * B]) as tf.Tensor1D;
-    const x = gatherRows(this.inputTable(), timeMajor).reshape([T, B, 3 * this.size.hiddenDim]) as tf.Tensor3D;
     const w = this.weights;
-    return gruSequence(x, state ?? this.initialState(B), w.hidden_w as tf.Tensor2D, w.hidden_b as tf.Tensor1D);
+    const timeMajor = tf.transpose(ids) as tf.Tensor2D;
+    const h0 = state ?? this.initialState(ids.shape[0]);
+    return gruSequence(this.inputTable(), timeMajor, h0, w.hidden_w as tf.Tensor2D, w.hidden_b as tf.Tensor1D);
   }
 
   /** Hidden states [N, H] -> next-token logits [N, V]. */

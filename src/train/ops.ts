@@ -1,13 +1,16 @@
 // Ops with hand-written gradients, where composing tfjs ops costs more in
 // per-kernel dispatch (~10 µs each on wasm, plus tape bookkeeping) than in
-// arithmetic: the GRU recurrence over a whole sequence, the embedding lookup,
+// arithmetic: the GRU recurrence over a whole sequence with its input lookup,
 // and the log-probability of target tokens.
 //
 // gruSequence: a time step is one matMul on the backend (h @ W, with W reused
-// every step: matMul's fast regime) and the gate arithmetic in plain JS on
-// [B, 3H] arrays, with the gates saved for the backward pass; the weight
-// gradient is one big matMul over all steps. Composed from tfjs ops, a step was
-// ~15 kernels forward and ~30 backward. Gates are column blocks
+// every step: matMul's fast regime), two sigmoids on the backend, and the gate
+// arithmetic in plain JS on [B, 3H] arrays, with the gates saved for the
+// backward pass; the weight gradient is one big matMul over all steps.
+// Composed from tfjs ops, a step was ~15 kernels forward and ~30 backward.
+// Each step's input projection is a row of the [V, 3H] input table, read where
+// it is used (no gathered [T, B, 3H] copy), and the backward adds each row's
+// gradient straight into the table's. Gates are column blocks
 // [reset | update | candidate] (cuDNN's order):
 //   r = sigmoid(xr + hr), z = sigmoid(xz + hz), n = tanh(xn + r * hn),
 //   h' = (1 - z) * n + z * h,    where [hr | hz | hn] = h @ W + b.
@@ -19,15 +22,6 @@ import * as tf from '@tensorflow/tfjs';
 import { peek, tensorFrom } from './heap';
 
 type GradSave = tf.GradSaveFunc;
-
-/** h @ w, read back as plain data. (Not in a tidy: tidy walks a returned array element by element.) */
-export function matMulData(h: Float32Array, rows: number, w: tf.Tensor2D): Float32Array {
-  const hT = tf.tensor2d(h, [rows, h.length / rows]);
-  const out = tf.matMul(hT, w);
-  const data = out.dataSync() as Float32Array;
-  tf.dispose([hT, out]);
-  return data;
-}
 
 /** A GRU forward pass: the state after each step and the gates, all [T, B, H]. */
 export interface GruTrace {
@@ -59,78 +53,125 @@ export function stateBefore(trace: GruTrace, t: number): Float32Array {
   return t === 0 ? trace.h0 : trace.hs.subarray((t - 1) * B * H, t * B * H);
 }
 
-function gruForward(X: Float32Array, h0: Float32Array, w: tf.Tensor2D, bias: Float32Array, T: number, B: number): GruTrace {
-  const trace = newTrace(T, B, h0);
-  for (let t = 0; t < T; t++) cellForward(trace, t, X, w, bias);
-  return trace;
-}
-
-/** sigmoid of every entry, on the backend (SIMD on wasm: 8,192 entries in ~20 us, ~5x a JS loop). */
-function sigmoidData(x: Float32Array): Float32Array {
-  const input = tf.tensor1d(x);
-  const output = tf.sigmoid(input);
-  const data = output.dataSync() as Float32Array;
-  tf.dispose([input, output]);
-  return data;
-}
-
-/** Step t: from the input projections X [T, B, 3H] and the previous state, the gates and the new state. */
-export function cellForward(trace: GruTrace, t: number, X: Float32Array, w: tf.Tensor2D, bias: Float32Array) {
+/**
+ * Step t: from the input rows table[ids[t * B + i]] (table [V, 3H]) and the
+ * previous state, the gates and the new state. The backend's outputs are read
+ * in place (src/train/heap.ts), each right after it is made.
+ */
+export function cellForward(trace: GruTrace, t: number, table: Float32Array, ids: ArrayLike<number>, w: tf.Tensor2D, bias: Float32Array) {
+  const { B, H } = trace;
   const hPrev = stateBefore(trace, t);
-  const hp = matMulData(hPrev, trace.B, w);
-  const { B, H, hs, r: rs, z: zs, n: ns, hn: hns } = trace;
+  const h = tf.tensor2d(hPrev, [B, H]);
+  const hp = tf.matMul(h, w);
+  const rzPre = tensorFrom([2 * B * H], (pre) => resetUpdatePre(pre, peek(hp), trace, t, table, ids, bias));
+  const rz = tf.sigmoid(rzPre);
+  // n = tanh(xn + r * hn) = 2 sigmoid(2 (xn + r * hn)) - 1
+  const nPre = tensorFrom([B * H], (pre) => candidatePre(pre, peek(rz), trace, t, table, ids));
+  const nSig = tf.sigmoid(nPre);
+  newState(peek(nSig), trace, t, hPrev);
+  tf.dispose([h, hp, rzPre, rz, nPre, nSig]);
+}
+
+/** pre = [xr + hr | xz + hz] as two [B, H] blocks; keeps hn in the trace. */
+function resetUpdatePre(pre: Float32Array, hp: Float32Array, trace: GruTrace, t: number, table: Float32Array, ids: ArrayLike<number>, bias: Float32Array) {
+  const { B, H, hn } = trace;
   const size = B * H;
-  const at = t * size; // step t's offset in the trace
-  const pre = new Float32Array(2 * size); // pre-activations of r and z
+  const at = t * size;
   for (let i = 0; i < B; i++) {
-    const xo = (t * B + i) * 3 * H;
+    const xo = ids[t * B + i] * 3 * H;
     const po = i * 3 * H;
+    const q = i * H;
     for (let j = 0; j < H; j++) {
-      pre[i * H + j] = X[xo + j] + hp[po + j] + bias[j];
-      pre[size + i * H + j] = X[xo + H + j] + hp[po + H + j] + bias[H + j];
-      hns[at + i * H + j] = hp[po + 2 * H + j] + bias[2 * H + j];
+      pre[q + j] = table[xo + j] + hp[po + j] + bias[j];
+      pre[size + q + j] = table[xo + H + j] + hp[po + H + j] + bias[H + j];
+      hn[at + q + j] = hp[po + 2 * H + j] + bias[2 * H + j];
     }
   }
-  const rz = sigmoidData(pre);
-  rs.set(rz.subarray(0, size), at);
-  zs.set(rz.subarray(size), at);
-  // n = tanh(xn + r * hn) = 2 sigmoid(2 (xn + r * hn)) - 1
-  const nPre = new Float32Array(size);
+}
+
+/** Keeps r and z in the trace; pre = 2 (xn + r * hn). */
+function candidatePre(pre: Float32Array, rz: Float32Array, trace: GruTrace, t: number, table: Float32Array, ids: ArrayLike<number>) {
+  const { B, H, r, z, hn } = trace;
+  const size = B * H;
+  const at = t * size;
+  r.set(rz.subarray(0, size), at);
+  z.set(rz.subarray(size, 2 * size), at);
   for (let i = 0; i < B; i++) {
-    const xo = (t * B + i) * 3 * H + 2 * H;
-    for (let j = 0; j < H; j++) nPre[i * H + j] = 2 * (X[xo + j] + rz[i * H + j] * hns[at + i * H + j]);
+    const xo = ids[t * B + i] * 3 * H + 2 * H;
+    const q = i * H;
+    for (let j = 0; j < H; j++) pre[q + j] = 2 * (table[xo + j] + r[at + q + j] * hn[at + q + j]);
   }
-  const nSig = sigmoidData(nPre);
-  for (let q = 0; q < size; q++) {
+}
+
+/** n = 2 sigmoid - 1 and h' = n + z (h - n), into the trace. */
+function newState(nSig: Float32Array, trace: GruTrace, t: number, hPrev: Float32Array) {
+  const { B, H, hs, z, n: ns } = trace;
+  const at = t * B * H;
+  for (let q = 0; q < B * H; q++) {
     const n = 2 * nSig[q] - 1;
     ns[at + q] = n;
-    hs[at + q] = n + rz[size + q] * (hPrev[q] - n);
+    hs[at + q] = n + z[at + q] * (hPrev[q] - n);
   }
 }
 
-/** Gradients of a GRU pass from the gradient of its states dHs [T, B, H]; dHp is that of h @ W + b. */
-function gruBackward(trace: GruTrace, dHs: Float32Array, wT: tf.Tensor2D) {
+/**
+ * The gradients of a GRU pass from the gradient of its states dHs [T, B, H]:
+ * of the input table [V, 3H] its rows were read from (ids), of its initial
+ * state, and of w [H, 3H] and b [3H].
+ */
+export function gruGradients(trace: GruTrace, dHs: Float32Array, w: tf.Tensor2D, ids: ArrayLike<number>, V: number) {
   const { T, B, H } = trace;
-  const dX = new Float32Array(T * B * 3 * H);
-  const dHp = new Float32Array(T * B * 3 * H);
+  const dTable = new Float32Array(V * 3 * H);
+  const dHp = new Float32Array(T * B * 3 * H); // of h @ W + b, every step
+  const db = new Float32Array(3 * H);
+  const wT = tf.transpose(w); // once, not per step: transposed matMuls are slow on wasm
   let dh: Float32Array = new Float32Array(B * H);
   for (let t = T - 1; t >= 0; t--) {
-    const dPrev = cellBackward(trace, t, dh, dHs, stateBefore(trace, t), dX, dHp);
-    const back = matMulData(dHp.subarray(t * B * 3 * H, (t + 1) * B * 3 * H), B, wT);
-    for (let q = 0; q < B * H; q++) dPrev[q] += back[q];
+    const dPrev = cellBackward(trace, t, dh, dHs, dHp, dTable, db, ids);
+    const dHpT = tf.tensor2d(dHp.subarray(t * B * 3 * H, (t + 1) * B * 3 * H), [B, 3 * H]);
+    const back = tf.matMul(dHpT, wT);
+    addInto(dPrev, peek(back));
+    tf.dispose([dHpT, back]);
     dh = dPrev;
   }
-  return { dX, dHp, dh0: dh };
+  wT.dispose();
+  // dW = [h0; h_1 .. h_{T-1}]^T @ dHp: one matMul over all steps.
+  const prevsT = tensorFrom<tf.Tensor2D>([H, T * B], (out) => previousStatesTransposed(out, trace));
+  const dHpAll = tf.tensor2d(dHp, [T * B, 3 * H]);
+  const dW = tf.matMul(prevsT, dHpAll);
+  tf.dispose([prevsT, dHpAll]);
+  return { dTable, dh0: dh, dW, db };
 }
 
-/** One step back: fills dX and dHp at step t and returns dh_{t-1} without its matMul part. */
+function addInto(to: Float32Array, from: Float32Array) {
+  for (let q = 0; q < to.length; q++) to[q] += from[q];
+}
+
+/** [h0; h_1 .. h_{T-1}] transposed, [H, T * B]. */
+function previousStatesTransposed(out: Float32Array, trace: GruTrace) {
+  const { T, B, H, h0, hs } = trace;
+  const rows = T * B;
+  for (let k = 0; k < rows; k++) {
+    const src = k < B ? h0 : hs;
+    const o = k < B ? k * H : (k - B) * H;
+    for (let j = 0; j < H; j++) out[j * rows + k] = src[o + j];
+  }
+}
+
+/**
+ * One step back: fills dHp at step t, adds the input rows' gradients into
+ * dTable and the bias's into db, and returns dh_{t-1} without its matMul part.
+ */
 function cellBackward(
-  trace: GruTrace, t: number, dh: Float32Array, dHs: Float32Array, hPrev: Float32Array, dX: Float32Array, dHp: Float32Array,
+  trace: GruTrace, t: number, dh: Float32Array, dHs: Float32Array, dHp: Float32Array, dTable: Float32Array, db: Float32Array,
+  ids: ArrayLike<number>,
 ): Float32Array {
   const { B, H, r: rs, z: zs, n: ns, hn: hns } = trace;
+  const hPrev = stateBefore(trace, t);
   const dPrev = new Float32Array(B * H);
   for (let i = 0; i < B; i++) {
     const o = (t * B + i) * 3 * H;
+    const x = ids[t * B + i] * 3 * H;
     for (let j = 0; j < H; j++) {
       const q = i * H + j;
       const k = t * B * H + q;
@@ -141,31 +182,20 @@ function cellBackward(
       const dnPre = g * (1 - z) * (1 - n * n);
       const drPre = dnPre * hns[k] * r * (1 - r);
       const dzPre = g * (hPrev[q] - n) * z * (1 - z);
-      dX[o + j] = dHp[o + j] = drPre;
-      dX[o + H + j] = dHp[o + H + j] = dzPre;
-      dX[o + 2 * H + j] = dnPre;
-      dHp[o + 2 * H + j] = dnPre * r;
+      const dhn = dnPre * r;
+      dHp[o + j] = drPre;
+      dHp[o + H + j] = dzPre;
+      dHp[o + 2 * H + j] = dhn;
+      dTable[x + j] += drPre;
+      dTable[x + H + j] += dzPre;
+      dTable[x + 2 * H + j] += dnPre;
+      db[j] += drPre;
+      db[H + j] += dzPre;
+      db[2 * H + j] += dhn;
       dPrev[q] = g * z;
     }
   }
   return dPrev;
-}
-
-/**
- * The gradients of a GRU pass from the gradient of its states dHs [T, B, H]:
- * of its inputs x [T, B, 3H], its initial state, and of w [H, 3H] and b [3H].
- */
-export function gruGradients(trace: GruTrace, dHs: Float32Array, w: tf.Tensor2D) {
-  const { T, B, H } = trace;
-  const wT = tf.transpose(w); // once, not per step: transposed matMuls are slow on wasm
-  const { dX, dHp, dh0 } = gruBackward(trace, dHs, wT);
-  wT.dispose();
-  // dW = [h0; h_1 .. h_{T-1}]^T @ dHp: one matMul over all steps.
-  const prevs = new Float32Array(T * B * H);
-  prevs.set(trace.h0);
-  prevs.set(trace.hs.subarray(0, (T - 1) * B * H), B * H);
-  const dW = tf.tidy(() => tf.matMul(tf.transpose(tf.tensor2d(prevs, [T * B, H])), tf.tensor2d(dHp, [T * B, 3 * H])));
-  return { dX, dh0, dW, db: columnSums(dHp, 3 * H) };
 }
 
 /** Sums of the columns of a row-major [rows, cols] matrix. */
@@ -176,49 +206,27 @@ export function columnSums(m: Float32Array, cols: number): Float32Array {
 }
 
 /**
- * x [T, B, 3H] input projections (time-major), h0 [B, H], w [H, 3H], b [3H]
- * -> the hidden state after every step, [T, B, H].
+ * The GRU over input rows: table [V, 3H] (input projections by token id), ids
+ * [T, B] (time-major), h0 [B, H], w [H, 3H], b [3H] -> the hidden state after
+ * every step, [T, B, H].
  */
 export const gruSequence = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
-  const [x, h0, w, b, save] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, GradSave];
+  const [table, ids, h0, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, GradSave];
   save([w]);
-  const [T, B, H3] = x.shape;
+  const [T, B] = ids.shape;
+  const [V, H3] = table.shape;
   const H = H3 / 3;
-  const trace = gruForward(x.dataSync() as Float32Array, h0.dataSync() as Float32Array, w, b.dataSync() as Float32Array, T, B);
+  const at = ids.dataSync();
+  const tableData = peek(table).slice();
+  const bias = b.dataSync() as Float32Array;
+  const trace = newTrace(T, B, peek(h0).slice());
+  for (let t = 0; t < T; t++) cellForward(trace, t, tableData, at, w, bias);
   const gradFunc = (dy: tf.Tensor3D, [savedW]: tf.Tensor[]) => {
-    const { dX, dh0, dW, db } = gruGradients(trace, dy.dataSync() as Float32Array, savedW as tf.Tensor2D);
-    return [tf.tensor3d(dX, [T, B, H3]), tf.tensor2d(dh0, [B, H]), dW, tf.tensor1d(db)];
+    const { dTable, dh0, dW, db } = gruGradients(trace, peek(dy).slice(), savedW as tf.Tensor2D, at, V);
+    return [tf.tensor2d(dTable, [V, H3]), tf.zerosLike(ids), tf.tensor2d(dh0, [B, H]), dW, tf.tensor1d(db)];
   };
   return { value: tf.tensor3d(trace.hs, [T, B, H]), gradFunc };
-}) as (x: tf.Tensor3D, h0: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor3D;
-
-function copyRows(rows: Float32Array, ids: Int32Array | Float32Array | Uint8Array, D: number): Float32Array {
-  const out = new Float32Array(ids.length * D);
-  for (let k = 0; k < ids.length; k++) out.set(rows.subarray(ids[k] * D, (ids[k] + 1) * D), k * D);
-  return out;
-}
-
-export function scatterAddRows(g: Float32Array, ids: Int32Array | Float32Array | Uint8Array, V: number, D: number): Float32Array {
-  const sums = new Float32Array(V * D);
-  for (let k = 0; k < ids.length; k++) {
-    const row = ids[k] * D;
-    for (let c = 0; c < D; c++) sums[row + c] += g[k * D + c];
-  }
-  return sums;
-}
-
-/** Rows `ids` [N] of `table` [V, D] -> [N, D]; the gradient adds each row's gradient into its row. */
-export const gatherRows = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
-  const [table, ids] = args as [tf.Tensor2D, tf.Tensor1D];
-  const [V, D] = table.shape;
-  // In JS: the wasm GatherV2 kernel took ~0.1 s per RL step for these few rows.
-  const at = ids.dataSync();
-  const gradFunc = (dy: tf.Tensor2D) => [
-    tf.tensor2d(scatterAddRows(dy.dataSync() as Float32Array, at, V, D), [V, D]),
-    tf.zerosLike(ids),
-  ];
-  return { value: tf.tensor2d(copyRows(readOnce(table), at, D), [at.length, D]), gradFunc };
-}) as (table: tf.Tensor2D, ids: tf.Tensor1D) => tf.Tensor2D;
+}) as (table: tf.Tensor2D, ids: tf.Tensor2D, h0: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor3D;
 
 /**
  * softmax(logits) [N, V] as plain data, with the log of each row's normaliser.
@@ -289,11 +297,11 @@ export const readoutLogProbs = tf.customGrad((...args: (tf.Tensor | GradSave)[])
   const logits = tf.fused.matMul({ a: h, b: w, bias: b });
   const probs = tf.softmax(logits);
   save([h, w, probs]);
-  const value = tensorFrom<tf.Rank.R1>([N], (out) => logProbsAt(out, peek(logits), peek(probs), at, V));
+  const value = tensorFrom<tf.Tensor1D>([N], (out) => logProbsAt(out, peek(logits), peek(probs), at, V));
   const gradFunc = (dy: tf.Tensor1D, [savedH, savedW, savedProbs]: tf.Tensor[]) => {
     const db = new Float32Array(V);
     const g = dy.dataSync() as Float32Array;
-    const dLogits = tensorFrom<tf.Rank.R2>([N, V], (d) => logitsGradient(d, db, g, peek(savedProbs), at, V));
+    const dLogits = tensorFrom<tf.Tensor2D>([N, V], (d) => logitsGradient(d, db, g, peek(savedProbs), at, V));
     return [
       tf.matMul(dLogits, tf.transpose(savedW)), // explicit transposes: transposed matMuls are slow on wasm
       tf.matMul(tf.transpose(savedH), dLogits),
@@ -333,13 +341,4 @@ function logitsGradient(d: Float32Array, db: Float32Array, g: Float32Array, p: F
     d[o + targets[r]] += gr;
     db[targets[r]] += gr;
   }
-}
-
-// A tensor's data never changes (a variable's assign swaps in new data), so a
-// table looked up once per sampled token (sampling) is read back once.
-const readBack = new WeakMap<object, Float32Array>();
-function readOnce(t: tf.Tensor): Float32Array {
-  let data = readBack.get(t.dataId);
-  if (!data) readBack.set(t.dataId, (data = t.dataSync() as Float32Array));
-  return data;
 }

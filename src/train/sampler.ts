@@ -10,7 +10,7 @@
 // and targetLogProbs, composed by hand.
 import * as tf from '@tensorflow/tfjs';
 import type { GRULanguageModel } from './model';
-import { cellForward, columnSums, gruGradients, newTrace, scatterAddRows, softmaxData, type GruTrace } from './ops';
+import { cellForward, columnSums, gruGradients, newTrace, softmaxData, type GruTrace } from './ops';
 
 /** What one sampling pass drew, all [n, G] row-major, and what its backward needs. */
 export interface Samples {
@@ -56,14 +56,9 @@ function samplingPass(
     inputs: new Int32Array(S * n),
     probs: new Float32Array(G * n * V),
   };
-  const X = new Float32Array(S * n * H3); // input projections, filled as tokens are drawn
-  const setInput = (s: number, i: number, id: number) => {
-    pass.inputs[s * n + i] = id;
-    X.set(table.subarray(id * H3, (id + 1) * H3), (s * n + i) * H3);
-  };
-  for (let s = 0; s < P; s++) for (let i = 0; i < n; i++) setInput(s, i, promptIds[s]);
+  for (let s = 0; s < P; s++) for (let i = 0; i < n; i++) pass.inputs[s * n + i] = promptIds[s];
   for (let s = 0; s < S; s++) {
-    cellForward(pass.trace, s, X, hiddenW, hiddenB);
+    cellForward(pass.trace, s, table, pass.inputs, hiddenW, hiddenB);
     if (s < P - 1) continue;
     const t = s - (P - 1); // the state after step s predicts generated token t
     const logits = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(pass.trace.hs.subarray(s * n * H, (s + 1) * n * H), [n, H]), outW), outB));
@@ -76,7 +71,7 @@ function samplingPass(
       pass.ids[i * G + t] = drawn.id;
       pass.logProbs[i * G + t] = drawn.logProb;
       pass.entropy[i * G + t] = drawn.entropy;
-      if (s + 1 < S) setInput(s + 1, i, drawn.id);
+      if (s + 1 < S) pass.inputs[(s + 1) * n + i] = drawn.id;
     }
   }
   return pass;
@@ -180,8 +175,7 @@ function policyGradients(
   const dHs = new Float32Array(S * n * H);
   dHs.set(dReadStates.dataSync(), (P - 1) * n * H);
   dReadStates.dispose();
-  const { dX, dW, db } = gruGradients(trace, dHs, weights.hiddenW);
-  const dTable = scatterAddRows(dX, pass.inputs, V, 3 * H);
+  const { dTable, dW, db } = gruGradients(trace, dHs, weights.hiddenW, pass.inputs, V);
   return [
     tf.tensor2d(dTable, [V, 3 * H]),
     dW,
