@@ -19,7 +19,7 @@
 // a function per closure, and a gradient closure is new every step, so loops
 // written inside one ran unoptimised (~10x slower, measured).
 import * as tf from '@tensorflow/tfjs';
-import { peek, tensorFrom } from './heap';
+import { give, peek, take, tensorFrom } from './heap';
 
 type GradSave = tf.GradSaveFunc;
 
@@ -42,8 +42,7 @@ export function newTrace(T: number, B: number, h0: Float32Array): GruTrace {
   const size = T * B * H;
   return {
     T, B, H, h0,
-    hs: new Float32Array(size), r: new Float32Array(size), z: new Float32Array(size),
-    n: new Float32Array(size), hn: new Float32Array(size),
+    hs: take(size), r: take(size), z: take(size), n: take(size), hn: take(size),
   };
 }
 
@@ -121,18 +120,19 @@ function newState(nSig: Float32Array, trace: GruTrace, t: number, hPrev: Float32
  */
 export function gruGradients(trace: GruTrace, dHs: Float32Array, w: tf.Tensor2D, ids: ArrayLike<number>, V: number) {
   const { T, B, H } = trace;
-  const dTable = new Float32Array(V * 3 * H);
-  const dHp = new Float32Array(T * B * 3 * H); // of h @ W + b, every step
+  const dTable = take(V * 3 * H);
+  const dHp = take(T * B * 3 * H); // of h @ W + b, every step
   const db = new Float32Array(3 * H);
   const wT = tf.transpose(w); // once, not per step: transposed matMuls are slow on wasm
-  let dh: Float32Array = new Float32Array(B * H);
+  let dh = take(B * H);
+  let dPrev = take(B * H);
   for (let t = T - 1; t >= 0; t--) {
-    const dPrev = cellBackward(trace, t, dh, dHs, dHp, dTable, db, ids);
+    cellBackward(trace, t, dh, dHs, dHp, dTable, db, ids, dPrev);
     const dHpT = tf.tensor2d(dHp.subarray(t * B * 3 * H, (t + 1) * B * 3 * H), [B, 3 * H]);
     const back = tf.matMul(dHpT, wT);
     addInto(dPrev, peek(back));
     tf.dispose([dHpT, back]);
-    dh = dPrev;
+    [dh, dPrev] = [dPrev, dh];
   }
   wT.dispose();
   // dW = [h0; h_1 .. h_{T-1}]^T @ dHp: one matMul over all steps.
@@ -140,6 +140,7 @@ export function gruGradients(trace: GruTrace, dHs: Float32Array, w: tf.Tensor2D,
   const dHpAll = tf.tensor2d(dHp, [T * B, 3 * H]);
   const dW = tf.matMul(prevsT, dHpAll);
   tf.dispose([prevsT, dHpAll]);
+  give(dHp, dPrev);
   return { dTable, dh0: dh, dW, db };
 }
 
@@ -160,15 +161,15 @@ function previousStatesTransposed(out: Float32Array, trace: GruTrace) {
 
 /**
  * One step back: fills dHp at step t, adds the input rows' gradients into
- * dTable and the bias's into db, and returns dh_{t-1} without its matMul part.
+ * dTable and the bias's into db, and writes dh_{t-1} without its matMul part
+ * into dPrev.
  */
 function cellBackward(
   trace: GruTrace, t: number, dh: Float32Array, dHs: Float32Array, dHp: Float32Array, dTable: Float32Array, db: Float32Array,
-  ids: ArrayLike<number>,
-): Float32Array {
+  ids: ArrayLike<number>, dPrev: Float32Array,
+) {
   const { B, H, r: rs, z: zs, n: ns, hn: hns } = trace;
   const hPrev = stateBefore(trace, t);
-  const dPrev = new Float32Array(B * H);
   for (let i = 0; i < B; i++) {
     const o = (t * B + i) * 3 * H;
     const x = ids[t * B + i] * 3 * H;
@@ -195,7 +196,11 @@ function cellBackward(
       dPrev[q] = g * z;
     }
   }
-  return dPrev;
+}
+
+/** A tensor holding a copy of data (which may then be reused). */
+function copyToTensor<T extends tf.Tensor>(data: Float32Array, shape: number[]): T {
+  return tensorFrom<T>(shape, (out) => out.set(data));
 }
 
 /** Sums of the columns of a row-major [rows, cols] matrix. */
@@ -217,15 +222,21 @@ export const gruSequence = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => 
   const [V, H3] = table.shape;
   const H = H3 / 3;
   const at = ids.dataSync();
-  const tableData = peek(table).slice();
+  const tableData = take(V * H3);
+  tableData.set(peek(table));
   const bias = b.dataSync() as Float32Array;
   const trace = newTrace(T, B, peek(h0).slice());
   for (let t = 0; t < T; t++) cellForward(trace, t, tableData, at, w, bias);
+  give(tableData);
   const gradFunc = (dy: tf.Tensor3D, [savedW]: tf.Tensor[]) => {
-    const { dTable, dh0, dW, db } = gruGradients(trace, peek(dy).slice(), savedW as tf.Tensor2D, at, V);
-    return [tf.tensor2d(dTable, [V, H3]), tf.zerosLike(ids), tf.tensor2d(dh0, [B, H]), dW, tf.tensor1d(db)];
+    const dHs = take(T * B * H);
+    dHs.set(peek(dy));
+    const { dTable, dh0, dW, db } = gruGradients(trace, dHs, savedW as tf.Tensor2D, at, V);
+    const grads = [copyToTensor(dTable, [V, H3]), tf.zerosLike(ids), copyToTensor(dh0, [B, H]), dW, tf.tensor1d(db)];
+    give(dHs, dTable, dh0, trace.hs, trace.r, trace.z, trace.n, trace.hn);
+    return grads;
   };
-  return { value: tf.tensor3d(trace.hs, [T, B, H]), gradFunc };
+  return { value: copyToTensor<tf.Tensor3D>(trace.hs, [T, B, H]), gradFunc };
 }) as (table: tf.Tensor2D, ids: tf.Tensor2D, h0: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor3D;
 
 /**
