@@ -41,10 +41,9 @@ export function tensorFrom<T extends tf.Tensor = tf.Tensor>(shape: number[], fil
 const spare = new Map<number, Float32Array[]>();
 const SPARE_PER_SIZE = 8;
 
-/** A Float32Array of n entries, zeroed. */
+/** A Float32Array of n entries, holding whatever it held before (zero when new). */
 export function take(n: number): Float32Array {
-  const reused = spare.get(n)?.pop();
-  return reused ? reused.fill(0) : new Float32Array(n);
+  return spare.get(n)?.pop() ?? new Float32Array(n);
 }
 
 /** Hands arrays from `take` back for reuse. */

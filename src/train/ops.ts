@@ -120,27 +120,32 @@ function newState(nSig: Float32Array, trace: GruTrace, t: number, hPrev: Float32
  */
 export function gruGradients(trace: GruTrace, dHs: Float32Array, w: tf.Tensor2D, ids: ArrayLike<number>, V: number) {
   const { T, B, H } = trace;
-  const dTable = take(V * 3 * H);
-  const dHp = take(T * B * 3 * H); // of h @ W + b, every step
+  const dTable = take(V * 3 * H).fill(0);
+  const dHpT = take(3 * H * T * B); // the gradient of h @ W + b at every step, transposed: [3H, T * B]
   const db = new Float32Array(3 * H);
   const wT = tf.transpose(w); // once, not per step: transposed matMuls are slow on wasm
-  let dh = take(B * H);
+  let dh = take(B * H).fill(0);
   let dPrev = take(B * H);
   for (let t = T - 1; t >= 0; t--) {
-    cellBackward(trace, t, dh, dHs, dHp, dTable, db, ids, dPrev);
-    const dHpT = tf.tensor2d(dHp.subarray(t * B * 3 * H, (t + 1) * B * 3 * H), [B, 3 * H]);
-    const back = tf.matMul(dHpT, wT);
+    const dHp = tensorFrom<tf.Tensor2D>([B, 3 * H], (d) => cellBackward(trace, t, dh, dHs, d, dHpT, dTable, db, ids, dPrev));
+    const back = tf.matMul(dHp, wT);
     addInto(dPrev, peek(back));
-    tf.dispose([dHpT, back]);
+    tf.dispose([dHp, back]);
     [dh, dPrev] = [dPrev, dh];
   }
   wT.dispose();
-  // dW = [h0; h_1 .. h_{T-1}]^T @ dHp: one matMul over all steps.
-  const prevsT = tensorFrom<tf.Tensor2D>([H, T * B], (out) => previousStatesTransposed(out, trace));
-  const dHpAll = tf.tensor2d(dHp, [T * B, 3 * H]);
-  const dW = tf.matMul(prevsT, dHpAll);
-  tf.dispose([prevsT, dHpAll]);
-  give(dHp, dPrev);
+  // dW^T = dHp^T @ [h0; h_1 .. h_{T-1}]: one matMul over all steps. This way
+  // round the operand the backend repacks on every call is the [T * B, H]
+  // states, not the 3x larger dHp (repacking that was ~1.8 ms of a step).
+  const prevs = tensorFrom([T * B, H], (out) => {
+    out.set(trace.h0);
+    out.set(trace.hs.subarray(0, (T - 1) * B * H), B * H);
+  });
+  const dHpTAll = copyToTensor(dHpT, [3 * H, T * B]);
+  const dWT = tf.matMul(dHpTAll, prevs);
+  const dW = tf.transpose(dWT);
+  tf.dispose([prevs, dHpTAll, dWT]);
+  give(dHpT, dPrev);
   return { dTable, dh0: dh, dW, db };
 }
 
@@ -148,31 +153,22 @@ function addInto(to: Float32Array, from: Float32Array) {
   for (let q = 0; q < to.length; q++) to[q] += from[q];
 }
 
-/** [h0; h_1 .. h_{T-1}] transposed, [H, T * B]. */
-function previousStatesTransposed(out: Float32Array, trace: GruTrace) {
-  const { T, B, H, h0, hs } = trace;
-  const rows = T * B;
-  for (let k = 0; k < rows; k++) {
-    const src = k < B ? h0 : hs;
-    const o = k < B ? k * H : (k - B) * H;
-    for (let j = 0; j < H; j++) out[j * rows + k] = src[o + j];
-  }
-}
-
 /**
- * One step back: fills dHp at step t, adds the input rows' gradients into
- * dTable and the bias's into db, and writes dh_{t-1} without its matMul part
- * into dPrev.
+ * One step back: writes the gradient of h @ W + b at step t into dHp [B, 3H]
+ * and into its columns of dHpT, adds the input rows' gradients into dTable and
+ * the bias's into db, and writes dh_{t-1} without its matMul part into dPrev.
  */
 function cellBackward(
-  trace: GruTrace, t: number, dh: Float32Array, dHs: Float32Array, dHp: Float32Array, dTable: Float32Array, db: Float32Array,
-  ids: ArrayLike<number>, dPrev: Float32Array,
+  trace: GruTrace, t: number, dh: Float32Array, dHs: Float32Array, dHp: Float32Array, dHpT: Float32Array,
+  dTable: Float32Array, db: Float32Array, ids: ArrayLike<number>, dPrev: Float32Array,
 ) {
-  const { B, H, r: rs, z: zs, n: ns, hn: hns } = trace;
+  const { T, B, H, r: rs, z: zs, n: ns, hn: hns } = trace;
   const hPrev = stateBefore(trace, t);
+  const TB = T * B;
   for (let i = 0; i < B; i++) {
-    const o = (t * B + i) * 3 * H;
+    const o = i * 3 * H;
     const x = ids[t * B + i] * 3 * H;
+    const c = t * B + i; // the column of dHpT
     for (let j = 0; j < H; j++) {
       const q = i * H + j;
       const k = t * B * H + q;
@@ -187,6 +183,9 @@ function cellBackward(
       dHp[o + j] = drPre;
       dHp[o + H + j] = dzPre;
       dHp[o + 2 * H + j] = dhn;
+      dHpT[j * TB + c] = drPre;
+      dHpT[(H + j) * TB + c] = dzPre;
+      dHpT[(2 * H + j) * TB + c] = dhn;
       dTable[x + j] += drPre;
       dTable[x + H + j] += dzPre;
       dTable[x + 2 * H + j] += dnPre;
