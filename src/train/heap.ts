@@ -22,15 +22,20 @@ export function peek(t: tf.TensorInfo): Float32Array {
 
 /** A new float32 tensor whose entries `fill` writes (every one: on wasm the memory starts uninitialised). */
 export function tensorFrom<T extends tf.Tensor = tf.Tensor>(shape: number[], fill: (data: Float32Array) => void): T {
+  return tensorsFrom([shape], ([data]) => fill(data))[0] as T;
+}
+
+/** New float32 tensors of these shapes, written together by `fill` (see tensorFrom). */
+export function tensorsFrom(shapes: number[][], fill: (data: Float32Array[]) => void): tf.Tensor[] {
   const wasm = wasmBackend();
   if (!wasm) {
-    const data = new Float32Array(shape.reduce((a, b) => a * b, 1));
+    const data = shapes.map((shape) => new Float32Array(shape.reduce((a, b) => a * b, 1)));
     fill(data);
-    return tf.tensor(data, shape) as T;
+    return data.map((d, i) => tf.tensor(d, shapes[i]));
   }
-  const info = wasm.makeOutput(shape, 'float32');
-  fill(wasm.typedArrayFromHeap(info) as Float32Array);
-  return tf.engine().makeTensorFromTensorInfo(info) as T;
+  const infos = shapes.map((shape) => wasm.makeOutput(shape, 'float32'));
+  fill(infos.map((info) => wasm.typedArrayFromHeap(info) as Float32Array));
+  return infos.map((info) => tf.engine().makeTensorFromTensorInfo(info));
 }
 
 // Scratch arrays, reused from step to step: a pretraining step used ~7 MB of
