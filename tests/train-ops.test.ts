@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/train/backend';
-import { gruSequence, readoutLogProbs, targetLogProbs } from '../src/train/ops';
+import { affine, gruSequence, readoutLogProbs, targetLogProbs } from '../src/train/ops';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -107,5 +107,21 @@ describe('readoutLogProbs', () => {
       tf.grads((hi: tf.Tensor) => tf.sum(readoutLogProbs(hi as tf.Tensor2D, w, b, targets)))([h]);
     });
     expect(tf.memory().numTensors).toBe(before);
+  });
+});
+
+describe('affine', () => {
+  it('gives a @ w + b and its gradients', () => {
+    const a = tf.randomNormal([5, 3], 0, 1, 'float32', 1) as tf.Tensor2D;
+    const w = tf.randomNormal([3, 4], 0, 1, 'float32', 2) as tf.Tensor2D;
+    const b = tf.randomNormal([4], 0, 1, 'float32', 3) as tf.Tensor1D;
+    const weights = tf.randomNormal([5, 4], 0, 1, 'float32', 4);
+    const composed = (ai: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor): tf.Tensor => tf.add(tf.matMul(ai as tf.Tensor2D, wi as tf.Tensor2D), bi);
+    const fused = (ai: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor): tf.Tensor => affine(ai as tf.Tensor2D, wi as tf.Tensor2D, bi as tf.Tensor1D);
+    expectClose(fused(a, w, b), composed(a, w, b));
+    const loss = (f: typeof fused) => (ai: tf.Tensor, wi: tf.Tensor, bi: tf.Tensor) => tf.sum(tf.mul(f(ai, wi, bi), weights));
+    const viaOp = tf.grads(loss(fused))([a, w, b]);
+    const viaOps = tf.grads(loss(composed))([a, w, b]);
+    for (let i = 0; i < 3; i++) expectClose(viaOp[i], viaOps[i]);
   });
 });

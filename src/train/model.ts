@@ -13,14 +13,14 @@
 //   projection (a [V, 3H] table, E @ W_in + b_in) whose rows gruSequence reads
 //   by token id, adding their gradients back into the table's (src/train/ops.ts);
 // - a transposed matMul (which every matMul gradient uses) runs ~10x slower than
-//   an explicit transpose followed by a plain matMul, hence `matMul` below;
+//   an explicit transpose followed by a plain matMul, hence `affine` (src/train/ops.ts);
 // - per-op dispatch costs more than a time step's arithmetic, so the recurrence
 //   is one op, gruSequence, with a hand-written backward (src/train/ops.ts);
 // - the output projection is done for all time steps in one big matMul, and
 //   targetLogProbs reads out and takes log-probabilities in one op (readoutLogProbs, src/train/ops.ts).
 // Sampling runs the same arithmetic token by token in src/train/sampler.ts.
 import * as tf from '@tensorflow/tfjs';
-import { gruSequence, readoutLogProbs } from './ops';
+import { affine, gruSequence, readoutLogProbs } from './ops';
 import { mulberry32 } from '../random';
 
 export interface ModelSize {
@@ -31,19 +31,6 @@ export interface ModelSize {
 
 /** A model's weights (or any named tensors) as plain data, for caches and checkpoints. */
 export type TensorData = Record<string, { shape: number[]; data: Float32Array }>;
-
-/** a @ b, whose gradient uses explicit transposes (the fast path on wasm). */
-export const matMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  save([a, b]);
-  return {
-    value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor2D, [sa, sb]: tf.Tensor[]) => [
-      tf.matMul(dy, tf.transpose(sb as tf.Tensor2D)),
-      tf.matMul(tf.transpose(sa as tf.Tensor2D), dy),
-    ],
-  };
-}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
 export class GRULanguageModel {
   readonly size: ModelSize;
@@ -83,7 +70,7 @@ export class GRULanguageModel {
   /** The input projection of every token id, [V, 3H]: the embedding folded into the GRU's input weights. */
   inputTable(): tf.Tensor2D {
     const w = this.weights;
-    return tf.add(matMul(w.embed as tf.Tensor2D, w.input_w as tf.Tensor2D), w.input_b);
+    return affine(w.embed as tf.Tensor2D, w.input_w as tf.Tensor2D, w.input_b as tf.Tensor1D);
   }
 
   /**
@@ -99,7 +86,8 @@ export class GRULanguageModel {
 
   /** Hidden states [N, H] -> next-token logits [N, V]. */
   readout(h: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(matMul(h, this.weights.out_w as tf.Tensor2D), this.weights.out_b);
+    const w = this.weights;
+    return affine(h, w.out_w as tf.Tensor2D, w.out_b as tf.Tensor1D);
   }
 
   /** log p(targets[r] | hidden state h[r]) for hidden states h [N, H] and targets [N] -> [N]. */

@@ -239,6 +239,41 @@ export const gruSequence = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => 
 }) as (table: tf.Tensor2D, ids: tf.Tensor2D, h0: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor3D;
 
 /**
+ * a @ w + b: a [N, K], w [K, M], b [M] -> [N, M]. The bias rides in the
+ * matMul; the gradient uses explicit transposes (a transposed matMul runs ~10x
+ * slower on wasm), sums b's gradient in JS while transposing dy (tfjs'
+ * broadcast-add gradient ran a Transpose kernel over dy and then a Sum), and
+ * takes w's as (dy^T @ a)^T so that the operand the backend repacks is the
+ * small a, not dy.
+ */
+export const affine = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
+  const [a, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, GradSave];
+  save([a, w]);
+  const gradFunc = (dy: tf.Tensor2D, [savedA, savedW]: tf.Tensor[]) => {
+    const [N, M] = dy.shape;
+    const db = new Float32Array(M);
+    const dyT = tensorFrom<tf.Tensor2D>([M, N], (out) => transposeSummingColumns(out, db, peek(dy), N, M));
+    return [
+      tf.matMul(dy, tf.transpose(savedW as tf.Tensor2D)),
+      tf.transpose(tf.matMul(dyT, savedA as tf.Tensor2D)),
+      tf.tensor1d(db),
+    ];
+  };
+  return { value: tf.fused.matMul({ a, b: w, bias: b }) as tf.Tensor2D, gradFunc };
+}) as (a: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+
+/** out = m^T for a row-major [N, M] m, and sums += m's column sums. */
+function transposeSummingColumns(out: Float32Array, sums: Float32Array, m: Float32Array, N: number, M: number) {
+  for (let r = 0, o = 0; r < N; r++, o += M) {
+    for (let c = 0; c < M; c++) {
+      const x = m[o + c];
+      out[c * N + r] = x;
+      sums[c] += x;
+    }
+  }
+}
+
+/**
  * softmax(logits) [N, V] as plain data, with the log of each row's normaliser.
  * The softmax runs on the backend (SIMD on wasm: ~5x faster than a JS loop);
  * the normaliser comes from the row's largest entry, whose probability is at
