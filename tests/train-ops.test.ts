@@ -3,7 +3,7 @@
 import * as tf from '@tensorflow/tfjs';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/train/backend';
-import { affine, gruSequence, readoutLogProbs, targetLogProbs } from '../src/train/ops';
+import { affine, gruSequence, readoutLogProbs } from '../src/train/ops';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -56,19 +56,6 @@ describe('gruSequence', () => {
     const fused = tf.grads(loss(gruSequence))([table, h0, w, b]);
     const composed = tf.grads(loss(composedGru))([table, h0, w, b]);
     for (let i = 0; i < 4; i++) expectClose(fused[i], composed[i]);
-  });
-});
-
-describe('targetLogProbs', () => {
-  it('gives logSoftmax at the targets, and its gradient', () => {
-    const logits = tf.randomNormal([5, 7], 0, 3, 'float32', 1) as tf.Tensor2D;
-    const targets = tf.tensor1d([0, 6, 3, 3, 1], 'int32');
-    const weights = tf.randomNormal([5], 0, 1, 'float32', 2);
-    const composed = (l: tf.Tensor) => tf.sum(tf.mul(tf.logSoftmax(l), tf.oneHot(targets, 7)), 1);
-    expectClose(targetLogProbs(logits, targets), composed(logits));
-    const [fused] = tf.grads((l: tf.Tensor) => tf.sum(tf.mul(targetLogProbs(l as tf.Tensor2D, targets), weights)))([logits]);
-    const [viaOps] = tf.grads((l: tf.Tensor) => tf.sum(tf.mul(composed(l), weights)))([logits]);
-    expectClose(fused, viaOps);
   });
 });
 

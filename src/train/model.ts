@@ -75,19 +75,13 @@ export class GRULanguageModel {
 
   /**
    * Teacher-forced: ids [B, T] -> the hidden state after each token, time-major
-   * [T, B, H]; readout(states[t]) predicts ids[:, t + 1].
+   * [T, B, H]; states[t] predicts ids[:, t + 1] (targetLogProbs).
    */
   hiddenStates(ids: tf.Tensor2D, state?: tf.Tensor2D): tf.Tensor3D {
     const w = this.weights;
     const timeMajor = tf.transpose(ids) as tf.Tensor2D;
     const h0 = state ?? this.initialState(ids.shape[0]);
     return gruSequence(this.inputTable(), timeMajor, h0, w.hidden_w as tf.Tensor2D, w.hidden_b as tf.Tensor1D);
-  }
-
-  /** Hidden states [N, H] -> next-token logits [N, V]. */
-  readout(h: tf.Tensor2D): tf.Tensor2D {
-    const w = this.weights;
-    return affine(h, w.out_w as tf.Tensor2D, w.out_b as tf.Tensor1D);
   }
 
   /** log p(targets[r] | hidden state h[r]) for hidden states h [N, H] and targets [N] -> [N]. */

@@ -298,42 +298,14 @@ function logNormalisers(l: Float32Array, probs: Float32Array, N: number, V: numb
   return out;
 }
 
-/** d/dlogits of sum_r g[r] * logp[r, target r] = g[r] * (onehot(target) - softmax). */
-function targetLogProbsGrad(g: Float32Array, probs: Float32Array, targets: Int32Array | Float32Array | Uint8Array, V: number) {
-  const dLogits = new Float32Array(probs.length);
-  for (let o = 0, r = 0; r < targets.length; r++, o += V) {
-    for (let v = 0; v < V; v++) dLogits[o + v] = -g[r] * probs[o + v];
-    dLogits[o + targets[r]] += g[r];
-  }
-  return dLogits;
-}
-
-/**
- * log softmax(logits)[r, targets[r]] for every row r: logits [N, V], targets
- * [N] -> [N]. One pass over the logits in JS, where logSoftmax, oneHot and
- * their gradients were ~15 kernel calls, three of them exp over all N x V.
- */
-export const targetLogProbs = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
-  const [logits, targets] = args as [tf.Tensor2D, tf.Tensor1D];
-  const [N, V] = logits.shape;
-  const at = targets.dataSync();
-  const { l, probs, logSumExp } = softmaxData(logits); // probs kept for the gradient
-  const out = new Float32Array(N);
-  for (let r = 0; r < N; r++) out[r] = l[r * V + at[r]] - logSumExp[r];
-  const gradFunc = (dy: tf.Tensor1D) => [
-    tf.tensor2d(targetLogProbsGrad(dy.dataSync() as Float32Array, probs, at, V), [N, V]),
-    tf.zerosLike(targets),
-  ];
-  return { value: tf.tensor1d(out), gradFunc };
-}) as (logits: tf.Tensor2D, targets: tf.Tensor1D) => tf.Tensor1D;
-
 /**
  * log softmax(h @ w + b)[r, targets[r]] for every row r: h [N, H], w [H, V],
  * b [V], targets [N] -> [N]. The readout and the log-probabilities in one op:
  * the bias rides in the matMul (one kernel), the softmax runs on the backend,
- * and the logits are never copied out; the backward writes d/dlogits once,
- * straight into the backend's memory, and sums b's gradient on the way (tfjs'
- * bias gradient transposed all of d/dlogits first).
+ * and the logits are never copied out; the backward writes d/dlogits in one
+ * pass, straight into the backend's memory, and sums b's gradient on the way
+ * (tfjs' bias gradient transposed all of d/dlogits first). Pretraining's loss
+ * and RL's scoring under the reference both use it.
  */
 export const readoutLogProbs = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
   const [h, w, b, targets, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, GradSave];
