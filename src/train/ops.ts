@@ -202,13 +202,6 @@ function copyToTensor<T extends tf.Tensor>(data: Float32Array, shape: number[]):
   return tensorFrom<T>(shape, (out) => out.set(data));
 }
 
-/** Sums of the columns of a row-major [rows, cols] matrix. */
-export function columnSums(m: Float32Array, cols: number): Float32Array {
-  const sums = new Float32Array(cols);
-  for (let k = 0; k < m.length; k += cols) for (let c = 0; c < cols; c++) sums[c] += m[k + c];
-  return sums;
-}
-
 /**
  * The GRU over input rows: table [V, 3H] (input projections by token id), ids
  * [T, B] (time-major), h0 [B, H], w [H, 3H], b [3H] -> the hidden state after
@@ -349,7 +342,7 @@ function logProbsAt(out: Float32Array, l: Float32Array, p: Float32Array, targets
 }
 
 /** d[r] = g[r] * (onehot(target r) - p[r]), dT its transpose, and db += the columns of d. */
-function logitsGradient(
+export function logitsGradient(
   d: Float32Array, dT: Float32Array, db: Float32Array, g: Float32Array, p: Float32Array, targets: ArrayLike<number>, V: number,
 ) {
   const N = g.length;

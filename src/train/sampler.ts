@@ -10,7 +10,8 @@
 // and targetLogProbs, composed by hand.
 import * as tf from '@tensorflow/tfjs';
 import type { GRULanguageModel } from './model';
-import { cellForward, columnSums, gruGradients, newTrace, softmaxData, type GruTrace } from './ops';
+import { tensorsFrom } from './heap';
+import { cellForward, gruGradients, logitsGradient, newTrace, softmaxData, type GruTrace } from './ops';
 
 /** What one sampling pass drew, all [n, G] row-major, and what its backward needs. */
 export interface Samples {
@@ -153,22 +154,24 @@ function policyGradients(
   const { B: n, H, T: S } = trace;
   const V = weights.outB.length;
   const G = S - P + 1;
-  // d/dlogits = g * (onehot(token) - softmax), at each generated position, [G, n, V].
-  const dLogits = new Float32Array(G * n * V);
+  // d/dlogits = g * (onehot(token) - softmax) at each generated position, rows
+  // time-major [G * n, V], in both layouts (see readoutLogProbs in ops.ts).
+  const rows = G * n;
+  const gRows = new Float32Array(rows);
+  const tokenRows = new Int32Array(rows);
   for (let t = 0; t < G; t++) {
     for (let i = 0; i < n; i++) {
-      const o = (t * n + i) * V;
-      const gi = g[i * G + t];
-      for (let v = 0; v < V; v++) dLogits[o + v] = -gi * probs[o + v];
-      dLogits[o + ids[i * G + t]] += gi;
+      gRows[t * n + i] = g[i * G + t];
+      tokenRows[t * n + i] = ids[i * G + t];
     }
   }
+  const dOutB = new Float32Array(V);
   // The states after steps P-1 .. S-1 were read out: [G * n, H], contiguous (time-major).
   const readStates = trace.hs.subarray((P - 1) * n * H);
   const [dOutW, dReadStates] = tf.tidy(() => {
-    const dl = tf.tensor2d(dLogits, [G * n, V]);
+    const [dl, dlT] = tensorsFrom([[rows, V], [V, rows]], ([d, dT]) => logitsGradient(d, dT, dOutB, gRows, probs, tokenRows, V));
     return [
-      tf.matMul(tf.transpose(tf.tensor2d(readStates, [G * n, H])), dl),
+      tf.transpose(tf.matMul(dlT, tf.tensor2d(readStates, [rows, H]))),
       tf.matMul(dl, tf.transpose(weights.outW)),
     ];
   });
@@ -181,6 +184,6 @@ function policyGradients(
     dW,
     tf.tensor1d(db),
     dOutW,
-    tf.tensor1d(columnSums(dLogits, V)),
+    tf.tensor1d(dOutB),
   ];
 }
