@@ -325,9 +325,15 @@ export const readoutLogProbs = tf.customGrad((...args: (tf.Tensor | GradSave)[])
 }) as (h: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, targets: tf.Tensor1D) => tf.Tensor1D;
 
 /**
- * log p[r, target] from the softmax; where that probability underflowed (below
- * 1e-30), from the logits and the row's largest entry instead (as softmaxData).
+ * log p[k] from the softmax; where that probability underflowed (below 1e-30),
+ * from the logits and the log normaliser instead. Sampling (src/train/sampler.ts)
+ * and readoutLogProbs both use it, so equal models give equal log-probabilities.
  */
+export function logProbOf(l: Float32Array, p: Float32Array, k: number, logSumExp: number): number {
+  return p[k] > 1e-30 ? Math.log(p[k]) : l[k] - logSumExp;
+}
+
+/** logProbOf at each row's target; the normaliser (as softmaxData's) only where needed. */
 function logProbsAt(out: Float32Array, l: Float32Array, p: Float32Array, targets: ArrayLike<number>, V: number) {
   for (let r = 0, o = 0; r < out.length; r++, o += V) {
     const k = o + targets[r];
@@ -337,7 +343,7 @@ function logProbsAt(out: Float32Array, l: Float32Array, p: Float32Array, targets
     }
     let top = o;
     for (let j = o + 1; j < o + V; j++) if (l[j] > l[top]) top = j;
-    out[r] = l[k] - l[top] + Math.log(p[top]);
+    out[r] = logProbOf(l, p, k, l[top] - Math.log(p[top]));
   }
 }
 

@@ -11,7 +11,7 @@
 import * as tf from '@tensorflow/tfjs';
 import type { GRULanguageModel } from './model';
 import { tensorsFrom } from './heap';
-import { cellForward, gruGradients, logitsGradient, newTrace, softmaxData, type GruTrace } from './ops';
+import { cellForward, gruGradients, logitsGradient, logProbOf, newTrace, softmaxData, type GruTrace } from './ops';
 
 /** What one sampling pass drew, all [n, G] row-major, and what its backward needs. */
 export interface Samples {
@@ -37,13 +37,13 @@ interface Pass extends Samples {
  * step's logits, as on wasm reading them back is a copy).
  */
 function samplingPass(
-  weights: { table: Float32Array; hiddenW: tf.Tensor2D; hiddenB: Float32Array; outW: tf.Tensor2D; outB: Float32Array },
+  weights: { table: Float32Array; hiddenW: tf.Tensor2D; hiddenB: Float32Array; outW: tf.Tensor2D; outB: tf.Tensor1D },
   promptIds: number[],
   n: number,
   uniforms: Float32Array,
 ): Pass {
   const { table, hiddenW, hiddenB, outW, outB } = weights;
-  const V = outB.length;
+  const V = outB.shape[0];
   const H3 = hiddenB.length;
   const H = H3 / 3;
   const P = promptIds.length;
@@ -62,7 +62,8 @@ function samplingPass(
     cellForward(pass.trace, s, table, pass.inputs, hiddenW, hiddenB);
     if (s < P - 1) continue;
     const t = s - (P - 1); // the state after step s predicts generated token t
-    const logits = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(pass.trace.hs.subarray(s * n * H, (s + 1) * n * H), [n, H]), outW), outB));
+    // As readoutLogProbs computes them (bias in the matMul), so that a policy equal to the reference has KL 0.
+    const logits = tf.tidy(() => tf.fused.matMul({ a: tf.tensor2d(pass.trace.hs.subarray(s * n * H, (s + 1) * n * H), [n, H]), b: outW, bias: outB }));
     const { l, probs, logSumExp } = softmaxData(logits as tf.Tensor2D);
     logits.dispose();
     pass.probs.set(probs, t * n * V);
@@ -91,7 +92,7 @@ function draw(row: { l: Float32Array; p: Float32Array; logSumExp: number }, u: n
   }
   if (id < 0) id = p.length - 1;
   // entropy = -sum p (l - logSumExp) = logSumExp - sum p l
-  return { id, logProb: l[id] - logSumExp, entropy: logSumExp - expectedLogit };
+  return { id, logProb: logProbOf(l, p, id, logSumExp), entropy: logSumExp - expectedLogit };
 }
 
 function modelWeights(model: GRULanguageModel, table: tf.Tensor2D) {
@@ -101,7 +102,7 @@ function modelWeights(model: GRULanguageModel, table: tf.Tensor2D) {
     hiddenW: w.hidden_w as tf.Tensor2D,
     hiddenB: w.hidden_b.dataSync() as Float32Array,
     outW: w.out_w as tf.Tensor2D,
-    outB: w.out_b.dataSync() as Float32Array,
+    outB: w.out_b as tf.Tensor1D,
   };
 }
 
@@ -130,7 +131,7 @@ export function sampleWithGradient(
     const [table, hiddenW, hiddenB, outW, outB] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
     const weights = {
       table: table.dataSync() as Float32Array, hiddenW, hiddenB: hiddenB.dataSync() as Float32Array,
-      outW, outB: outB.dataSync() as Float32Array,
+      outW, outB,
     };
     const done = samplingPass(weights, promptIds, n, uniforms);
     pass = done;
@@ -148,11 +149,11 @@ function policyGradients(
   pass: Pass,
   g: Float32Array,
   P: number,
-  weights: { hiddenW: tf.Tensor2D; outW: tf.Tensor2D; outB: Float32Array; hiddenB: Float32Array },
+  weights: { hiddenW: tf.Tensor2D; outW: tf.Tensor2D; outB: tf.Tensor1D },
 ): tf.Tensor[] {
   const { trace, probs, ids } = pass;
   const { B: n, H, T: S } = trace;
-  const V = weights.outB.length;
+  const V = weights.outB.shape[0];
   const G = S - P + 1;
   // d/dlogits = g * (onehot(token) - softmax) at each generated position, rows
   // time-major [G * n, V], in both layouts (see readoutLogProbs in ops.ts).
