@@ -14,6 +14,9 @@
 //   by token id, adding their gradients back into the table's (src/train/ops.ts);
 // - a transposed matMul (which every matMul gradient uses) runs ~10x slower than
 //   an explicit transpose followed by a plain matMul, hence `affine` (src/train/ops.ts);
+// - matMul repacks its right operand whenever that is a new tensor (~3 ns a
+//   float), so the ops take weight gradients as (dy^T @ x)^T, repacking the
+//   smaller x rather than dy;
 // - per-op dispatch costs more than a time step's arithmetic, so the recurrence
 //   is one op, gruSequence, with a hand-written backward (src/train/ops.ts);
 // - the output projection is done for all time steps in one big matMul, and
