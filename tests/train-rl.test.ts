@@ -111,6 +111,22 @@ describe('sampleWithGradient', () => {
   });
 });
 
+describe('the KL penalty', () => {
+  it('is exactly 0 on a step whose policy is the reference (sampling and scoring compute log p alike)', async () => {
+    const config = resolveConfig({ beta: 1 }, { quick: true });
+    const { tokenizer } = corpusTokens(config);
+    const size = { vocabSize: tokenizer.vocabSize, embedDim: config.embed_dim, hiddenDim: config.hidden_dim };
+    const reference = new GRULanguageModel(size, 1);
+    const policy = new GRULanguageModel(size, 1);
+    const trainer = new RLOOTrainer(policy, reference, tokenizer, config);
+    const { metrics } = await trainer.step(1);
+    expect(metrics.kl).toBe(0);
+    trainer.dispose();
+    reference.dispose();
+    policy.dispose();
+  });
+});
+
 describe('training steps', () => {
   it('keep the tensor count flat (pretraining and RL)', async () => {
     const config = resolveConfig({ pretrain_steps: 2, beta: 1 }, { quick: true });

@@ -10,17 +10,20 @@
 //
 // wasm facts that shape this file (see DESIGN.md):
 // - gather has no gradient on wasm, so the embedding is folded into the input
-//   projection (a [V, 3H] table, E @ W_in + b_in) and looked up by gatherRows,
-//   whose gradient is a scatter-add (src/train/ops.ts);
+//   projection (a [V, 3H] table, E @ W_in + b_in) whose rows gruSequence reads
+//   by token id, adding their gradients back into the table's (src/train/ops.ts);
 // - a transposed matMul (which every matMul gradient uses) runs ~10x slower than
-//   an explicit transpose followed by a plain matMul, hence `matMul` below;
+//   an explicit transpose followed by a plain matMul, hence `affine` (src/train/ops.ts);
+// - matMul repacks its right operand whenever that is a new tensor (~3 ns a
+//   float), so the ops take weight gradients as (dy^T @ x)^T, repacking the
+//   smaller x rather than dy;
 // - per-op dispatch costs more than a time step's arithmetic, so the recurrence
 //   is one op, gruSequence, with a hand-written backward (src/train/ops.ts);
 // - the output projection is done for all time steps in one big matMul, and
-//   callers take log-probabilities of targets with targetLogProbs (src/train/ops.ts).
+//   targetLogProbs reads out and takes log-probabilities in one op (readoutLogProbs, src/train/ops.ts).
 // Sampling runs the same arithmetic token by token in src/train/sampler.ts.
 import * as tf from '@tensorflow/tfjs';
-import { gatherRows, gruSequence } from './ops';
+import { affine, gruSequence, readoutLogProbs } from './ops';
 import { mulberry32 } from '../random';
 
 export interface ModelSize {
@@ -31,19 +34,6 @@ export interface ModelSize {
 
 /** A model's weights (or any named tensors) as plain data, for caches and checkpoints. */
 export type TensorData = Record<string, { shape: number[]; data: Float32Array }>;
-
-/** a @ b, whose gradient uses explicit transposes (the fast path on wasm). */
-export const matMul = tf.customGrad((...args: (tf.Tensor | tf.GradSaveFunc)[]) => {
-  const [a, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.GradSaveFunc];
-  save([a, b]);
-  return {
-    value: tf.matMul(a, b),
-    gradFunc: (dy: tf.Tensor2D, [sa, sb]: tf.Tensor[]) => [
-      tf.matMul(dy, tf.transpose(sb as tf.Tensor2D)),
-      tf.matMul(tf.transpose(sa as tf.Tensor2D), dy),
-    ],
-  };
-}) as (a: tf.Tensor2D, b: tf.Tensor2D) => tf.Tensor2D;
 
 export class GRULanguageModel {
   readonly size: ModelSize;
@@ -83,24 +73,24 @@ export class GRULanguageModel {
   /** The input projection of every token id, [V, 3H]: the embedding folded into the GRU's input weights. */
   inputTable(): tf.Tensor2D {
     const w = this.weights;
-    return tf.add(matMul(w.embed as tf.Tensor2D, w.input_w as tf.Tensor2D), w.input_b);
+    return affine(w.embed as tf.Tensor2D, w.input_w as tf.Tensor2D, w.input_b as tf.Tensor1D);
   }
 
   /**
    * Teacher-forced: ids [B, T] -> the hidden state after each token, time-major
-   * [T, B, H]; readout(states[t]) predicts ids[:, t + 1].
+   * [T, B, H]; states[t] predicts ids[:, t + 1] (targetLogProbs).
    */
   hiddenStates(ids: tf.Tensor2D, state?: tf.Tensor2D): tf.Tensor3D {
-    const [B, T] = ids.shape;
-    const timeMajor = tf.transpose(ids).reshape([T * B]) as tf.Tensor1D;
-    const x = gatherRows(this.inputTable(), timeMajor).reshape([T, B, 3 * this.size.hiddenDim]) as tf.Tensor3D;
     const w = this.weights;
-    return gruSequence(x, state ?? this.initialState(B), w.hidden_w as tf.Tensor2D, w.hidden_b as tf.Tensor1D);
+    const timeMajor = tf.transpose(ids) as tf.Tensor2D;
+    const h0 = state ?? this.initialState(ids.shape[0]);
+    return gruSequence(this.inputTable(), timeMajor, h0, w.hidden_w as tf.Tensor2D, w.hidden_b as tf.Tensor1D);
   }
 
-  /** Hidden states [N, H] -> next-token logits [N, V]. */
-  readout(h: tf.Tensor2D): tf.Tensor2D {
-    return tf.add(matMul(h, this.weights.out_w as tf.Tensor2D), this.weights.out_b);
+  /** log p(targets[r] | hidden state h[r]) for hidden states h [N, H] and targets [N] -> [N]. */
+  targetLogProbs(h: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
+    const w = this.weights;
+    return readoutLogProbs(h, w.out_w as tf.Tensor2D, w.out_b as tf.Tensor1D, targets);
   }
 
   numParams(): number {

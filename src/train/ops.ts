@@ -1,13 +1,16 @@
 // Ops with hand-written gradients, where composing tfjs ops costs more in
 // per-kernel dispatch (~10 µs each on wasm, plus tape bookkeeping) than in
-// arithmetic: the GRU recurrence over a whole sequence, the embedding lookup,
+// arithmetic: the GRU recurrence over a whole sequence with its input lookup,
 // and the log-probability of target tokens.
 //
 // gruSequence: a time step is one matMul on the backend (h @ W, with W reused
-// every step: matMul's fast regime) and the gate arithmetic in plain JS on
-// [B, 3H] arrays, with the gates saved for the backward pass; the weight
-// gradient is one big matMul over all steps. Composed from tfjs ops, a step was
-// ~15 kernels forward and ~30 backward. Gates are column blocks
+// every step: matMul's fast regime), two sigmoids on the backend, and the gate
+// arithmetic in plain JS on [B, 3H] arrays, with the gates saved for the
+// backward pass; the weight gradient is one big matMul over all steps.
+// Composed from tfjs ops, a step was ~15 kernels forward and ~30 backward.
+// Each step's input projection is a row of the [V, 3H] input table, read where
+// it is used (no gathered [T, B, 3H] copy), and the backward adds each row's
+// gradient straight into the table's. Gates are column blocks
 // [reset | update | candidate] (cuDNN's order):
 //   r = sigmoid(xr + hr), z = sigmoid(xz + hz), n = tanh(xn + r * hn),
 //   h' = (1 - z) * n + z * h,    where [hr | hz | hn] = h @ W + b.
@@ -16,17 +19,9 @@
 // a function per closure, and a gradient closure is new every step, so loops
 // written inside one ran unoptimised (~10x slower, measured).
 import * as tf from '@tensorflow/tfjs';
+import { give, peek, take, tensorFrom, tensorsFrom } from './heap';
 
 type GradSave = tf.GradSaveFunc;
-
-/** h @ w, read back as plain data. (Not in a tidy: tidy walks a returned array element by element.) */
-export function matMulData(h: Float32Array, rows: number, w: tf.Tensor2D): Float32Array {
-  const hT = tf.tensor2d(h, [rows, h.length / rows]);
-  const out = tf.matMul(hT, w);
-  const data = out.dataSync() as Float32Array;
-  tf.dispose([hT, out]);
-  return data;
-}
 
 /** A GRU forward pass: the state after each step and the gates, all [T, B, H]. */
 export interface GruTrace {
@@ -47,8 +42,7 @@ export function newTrace(T: number, B: number, h0: Float32Array): GruTrace {
   const size = T * B * H;
   return {
     T, B, H, h0,
-    hs: new Float32Array(size), r: new Float32Array(size), z: new Float32Array(size),
-    n: new Float32Array(size), hn: new Float32Array(size),
+    hs: take(size), r: take(size), z: take(size), n: take(size), hn: take(size),
   };
 }
 
@@ -58,78 +52,123 @@ export function stateBefore(trace: GruTrace, t: number): Float32Array {
   return t === 0 ? trace.h0 : trace.hs.subarray((t - 1) * B * H, t * B * H);
 }
 
-function gruForward(X: Float32Array, h0: Float32Array, w: tf.Tensor2D, bias: Float32Array, T: number, B: number): GruTrace {
-  const trace = newTrace(T, B, h0);
-  for (let t = 0; t < T; t++) cellForward(trace, t, X, w, bias);
-  return trace;
-}
-
-/** sigmoid of every entry, on the backend (SIMD on wasm: 8,192 entries in ~20 us, ~5x a JS loop). */
-function sigmoidData(x: Float32Array): Float32Array {
-  const input = tf.tensor1d(x);
-  const output = tf.sigmoid(input);
-  const data = output.dataSync() as Float32Array;
-  tf.dispose([input, output]);
-  return data;
-}
-
-/** Step t: from the input projections X [T, B, 3H] and the previous state, the gates and the new state. */
-export function cellForward(trace: GruTrace, t: number, X: Float32Array, w: tf.Tensor2D, bias: Float32Array) {
+/**
+ * Step t: from the input rows table[ids[t * B + i]] (table [V, 3H]) and the
+ * previous state, the gates and the new state. The backend's outputs are read
+ * in place (src/train/heap.ts), each right after it is made.
+ */
+export function cellForward(trace: GruTrace, t: number, table: Float32Array, ids: ArrayLike<number>, w: tf.Tensor2D, bias: Float32Array) {
+  const { B, H } = trace;
   const hPrev = stateBefore(trace, t);
-  const hp = matMulData(hPrev, trace.B, w);
-  const { B, H, hs, r: rs, z: zs, n: ns, hn: hns } = trace;
+  const h = tf.tensor2d(hPrev, [B, H]);
+  const hp = tf.matMul(h, w);
+  const rzPre = tensorFrom([2 * B * H], (pre) => resetUpdatePre(pre, peek(hp), trace, t, table, ids, bias));
+  const rz = tf.sigmoid(rzPre);
+  // n = tanh(xn + r * hn) = 2 sigmoid(2 (xn + r * hn)) - 1
+  const nPre = tensorFrom([B * H], (pre) => candidatePre(pre, peek(rz), trace, t, table, ids));
+  const nSig = tf.sigmoid(nPre);
+  newState(peek(nSig), trace, t, hPrev);
+  tf.dispose([h, hp, rzPre, rz, nPre, nSig]);
+}
+
+/** pre = [xr + hr | xz + hz] as two [B, H] blocks; keeps hn in the trace. */
+function resetUpdatePre(pre: Float32Array, hp: Float32Array, trace: GruTrace, t: number, table: Float32Array, ids: ArrayLike<number>, bias: Float32Array) {
+  const { B, H, hn } = trace;
   const size = B * H;
-  const at = t * size; // step t's offset in the trace
-  const pre = new Float32Array(2 * size); // pre-activations of r and z
+  const at = t * size;
   for (let i = 0; i < B; i++) {
-    const xo = (t * B + i) * 3 * H;
+    const xo = ids[t * B + i] * 3 * H;
     const po = i * 3 * H;
+    const q = i * H;
     for (let j = 0; j < H; j++) {
-      pre[i * H + j] = X[xo + j] + hp[po + j] + bias[j];
-      pre[size + i * H + j] = X[xo + H + j] + hp[po + H + j] + bias[H + j];
-      hns[at + i * H + j] = hp[po + 2 * H + j] + bias[2 * H + j];
+      pre[q + j] = table[xo + j] + hp[po + j] + bias[j];
+      pre[size + q + j] = table[xo + H + j] + hp[po + H + j] + bias[H + j];
+      hn[at + q + j] = hp[po + 2 * H + j] + bias[2 * H + j];
     }
   }
-  const rz = sigmoidData(pre);
-  rs.set(rz.subarray(0, size), at);
-  zs.set(rz.subarray(size), at);
-  // n = tanh(xn + r * hn) = 2 sigmoid(2 (xn + r * hn)) - 1
-  const nPre = new Float32Array(size);
+}
+
+/** Keeps r and z in the trace; pre = 2 (xn + r * hn). */
+function candidatePre(pre: Float32Array, rz: Float32Array, trace: GruTrace, t: number, table: Float32Array, ids: ArrayLike<number>) {
+  const { B, H, r, z, hn } = trace;
+  const size = B * H;
+  const at = t * size;
+  r.set(rz.subarray(0, size), at);
+  z.set(rz.subarray(size, 2 * size), at);
   for (let i = 0; i < B; i++) {
-    const xo = (t * B + i) * 3 * H + 2 * H;
-    for (let j = 0; j < H; j++) nPre[i * H + j] = 2 * (X[xo + j] + rz[i * H + j] * hns[at + i * H + j]);
+    const xo = ids[t * B + i] * 3 * H + 2 * H;
+    const q = i * H;
+    for (let j = 0; j < H; j++) pre[q + j] = 2 * (table[xo + j] + r[at + q + j] * hn[at + q + j]);
   }
-  const nSig = sigmoidData(nPre);
-  for (let q = 0; q < size; q++) {
+}
+
+/** n = 2 sigmoid - 1 and h' = n + z (h - n), into the trace. */
+function newState(nSig: Float32Array, trace: GruTrace, t: number, hPrev: Float32Array) {
+  const { B, H, hs, z, n: ns } = trace;
+  const at = t * B * H;
+  for (let q = 0; q < B * H; q++) {
     const n = 2 * nSig[q] - 1;
     ns[at + q] = n;
-    hs[at + q] = n + rz[size + q] * (hPrev[q] - n);
+    hs[at + q] = n + z[at + q] * (hPrev[q] - n);
   }
 }
 
-/** Gradients of a GRU pass from the gradient of its states dHs [T, B, H]; dHp is that of h @ W + b. */
-function gruBackward(trace: GruTrace, dHs: Float32Array, wT: tf.Tensor2D) {
+/**
+ * The gradients of a GRU pass from the gradient of its states dHs [T, B, H]:
+ * of the input table [V, 3H] its rows were read from (ids), of its initial
+ * state, and of w [H, 3H] and b [3H].
+ */
+export function gruGradients(trace: GruTrace, dHs: Float32Array, w: tf.Tensor2D, ids: ArrayLike<number>, V: number) {
   const { T, B, H } = trace;
-  const dX = new Float32Array(T * B * 3 * H);
-  const dHp = new Float32Array(T * B * 3 * H);
-  let dh: Float32Array = new Float32Array(B * H);
+  const dTable = take(V * 3 * H).fill(0);
+  const dHpT = take(3 * H * T * B); // the gradient of h @ W + b at every step, transposed: [3H, T * B]
+  const db = new Float32Array(3 * H);
+  const wT = tf.transpose(w); // once, not per step: transposed matMuls are slow on wasm
+  let dh = take(B * H).fill(0);
+  let dPrev = take(B * H);
   for (let t = T - 1; t >= 0; t--) {
-    const dPrev = cellBackward(trace, t, dh, dHs, stateBefore(trace, t), dX, dHp);
-    const back = matMulData(dHp.subarray(t * B * 3 * H, (t + 1) * B * 3 * H), B, wT);
-    for (let q = 0; q < B * H; q++) dPrev[q] += back[q];
-    dh = dPrev;
+    const dHp = tensorFrom<tf.Tensor2D>([B, 3 * H], (d) => cellBackward(trace, t, dh, dHs, d, dHpT, dTable, db, ids, dPrev));
+    const back = tf.matMul(dHp, wT);
+    addInto(dPrev, peek(back));
+    tf.dispose([dHp, back]);
+    [dh, dPrev] = [dPrev, dh];
   }
-  return { dX, dHp, dh0: dh };
+  wT.dispose();
+  // dW^T = dHp^T @ [h0; h_1 .. h_{T-1}]: one matMul over all steps. This way
+  // round the operand the backend repacks on every call is the [T * B, H]
+  // states, not the 3x larger dHp (repacking that was ~1.8 ms of a step).
+  const prevs = tensorFrom([T * B, H], (out) => {
+    out.set(trace.h0);
+    out.set(trace.hs.subarray(0, (T - 1) * B * H), B * H);
+  });
+  const dHpTAll = copyToTensor(dHpT, [3 * H, T * B]);
+  const dWT = tf.matMul(dHpTAll, prevs);
+  const dW = tf.transpose(dWT);
+  tf.dispose([prevs, dHpTAll, dWT]);
+  give(dHpT, dPrev);
+  return { dTable, dh0: dh, dW, db };
 }
 
-/** One step back: fills dX and dHp at step t and returns dh_{t-1} without its matMul part. */
+function addInto(to: Float32Array, from: Float32Array) {
+  for (let q = 0; q < to.length; q++) to[q] += from[q];
+}
+
+/**
+ * One step back: writes the gradient of h @ W + b at step t into dHp [B, 3H]
+ * and into its columns of dHpT, adds the input rows' gradients into dTable and
+ * the bias's into db, and writes dh_{t-1} without its matMul part into dPrev.
+ */
 function cellBackward(
-  trace: GruTrace, t: number, dh: Float32Array, dHs: Float32Array, hPrev: Float32Array, dX: Float32Array, dHp: Float32Array,
-): Float32Array {
-  const { B, H, r: rs, z: zs, n: ns, hn: hns } = trace;
-  const dPrev = new Float32Array(B * H);
+  trace: GruTrace, t: number, dh: Float32Array, dHs: Float32Array, dHp: Float32Array, dHpT: Float32Array,
+  dTable: Float32Array, db: Float32Array, ids: ArrayLike<number>, dPrev: Float32Array,
+) {
+  const { T, B, H, r: rs, z: zs, n: ns, hn: hns } = trace;
+  const hPrev = stateBefore(trace, t);
+  const TB = T * B;
   for (let i = 0; i < B; i++) {
-    const o = (t * B + i) * 3 * H;
+    const o = i * 3 * H;
+    const x = ids[t * B + i] * 3 * H;
+    const c = t * B + i; // the column of dHpT
     for (let j = 0; j < H; j++) {
       const q = i * H + j;
       const k = t * B * H + q;
@@ -140,84 +179,92 @@ function cellBackward(
       const dnPre = g * (1 - z) * (1 - n * n);
       const drPre = dnPre * hns[k] * r * (1 - r);
       const dzPre = g * (hPrev[q] - n) * z * (1 - z);
-      dX[o + j] = dHp[o + j] = drPre;
-      dX[o + H + j] = dHp[o + H + j] = dzPre;
-      dX[o + 2 * H + j] = dnPre;
-      dHp[o + 2 * H + j] = dnPre * r;
+      const dhn = dnPre * r;
+      dHp[o + j] = drPre;
+      dHp[o + H + j] = dzPre;
+      dHp[o + 2 * H + j] = dhn;
+      dHpT[j * TB + c] = drPre;
+      dHpT[(H + j) * TB + c] = dzPre;
+      dHpT[(2 * H + j) * TB + c] = dhn;
+      dTable[x + j] += drPre;
+      dTable[x + H + j] += dzPre;
+      dTable[x + 2 * H + j] += dnPre;
+      db[j] += drPre;
+      db[H + j] += dzPre;
+      db[2 * H + j] += dhn;
       dPrev[q] = g * z;
     }
   }
-  return dPrev;
+}
+
+/** A tensor holding a copy of data (which may then be reused). */
+function copyToTensor<T extends tf.Tensor>(data: Float32Array, shape: number[]): T {
+  return tensorFrom<T>(shape, (out) => out.set(data));
 }
 
 /**
- * The gradients of a GRU pass from the gradient of its states dHs [T, B, H]:
- * of its inputs x [T, B, 3H], its initial state, and of w [H, 3H] and b [3H].
- */
-export function gruGradients(trace: GruTrace, dHs: Float32Array, w: tf.Tensor2D) {
-  const { T, B, H } = trace;
-  const wT = tf.transpose(w); // once, not per step: transposed matMuls are slow on wasm
-  const { dX, dHp, dh0 } = gruBackward(trace, dHs, wT);
-  wT.dispose();
-  // dW = [h0; h_1 .. h_{T-1}]^T @ dHp: one matMul over all steps.
-  const prevs = new Float32Array(T * B * H);
-  prevs.set(trace.h0);
-  prevs.set(trace.hs.subarray(0, (T - 1) * B * H), B * H);
-  const dW = tf.tidy(() => tf.matMul(tf.transpose(tf.tensor2d(prevs, [T * B, H])), tf.tensor2d(dHp, [T * B, 3 * H])));
-  return { dX, dh0, dW, db: columnSums(dHp, 3 * H) };
-}
-
-/** Sums of the columns of a row-major [rows, cols] matrix. */
-export function columnSums(m: Float32Array, cols: number): Float32Array {
-  const sums = new Float32Array(cols);
-  for (let k = 0; k < m.length; k += cols) for (let c = 0; c < cols; c++) sums[c] += m[k + c];
-  return sums;
-}
-
-/**
- * x [T, B, 3H] input projections (time-major), h0 [B, H], w [H, 3H], b [3H]
- * -> the hidden state after every step, [T, B, H].
+ * The GRU over input rows: table [V, 3H] (input projections by token id), ids
+ * [T, B] (time-major), h0 [B, H], w [H, 3H], b [3H] -> the hidden state after
+ * every step, [T, B, H].
  */
 export const gruSequence = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
-  const [x, h0, w, b, save] = args as [tf.Tensor3D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, GradSave];
+  const [table, ids, h0, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, GradSave];
   save([w]);
-  const [T, B, H3] = x.shape;
+  const [T, B] = ids.shape;
+  const [V, H3] = table.shape;
   const H = H3 / 3;
-  const trace = gruForward(x.dataSync() as Float32Array, h0.dataSync() as Float32Array, w, b.dataSync() as Float32Array, T, B);
-  const gradFunc = (dy: tf.Tensor3D, [savedW]: tf.Tensor[]) => {
-    const { dX, dh0, dW, db } = gruGradients(trace, dy.dataSync() as Float32Array, savedW as tf.Tensor2D);
-    return [tf.tensor3d(dX, [T, B, H3]), tf.tensor2d(dh0, [B, H]), dW, tf.tensor1d(db)];
-  };
-  return { value: tf.tensor3d(trace.hs, [T, B, H]), gradFunc };
-}) as (x: tf.Tensor3D, h0: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor3D;
-
-function copyRows(rows: Float32Array, ids: Int32Array | Float32Array | Uint8Array, D: number): Float32Array {
-  const out = new Float32Array(ids.length * D);
-  for (let k = 0; k < ids.length; k++) out.set(rows.subarray(ids[k] * D, (ids[k] + 1) * D), k * D);
-  return out;
-}
-
-export function scatterAddRows(g: Float32Array, ids: Int32Array | Float32Array | Uint8Array, V: number, D: number): Float32Array {
-  const sums = new Float32Array(V * D);
-  for (let k = 0; k < ids.length; k++) {
-    const row = ids[k] * D;
-    for (let c = 0; c < D; c++) sums[row + c] += g[k * D + c];
-  }
-  return sums;
-}
-
-/** Rows `ids` [N] of `table` [V, D] -> [N, D]; the gradient adds each row's gradient into its row. */
-export const gatherRows = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
-  const [table, ids] = args as [tf.Tensor2D, tf.Tensor1D];
-  const [V, D] = table.shape;
-  // In JS: the wasm GatherV2 kernel took ~0.1 s per RL step for these few rows.
   const at = ids.dataSync();
-  const gradFunc = (dy: tf.Tensor2D) => [
-    tf.tensor2d(scatterAddRows(dy.dataSync() as Float32Array, at, V, D), [V, D]),
-    tf.zerosLike(ids),
-  ];
-  return { value: tf.tensor2d(copyRows(readOnce(table), at, D), [at.length, D]), gradFunc };
-}) as (table: tf.Tensor2D, ids: tf.Tensor1D) => tf.Tensor2D;
+  const tableData = take(V * H3);
+  tableData.set(peek(table));
+  const bias = b.dataSync() as Float32Array;
+  const trace = newTrace(T, B, peek(h0).slice());
+  for (let t = 0; t < T; t++) cellForward(trace, t, tableData, at, w, bias);
+  give(tableData);
+  const gradFunc = (dy: tf.Tensor3D, [savedW]: tf.Tensor[]) => {
+    const dHs = take(T * B * H);
+    dHs.set(peek(dy));
+    const { dTable, dh0, dW, db } = gruGradients(trace, dHs, savedW as tf.Tensor2D, at, V);
+    const grads = [copyToTensor(dTable, [V, H3]), tf.zerosLike(ids), copyToTensor(dh0, [B, H]), dW, tf.tensor1d(db)];
+    give(dHs, dTable, dh0, trace.hs, trace.r, trace.z, trace.n, trace.hn);
+    return grads;
+  };
+  return { value: copyToTensor<tf.Tensor3D>(trace.hs, [T, B, H]), gradFunc };
+}) as (table: tf.Tensor2D, ids: tf.Tensor2D, h0: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor3D;
+
+/**
+ * a @ w + b: a [N, K], w [K, M], b [M] -> [N, M]. The bias rides in the
+ * matMul; the gradient uses explicit transposes (a transposed matMul runs ~10x
+ * slower on wasm), sums b's gradient in JS while transposing dy (tfjs'
+ * broadcast-add gradient ran a Transpose kernel over dy and then a Sum), and
+ * takes w's as (dy^T @ a)^T so that the operand the backend repacks is the
+ * small a, not dy.
+ */
+export const affine = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
+  const [a, w, b, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, GradSave];
+  save([a, w]);
+  const gradFunc = (dy: tf.Tensor2D, [savedA, savedW]: tf.Tensor[]) => {
+    const [N, M] = dy.shape;
+    const db = new Float32Array(M);
+    const dyT = tensorFrom<tf.Tensor2D>([M, N], (out) => transposeSummingColumns(out, db, peek(dy), N, M));
+    return [
+      tf.matMul(dy, tf.transpose(savedW as tf.Tensor2D)),
+      tf.transpose(tf.matMul(dyT, savedA as tf.Tensor2D)),
+      tf.tensor1d(db),
+    ];
+  };
+  return { value: tf.fused.matMul({ a, b: w, bias: b }) as tf.Tensor2D, gradFunc };
+}) as (a: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+
+/** out = m^T for a row-major [N, M] m, and sums += m's column sums. */
+function transposeSummingColumns(out: Float32Array, sums: Float32Array, m: Float32Array, N: number, M: number) {
+  for (let r = 0, o = 0; r < N; r++, o += M) {
+    for (let c = 0; c < M; c++) {
+      const x = m[o + c];
+      out[c * N + r] = x;
+      sums[c] += x;
+    }
+  }
+}
 
 /**
  * softmax(logits) [N, V] as plain data, with the log of each row's normaliser.
@@ -244,40 +291,75 @@ function logNormalisers(l: Float32Array, probs: Float32Array, N: number, V: numb
   return out;
 }
 
-/** d/dlogits of sum_r g[r] * logp[r, target r] = g[r] * (onehot(target) - softmax). */
-function targetLogProbsGrad(g: Float32Array, probs: Float32Array, targets: Int32Array | Float32Array | Uint8Array, V: number) {
-  const dLogits = new Float32Array(probs.length);
-  for (let o = 0, r = 0; r < targets.length; r++, o += V) {
-    for (let v = 0; v < V; v++) dLogits[o + v] = -g[r] * probs[o + v];
-    dLogits[o + targets[r]] += g[r];
-  }
-  return dLogits;
-}
+/**
+ * log softmax(h @ w + b)[r, targets[r]] for every row r: h [N, H], w [H, V],
+ * b [V], targets [N] -> [N]. The readout and the log-probabilities in one op:
+ * the bias rides in the matMul (one kernel), the softmax runs on the backend,
+ * and the logits are never copied out; the backward writes d/dlogits in one
+ * pass, straight into the backend's memory, and sums b's gradient on the way
+ * (tfjs' bias gradient transposed all of d/dlogits first). Pretraining's loss
+ * and RL's scoring under the reference both use it.
+ */
+export const readoutLogProbs = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
+  const [h, w, b, targets, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, GradSave];
+  const [N, V] = [h.shape[0], w.shape[1]];
+  const at = targets.dataSync();
+  const logits = tf.fused.matMul({ a: h, b: w, bias: b });
+  const probs = tf.softmax(logits);
+  save([h, w, probs]);
+  const value = tensorFrom<tf.Tensor1D>([N], (out) => logProbsAt(out, peek(logits), peek(probs), at, V));
+  const gradFunc = (dy: tf.Tensor1D, [savedH, savedW, savedProbs]: tf.Tensor[]) => {
+    const db = new Float32Array(V);
+    const g = dy.dataSync() as Float32Array;
+    // d/dlogits in both layouts: dW^T = dLogits^T @ h has the backend repack
+    // h [N, H] rather than d/dlogits [N, V] (~2.7 ms of a default step).
+    const [dLogits, dLogitsT] = tensorsFrom([[N, V], [V, N]], ([d, dT]) => logitsGradient(d, dT, db, g, peek(savedProbs), at, V));
+    return [
+      tf.matMul(dLogits, tf.transpose(savedW)), // explicit transposes: transposed matMuls are slow on wasm
+      tf.transpose(tf.matMul(dLogitsT, savedH)),
+      tf.tensor1d(db),
+      tf.zerosLike(targets),
+    ];
+  };
+  return { value, gradFunc };
+}) as (h: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, targets: tf.Tensor1D) => tf.Tensor1D;
 
 /**
- * log softmax(logits)[r, targets[r]] for every row r: logits [N, V], targets
- * [N] -> [N]. One pass over the logits in JS, where logSoftmax, oneHot and
- * their gradients were ~15 kernel calls, three of them exp over all N x V.
+ * log p[k] from the softmax; where that probability underflowed (below 1e-30),
+ * from the logits and the log normaliser instead. Sampling (src/train/sampler.ts)
+ * and readoutLogProbs both use it, so equal models give equal log-probabilities.
  */
-export const targetLogProbs = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
-  const [logits, targets] = args as [tf.Tensor2D, tf.Tensor1D];
-  const [N, V] = logits.shape;
-  const at = targets.dataSync();
-  const { l, probs, logSumExp } = softmaxData(logits); // probs kept for the gradient
-  const out = new Float32Array(N);
-  for (let r = 0; r < N; r++) out[r] = l[r * V + at[r]] - logSumExp[r];
-  const gradFunc = (dy: tf.Tensor1D) => [
-    tf.tensor2d(targetLogProbsGrad(dy.dataSync() as Float32Array, probs, at, V), [N, V]),
-    tf.zerosLike(targets),
-  ];
-  return { value: tf.tensor1d(out), gradFunc };
-}) as (logits: tf.Tensor2D, targets: tf.Tensor1D) => tf.Tensor1D;
+export function logProbOf(l: Float32Array, p: Float32Array, k: number, logSumExp: number): number {
+  return p[k] > 1e-30 ? Math.log(p[k]) : l[k] - logSumExp;
+}
 
-// A tensor's data never changes (a variable's assign swaps in new data), so a
-// table looked up once per sampled token (sampling) is read back once.
-const readBack = new WeakMap<object, Float32Array>();
-function readOnce(t: tf.Tensor): Float32Array {
-  let data = readBack.get(t.dataId);
-  if (!data) readBack.set(t.dataId, (data = t.dataSync() as Float32Array));
-  return data;
+/** logProbOf at each row's target; the normaliser (as softmaxData's) only where needed. */
+function logProbsAt(out: Float32Array, l: Float32Array, p: Float32Array, targets: ArrayLike<number>, V: number) {
+  for (let r = 0, o = 0; r < out.length; r++, o += V) {
+    const k = o + targets[r];
+    if (p[k] > 1e-30) {
+      out[r] = Math.log(p[k]);
+      continue;
+    }
+    let top = o;
+    for (let j = o + 1; j < o + V; j++) if (l[j] > l[top]) top = j;
+    out[r] = logProbOf(l, p, k, l[top] - Math.log(p[top]));
+  }
+}
+
+/** d[r] = g[r] * (onehot(target r) - p[r]), dT its transpose, and db += the columns of d. */
+export function logitsGradient(
+  d: Float32Array, dT: Float32Array, db: Float32Array, g: Float32Array, p: Float32Array, targets: ArrayLike<number>, V: number,
+) {
+  const N = g.length;
+  for (let r = 0, o = 0; r < N; r++, o += V) {
+    const gr = g[r];
+    const t = targets[r];
+    for (let v = 0; v < V; v++) {
+      const x = v === t ? gr - gr * p[o + v] : -gr * p[o + v];
+      d[o + v] = x;
+      dT[v * N + r] = x;
+      db[v] += x;
+    }
+  }
 }

@@ -10,7 +10,6 @@ import { Adam } from './adam';
 import { configHash, referenceConfig, type TrainConfig } from './config';
 import { generateStories } from './corpus';
 import { GRULanguageModel, type TensorData } from './model';
-import { targetLogProbs } from './ops';
 import { SeededRandom } from '../random';
 import { Tokenizer } from './tokenizer';
 
@@ -192,7 +191,7 @@ export async function pretrain(
       const targets = tf.transpose(ids.slice([0, 1], [B, T])).reshape([T * B]) as tf.Tensor1D;
       return tf.variableGrads(() => {
         const states = model.hiddenStates(inputs).reshape([T * B, H]) as tf.Tensor2D;
-        return tf.neg(tf.mean(targetLogProbs(model.readout(states), targets))) as tf.Scalar;
+        return tf.neg(tf.mean(model.targetLogProbs(states, targets))) as tf.Scalar;
       });
     });
     optimizer.apply(grads);

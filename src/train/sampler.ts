@@ -10,7 +10,8 @@
 // and targetLogProbs, composed by hand.
 import * as tf from '@tensorflow/tfjs';
 import type { GRULanguageModel } from './model';
-import { cellForward, columnSums, gruGradients, newTrace, scatterAddRows, softmaxData, type GruTrace } from './ops';
+import { tensorsFrom } from './heap';
+import { cellForward, gruGradients, logitsGradient, logProbOf, newTrace, softmaxData, type GruTrace } from './ops';
 
 /** What one sampling pass drew, all [n, G] row-major, and what its backward needs. */
 export interface Samples {
@@ -36,13 +37,13 @@ interface Pass extends Samples {
  * step's logits, as on wasm reading them back is a copy).
  */
 function samplingPass(
-  weights: { table: Float32Array; hiddenW: tf.Tensor2D; hiddenB: Float32Array; outW: tf.Tensor2D; outB: Float32Array },
+  weights: { table: Float32Array; hiddenW: tf.Tensor2D; hiddenB: Float32Array; outW: tf.Tensor2D; outB: tf.Tensor1D },
   promptIds: number[],
   n: number,
   uniforms: Float32Array,
 ): Pass {
   const { table, hiddenW, hiddenB, outW, outB } = weights;
-  const V = outB.length;
+  const V = outB.shape[0];
   const H3 = hiddenB.length;
   const H = H3 / 3;
   const P = promptIds.length;
@@ -56,17 +57,13 @@ function samplingPass(
     inputs: new Int32Array(S * n),
     probs: new Float32Array(G * n * V),
   };
-  const X = new Float32Array(S * n * H3); // input projections, filled as tokens are drawn
-  const setInput = (s: number, i: number, id: number) => {
-    pass.inputs[s * n + i] = id;
-    X.set(table.subarray(id * H3, (id + 1) * H3), (s * n + i) * H3);
-  };
-  for (let s = 0; s < P; s++) for (let i = 0; i < n; i++) setInput(s, i, promptIds[s]);
+  for (let s = 0; s < P; s++) for (let i = 0; i < n; i++) pass.inputs[s * n + i] = promptIds[s];
   for (let s = 0; s < S; s++) {
-    cellForward(pass.trace, s, X, hiddenW, hiddenB);
+    cellForward(pass.trace, s, table, pass.inputs, hiddenW, hiddenB);
     if (s < P - 1) continue;
     const t = s - (P - 1); // the state after step s predicts generated token t
-    const logits = tf.tidy(() => tf.add(tf.matMul(tf.tensor2d(pass.trace.hs.subarray(s * n * H, (s + 1) * n * H), [n, H]), outW), outB));
+    // As readoutLogProbs computes them (bias in the matMul), so that a policy equal to the reference has KL 0.
+    const logits = tf.tidy(() => tf.fused.matMul({ a: tf.tensor2d(pass.trace.hs.subarray(s * n * H, (s + 1) * n * H), [n, H]), b: outW, bias: outB }));
     const { l, probs, logSumExp } = softmaxData(logits as tf.Tensor2D);
     logits.dispose();
     pass.probs.set(probs, t * n * V);
@@ -76,7 +73,7 @@ function samplingPass(
       pass.ids[i * G + t] = drawn.id;
       pass.logProbs[i * G + t] = drawn.logProb;
       pass.entropy[i * G + t] = drawn.entropy;
-      if (s + 1 < S) setInput(s + 1, i, drawn.id);
+      if (s + 1 < S) pass.inputs[(s + 1) * n + i] = drawn.id;
     }
   }
   return pass;
@@ -95,7 +92,7 @@ function draw(row: { l: Float32Array; p: Float32Array; logSumExp: number }, u: n
   }
   if (id < 0) id = p.length - 1;
   // entropy = -sum p (l - logSumExp) = logSumExp - sum p l
-  return { id, logProb: l[id] - logSumExp, entropy: logSumExp - expectedLogit };
+  return { id, logProb: logProbOf(l, p, id, logSumExp), entropy: logSumExp - expectedLogit };
 }
 
 function modelWeights(model: GRULanguageModel, table: tf.Tensor2D) {
@@ -105,7 +102,7 @@ function modelWeights(model: GRULanguageModel, table: tf.Tensor2D) {
     hiddenW: w.hidden_w as tf.Tensor2D,
     hiddenB: w.hidden_b.dataSync() as Float32Array,
     outW: w.out_w as tf.Tensor2D,
-    outB: w.out_b.dataSync() as Float32Array,
+    outB: w.out_b as tf.Tensor1D,
   };
 }
 
@@ -134,7 +131,7 @@ export function sampleWithGradient(
     const [table, hiddenW, hiddenB, outW, outB] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor2D, tf.Tensor1D];
     const weights = {
       table: table.dataSync() as Float32Array, hiddenW, hiddenB: hiddenB.dataSync() as Float32Array,
-      outW, outB: outB.dataSync() as Float32Array,
+      outW, outB,
     };
     const done = samplingPass(weights, promptIds, n, uniforms);
     pass = done;
@@ -152,41 +149,42 @@ function policyGradients(
   pass: Pass,
   g: Float32Array,
   P: number,
-  weights: { hiddenW: tf.Tensor2D; outW: tf.Tensor2D; outB: Float32Array; hiddenB: Float32Array },
+  weights: { hiddenW: tf.Tensor2D; outW: tf.Tensor2D; outB: tf.Tensor1D },
 ): tf.Tensor[] {
   const { trace, probs, ids } = pass;
   const { B: n, H, T: S } = trace;
-  const V = weights.outB.length;
+  const V = weights.outB.shape[0];
   const G = S - P + 1;
-  // d/dlogits = g * (onehot(token) - softmax), at each generated position, [G, n, V].
-  const dLogits = new Float32Array(G * n * V);
+  // d/dlogits = g * (onehot(token) - softmax) at each generated position, rows
+  // time-major [G * n, V], in both layouts (see readoutLogProbs in ops.ts).
+  const rows = G * n;
+  const gRows = new Float32Array(rows);
+  const tokenRows = new Int32Array(rows);
   for (let t = 0; t < G; t++) {
     for (let i = 0; i < n; i++) {
-      const o = (t * n + i) * V;
-      const gi = g[i * G + t];
-      for (let v = 0; v < V; v++) dLogits[o + v] = -gi * probs[o + v];
-      dLogits[o + ids[i * G + t]] += gi;
+      gRows[t * n + i] = g[i * G + t];
+      tokenRows[t * n + i] = ids[i * G + t];
     }
   }
+  const dOutB = new Float32Array(V);
   // The states after steps P-1 .. S-1 were read out: [G * n, H], contiguous (time-major).
   const readStates = trace.hs.subarray((P - 1) * n * H);
   const [dOutW, dReadStates] = tf.tidy(() => {
-    const dl = tf.tensor2d(dLogits, [G * n, V]);
+    const [dl, dlT] = tensorsFrom([[rows, V], [V, rows]], ([d, dT]) => logitsGradient(d, dT, dOutB, gRows, probs, tokenRows, V));
     return [
-      tf.matMul(tf.transpose(tf.tensor2d(readStates, [G * n, H])), dl),
+      tf.transpose(tf.matMul(dlT, tf.tensor2d(readStates, [rows, H]))),
       tf.matMul(dl, tf.transpose(weights.outW)),
     ];
   });
   const dHs = new Float32Array(S * n * H);
   dHs.set(dReadStates.dataSync(), (P - 1) * n * H);
   dReadStates.dispose();
-  const { dX, dW, db } = gruGradients(trace, dHs, weights.hiddenW);
-  const dTable = scatterAddRows(dX, pass.inputs, V, 3 * H);
+  const { dTable, dW, db } = gruGradients(trace, dHs, weights.hiddenW, pass.inputs, V);
   return [
     tf.tensor2d(dTable, [V, 3 * H]),
     dW,
     tf.tensor1d(db),
     dOutW,
-    tf.tensor1d(columnSums(dLogits, V)),
+    tf.tensor1d(dOutB),
   ];
 }
