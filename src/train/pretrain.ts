@@ -6,35 +6,42 @@ import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writ
 import { hostname } from 'node:os';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
+import type { RunReference } from '../runs';
 import { Adam } from './adam';
 import { configHash, referenceConfig, type TrainConfig } from './config';
-import { generateStories } from './corpus';
+import { generateStories, heldOutStories, storyLogProb } from './corpus';
 import { GRULanguageModel, type TensorData } from './model';
 import { targetLogProbs } from './ops';
 import { SeededRandom } from '../random';
-import { Tokenizer } from './tokenizer';
+import { splitTokens, Tokenizer } from './tokenizer';
 
 export const DEFAULT_CACHE_DIR = join('.cache', 'reference');
+
+/** Held-out evaluations during pretraining, evenly spaced, the last at the end. */
+const HELD_OUT_EVALS = 5;
 
 export interface Reference {
   model: GRULanguageModel;
   tokenizer: Tokenizer;
   /** Where it is cached. */
   dir: string;
+  /** How well it learnt the corpus (null for a cache entry written before held-out losses were kept). */
+  quality: RunReference | null;
 }
 
 export interface PretrainProgress {
   step: number;
   total: number;
   loss: number;
+  /** The latest held-out loss, once measured, and its bound (see RunReference in src/runs). */
+  heldOutLoss?: number;
+  bound?: number;
 }
 
 /** What a cache entry records besides the weights, for people reading the cache. */
-interface ReferenceInfo {
-  hash: string;
+interface ReferenceInfo extends RunReference {
   config: Partial<TrainConfig>;
   final_loss: number;
-  seconds: number;
   tokens_per_s: number;
   backend: string;
 }
@@ -46,12 +53,74 @@ const INFO_FILE = 'info.json';
 /** A lock older than this is from a machine that died while pretraining. */
 const STALE_LOCK_MS = 30 * 60 * 1000;
 
-/** The token stream of the corpus: each story as <bos> words... <eos>. */
-export function corpusTokens(config: TrainConfig): { tokenizer: Tokenizer; stream: Int32Array } {
-  const stories = generateStories(config.corpus_stories, config.corpus_seed);
-  const tokenizer = Tokenizer.fromTexts(stories);
+export interface Corpus {
+  tokenizer: Tokenizer;
+  /** The training stories as one stream: each story as <bos> words... <eos>. */
+  stream: Int32Array;
+  /** The held-out stories (never in the stream), as text. */
+  heldOut: string[];
+}
+
+/** The training stream and the held-out stories of a config's corpus. */
+export function corpusTokens(config: TrainConfig): Corpus {
+  const heldOut = heldOutStories(config.held_out_stories, config.corpus_seed);
+  const held = new Set(heldOut);
+  const stories = generateStories(config.corpus_stories, config.corpus_seed).filter((s) => !held.has(s));
+  // Held-out words get ids too: a word missing from a small corpus is then a poorly predicted token, not <unk>.
+  const tokenizer = Tokenizer.fromTexts([...stories, ...heldOut]);
   const ids = stories.flatMap((s) => [tokenizer.bos, ...tokenizer.encode(s), tokenizer.eos]);
-  return { tokenizer, stream: Int32Array.from(ids) };
+  return { tokenizer, stream: Int32Array.from(ids), heldOut };
+}
+
+/** Stories scored together by heldOutLoss (padded to the longest). */
+const EVAL_BATCH = 64;
+
+/**
+ * The model's cross-entropy on whole stories, each read from <bos> with a fresh
+ * state: nats per predicted token (its words and <eos>), over all the stories.
+ * Comparable with storiesBound and EntropyRate.nats_per_story_token.
+ */
+export function heldOutLoss(model: GRULanguageModel, tokenizer: Tokenizer, stories: string[]): number {
+  const H = model.size.hiddenDim;
+  const encoded = stories.map((s) => tokenizer.encode(s)).sort((a, b) => a.length - b.length);
+  let nats = 0;
+  let tokens = 0;
+  for (let i = 0; i < encoded.length; i += EVAL_BATCH) {
+    const batch = encoded.slice(i, i + EVAL_BATCH);
+    const B = batch.length;
+    const T = batch[batch.length - 1].length + 1; // <bos> + words in, words + <eos> out
+    const inputs = new Int32Array(B * T).fill(tokenizer.pad);
+    const targets = new Int32Array(T * B).fill(tokenizer.pad); // time-major, as the states are
+    const mask = new Float32Array(T * B);
+    batch.forEach((words, b) => {
+      inputs[b * T] = tokenizer.bos;
+      inputs.set(words, b * T + 1);
+      for (let t = 0; t <= words.length; t++) {
+        targets[t * B + b] = t < words.length ? words[t] : tokenizer.eos;
+        mask[t * B + b] = 1;
+      }
+      tokens += words.length + 1;
+    });
+    const sum = tf.tidy(() => {
+      const states = model.hiddenStates(tf.tensor2d(inputs, [B, T], 'int32')).reshape([T * B, H]) as tf.Tensor2D;
+      const logProbs = targetLogProbs(model.readout(states), tf.tensor1d(targets, 'int32'));
+      return tf.sum(tf.mul(logProbs, tf.tensor1d(mask)));
+    });
+    nats -= sum.dataSync()[0];
+    sum.dispose();
+  }
+  return nats / tokens;
+}
+
+/** The generator's cross-entropy on these stories, counted as heldOutLoss counts: no model can do better. */
+export function storiesBound(stories: string[]): number {
+  let nats = 0;
+  let tokens = 0;
+  for (const story of stories) {
+    nats -= storyLogProb(story);
+    tokens += splitTokens(story).length + 1;
+  }
+  return nats / tokens;
 }
 
 /**
@@ -120,19 +189,21 @@ async function pretrainInto(
   signal?: AbortSignal,
 ): Promise<void> {
   const started = performance.now();
-  const { tokenizer, stream } = corpusTokens(config);
+  const cpuStarted = process.cpuUsage();
+  const { tokenizer, stream, heldOut } = corpusTokens(config);
   const model = new GRULanguageModel(
     { vocabSize: tokenizer.vocabSize, embedDim: config.embed_dim, hiddenDim: config.hidden_dim },
     config.pretrain_seed,
   );
-  let loss: number;
+  let result: PretrainResult;
   try {
-    loss = await pretrain(model, stream, config, onProgress, signal);
+    result = await pretrain(model, stream, config, onProgress, signal, { tokenizer, stories: heldOut, bound: storiesBound(heldOut) });
   } catch (err) {
     model.dispose();
     throw err;
   }
   const seconds = (performance.now() - started) / 1000;
+  const cpu = process.cpuUsage(cpuStarted);
 
   // Write everything next to the final place, then rename: readers never see half a model.
   const tmp = `${dir}.${process.pid}.tmp`;
@@ -142,9 +213,13 @@ async function pretrainInto(
   writeFileSync(join(tmp, TOKENIZER_FILE), JSON.stringify(tokenizer.toJSON()));
   const info: ReferenceInfo = {
     hash,
+    held_out_loss: result.heldOutLoss!,
+    bound: result.bound!,
+    held_out_stories: heldOut.length,
+    pretrain_seconds: seconds,
+    pretrain_cpu_seconds: (cpu.user + cpu.system) / 1e6,
     config: referenceConfig(config),
-    final_loss: loss,
-    seconds,
+    final_loss: result.finalLoss,
     tokens_per_s: (config.pretrain_steps * config.pretrain_batch * config.pretrain_seq_len) / seconds,
     backend: tf.getBackend(),
   };
@@ -154,10 +229,26 @@ async function pretrainInto(
   renameSync(tmp, dir);
 }
 
+/** Held-out stories to score while pretraining, and their bound (storiesBound). */
+export interface HeldOut {
+  tokenizer: Tokenizer;
+  stories: string[];
+  bound: number;
+}
+
+export interface PretrainResult {
+  /** Mean training loss over the last 10% of steps. */
+  finalLoss: number;
+  /** At the end, when held-out stories were given. */
+  heldOutLoss?: number;
+  bound?: number;
+}
+
 /**
  * Next-token cross-entropy on random windows of the corpus stream, Adam.
- * Returns the mean loss over the last 10% of steps; throws the signal's
- * reason when aborted.
+ * Scores the held-out stories (if given) HELD_OUT_EVALS times, the last at
+ * the end, and reports each in the progress. Throws the signal's reason when
+ * aborted.
  */
 export async function pretrain(
   model: GRULanguageModel,
@@ -165,13 +256,16 @@ export async function pretrain(
   config: TrainConfig,
   onProgress?: (p: PretrainProgress) => void,
   signal?: AbortSignal,
-): Promise<number> {
+  heldOut?: HeldOut,
+): Promise<PretrainResult> {
   const { pretrain_steps: steps, pretrain_batch: B, pretrain_seq_len: T } = config;
   const H = model.size.hiddenDim;
   const optimizer = new Adam(model.weights, config.pretrain_lr);
   const rand = new SeededRandom(config.pretrain_seed);
   const window = new Int32Array(B * (T + 1));
   const tail: number[] = [];
+  const evalEvery = Math.ceil(steps / HELD_OUT_EVALS);
+  let heldOutLossNow: number | undefined;
   for (let step = 1; step <= steps; step++) {
     // tfjs on wasm resolves in microtasks only: yield so signals and IPC messages get handled.
     await new Promise((resolve) => setImmediate(resolve));
@@ -200,10 +294,11 @@ export async function pretrain(
     const loss = (await value.data())[0];
     value.dispose();
     if (step > steps * 0.9) tail.push(loss);
-    onProgress?.({ step, total: steps, loss });
+    if (heldOut && (step % evalEvery === 0 || step === steps)) heldOutLossNow = heldOutLoss(model, heldOut.tokenizer, heldOut.stories);
+    onProgress?.({ step, total: steps, loss, heldOutLoss: heldOutLossNow, bound: heldOut?.bound });
   }
   optimizer.dispose();
-  return tail.reduce((a, b) => a + b, 0) / tail.length;
+  return { finalLoss: tail.reduce((a, b) => a + b, 0) / tail.length, heldOutLoss: heldOutLossNow, bound: heldOut?.bound };
 }
 
 function loadReference(dir: string, config: TrainConfig): Reference {
@@ -213,7 +308,19 @@ function loadReference(dir: string, config: TrainConfig): Reference {
     config.pretrain_seed,
   );
   model.load(readTensorData(dir));
-  return { model, tokenizer, dir };
+  const info = JSON.parse(readFileSync(join(dir, INFO_FILE), 'utf8')) as Partial<ReferenceInfo>;
+  const quality: RunReference | null =
+    info.held_out_loss === undefined
+      ? null
+      : {
+          hash: info.hash!,
+          held_out_loss: info.held_out_loss,
+          bound: info.bound!,
+          held_out_stories: info.held_out_stories!,
+          pretrain_seconds: info.pretrain_seconds!,
+          pretrain_cpu_seconds: info.pretrain_cpu_seconds!,
+        };
+  return { model, tokenizer, dir, quality };
 }
 
 function writeTensorData(dir: string, tensors: TensorData): void {
