@@ -7,7 +7,7 @@ import { initBackend } from '../src/train/backend';
 import { configHash, resolveConfig } from '../src/train/config';
 import { heldOutStories } from '../src/train/corpus';
 import { GRULanguageModel } from '../src/train/model';
-import { corpusTokens, heldOutLoss, loadOrPretrain, storiesBound, type PretrainProgress } from '../src/train/pretrain';
+import { corpusTokens, heldOutLoss, loadOrPretrain, pretrainLr, storiesBound, type PretrainProgress } from '../src/train/pretrain';
 
 let tmp: string;
 beforeAll(async () => {
@@ -61,7 +61,7 @@ describe('the held-out split', () => {
     const big = corpusTokens(resolveConfig({ corpus_stories: 20_000, held_out_stories: 256 }, { quick: true }));
     expect(big.heldOut).toEqual(small.heldOut);
     expect(new Set(small.heldOut).size).toBe(256);
-    const trainingText = new Set(decodeStories(big));
+    const trainingText = new Set(big.stories.map((ids) => big.tokenizer.decode(ids)));
     expect(trainingText.size).toBeGreaterThan(19_000);
     for (const story of big.heldOut) expect(trainingText.has(story)).toBe(false);
     expect(heldOutStories(50, 2)).not.toEqual(heldOutStories(50, 1));
@@ -78,6 +78,16 @@ describe('the held-out split', () => {
     // An untrained model knows nothing: about log(vocabulary size) per token.
     expect(alone[0]).toBeGreaterThan(Math.log(tokenizer.vocabSize) - 1);
     model.dispose();
+  });
+});
+
+describe('pretraining', () => {
+  it('warms the learning rate up over the first 2% of steps, then decays it to 5% of its peak', () => {
+    const lrs = Array.from({ length: 1000 }, (_, i) => pretrainLr(i + 1, 1000, 0.02));
+    expect(lrs[0]).toBeCloseTo(0.001, 10);
+    expect(lrs[19]).toBeCloseTo(0.02, 10);
+    expect(lrs[999]).toBeCloseTo(0.001, 10);
+    for (let i = 20; i < 1000; i++) expect(lrs[i]).toBeLessThanOrEqual(lrs[i - 1]);
   });
 });
 
@@ -106,17 +116,9 @@ describe('the reference cache', () => {
       held_out_stories: config.held_out_stories,
       pretrain_seconds: info.pretrain_seconds,
       pretrain_cpu_seconds: info.pretrain_cpu_seconds,
+      samples: info.samples,
     });
+    expect(info.samples).toHaveLength(3);
+    for (const story of info.samples) expect(story).toMatch(/^Once upon a time/);
   });
 });
-
-/** The training stories of a corpus, as text, read back from its stream. */
-function decodeStories({ tokenizer, stream }: ReturnType<typeof corpusTokens>): string[] {
-  const stories: string[] = [];
-  let start = 0;
-  for (let i = 0; i < stream.length; i++) {
-    if (stream[i] === tokenizer.bos) start = i + 1;
-    if (stream[i] === tokenizer.eos) stories.push(tokenizer.decode(stream.subarray(start, i)));
-  }
-  return stories;
-}

@@ -73,6 +73,7 @@ describe('trainRun', () => {
       held_out_stories: config.held_out_stories,
       pretrain_seconds: info.pretrain_seconds,
       pretrain_cpu_seconds: info.pretrain_cpu_seconds,
+      samples: info.samples,
     });
     expect(reference!.held_out_loss).toBeGreaterThan(reference!.bound);
   });

@@ -33,6 +33,8 @@ export const RunReference = z.strictObject({
   /** Its pretraining's wall-clock and process CPU seconds. */
   pretrain_seconds: z.number().nonnegative(),
   pretrain_cpu_seconds: z.number().nonnegative(),
+  /** A few stories it wrote from the prompt, to its <eos>. */
+  samples: z.array(z.string()),
 });
 export type RunReference = z.infer<typeof RunReference>;
 
