@@ -8,6 +8,7 @@ import remarkFigure from './remark-figure';
 import remarkFinal from './remark-final';
 import remarkGenerations from './remark-generations';
 import remarkLiteralDirectives from './remark-literal-directives';
+import remarkReference from './remark-reference';
 import remarkRuns from './remark-runs';
 
 export type { DirectiveOptions } from './directives';
@@ -20,6 +21,7 @@ export function reportPlugins(options: DirectiveOptions): RemarkPlugins {
     [remarkFinal, options],
     [remarkGenerations, options],
     [remarkRuns, options],
+    [remarkReference, options],
     remarkLiteralDirectives,
   ];
 }
