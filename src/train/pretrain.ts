@@ -285,8 +285,7 @@ export interface PretrainResult {
 /**
  * The learning rate of each step: a linear warm-up over the first 2% of steps
  * (Adam's first updates are large), then a cosine decay to 5% of the peak:
- * the usual schedule (not measured here against a constant rate). Held-out
- * loss fell fastest late, as the rate came down (issue 10's note).
+ * the usual schedule (not measured here against a constant rate).
  */
 export function pretrainLr(step: number, steps: number, peak: number): number {
   const warmup = Math.max(1, Math.round(steps * 0.02));
