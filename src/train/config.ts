@@ -8,9 +8,10 @@ const positiveInt = z.number().int().positive();
 export const TrainConfig = z.strictObject({
   // The reference model (pretrained once per distinct value of these fields).
   // Measured (issue 10): these defaults reach 1.043 nats/token on whole held-out
-  // stories against the generator's 0.964 (1,600 steps: 1.139), in 489 CPU
-  // seconds of one loaded core on wasm; fewer stories per step or a wider GRU
-  // did no better for the CPU time, a peak lr of 0.04 diverged.
+  // stories against the generator's 0.964 (1,600 steps: 1.139; 2,100: 1.099, but
+  // 3 of 20 samples kept one name against 13 of 20 at 2,700), in 489 CPU seconds
+  // of one loaded core on wasm; fewer stories per step or a wider GRU did no
+  // better for the CPU time, a peak lr of 0.04 diverged.
   /** The architecture; a small transformer was measured and dropped (see src/train/model.ts). */
   model: z.enum(['gru']).default('gru'),
   embed_dim: positiveInt.default(64),
