@@ -5,6 +5,7 @@ import { parseArgs } from 'node:util';
 import { benchFigure } from '../src/bench/charts';
 import { benchCompare, type Clock } from '../src/bench/compare';
 import { benchCorpusBound } from '../src/bench/corpus';
+import { benchReference } from '../src/bench/reference';
 import { benchSiteBuild, benchSiteScaling } from '../src/bench/site';
 import { benchMatMul, benchPretrain, benchRL } from '../src/bench/train';
 
@@ -21,6 +22,7 @@ if (values.compare) {
 } else {
   const benches: (() => Promise<object>)[] = [
     async () => benchCorpusBound(),
+    benchReference,
     benchMatMul,
     () => benchPretrain(),
     () => benchRL(),

@@ -174,11 +174,17 @@ test('a sweep whose runs logged nothing yet (stopped in pretraining) builds', as
   writeFixtureContent(early.contentDir);
   // One value has a completed run and a newer one stopped before its first step;
   // the others only a run that is still pretraining.
-  writeFixtureRun(early.runsDir, 0);
+  const reference = { hash: 'feedc0ffee123456', held_out_loss: 1.0712, bound: 0.9641, held_out_stories: 256, pretrain_seconds: 287.4, pretrain_cpu_seconds: 280, samples: ['Once upon a time, Max the dog lived near a big park.'] };
+  writeFixtureRun(early.runsDir, 0, { reference });
   writeFixtureRun(early.runsDir, 0, { steps: 0, status: 'interrupted' });
   writeFixtureRun(early.runsDir, 1, { steps: 0, status: 'running' });
   const result = await buildSite(early);
   expect(result.code, result.output).toBe(0);
+  // The sweep page says what the reference model of its runs is.
+  const sweepPage = readFileSync(join(early.outDir, `sweeps/${FIXTURE_SWEEP}/index.html`), 'utf8');
+  expect(sweepPage).toContain('<h2>Reference model</h2>');
+  expect(sweepPage).toContain('<strong>1.07 nats/token</strong>');
+  expect(sweepPage).toContain('Once upon a time, Max the dog lived near a big park.');
 
   // And a sweep none of whose runs logged anything yet.
   rmSync(early.runsDir, { recursive: true });

@@ -42,6 +42,22 @@ describe('ProgressDisplay', () => {
     display.close();
   });
 
+  it('shows the held-out loss against its bound while the reference model pretrains', () => {
+    const out = recorder();
+    const display = new ProgressDisplay(out as unknown as NodeJS.WritableStream, ['kl beta=1'], false);
+    display.handle(start, 0);
+    const pretrain = (step: number, heldOutLoss?: number) => ({
+      type: 'pretrain' as const,
+      job: 0,
+      progress: { step, total: 100, loss: 1.5, heldOutLoss, bound: heldOutLoss === undefined ? undefined : 0.9606 },
+    });
+    display.handle(pretrain(1), 1000);
+    display.handle(pretrain(100, 1.0712), 2000);
+    const lines = out.text.trimEnd().split('\n');
+    expect(lines[1]).toBe('kl beta=1  [--------------------]  pretraining the reference model 1/100  loss 1.50');
+    expect(lines[2]).toBe('kl beta=1  [####################]  pretraining the reference model 100/100  loss 1.50  held-out 1.07 (bound 0.961)');
+  });
+
   it('formats durations', () => {
     expect([duration(4_400), duration(65_000), duration(3_725_000)]).toEqual(['4s', '1m05s', '1h02m']);
   });

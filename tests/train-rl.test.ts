@@ -130,15 +130,16 @@ describe('the KL penalty', () => {
 describe('training steps', () => {
   it('keep the tensor count flat (pretraining and RL)', async () => {
     const config = resolveConfig({ pretrain_steps: 2, beta: 1 }, { quick: true });
-    const { tokenizer, stream } = corpusTokens(config);
+    const corpus = corpusTokens(config);
+    const { tokenizer } = corpus;
     const size = { vocabSize: tokenizer.vocabSize, embedDim: config.embed_dim, hiddenDim: config.hidden_dim };
     const reference = new GRULanguageModel(size, 1);
     const policy = new GRULanguageModel(size, 1);
 
     const before = tf.memory().numTensors;
-    await pretrain(reference, stream, config);
+    await pretrain(reference, corpus, config, undefined, undefined, { tokenizer, stories: corpus.heldOut, bound: 1 });
     expect(tf.memory().numTensors).toBe(before);
-    await pretrain(reference, stream, { ...config, pretrain_steps: 5 });
+    await pretrain(reference, corpus, { ...config, pretrain_steps: 5 });
     expect(tf.memory().numTensors).toBe(before);
 
     const trainer = new RLOOTrainer(policy, reference, tokenizer, config);

@@ -1,11 +1,11 @@
 // trainRun on the --quick config: reproducible, resumable, no tensor leaks.
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { readGenerations, readMetrics, RunWriter, type MetricsLine, type Sweep } from '../src/runs';
+import { readGenerations, readMetrics, readRunInfo, RunWriter, type MetricsLine, type Sweep } from '../src/runs';
 import { initBackend } from '../src/train/backend';
-import { resolveConfig, type TrainConfig } from '../src/train/config';
+import { configHash, resolveConfig, type TrainConfig } from '../src/train/config';
 import { sweepUnits } from '../src/train/plan';
 import { trainRun, type TrainRunOptions } from '../src/train/run';
 
@@ -62,6 +62,23 @@ describe('trainRun', () => {
     expect(generations.length).toBe(config.generations_capacity);
     expect(generations.at(-1)!.step).toBe(6);
     for (const g of generations) expect(g.text.startsWith('Once upon a time')).toBe(true);
+  });
+
+  it("records the reference model's held-out loss, bound and pretraining seconds in run.json", async () => {
+    const config = quick();
+    const dir = await trainFresh(config);
+    const { reference } = readRunInfo(dir);
+    const info = JSON.parse(readFileSync(join(tmp, 'cache', configHash(config), 'info.json'), 'utf8'));
+    expect(reference).toEqual({
+      hash: configHash(config),
+      held_out_loss: info.held_out_loss,
+      bound: info.bound,
+      held_out_stories: config.held_out_stories,
+      pretrain_seconds: info.pretrain_seconds,
+      pretrain_cpu_seconds: info.pretrain_cpu_seconds,
+      samples: info.samples,
+    });
+    expect(reference!.held_out_loss).toBeGreaterThan(reference!.bound);
   });
 
   it('gives identical metrics and generations for the same seed, different ones for another seed', async () => {

@@ -16,21 +16,21 @@ function flopsPerToken(model: GRULanguageModel): number {
 }
 
 function setup(config: TrainConfig) {
-  const { tokenizer, stream } = corpusTokens(config);
+  const corpus = corpusTokens(config);
+  const { tokenizer } = corpus;
   const size = { vocabSize: tokenizer.vocabSize, embedDim: config.embed_dim, hiddenDim: config.hidden_dim };
-  return { tokenizer, stream, size };
+  return { tokenizer, corpus, size };
 }
 
 export async function benchPretrain(steps = 20) {
   const backend = await initBackend('auto');
   const config = resolveConfig({}, { quick: false });
-  const { stream, size } = setup(config);
+  const { corpus, size } = setup(config);
   const model = new GRULanguageModel(size, 1);
-  await pretrain(model, stream, { ...config, pretrain_steps: 3 }); // warm-up
+  await pretrain(model, corpus, { ...config, pretrain_steps: 3 }); // warm-up
   const start = performance.now();
-  await pretrain(model, stream, { ...config, pretrain_steps: steps });
+  const { tokens } = await pretrain(model, corpus, { ...config, pretrain_steps: steps });
   const seconds = (performance.now() - start) / 1000;
-  const tokens = steps * config.pretrain_batch * config.pretrain_seq_len;
   model.dispose();
   return {
     bench: 'pretrain',

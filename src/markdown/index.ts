@@ -8,6 +8,7 @@ import remarkFigure from './remark-figure';
 import remarkFinal from './remark-final';
 import remarkGenerations from './remark-generations';
 import remarkLiteralDirectives from './remark-literal-directives';
+import remarkReference from './remark-reference';
 import remarkRuns from './remark-runs';
 import remarkValue from './remark-value';
 
@@ -22,6 +23,7 @@ export function reportPlugins(options: DirectiveOptions): RemarkPlugins {
     [remarkGenerations, options],
     [remarkRuns, options],
     [remarkValue, options],
+    [remarkReference, options],
     remarkLiteralDirectives,
   ];
 }

@@ -21,6 +21,23 @@ export type RunStatus = z.infer<typeof RunStatus>;
 /** Checked wherever a color is read, because it reaches a page's style attribute. */
 const cssColor = z.string().refine(isCssColor, 'expected a CSS color name (e.g. violet) or #rgb/#rrggbb');
 
+/** The reference model a run started from and was held to by the KL penalty: how well it learnt the corpus. */
+export const RunReference = z.strictObject({
+  /** Its cache key. */
+  hash: z.string(),
+  /** Cross-entropy on held-out stories, whole, from <bos>: nats per token. */
+  held_out_loss: z.number(),
+  /** The story generator's own cross-entropy on those stories: the lowest any model can reach. */
+  bound: z.number(),
+  held_out_stories: z.number().int().nonnegative(),
+  /** Its pretraining's wall-clock and process CPU seconds. */
+  pretrain_seconds: z.number().nonnegative(),
+  pretrain_cpu_seconds: z.number().nonnegative(),
+  /** A few stories it wrote from the prompt, to its <eos>. */
+  samples: z.array(z.string()),
+});
+export type RunReference = z.infer<typeof RunReference>;
+
 export const RunInfo = z.strictObject({
   format: z.number().int(),
   /** The run's folder name (checked by the reader). */
@@ -42,6 +59,8 @@ export const RunInfo = z.strictObject({
   total_steps: z.number().int().nonnegative(),
   /** The tfjs backend that ran, e.g. "wasm"; null before training starts. */
   backend: z.string().nullable(),
+  /** Absent in runs trained before it was recorded. */
+  reference: RunReference.optional(),
   /** sweepbook's package version. */
   version: z.string(),
   error: z.string().nullable(),

@@ -29,6 +29,7 @@ import {
   RUN_FILE,
   type ParamValue,
   type RunInfo,
+  type RunReference,
 } from './schema';
 import { packageVersion } from './version';
 
@@ -169,6 +170,11 @@ export class RunWriter {
 
   setBackend(name: string): void {
     this.runInfo.backend = name;
+    this.writeInfo();
+  }
+
+  setReference(reference: RunReference): void {
+    this.runInfo.reference = reference;
     this.writeInfo();
   }
 

@@ -11,7 +11,8 @@ export class Adam {
 
   constructor(
     private readonly params: Record<string, tf.Variable>,
-    private readonly lr: number,
+    /** Changed between steps by pretraining's schedule. */
+    public lr: number,
     private readonly maxGradNorm = 1,
     private readonly beta1 = 0.9,
     private readonly beta2 = 0.999,

@@ -212,6 +212,17 @@ export function generateStories(count: number, seed: number): string[] {
   return Array.from({ length: count }, () => storyText(sampleStory(STORIES, r)));
 }
 
+/**
+ * The held-out stories of a corpus seed: drawn from a stream of their own (not
+ * the training stories' continuation), so a bigger training corpus never
+ * changes them. (mulberry32 streams of seeds that differ by a small multiple
+ * of its increment overlap, hence a hashed seed rather than seed + 1.)
+ */
+export function heldOutStories(count: number, corpusSeed: number): string[] {
+  const seed = Math.imul(corpusSeed ^ 0x48454c44, 0x9e3779b1) ^ 0x5eed;
+  return generateStories(count, seed >>> 0);
+}
+
 /** log P(story) under the generator (text, or its token strings): the sum over every way it could have written it. */
 export function storyLogProb(story: string | readonly string[]): number {
   return grammarLogProb(STORIES, typeof story === 'string' ? splitTokens(story) : story);

@@ -132,7 +132,9 @@ export class ProgressDisplay {
 export function statusLine(run: Pick<Active, 'label' | 'first' | 'last' | 'pretrain'>, now: number): string {
   const { label, first, last, pretrain } = run;
   if (!last && pretrain) {
-    return [label, bar(pretrain), `pretraining the reference model ${pretrain.step}/${pretrain.total}`, `loss ${format(pretrain.loss)}`].join('  ');
+    const parts = [label, bar(pretrain), `pretraining the reference model ${pretrain.step}/${pretrain.total}`, `loss ${format(pretrain.loss)}`];
+    if (pretrain.heldOutLoss !== undefined) parts.push(`held-out ${format(pretrain.heldOutLoss)} (bound ${format(pretrain.bound)})`);
+    return parts.join('  ');
   }
   if (!last) return `${label}  starting`;
   const parts = [label, bar(last), `${last.step}/${last.total}`];

@@ -49,6 +49,7 @@ export async function trainRun(writer: RunWriter, config: TrainConfig, opts: Tra
     onProgress: opts.onPretrainProgress,
     signal: opts.signal,
   });
+  if (reference.quality) writer.setReference(reference.quality);
   const policy = new GRULanguageModel(reference.model.size, config.seed);
   const trainer = new RLOOTrainer(policy, reference.model, reference.tokenizer, config);
   try {
