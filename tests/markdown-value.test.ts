@@ -49,6 +49,19 @@ describe(':value', () => {
     expect(text(await renderReport(single, ':value{sweep="fixture-sweep" at="beta=0" metric="repetition" stat="first"}\n'))).toBe(String(Number(values[0].toPrecision(3))));
   });
 
+  test('stat="change": how much the final value moved over the last 20% of steps, as a signed percentage by default', async () => {
+    const series = seriesOf(single, 0, 'repetition')[0];
+    const first = series[0].step;
+    const last = series[series.length - 1].step;
+    const before = finalMean(series.filter((p) => p.step <= first + 0.8 * (last - first)))!;
+    const change = (finalMean(series)! - before) / Math.abs(before);
+    expect(Math.abs(change)).toBeGreaterThan(0.001);
+    const render = async (format: string) =>
+      text(await renderReport(single, `:value{sweep="fixture-sweep" at="beta=0" metric="repetition" stat="change"${format}}\n`));
+    expect(await render(' format=".6f"')).toBe(change.toFixed(6));
+    expect(await render('')).toBe(`${change >= 0 ? '+' : '−'}${Math.round(Math.abs(change) * 100)}%`);
+  });
+
   test('a value with no runs yet renders n/a, with a warning naming the file and line, so a report written before training builds', async () => {
     const dirs = fixtureDirs();
     try {
@@ -67,7 +80,7 @@ describe(':value', () => {
     [':value{sweep="nope" at="beta=1" metric="kl"}', 'unknown sweep "nope"'],
     [':value{sweep="fixture-sweep" at="beta=2" metric="kl"}', 'no value "beta=2" in sweep "fixture-sweep" (values: beta=0, beta=1, beta=10)'],
     [':value{sweep="fixture-sweep" at="beta=1" metric="klx"}', 'unknown metric "klx" in sweep "fixture-sweep"'],
-    [':value{sweep="fixture-sweep" at="beta=1" metric="kl" stat="median"}', 'attribute stat="median": expected final, first, max, min or step=N'],
+    [':value{sweep="fixture-sweep" at="beta=1" metric="kl" stat="median"}', 'attribute stat="median": expected final, first, max, min, change or step=N'],
     [':value{sweep="fixture-sweep" at="beta=1" metric="kl" stat="step=999"}', 'step 999 was not logged by run'],
     [':value{sweep="fixture-sweep" at="beta=1" metric="kl" seed=7}', 'seed 7 is not one of sweep "fixture-sweep"\'s seeds (1, 2, 3)'],
     [':value{sweep="fixture-sweep" at="beta=1" metric="kl" format="%%"}', 'attribute format="%%"'],

@@ -3,7 +3,7 @@
 // text cannot drift from the data when runs are trained again. It renders the
 // stat (default: how the metric ended, the mean of the last 10% of steps) of
 // each seed's run, averaged over the seeds, with their range when there are
-// several: `527 (510–537)`. Options: stat="final|first|max|min|step=N",
+// several: `527 (510–537)`. Options: stat="final|first|max|min|change|step=N",
 // format (a d3-format specifier, e.g. ".2f" or ".0%"; default 3 significant
 // digits), seed=N (one seed's run alone).
 import type { Root } from 'mdast';
@@ -20,14 +20,14 @@ import { findTextDirectives, parseAttributes, replaceDirectives, sweepOf, type D
 import { html } from './html';
 import { formatNumber } from './runs-table';
 
-const STAT = /^(final|first|max|min|step=(\d+))$/;
+const STAT = /^(final|first|max|min|change|step=(\d+))$/;
 
 const attributes = {
   sweep: z.string().min(1),
   /** A value's label, or `<vary>=<value>`. */
   at: z.string().min(1),
   metric: z.string().min(1),
-  stat: z.string().regex(STAT, 'expected final, first, max, min or step=N').default('final'),
+  stat: z.string().regex(STAT, 'expected final, first, max, min, change or step=N').default('final'),
   format: z.string().min(1).optional(),
   seed: z.coerce.number().int().optional(),
 };
@@ -38,6 +38,7 @@ const STAT_WORDS: Record<Stat['kind'], string> = {
   first: 'first logged value',
   max: 'highest value',
   min: 'lowest value',
+  change: 'change of the mean of the last 10% of steps over the last 20% of steps',
   step: 'at step',
 };
 
@@ -52,7 +53,8 @@ export default function remarkValue(options: DirectiveOptions) {
       if (seed !== undefined && !sweep.seeds.includes(seed)) throw fail(`seed ${seed} is not one of sweep "${sweepId}"'s seeds (${sweep.seeds.join(', ')})`);
       const known = metricsOfRuns(runs.map(({ run }) => run));
       if (known.length > 0 && !known.includes(metric)) throw fail(`unknown metric "${metric}" in sweep "${sweepId}" (known: ${known.join(', ')})`);
-      const toText = numberFormat(format, fail);
+      // A change reads best as a signed percentage ("+23%").
+      const toText = numberFormat(format ?? (statText === 'change' ? '+.0%' : undefined), fail);
 
       const group: ValueRuns | undefined = runsByValue(runs).find((g) => g.label === entry.label);
       const seedRuns = (group?.runs ?? []).filter((r) => seed === undefined || r.seed === seed);
