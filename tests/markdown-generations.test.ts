@@ -55,6 +55,22 @@ describe('::generations', () => {
     expect(html).toMatch(/<del>[^<]+<\/del>/);
   });
 
+  test('one reservoir footnote, referred to from every ::generations of the report', async () => {
+    const body =
+      'First[^a].\n\n::generations{sweep="fixture-sweep"}\n\nThen.\n\n::generations{sweep="fixture-sweep" last=1}\n\nLast[^b].\n\n[^a]: Note a.\n\n[^b]: Note b.\n';
+    const html = await renderReport(dirs, body);
+    const notes = [...html.matchAll(/<li id="(user-content-fn-[^"]+)">([\s\S]*?)<\/li>/g)];
+    expect(notes).toHaveLength(3);
+    const reservoir = notes.filter(([, , text]) => textOf(text).includes('reservoir sample'));
+    expect(reservoir).toHaveLength(1);
+    expect(textOf(reservoir[0][2])).toContain('Each run kept 5 of the 40 it logged.');
+    const refs = [...html.matchAll(/<a href="#([^"]+)" id="([^"]+)"[^>]*>(\d+)<\/a>/g)];
+    expect(refs.map((m) => m[3])).toEqual(['1', '2', '2', '3']);
+    expect(refs.filter((m) => m[1] === reservoir[0][1]).map((m) => m[3])).toEqual(['2', '2']);
+    // Each reference has its own back-link from the note.
+    for (const [, , id] of refs) expect(html).toContain(`href="#${id}"`);
+  });
+
   test('adds a reservoir footnote numbered together with the report\'s own footnotes', async () => {
     const body = 'First[^a].\n\n::generations{sweep="fixture-sweep"}\n\nLast[^b].\n\n[^a]: Note a.\n\n[^b]: Note b.\n';
     const html = await renderReport(dirs, body);
@@ -90,9 +106,9 @@ describe('generationsHtml bounds what a page shows', () => {
     generations: texts.map((text, index) => ({ step: index + 1, text })),
   });
 
-  test('two ~1 MB consecutive generations: the start of the newest, unmarked, and a link to the rest', () => {
-    const html = generationsHtml([run([long('dog'), long('cat')])], 1).value;
-    expect(html.length).toBeLessThan(MAX_SHOWN_CHARS + 1000);
+  test('two ~1 MB consecutive generations: the start of each, unmarked, and a link to the rest', () => {
+    const html = generationsHtml([run([long('dog'), long('cat')])], 2).value;
+    expect(html.length).toBeLessThan(2 * MAX_SHOWN_CHARS + 1000);
     expect(html).not.toMatch(/<ins>|<del>/);
     expect(html).toContain('too long to mark what changed');
     expect(html).toContain(`cat and the tree cat`);
@@ -101,10 +117,57 @@ describe('generationsHtml bounds what a page shows', () => {
     expect(html).toContain('href="/runs/r/generations.jsonl"');
   });
 
-  test('a generation of at most MAX_SHOWN_CHARS is shown whole, its changes marked', () => {
+  test('a generation of at most MAX_SHOWN_CHARS is shown whole, and the one before it compared', () => {
     const text = 'a'.repeat(MAX_SHOWN_CHARS - 4) + ' end';
-    const html = generationsHtml([run([text.replace('end', 'fin'), text])], 1).value;
-    expect(html).toContain(text.slice(0, -3) + '<del>fin</del><ins>end</ins>');
+    const html = generationsHtml([run([text.replace('end', 'fin'), text])], 2).value;
+    expect(html).toContain(`>${text}</p>`);
+    expect(html).toContain('The same, except <del>fin</del> <ins>end</ins>.');
     expect(html).not.toContain('more characters');
+  });
+});
+
+describe('generationsHtml: the newest as written, the one before told against it', () => {
+  const run = (texts: string[], seed?: number) => ({
+    label: 'beta=1',
+    color: 'green',
+    ...(seed === undefined ? {} : { seed }),
+    download: '/runs/r/generations.jsonl',
+    generations: texts.map((text, index) => ({ step: index + 1, text })),
+  });
+  const texts = (html: string) => [...html.matchAll(/<p class="generation-text[^"]*">([\s\S]*?)<\/p>/g)].map((m) => m[1]);
+  const story = 'Once upon a time there was a tall tree that grew by the river and every bird in the land came to sing in it';
+
+  test('the newest has no marks, whatever changed', () => {
+    const [newest] = texts(generationsHtml([run([story, story.replace('tall', 'small').replace('river', 'sea')])], 2).value);
+    expect(newest).toBe(story.replace('tall', 'small').replace('river', 'sea'));
+  });
+
+  test('an identical earlier generation reads "The same."', () => {
+    const shown = texts(generationsHtml([run([story, story, story])], 3).value);
+    expect(shown).toEqual([story, 'The same.', 'The same.']);
+  });
+
+  test('a small change reads "The same, except" with the changed words only', () => {
+    const [, before] = texts(generationsHtml([run([story, story.replace('tall', 'small').replace('river', 'sea')])], 2).value);
+    expect(before).toBe('The same, except <del>tall</del> <ins>small</ins>; <del>river</del> <ins>sea</ins>.');
+  });
+
+  test('a larger change shows the whole earlier text, marked', () => {
+    const later = story.replace('tall tree', 'short bush').replace('river', 'sea').replace('every bird', 'all the birds').replace('sing', 'rest');
+    const [newest, before] = texts(generationsHtml([run([story, later])], 2).value);
+    expect(newest).toBe(later);
+    expect(before).toContain('<del>tall tree </del><ins>short bush </ins>');
+    expect(before.replace(/<ins>.*?<\/ins>/g, '').replace(/<\/?del>/g, '')).toBe(story);
+  });
+
+  test('an unlike earlier generation is shown as written, said to be unlike', () => {
+    const html = generationsHtml([run(['The cat sat on a mat all day long', story])], 2).value;
+    expect(texts(html)).toEqual([story, 'The cat sat on a mat all day long']);
+    expect(html).toContain('Second-to-last · step 1 · unlike the one above');
+  });
+
+  test('seeds of a value that wrote the same newest text: the same text once', () => {
+    const html = generationsHtml([run(['a', story], 0), run(['b', story], 1), run(['c', 'Other words'], 2)], 1).value;
+    expect(texts(html)).toEqual([story, 'The same as seed 0.', 'Other words']);
   });
 });
