@@ -13,6 +13,8 @@ export interface RunGenerations {
   generations: GenerationLine[];
   /** Where the run's kept generations can be downloaded whole (its generations.jsonl). */
   download: string;
+  /** Set while the run trains: "running, step 40/150". */
+  running?: string;
 }
 
 /** A generation longer than this shows its start only; the download holds all of it. */
@@ -107,8 +109,9 @@ export function generationsHtml(runs: RunGenerations[], last: number): SafeHtml 
   }
   return html`<div class="generations">${groups.map((group) => {
     const { label, color } = group[0];
+    const running = group.filter((run) => run.running).map(({ running, seed }) => (seed === undefined ? running : `seed ${seed} ${running}`));
     return html`<div class="generations-run">
-<p class="generations-label"><span class="swatch" style="background:${color}"></span> ${label}</p>
+<p class="generations-label"><span class="swatch" style="background:${color}"></span> ${label}${running.length > 0 ? html` <span class="generations-running">· ${running.join(', ')}</span>` : ''}</p>
 ${group.map(({ generations, download, seed }, index) => {
   const shown = newestFirst(generations, last);
   // A value whose seeds collapsed into one text says so once.

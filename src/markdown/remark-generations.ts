@@ -70,6 +70,7 @@ export default function remarkGenerations(options: DirectiveOptions) {
         ...(everySeed || seed !== undefined ? { seed: runSeed } : {}),
         generations: generationsOf(run),
         download: `${options.base ?? '/'}runs/${run.info.id}/generations.jsonl`,
+        ...(run.info.status === 'running' ? { running: `running, step ${run.info.steps_done}/${run.info.total_steps}` } : {}),
       }));
       const newest = last === 1 ? 'The last kept generation' : `The last ${NUMBER_WORDS[last] ?? last} kept generations`;
       return [

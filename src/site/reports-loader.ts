@@ -25,10 +25,13 @@ import { shortPath } from './short-path';
 /** What @astrojs/markdown-remark prefixes a rendering error's message with (and prints it, before rethrowing). */
 const RENDER_ERROR = /^Failed to parse Markdown file "([^"]*)":\n/;
 
+/** The loader's name, by which `npm run dev` asks it to load again when the runs change (see live.ts). */
+export const REPORTS_LOADER = 'sweepbook-reports';
+
 export function reportsLoader(options: { base: string; runsDir: string; sweepsDir: string; quick: boolean }): Loader {
   const inner = glob({ pattern: '**/*.md', base: options.base });
   return {
-    name: 'sweepbook-reports',
+    name: REPORTS_LOADER,
     load: async (context: LoaderContext) => {
       const files = filesDigest([options.sweepsDir, options.runsDir, fileURLToPath(context.config.srcDir)]);
       const inputs = `${files}\0quick=${options.quick}`;
@@ -50,6 +53,8 @@ export function reportsLoader(options: { base: string; runsDir: string; sweepsDi
         await inner.load({
           ...context,
           logger,
+          // Loading again because the runs changed (live.ts): the glob loader already watches the markdown since the first load.
+          ...(context.refreshContextData?.sweepbookRunsChanged ? { watcher: undefined } : {}),
           generateDigest: (data) => context.generateDigest(`${typeof data === 'string' ? data : JSON.stringify(data)}\0${inputs}`),
         });
       } finally {
