@@ -15,9 +15,11 @@ describe('::generations', () => {
     const labels = [...html.matchAll(/class="generations-label">.*?<\/span> ([^<]+)<\/p>/g)].map((m) => m[1]);
     expect(labels).toEqual(['beta=0', 'beta=1', 'beta=10']);
     const metas = [...html.matchAll(/class="generation-meta">([^<]+)</g)].map((m) => m[1]);
-    expect(metas).toHaveLength(6);
+    // beta=10 wrote beta=1's very texts: one line says so.
+    expect(metas).toHaveLength(5);
     expect(metas[0]).toMatch(/^Last · step 40/);
     expect(metas[1]).toMatch(/^Second-to-last · step \d+/);
+    expect(metas[4]).toMatch(/^Last 2 · steps 40, \d+$/);
   });
 
   test('several seeds: per value, the last kept generation of each seed, by default and with seeds="all"', async () => {
@@ -36,7 +38,8 @@ describe('::generations', () => {
   test('seed=N last=2: the last two of that seed\'s run of each value', async () => {
     const html = await renderReport(seeded, '::generations{sweep="fixture-sweep" seed=2 last=2}\n');
     const metas = [...html.matchAll(/class="generation-meta">([^<]+)</g)].map((m) => m[1].split(' · ').slice(0, 2).join(' · '));
-    expect(metas).toEqual([0, 1, 2].flatMap(() => ['Seed 2 · Last', 'Seed 2 · Second-to-last']));
+    // beta=10 wrote beta=1's very texts: one line says so.
+    expect(metas).toEqual([...[0, 1].flatMap(() => ['Seed 2 · Last', 'Seed 2 · Second-to-last']), 'Seed 2 · Last 2']);
     expect(textOf(html)).toContain('The last two kept generations of seed 2 of each value');
     await expect(renderReport(seeded, 'x\n\n::generations{sweep="fixture-sweep" seed=5}\n', 'bad.md')).rejects.toThrow(
       'reports/bad.md:9: ::generations: seed 5 is not one of sweep "fixture-sweep"\'s seeds (1, 2, 3)',
@@ -49,10 +52,11 @@ describe('::generations', () => {
     expect(textOf(html)).toContain('&#x3C;script>alert(1)&#x3C;/script>');
   });
 
-  test('marks words added and dropped since the generation before', async () => {
+  test('marks the words that changed from the generation above; a value that wrote the same texts as another says so', async () => {
     const html = await renderReport(dirs, '::generations{sweep="fixture-sweep" last=2}\n');
-    expect(html).toMatch(/<ins>[^<]+<\/ins>/);
-    expect(html).toMatch(/<del>[^<]+<\/del>/);
+    expect(html).toMatch(/The same, except (<del>[^<]+<\/del>|<ins>[^<]+<\/ins>|[ ;])+\./);
+    // The fixture's beta=1 and beta=10 runs write the same texts.
+    expect(textOf(html).match(/The same as beta=1\./g)).toHaveLength(1);
   });
 
   test('one reservoir footnote, referred to from every ::generations of the report', async () => {
@@ -169,5 +173,13 @@ describe('generationsHtml: the newest as written, the one before told against it
   test('seeds of a value that wrote the same newest text: the same text once', () => {
     const html = generationsHtml([run(['a', story], 0), run(['b', story], 1), run(['c', 'Other words'], 2)], 1).value;
     expect(texts(html)).toEqual([story, 'The same as seed 0.', 'Other words']);
+  });
+
+  test('values that collapsed into the same texts: each text once, the others say whose it is', () => {
+    const other = story.replace('tall', 'small');
+    const html = generationsHtml([run([other, story]), { ...run([other, story]), label: 'beta=10' }, { ...run(['x', story]), label: 'beta=100' }], 2).value;
+    // beta=10 wrote both of beta=1's: one line; beta=100 only its newest.
+    expect(texts(html)).toEqual([story, 'The same, except <del>small</del> <ins>tall</ins>.', 'The same as beta=1.', 'The same as beta=1.', 'x']);
+    expect(html).toContain('Last 2 · steps 2, 1');
   });
 });

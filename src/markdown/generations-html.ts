@@ -43,8 +43,9 @@ function position(fromEnd: number): string {
 /**
  * One generation. The newest shown (no `above`) reads clean, as written; an
  * earlier one is told against the later one shown above it, so a collapsed
- * run reads "The same" instead of the same text again. `sameAsSeed`: the
- * newest of a seed whose text is another seed's newest, word for word.
+ * run reads "The same" instead of the same text again. `sameAs`: for the
+ * newest, the run (another value, or seed) shown earlier whose newest is this
+ * text word for word, so runs that collapsed into one text show it once.
  */
 function generationHtml(
   generation: GenerationLine,
@@ -52,7 +53,7 @@ function generationHtml(
   fromEnd: number,
   download: string,
   seed?: number,
-  sameAsSeed?: number,
+  sameAs?: string,
 ): SafeHtml {
   const start = startOf(generation.text);
   const more = generation.text.length - start.length;
@@ -60,7 +61,7 @@ function generationHtml(
   let note = '';
   let whole = true;
   if (above && above.text === generation.text) [text, whole] = ['The same.', false];
-  else if (!above && sameAsSeed !== undefined) [text, whole] = [`The same as seed ${sameAsSeed}.`, false];
+  else if (!above && sameAs !== undefined) [text, whole] = [`The same as ${sameAs}.`, false];
   else if (above) {
     // How this generation became the one above. Marks on a cut text would mislead; wordDiff refuses long texts itself.
     const parts = more === 0 ? wordDiff(generation.text, above.text, MARK_SIMILARITY) : undefined;
@@ -107,20 +108,46 @@ export function generationsHtml(runs: RunGenerations[], last: number): SafeHtml 
     if (group && group[0].label === run.label) group.push(run);
     else groups.push([run]);
   }
+  // Each run's generations shown so far, by name, so an identical text is told once.
+  const before: ShownRun[] = [];
   return html`<div class="generations">${groups.map((group) => {
     const { label, color } = group[0];
     const running = group.filter((run) => run.running).map(({ running, seed }) => (seed === undefined ? running : `seed ${seed} ${running}`));
     return html`<div class="generations-run">
 <p class="generations-label"><span class="swatch" style="background:${color}"></span> ${label}${running.length > 0 ? html` <span class="generations-running">· ${running.join(', ')}</span>` : ''}</p>
-${group.map(({ generations, download, seed }, index) => {
+${group.map(({ generations, download, seed }) => {
   const shown = newestFirst(generations, last);
-  // A value whose seeds collapsed into one text says so once.
-  const earlier = group.slice(0, index).find((other) => newestFirst(other.generations, 1)[0]?.text === shown[0]?.text);
+  const texts = shown.map((generation) => generation.text).join('\0');
+  // A run that wrote the very generations of one shown before says so in one line; one whose newest is another's, in that line.
+  const twin = shown.length > 1 ? before.find((other) => other.texts === texts) : undefined;
+  const newestTwin = before.find((other) => other.shown[0] !== undefined && other.shown[0].text === shown[0]?.text);
+  before.push({ label, seed, shown, texts });
+  if (twin) {
+    return html`<div class="generation">
+<p class="generation-meta">${seed === undefined ? '' : `Seed ${seed} · `}Last ${shown.length} · steps ${shown.map((generation) => generation.step).join(', ')}</p>
+<p class="generation-text generation-same">The same as ${nameOf(twin, label)}.</p>
+</div>`;
+  }
   return html`${shown.length === 0 ? html`<p class="generation-meta">${seed === undefined ? '' : `Seed ${seed}: `}No generations kept.</p>` : ''}
-${shown.map((generation, fromEnd) => generationHtml(generation, shown[fromEnd - 1], fromEnd, download, seed, fromEnd === 0 ? earlier?.seed : undefined))}`;
+${shown.map((generation, fromEnd) => generationHtml(generation, shown[fromEnd - 1], fromEnd, download, seed, newestTwin && nameOf(newestTwin, label)))}`;
 })}
 </div>`;
   })}</div>`;
+}
+
+/** A run's generations as shown, to tell the runs after it that wrote the same. */
+interface ShownRun {
+  label: string;
+  seed?: number;
+  shown: GenerationLine[];
+  /** The shown texts joined, to compare whole runs. */
+  texts: string;
+}
+
+/** How a run shown before is named beside one of this label: "seed 0" within a value; the value's label (and seed) across values. */
+function nameOf(other: ShownRun, label: string): string {
+  if (other.seed === undefined) return other.label;
+  return other.label === label ? `seed ${other.seed}` : `${other.label} seed ${other.seed}`;
 }
 
 /** The last `last` generations by step, newest first. */
