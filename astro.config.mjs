@@ -3,6 +3,7 @@ import { defineConfig, passthroughImageService } from 'astro/config';
 import { reportPlugins } from './src/markdown';
 import { runsDir, sweepsDir } from './src/site/dirs';
 import { basePath } from './src/site/href';
+import { liveRuns } from './src/site/live';
 
 const base = basePath();
 
@@ -14,6 +15,8 @@ export default defineConfig({
   // Images are not processed: the site's figures are inline SVG, and sharp's
   // native install script is not allowed here.
   image: { service: passthroughImageService() },
+  // `npm run dev`: reports follow the runs while training (pages reload by themselves).
+  integrations: [liveRuns({ runsDir: runsDir(), sweepsDir: sweepsDir() })],
   markdown: {
     remarkPlugins: [...reportPlugins({ runsDir: runsDir(), sweepsDir: sweepsDir(), base })],
   },

@@ -1,6 +1,7 @@
 // Full-page screenshots of a built site's page, to look at it as a reader would:
 //   npx tsx scripts/screenshot.ts [--dist dist] [--page /reports/tuning-the-kl-penalty/] [--out screenshot]
-// writes <out>-desktop.png (1280 wide), <out>-phone.png (390 wide) and <out>-dark.png.
+// writes <out>-desktop.png (1280 wide), <out>-phone.png (390 wide), <out>-dark.png,
+// <out>-phone-dark.png, and the page as printed: <out>-print.pdf (A4) and <out>-print.png.
 import { parseArgs } from 'node:util';
 import { launchChromium } from '../src/site/chromium';
 import { serveStatic } from '../src/site/static-server';
@@ -19,6 +20,7 @@ const shots = [
   { name: 'desktop', width: 1280, colorScheme: 'light' },
   { name: 'phone', width: 390, colorScheme: 'light' },
   { name: 'dark', width: 1280, colorScheme: 'dark' },
+  { name: 'phone-dark', width: 390, colorScheme: 'dark' },
 ] as const;
 for (const { name, width, colorScheme } of shots) {
   const page = await browser.newPage({ viewport: { width, height: 900 }, colorScheme });
@@ -27,5 +29,13 @@ for (const { name, width, colorScheme } of shots) {
   await page.close();
   console.log(`${values.out}-${name}.png`);
 }
+// As printed, from a reader in dark mode (print must still be black on white).
+const page = await browser.newPage({ viewport: { width: 800, height: 1100 }, colorScheme: 'dark' });
+await page.goto(server.url + values.page);
+await page.emulateMedia({ media: 'print' });
+await page.pdf({ path: `${values.out}-print.pdf`, format: 'A4' });
+await page.screenshot({ path: `${values.out}-print.png`, fullPage: true });
+console.log(`${values.out}-print.pdf`, `${values.out}-print.png`);
+await page.close();
 await browser.close();
 await server.close();

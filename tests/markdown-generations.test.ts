@@ -15,9 +15,11 @@ describe('::generations', () => {
     const labels = [...html.matchAll(/class="generations-label">.*?<\/span> ([^<]+)<\/p>/g)].map((m) => m[1]);
     expect(labels).toEqual(['beta=0', 'beta=1', 'beta=10']);
     const metas = [...html.matchAll(/class="generation-meta">([^<]+)</g)].map((m) => m[1]);
-    expect(metas).toHaveLength(6);
+    // beta=10 wrote beta=1's very texts: one line says so.
+    expect(metas).toHaveLength(5);
     expect(metas[0]).toMatch(/^Last · step 40/);
     expect(metas[1]).toMatch(/^Second-to-last · step \d+/);
+    expect(metas[4]).toMatch(/^Last 2 · steps 40, \d+$/);
   });
 
   test('several seeds: per value, the last kept generation of each seed, by default and with seeds="all"', async () => {
@@ -36,7 +38,8 @@ describe('::generations', () => {
   test('seed=N last=2: the last two of that seed\'s run of each value', async () => {
     const html = await renderReport(seeded, '::generations{sweep="fixture-sweep" seed=2 last=2}\n');
     const metas = [...html.matchAll(/class="generation-meta">([^<]+)</g)].map((m) => m[1].split(' · ').slice(0, 2).join(' · '));
-    expect(metas).toEqual([0, 1, 2].flatMap(() => ['Seed 2 · Last', 'Seed 2 · Second-to-last']));
+    // beta=10 wrote beta=1's very texts: one line says so.
+    expect(metas).toEqual([...[0, 1].flatMap(() => ['Seed 2 · Last', 'Seed 2 · Second-to-last']), 'Seed 2 · Last 2']);
     expect(textOf(html)).toContain('The last two kept generations of seed 2 of each value');
     await expect(renderReport(seeded, 'x\n\n::generations{sweep="fixture-sweep" seed=5}\n', 'bad.md')).rejects.toThrow(
       'reports/bad.md:9: ::generations: seed 5 is not one of sweep "fixture-sweep"\'s seeds (1, 2, 3)',
@@ -49,10 +52,27 @@ describe('::generations', () => {
     expect(textOf(html)).toContain('&#x3C;script>alert(1)&#x3C;/script>');
   });
 
-  test('marks words added and dropped since the generation before', async () => {
+  test('marks the words that changed from the generation above; a value that wrote the same texts as another says so', async () => {
     const html = await renderReport(dirs, '::generations{sweep="fixture-sweep" last=2}\n');
-    expect(html).toMatch(/<ins>[^<]+<\/ins>/);
-    expect(html).toMatch(/<del>[^<]+<\/del>/);
+    expect(html).toMatch(/The same, except (<del>[^<]+<\/del>|<ins>[^<]+<\/ins>|[ ;])+\./);
+    // The fixture's beta=1 and beta=10 runs write the same texts.
+    expect(textOf(html).match(/The same as beta=1\./g)).toHaveLength(1);
+  });
+
+  test('one reservoir footnote, referred to from every ::generations of the report', async () => {
+    const body =
+      'First[^a].\n\n::generations{sweep="fixture-sweep"}\n\nThen.\n\n::generations{sweep="fixture-sweep" last=1}\n\nLast[^b].\n\n[^a]: Note a.\n\n[^b]: Note b.\n';
+    const html = await renderReport(dirs, body);
+    const notes = [...html.matchAll(/<li id="(user-content-fn-[^"]+)">([\s\S]*?)<\/li>/g)];
+    expect(notes).toHaveLength(3);
+    const reservoir = notes.filter(([, , text]) => textOf(text).includes('reservoir sample'));
+    expect(reservoir).toHaveLength(1);
+    expect(textOf(reservoir[0][2])).toContain('Each run kept 5 of the 40 it logged.');
+    const refs = [...html.matchAll(/<a href="#([^"]+)" id="([^"]+)"[^>]*>(\d+)<\/a>/g)];
+    expect(refs.map((m) => m[3])).toEqual(['1', '2', '2', '3']);
+    expect(refs.filter((m) => m[1] === reservoir[0][1]).map((m) => m[3])).toEqual(['2', '2']);
+    // Each reference has its own back-link from the note.
+    for (const [, , id] of refs) expect(html).toContain(`href="#${id}"`);
   });
 
   test('adds a reservoir footnote numbered together with the report\'s own footnotes', async () => {
@@ -90,9 +110,9 @@ describe('generationsHtml bounds what a page shows', () => {
     generations: texts.map((text, index) => ({ step: index + 1, text })),
   });
 
-  test('two ~1 MB consecutive generations: the start of the newest, unmarked, and a link to the rest', () => {
-    const html = generationsHtml([run([long('dog'), long('cat')])], 1).value;
-    expect(html.length).toBeLessThan(MAX_SHOWN_CHARS + 1000);
+  test('two ~1 MB consecutive generations: the start of each, unmarked, and a link to the rest', () => {
+    const html = generationsHtml([run([long('dog'), long('cat')])], 2).value;
+    expect(html.length).toBeLessThan(2 * MAX_SHOWN_CHARS + 1000);
     expect(html).not.toMatch(/<ins>|<del>/);
     expect(html).toContain('too long to mark what changed');
     expect(html).toContain(`cat and the tree cat`);
@@ -101,10 +121,65 @@ describe('generationsHtml bounds what a page shows', () => {
     expect(html).toContain('href="/runs/r/generations.jsonl"');
   });
 
-  test('a generation of at most MAX_SHOWN_CHARS is shown whole, its changes marked', () => {
+  test('a generation of at most MAX_SHOWN_CHARS is shown whole, and the one before it compared', () => {
     const text = 'a'.repeat(MAX_SHOWN_CHARS - 4) + ' end';
-    const html = generationsHtml([run([text.replace('end', 'fin'), text])], 1).value;
-    expect(html).toContain(text.slice(0, -3) + '<del>fin</del><ins>end</ins>');
+    const html = generationsHtml([run([text.replace('end', 'fin'), text])], 2).value;
+    expect(html).toContain(`>${text}</p>`);
+    expect(html).toContain('The same, except <del>fin</del> <ins>end</ins>.');
     expect(html).not.toContain('more characters');
+  });
+});
+
+describe('generationsHtml: the newest as written, the one before told against it', () => {
+  const run = (texts: string[], seed?: number) => ({
+    label: 'beta=1',
+    color: 'green',
+    ...(seed === undefined ? {} : { seed }),
+    download: '/runs/r/generations.jsonl',
+    generations: texts.map((text, index) => ({ step: index + 1, text })),
+  });
+  const texts = (html: string) => [...html.matchAll(/<p class="generation-text[^"]*">([\s\S]*?)<\/p>/g)].map((m) => m[1]);
+  const story = 'Once upon a time there was a tall tree that grew by the river and every bird in the land came to sing in it';
+
+  test('the newest has no marks, whatever changed', () => {
+    const [newest] = texts(generationsHtml([run([story, story.replace('tall', 'small').replace('river', 'sea')])], 2).value);
+    expect(newest).toBe(story.replace('tall', 'small').replace('river', 'sea'));
+  });
+
+  test('an identical earlier generation reads "The same."', () => {
+    const shown = texts(generationsHtml([run([story, story, story])], 3).value);
+    expect(shown).toEqual([story, 'The same.', 'The same.']);
+  });
+
+  test('a small change reads "The same, except" with the changed words only', () => {
+    const [, before] = texts(generationsHtml([run([story, story.replace('tall', 'small').replace('river', 'sea')])], 2).value);
+    expect(before).toBe('The same, except <del>tall</del> <ins>small</ins>; <del>river</del> <ins>sea</ins>.');
+  });
+
+  test('a larger change shows the whole earlier text, marked', () => {
+    const later = story.replace('tall tree', 'short bush').replace('river', 'sea').replace('every bird', 'all the birds').replace('sing', 'rest');
+    const [newest, before] = texts(generationsHtml([run([story, later])], 2).value);
+    expect(newest).toBe(later);
+    expect(before).toContain('<del>tall tree </del><ins>short bush </ins>');
+    expect(before.replace(/<ins>.*?<\/ins>/g, '').replace(/<\/?del>/g, '')).toBe(story);
+  });
+
+  test('an unlike earlier generation is shown as written, said to be unlike', () => {
+    const html = generationsHtml([run(['The cat sat on a mat all day long', story])], 2).value;
+    expect(texts(html)).toEqual([story, 'The cat sat on a mat all day long']);
+    expect(html).toContain('Second-to-last · step 1 · unlike the one above');
+  });
+
+  test('seeds of a value that wrote the same newest text: the same text once', () => {
+    const html = generationsHtml([run(['a', story], 0), run(['b', story], 1), run(['c', 'Other words'], 2)], 1).value;
+    expect(texts(html)).toEqual([story, 'The same as seed 0.', 'Other words']);
+  });
+
+  test('values that collapsed into the same texts: each text once, the others say whose it is', () => {
+    const other = story.replace('tall', 'small');
+    const html = generationsHtml([run([other, story]), { ...run([other, story]), label: 'beta=10' }, { ...run(['x', story]), label: 'beta=100' }], 2).value;
+    // beta=10 wrote both of beta=1's: one line; beta=100 only its newest.
+    expect(texts(html)).toEqual([story, 'The same, except <del>small</del> <ins>tall</ins>.', 'The same as beta=1.', 'The same as beta=1.', 'x']);
+    expect(html).toContain('Last 2 · steps 2, 1');
   });
 });

@@ -93,7 +93,31 @@ export function sweepOf(options: DirectiveOptions, id: string, node: LeafDirecti
     throw directiveError(file, node, node.name, `unknown sweep "${id}" (known: ${known})`);
   }
   const { drawn, notDrawn, otherConfig } = sweepRunsListed(sweep, options.runsDir);
+  noteSweepUsed(file, id, node.position?.start.line ?? 0);
   return { sweep, runs: drawn, listedOnly: notDrawn.length + otherConfig.length };
+}
+
+/** Where a report keeps which sweeps it draws from: its remark frontmatter, which Astro stores with the rendering. */
+export const SWEEPS_USED = 'sweepbookSweeps';
+
+/** Sweep id to the first line of the report that draws from it. */
+export type SweepsUsed = Record<string, number>;
+
+/**
+ * Notes that the report draws from this sweep, so the report can link its
+ * sweep pages and each sweep page the reports that use it.
+ */
+function noteSweepUsed(file: VFile, id: string, line: number): void {
+  const astro = (file.data.astro ??= {}) as { frontmatter?: Record<string, unknown> };
+  const frontmatter = (astro.frontmatter ??= {});
+  const used = (frontmatter[SWEEPS_USED] ??= {}) as SweepsUsed;
+  used[id] = Math.min(used[id] ?? line, line);
+}
+
+/** The sweeps a report's remark frontmatter says it draws from, in the order the report first uses them. */
+export function sweepsUsed(frontmatter: Record<string, unknown> | undefined): string[] {
+  const used = (frontmatter?.[SWEEPS_USED] ?? {}) as SweepsUsed;
+  return Object.keys(used).sort((a, b) => used[a] - used[b] || a.localeCompare(b));
 }
 
 /**

@@ -1,8 +1,9 @@
 // ::generations{sweep="kl-penalty-first" last=2}
 // For each run of the sweep, its last N kept generations with their steps and
-// what changed from the one before, plus a footnote saying these come from a
-// reservoir sample (seen vs kept). The footnote is a GFM footnote, numbered
-// with the report's own. With several seeds, each value shows the last kept
+// how each differs from the one above it, plus a footnote saying these come
+// from a reservoir sample (seen vs kept). The footnote is a GFM footnote,
+// numbered with the report's own; every ::generations of a report refers to
+// the same one. With several seeds, each value shows the last kept
 // generation of every seed (seeds="all", the default), or seed=N shows the
 // last N of one seed's run.
 import type { FootnoteDefinition, Root } from 'mdast';
@@ -13,7 +14,7 @@ import { generationsOf } from '../site/run-data';
 import type { SweepRun } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
 import { findDirectives, noRunsYet, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
-import { generationsHtml } from './generations-html';
+import { COMPARED, generationsHtml } from './generations-html';
 
 const attributes = {
   sweep: z.string().min(1),
@@ -28,25 +29,28 @@ const attributes = {
 
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
 
-/** What the footnote says about the sample each run kept. */
-export function reservoirNote(runs: SweepRun[]): string {
+const RESERVOIR =
+  'Generations are a reservoir sample, as in TensorBoard: a run keeps its newest generation and a ' +
+  'uniform random sample of the older ones, so "last" means last kept.';
+
+/** What the runs of one ::generations kept: "Each run kept 5 of the 40 it logged." */
+export function keptText(runs: SweepRun[]): string {
   const counts = ({ kept, seen, capacity }: RunInfo['generations']) =>
     capacity === 0 ? `all ${seen} it logged` : `${kept} of the ${seen} it logged`;
   const all = runs.map(({ run }) => counts(run.info.generations));
-  const perRun = all.every((text) => text === all[0])
+  return all.every((text) => text === all[0])
     ? `Each run kept ${all[0]}.`
     : runs.map(({ label, seed }, index) => `${label}${runs.some((other) => other.label === label && other !== runs[index]) ? ` seed ${seed}` : ''} kept ${all[index]}.`).join(' ');
-  return (
-    'Generations are a reservoir sample, as in TensorBoard: a run keeps its newest generation and a ' +
-    `uniform random sample of the older ones, so "last" means last kept. ${perRun}`
-  );
 }
+
+/** The one footnote every ::generations of a report refers to. */
+const FOOTNOTE = 'sweepbook-generations';
 
 export default function remarkGenerations(options: DirectiveOptions) {
   return async (tree: Root, file: VFile) => {
-    const footnotes: FootnoteDefinition[] = [];
+    // What each directive's runs kept, in document order: one footnote says it for all of them.
+    const notes: { sweepId: string; seed: number | undefined; text: string }[] = [];
     const matches = findDirectives(tree, 'generations');
-    const numbers = new Map(matches.map((match, index) => [match.node, index + 1]));
     await replaceDirectives(matches, ({ node }) => {
       const { sweep: sweepId, last: lastGiven, seeds: seedsGiven, seed } = parseAttributes(attributes, node, file);
       const { sweep, runs: drawn, listedOnly } = sweepOf(options, sweepId, node, file);
@@ -58,19 +62,15 @@ export default function remarkGenerations(options: DirectiveOptions) {
       if (runs.length === 0) return [noRunsYet(sweepId, listedOnly)];
       const everySeed = seed === undefined && sweep.seeds.length > 1;
       const last = lastGiven ?? (everySeed ? 1 : 2);
-      const identifier = `sweepbook-generations-${numbers.get(node)}`;
-      footnotes.unshift({
-        type: 'footnoteDefinition',
-        identifier,
-        label: identifier,
-        children: [{ type: 'paragraph', children: [{ type: 'text', value: reservoirNote(runs) }] }],
-      });
+      // Directives are replaced last to first.
+      notes.unshift({ sweepId, seed, text: keptText(runs) });
       const shown = runs.map(({ run, label, color, seed: runSeed }) => ({
         label,
         color,
         ...(everySeed || seed !== undefined ? { seed: runSeed } : {}),
         generations: generationsOf(run),
         download: `${options.base ?? '/'}runs/${run.info.id}/generations.jsonl`,
+        ...(run.info.status === 'running' ? { running: `running, step ${run.info.steps_done}/${run.info.total_steps}` } : {}),
       }));
       const newest = last === 1 ? 'The last kept generation' : `The last ${NUMBER_WORDS[last] ?? last} kept generations`;
       return [
@@ -79,13 +79,27 @@ export default function remarkGenerations(options: DirectiveOptions) {
           data: { hProperties: { className: ['generations-caption'] } },
           children: [
             { type: 'text', value: `${newest} of ${everySeed ? 'each seed of each value' : seed !== undefined ? `seed ${seed} of each value` : 'each run'}, newest first` },
-            { type: 'footnoteReference', identifier, label: identifier },
-            { type: 'text', value: '. Words new since the generation before are marked, words it dropped are struck through.' },
+            { type: 'footnoteReference', identifier: FOOTNOTE, label: FOOTNOTE },
+            { type: 'text', value: `.${last > 1 ? ` ${COMPARED}` : ''}` },
           ],
         },
         { type: 'html', value: generationsHtml(shown, last).value },
       ];
     });
-    tree.children.push(...footnotes);
+    if (notes.length > 0) tree.children.push(reservoirFootnote(notes));
+  };
+}
+
+/** The footnote: what a reservoir sample is, once, and what the runs of each ::generations kept. */
+function reservoirFootnote(notes: { sweepId: string; seed: number | undefined; text: string }[]): FootnoteDefinition {
+  const distinct = notes.filter((note, index) => notes.findIndex((other) => other.sweepId === note.sweepId && other.seed === note.seed) === index);
+  const kept = distinct.every((note) => note.text === distinct[0].text)
+    ? distinct[0].text
+    : distinct.map(({ sweepId, seed, text }) => `In sweep ${sweepId}${seed === undefined ? '' : ` (seed ${seed})`}: ${text}`).join(' ');
+  return {
+    type: 'footnoteDefinition',
+    identifier: FOOTNOTE,
+    label: FOOTNOTE,
+    children: [{ type: 'paragraph', children: [{ type: 'text', value: `${RESERVOIR} ${kept}` }] }],
   };
 }

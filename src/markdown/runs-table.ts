@@ -36,7 +36,7 @@ ${metrics.map((metric) => html`<td class="num">${formatNumber(finalValue(finals[
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table">
-${metrics.length > 0 ? html`<caption>Metrics are each run's last logged value.</caption>` : ''}
+${tableCaption(runs, metrics.length > 0 ? "Metrics are each run's last logged value." : '')}
 <thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(
     (metric) => html`<th scope="col" class="num">${metric}</th>`,
   )}</tr></thead>
@@ -65,12 +65,31 @@ ${metrics.map((metric) => html`<td class="num">${spreadText(finals[index].map((l
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table seeded-runs">
-${metrics.length > 0 ? html`<caption>Metrics are each run's last logged value: the mean over the value's seeds, their lowest to highest in brackets.</caption>` : ''}
+${tableCaption(
+  values.flatMap((value) => value.runs),
+  metrics.length > 0 ? "Metrics are each run's last logged value: the mean over the value's seeds, their lowest to highest in brackets." : '',
+)}
 <thead><tr><th scope="col">Runs</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(
     (metric) => html`<th scope="col" class="num">${metric}</th>`,
   )}</tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`;
+}
+
+/** The table's caption: which runs are still training, so their numbers are where they are now, and what the metrics are. */
+function tableCaption(runs: SweepRun[], metricsNote: string): SafeHtml | string {
+  const note = [runningNote(runs), metricsNote].filter(Boolean).join(' ');
+  return note ? html`<caption>${note}</caption>` : '';
+}
+
+/** "Still training: beta=10 (step 40 of 150)." for the runs shown while a trainer writes them, or ''. */
+export function runningNote(runs: SweepRun[]): string {
+  const running = runs.filter(({ run }) => run.info.status === 'running');
+  if (running.length === 0) return '';
+  const seeds = new Set(runs.map(({ seed }) => seed)).size > 1;
+  return `Still training: ${running
+    .map(({ run, label, seed }) => `${label}${seeds ? ` seed ${seed}` : ''} (step ${run.info.steps_done} of ${run.info.total_steps})`)
+    .join(', ')}.`;
 }
 
 /** "527 (510–537)": the mean over seeds and their range; one seed's number alone. */

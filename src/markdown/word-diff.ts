@@ -73,3 +73,24 @@ export function similarity(parts: DiffPart[]): number {
   const total = Math.max(same + count('added'), same + count('removed'));
   return total === 0 ? 1 : same / total;
 }
+
+/** One place where two texts differ: the words `before` had there and those `after` has instead (either may be empty). */
+export interface Change {
+  removed: string;
+  added: string;
+}
+
+/** Where the parts differ, each run of removed and added words next to each other as one change. */
+export function changesOf(parts: DiffPart[]): Change[] {
+  const changes: Change[] = [];
+  let current: Change | undefined;
+  for (const part of parts) {
+    if (part.kind === 'same') {
+      current = undefined;
+      continue;
+    }
+    if (!current) changes.push((current = { removed: '', added: '' }));
+    current[part.kind] += part.text;
+  }
+  return changes.map(({ removed, added }) => ({ removed: removed.trim(), added: added.trim() }));
+}

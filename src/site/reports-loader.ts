@@ -7,10 +7,15 @@
 //    the next build.
 //  - The glob loader logs a rendering error and carries on with an empty page;
 //    a report whose directive is wrong must fail the build instead.
+//  - Astro 5's glob loader warns `Duplicate id "x" found in <file>` whenever
+//    it renders a report again over its own stored entry (after training,
+//    every report: its digest changed). Astro 6 warns only when the stored
+//    entry came from another file (withastro/astro#15064); so do we.
 //  - A rendering error reaches the user once, as one line naming the file at
 //    fault (a report's directive, a run's metrics.jsonl...): Astro's markdown
 //    renderer would print it first with its stack, the glob loader log it,
 //    and the build print it again with another stack.
+import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { glob } from 'astro/loaders';
@@ -20,10 +25,13 @@ import { shortPath } from './short-path';
 /** What @astrojs/markdown-remark prefixes a rendering error's message with (and prints it, before rethrowing). */
 const RENDER_ERROR = /^Failed to parse Markdown file "([^"]*)":\n/;
 
+/** The loader's name, by which `npm run dev` asks it to load again when the runs change (see live.ts). */
+export const REPORTS_LOADER = 'sweepbook-reports';
+
 export function reportsLoader(options: { base: string; runsDir: string; sweepsDir: string; quick: boolean }): Loader {
   const inner = glob({ pattern: '**/*.md', base: options.base });
   return {
-    name: 'sweepbook-reports',
+    name: REPORTS_LOADER,
     load: async (context: LoaderContext) => {
       const files = filesDigest([options.sweepsDir, options.runsDir, fileURLToPath(context.config.srcDir)]);
       const inputs = `${files}\0quick=${options.quick}`;
@@ -32,6 +40,9 @@ export function reportsLoader(options: { base: string; runsDir: string; sweepsDi
       logger.error = (message: string) => {
         // "Error rendering <entry>: Failed to parse Markdown file ...": already kept from the renderer, below.
         if (!(message.startsWith('Error rendering ') && message.includes(': Failed to parse Markdown file "'))) errors.push(message);
+      };
+      logger.warn = (message: string) => {
+        if (!rerenderOfItself(message, context)) context.logger.warn(message);
       };
       const consoleError = console.error;
       console.error = (...args: unknown[]) => {
@@ -42,6 +53,8 @@ export function reportsLoader(options: { base: string; runsDir: string; sweepsDi
         await inner.load({
           ...context,
           logger,
+          // Loading again because the runs changed (live.ts): the glob loader already watches the markdown since the first load.
+          ...(context.refreshContextData?.sweepbookRunsChanged ? { watcher: undefined } : {}),
           generateDigest: (data) => context.generateDigest(`${typeof data === 'string' ? data : JSON.stringify(data)}\0${inputs}`),
         });
       } finally {
@@ -54,6 +67,15 @@ export function reportsLoader(options: { base: string; runsDir: string; sweepsDi
       }
     },
   };
+}
+
+const DUPLICATE_ID = /^Duplicate id "(.*)" found in (.*)\. Later items with the same id will overwrite earlier ones\.$/s;
+
+/** Whether a warning is the glob loader's false "Duplicate id": the stored entry of that id is the same file's. */
+function rerenderOfItself(message: string, { store, config }: LoaderContext): boolean {
+  const [, id, file] = DUPLICATE_ID.exec(message) ?? [];
+  const stored = id === undefined ? undefined : store.get(id)?.filePath;
+  return stored !== undefined && resolve(fileURLToPath(config.root), stored) === resolve(file);
 }
 
 /**

@@ -1,0 +1,33 @@
+// A sweep's runs and how each metric ended, as one CSV (the sweep page's
+// final-metrics.csv): every run of the sweep, drawn or only listed, with the
+// two numbers the site shows of a metric's end, by the rules that draw them:
+// the last logged value (finalValue, as the runs table) and the mean of the
+// last 10% of steps (finalMean, as ::final and :value).
+import { finalMean } from '../charts';
+import type { Sweep } from '../runs';
+import { toCsv, type CsvCell } from './csv';
+import { finalValue, metricsOf, metricsOfRuns, seriesOf } from './run-data';
+import type { ListedSweepRuns, SweepRun } from './sweep-runs';
+
+/** How the sweep page lists a run: drawn in figures, a unit's run not drawn, or a run of another config. */
+type Listing = 'drawn' | 'not drawn' | 'other config';
+
+export function sweepFinalsCsv(sweep: Sweep, listed: ListedSweepRuns): string {
+  const rows: [SweepRun, Listing][] = [
+    ...listed.drawn.map((run): [SweepRun, Listing] => [run, 'drawn']),
+    ...listed.notDrawn.map((run): [SweepRun, Listing] => [run, 'not drawn']),
+    ...listed.otherConfig.map((run): [SweepRun, Listing] => [run, 'other config']),
+  ];
+  const metrics = metricsOfRuns(rows.map(([{ run }]) => run));
+  const header = ['run', 'trained_for', sweep.vary, 'label', 'seed', 'listed', 'status', 'steps_done', 'total_steps'];
+  for (const metric of metrics) header.push(`${metric}_last`, `${metric}_mean_last_10pct`);
+  return toCsv([
+    header,
+    ...rows.map(([{ run, value, label, seed }, listing]) => {
+      const logged = metricsOf(run);
+      const cells: CsvCell[] = [run.info.id, run.info.sweep, typeof value === 'boolean' ? String(value) : value, label, seed, listing, run.info.status, run.info.steps_done, run.info.total_steps];
+      for (const metric of metrics) cells.push(finalValue(logged, metric), finalMean(seriesOf(logged, metric)));
+      return cells;
+    }),
+  ]);
+}

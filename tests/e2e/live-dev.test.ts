@@ -1,0 +1,131 @@
+// `npm run dev` while a run trains: the open report, sweep page and run page
+// follow the new metrics by themselves (the test never reloads them), the
+// reader keeps their place, and the report says which runs are still
+// training. Before, the report kept its first rendering until the markdown
+// changed or dev restarted.
+import { spawn, type ChildProcess } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, Page } from 'playwright-core';
+import { afterAll, beforeAll, expect, test } from 'vitest';
+import type { RunWriter } from '../../src/runs';
+import { launchChromium } from '../../src/site/chromium';
+import { startFixtureRun, writeFixtureContent, writeFixtureRun } from '../fixtures/site-fixture';
+
+const projectRoot = join(import.meta.dirname, '../..');
+
+let root: string;
+let dev: ChildProcess | undefined;
+let devOutput = '';
+let url: string;
+let browser: Browser;
+let writer: RunWriter;
+
+function freePort(): Promise<number> {
+  return new Promise((resolve, reject) => {
+    const server = createServer();
+    server.listen(0, '127.0.0.1', () => {
+      const { port } = server.address() as { port: number };
+      server.close(() => resolve(port));
+    });
+    server.on('error', reject);
+  });
+}
+
+/** This process's environment without what vitest adds. */
+function devEnv(): NodeJS.ProcessEnv {
+  const env = Object.fromEntries(Object.entries(process.env).filter(([key]) => !key.startsWith('VITEST')));
+  return { ...env, NODE_ENV: 'development' };
+}
+
+async function waitForServer(): Promise<void> {
+  for (;;) {
+    if (dev?.exitCode !== null) throw new Error(`astro dev exited:\n${devOutput}`);
+    try {
+      if ((await fetch(`${url}/`)).ok) return;
+    } catch {
+      // not listening yet
+    }
+    await new Promise((resolve) => setTimeout(resolve, 250));
+  }
+}
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'sweepbook-live-'));
+  const runsDir = join(root, 'runs');
+  writeFixtureContent(join(root, 'content'));
+  writeFixtureRun(runsDir, 0);
+  writeFixtureRun(runsDir, 1);
+  // The third value's run is training: this process holds its lock, as a trainer does.
+  writer = startFixtureRun(runsDir, 2, { steps: 20, status: 'running' });
+  const port = await freePort();
+  url = `http://127.0.0.1:${port}`;
+  dev = spawn(process.execPath, [join(projectRoot, 'node_modules/astro/astro.js'), 'dev', '--host', '127.0.0.1', '--port', String(port)], {
+    cwd: projectRoot,
+    // As a terminal starts it: under vitest's NODE_ENV=test, Astro turns hot reloading off.
+    env: { ...devEnv(), CONTENT_DIR: join(root, 'content'), RUNS_DIR: runsDir, SITE_CACHE_DIR: join(root, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
+    stdio: ['ignore', 'pipe', 'pipe'],
+  });
+  dev.stdout!.on('data', (chunk) => (devOutput += chunk));
+  dev.stderr!.on('data', (chunk) => (devOutput += chunk));
+  await waitForServer();
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  if (process.env.DEBUG_LIVE) console.log(devOutput);
+  await browser?.close();
+  if (dev && dev.exitCode === null) {
+    const exited = new Promise((resolve) => dev!.once('exit', resolve));
+    dev.kill();
+    await exited;
+  }
+  writer?.finish('interrupted');
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+async function open(path: string): Promise<{ page: Page; errors: string[] }> {
+  const page = await browser.newPage({ viewport: { width: 390, height: 700 }, colorScheme: 'dark' });
+  const errors: string[] = [];
+  page.on('pageerror', (error) => errors.push(error.message));
+  await page.goto(url + path, { waitUntil: 'load' });
+  return { page, errors };
+}
+
+test('open pages follow new metrics without a reload by the reader, who keeps their place', async () => {
+  const runId = writer.info.id;
+  const report = await open('/reports/fixture-report/');
+  const sweep = await open('/sweeps/fixture-sweep/');
+  const run = await open(`/runs/${runId}/`);
+  // The new step's raw_reward, 98765, shows as 98800 in the runs tables; the run page says how many steps are done.
+  const changed = [
+    { page: report.page, text: '98800' },
+    { page: sweep.page, text: '98800' },
+    { page: run.page, text: '21 of 150' },
+  ];
+  for (const { page, text } of changed) expect(await page.locator('main').textContent()).not.toContain(text);
+  if (process.env.DEBUG_LIVE) console.log(await report.page.locator('main').textContent());
+  // run.json says how far the run is at most a second late (here: not yet past step 0).
+  expect(await report.page.locator('table.runs-table caption').textContent()).toMatch(/^Still training: beta=10 \(step \d+ of 150\)\./);
+
+  // The reader is at the runs table.
+  await report.page.locator('table.runs-table').scrollIntoViewIfNeeded();
+  const scrolled = await report.page.evaluate(() => window.scrollY);
+  expect(scrolled).toBeGreaterThan(300);
+
+  // The trainer logs a step (the first in over a second: run.json is written too).
+  writer.logMetrics(21, { raw_reward: 98765, kl: 1, total_reward: 1, entropy: 1, repetition: 0.5 });
+
+  for (const { page, text } of changed) {
+    await page.waitForFunction((text) => document.querySelector('main')?.textContent?.includes(text), text, { timeout: 30_000 });
+  }
+  const row = report.page.locator(`table.runs-table tr:has(a[href$="/runs/${runId}/"])`);
+  expect(await row.textContent()).toMatch(/running.*21\/150.*98800/s);
+  expect(await report.page.locator('table.runs-table caption').textContent()).toContain('Still training: beta=10 (step 21 of 150)');
+  expect(await report.page.locator('.generations-label', { hasText: 'beta=10' }).textContent()).toContain('running, step 21/150');
+  const after = await report.page.evaluate(() => window.scrollY);
+  expect(Math.abs(after - scrolled)).toBeLessThan(40);
+  for (const { errors } of [report, sweep, run]) expect(errors).toEqual([]);
+}, 120_000);

@@ -1,0 +1,42 @@
+// The sweep page's final-metrics.csv: every run of the sweep, drawn or only
+// listed, with each metric's last value and its mean over the last 10% of
+// steps, the numbers the runs table and ::final show.
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, expect, test } from 'vitest';
+import { loadSweeps } from '../src/runs';
+import { sweepFinalsCsv } from '../src/site/sweep-csv';
+import { sweepRunsListed } from '../src/site/sweep-runs';
+import { writeFixtureContent, writeFixtureRun, writeFixtureRuns } from './fixtures/site-fixture';
+
+const root = mkdtempSync(join(tmpdir(), 'sweepbook-sweep-csv-'));
+afterAll(() => rmSync(root, { recursive: true, force: true }));
+
+test('one row per run of the sweep, with how it is listed and how each metric ended', () => {
+  const runsDir = join(root, 'runs');
+  writeFixtureRuns(runsDir, 40);
+  writeFixtureRun(runsDir, 1, { steps: 10, status: 'interrupted' });
+  writeFixtureRun(runsDir, 2, { quick: true });
+  writeFixtureContent(join(root, 'content'));
+  const [sweep] = loadSweeps(join(root, 'content', 'sweeps'));
+  const rows = sweepFinalsCsv(sweep, sweepRunsListed(sweep, runsDir))
+    .trimEnd()
+    .split('\r\n')
+    .map((line) => line.split(','));
+  const [header, ...runs] = rows;
+  expect(header.slice(0, 9)).toEqual(['run', 'trained_for', 'beta', 'label', 'seed', 'listed', 'status', 'steps_done', 'total_steps']);
+  expect(header).toContain('raw_reward_last');
+  expect(header).toContain('kl_mean_last_10pct');
+  expect(runs.map((row) => [row[2], row[5], row[6]])).toEqual([
+    ['0', 'drawn', 'completed'],
+    ['1', 'drawn', 'completed'],
+    ['10', 'drawn', 'completed'],
+    ['1', 'not drawn', 'interrupted'],
+    ['10', 'other config', 'completed'],
+  ]);
+  // The fixture's kl is 10 * step / 40 / (1 + beta): beta=1 ends at 5; the last 10% of its steps (37..40, past 40 - 0.1 * 39) average 4.8125.
+  const beta1 = runs[1];
+  expect(Number(beta1[header.indexOf('kl_last')])).toBeCloseTo(5);
+  expect(Number(beta1[header.indexOf('kl_mean_last_10pct')])).toBeCloseTo(4.8125);
+});
