@@ -2,6 +2,7 @@
 import { defineConfig, passthroughImageService } from 'astro/config';
 import { reportPlugins } from './src/markdown';
 import { runsDir, sweepsDir } from './src/site/dirs';
+import { figureFiles } from './src/site/figure-files';
 import { basePath } from './src/site/href';
 
 const base = basePath();
@@ -14,6 +15,8 @@ export default defineConfig({
   // Images are not processed: the site's figures are inline SVG, and sharp's
   // native install script is not allowed here.
   image: { service: passthroughImageService() },
+  // Report figures' CSV and spec downloads, copied into dist/figures/.
+  integrations: [figureFiles()],
   markdown: {
     remarkPlugins: [...reportPlugins({ runsDir: runsDir(), sweepsDir: sweepsDir(), base })],
   },

@@ -11,6 +11,8 @@ export interface RenderOptions {
   description: string;
   /** A folder keeping what vega drew for each spec, so a later render of the same spec skips vega (see drawCached). */
   cacheDir?: string;
+  /** Data points whose place in the SVG the caller needs (hover on ::final's points): drawn through the x and y scales. */
+  probe?: { x: number; y: number }[];
 }
 
 /** Where the data rectangle sits in the SVG, and the step range it spans. */
@@ -20,6 +22,8 @@ export interface PlotArea {
   width: number;
   height: number;
   xDomain: [number, number];
+  /** The y scale's domain, bottom to top (linear figures; the client draws log scales itself from it). */
+  yDomain: [number, number];
 }
 
 /** Renders a vega-lite spec to inline SVG markup at build time (no browser, no canvas). */
@@ -28,27 +32,39 @@ export async function renderSvg(spec: TopLevelSpec, options: RenderOptions): Pro
 }
 
 /** renderSvg, plus where the plot landed, which the hover script needs. */
-export async function renderChart(spec: TopLevelSpec, { idPrefix, description, cacheDir }: RenderOptions): Promise<{ svg: string; plot: PlotArea }> {
-  const { svg, plot } = cacheDir ? await drawCached(spec, cacheDir) : await draw(spec);
-  return { svg: roundPathData(accessible(prefixIds(svg, idPrefix), description)), plot };
+export async function renderChart(
+  spec: TopLevelSpec,
+  { idPrefix, description, cacheDir, probe = [] }: RenderOptions,
+): Promise<{ svg: string; plot: PlotArea; probed: [number, number][] }> {
+  const { svg, plot, probed } = cacheDir ? await drawCached(spec, probe, cacheDir) : await draw(spec, probe);
+  return { svg: compact(roundPathData(accessible(prefixIds(svg, idPrefix), description))), plot, probed };
 }
 
-/** What vega draws for a spec: its SVG as vega writes it, and where the plot landed. */
+/** What vega draws for a spec: its SVG as vega writes it, where the plot landed, and where the probed points are. */
 interface Drawing {
   svg: string;
   plot: PlotArea;
+  probed: [number, number][];
 }
 
-async function draw(spec: TopLevelSpec): Promise<Drawing> {
+async function draw(spec: TopLevelSpec, probe: { x: number; y: number }[]): Promise<Drawing> {
   const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
   const svg = await view.toSVG();
   // toSVG offsets the plot by the view's origin plus its padding.
   const [originX, originY] = view.origin();
   const padding = view.padding() as { left: number; top: number };
-  const xDomain = view.scale('x').domain() as [number, number];
-  const plot = { left: originX + padding.left, top: originY + padding.top, width: view.width(), height: view.height(), xDomain };
+  const left = originX + padding.left;
+  const top = originY + padding.top;
+  const x = view.scale('x');
+  const y = view.scale('y');
+  const plot = { left, top, width: view.width(), height: view.height(), xDomain: x.domain() as [number, number], yDomain: y.domain() as [number, number] };
+  const probed = probe.map((p): [number, number] => [round1(left + x(p.x)), round1(top + y(p.y))]);
   view.finalize();
-  return { svg, plot };
+  return { svg, plot, probed };
+}
+
+function round1(n: number): number {
+  return Math.round(n * 10) / 10;
 }
 
 /**
@@ -57,15 +73,15 @@ async function draw(spec: TopLevelSpec): Promise<Drawing> {
  * drawing is never stale, and a site's figures whose runs did not change
  * (~15 ms of vega each, hundreds per site) are not drawn again.
  */
-async function drawCached(spec: TopLevelSpec, cacheDir: string): Promise<Drawing> {
-  const key = createHash('sha256').update(`vega ${vega.version}\0vega-lite ${vegaLiteVersion}\0${JSON.stringify(spec)}`).digest('hex');
+async function drawCached(spec: TopLevelSpec, probe: { x: number; y: number }[], cacheDir: string): Promise<Drawing> {
+  const key = createHash('sha256').update(`vega ${vega.version}\0vega-lite ${vegaLiteVersion}\0${JSON.stringify(spec)}\0${JSON.stringify(probe)}`).digest('hex');
   const file = join(cacheDir, `${key}.json`);
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Drawing;
   } catch {
     // Not drawn yet (or a torn file from a killed build): draw it.
   }
-  const drawing = await draw(spec);
+  const drawing = await draw(spec, probe);
   mkdirSync(cacheDir, { recursive: true });
   // Written aside and renamed, so a build running at the same time never reads half a drawing.
   const part = `${file}.${process.pid}.tmp`;
@@ -91,6 +107,20 @@ function accessible(svg: string, description: string): string {
   return svg
     .replace(/ (role|aria-roledescription|aria-label|aria-hidden)="[^"]*"/g, '')
     .replace(/^<svg\b([^>]*)>/, `<svg$1 role="img" aria-label="${text}"><title>${text}</title>`);
+}
+
+/**
+ * Drops what vega writes but draws nothing, a third of a figure's markup
+ * besides its paths: hidden foreground paths, empty backgrounds, default
+ * values (opacity 1, stroke-width 1, translate(0,0)), pointer-events (the
+ * figure takes pointer events as a whole) and the font on every text, which
+ * site.css sets once (.chart svg). Backgrounds stay: a legend entry's is
+ * where a click lands.
+ */
+function compact(svg: string): string {
+  return svg
+    .replace(/<path class="foreground"[^>]*\/>|<path class="background" d="M0,0h0v0h0Z"[^>]*\/>/g, '')
+    .replace(/ (opacity="1"|stroke-width="1"|transform="translate\(0,0\)"|pointer-events="none"|font-family="[^"]*")/g, '');
 }
 
 /** Line paths carry up to 2000 points; sub-pixel digits beyond one decimal only add bytes. */
