@@ -251,13 +251,17 @@ function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[
   }
 
   // The legend: click hides a series, double-click (or Alt/Shift-click) shows it alone, and again all.
+  // A double-click's first click has already toggled: `before` is the state it found.
+  let before = state.hidden;
   for (const { svg } of drawings) {
     svg.addEventListener('click', (event) => {
       const entries = [...svg.querySelectorAll('.role-legend-entry .role-scope > g')];
       const k = entries.findIndex((entry) => entry.contains(event.target as Node));
       if (k < 0) return;
-      if (event.detail >= 2 || event.altKey || event.shiftKey) {
-        const alone = state.hidden.size === series.length - 1 && !state.hidden.has(k);
+      const solo = event.detail >= 2 || event.altKey || event.shiftKey;
+      if (event.detail < 2) before = new Set(state.hidden);
+      if (solo) {
+        const alone = before.size === series.length - 1 && !before.has(k);
         state.hidden = new Set(alone ? [] : series.map((_, i) => i).filter((i) => i !== k));
       } else if (!state.hidden.delete(k)) state.hidden.add(k);
       redraw();
@@ -288,16 +292,19 @@ function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[
   chart.after(controls);
 }
 
-/** Ticks of a log axis from lo to hi: the powers of ten, with 2 and 5 times them when it spans under three decades. */
+/** Ticks of a log axis from lo to hi: powers of ten, or with their 2 and 5 multiples, or all 1–9 multiples, the first giving three. */
 function logTicks(lo: number, hi: number): number[] {
-  const ticks: number[] = [];
-  const steps = Math.log10(hi / lo) < 3 ? [1, 2, 5] : [1];
-  for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
-    for (const m of steps) {
-      const tick = Number((m * 10 ** e).toPrecision(6));
-      if (tick >= lo && tick <= hi) ticks.push(tick);
+  let ticks: number[] = [];
+  for (const multiples of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+    ticks = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+      for (const m of multiples) {
+        const tick = Number((m * 10 ** e).toPrecision(6));
+        if (tick >= lo && tick <= hi) ticks.push(tick);
+      }
     }
+    if (ticks.length >= 3) return ticks;
   }
-  // within one step of the ticks above: label the ends
+  // within one step of those: label the ends
   return ticks.length >= 2 ? ticks : [lo, hi].map((v) => Number(v.toPrecision(2)));
 }
