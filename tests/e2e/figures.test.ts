@@ -62,7 +62,7 @@ const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, de
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
 
 /** Opens the report, failing the test on any console error. */
-async function open(options: BrowserContextOptions & { colorScheme?: 'light' | 'dark' }): Promise<{ page: Page; errors: string[] }> {
+async function open(options: BrowserContextOptions): Promise<{ page: Page; errors: string[] }> {
   const context = await browser.newContext(options);
   const page = await context.newPage();
   const errors: string[] = [];
