@@ -33,7 +33,7 @@ describe('::figure', () => {
     // hover data carries the range
     const hover = JSON.parse(/<script type="application\/json">(.*?)<\/script>/.exec(html)![1]);
     expect(hover.series.map((s: { label: string }) => s.label)).toEqual(['beta=0', 'beta=1', 'beta=10']);
-    expect(hover.series[0].ranges.at(-1)[0]).toBeLessThan(hover.series[0].ranges.at(-1)[1]);
+    expect(hover.series[0].rawRanges.at(-1)[0]).toBeLessThan(hover.series[0].rawRanges.at(-1)[1]);
   });
 
   test('seeds="all" draws each seed\'s line, faint, instead of the band', async () => {

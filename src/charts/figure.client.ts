@@ -145,7 +145,6 @@ function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[
   /** Each series' values and ranges at `steps` as now drawn. */
   const current = () =>
     series.map((s) => {
-      if (atDefault()) return { values: s.values, ranges: s.ranges };
       const weight = state.smooth ** data.stride;
       const lows = s.rawRanges && ema(s.rawRanges.map((r) => r && r[0]), weight);
       const highs = s.rawRanges && ema(s.rawRanges.map((r) => r && r[1]), weight);

@@ -6,7 +6,7 @@
 // and the reader's controls: where each drawing's plot is, and the data.
 import type { TopLevelSpec } from 'vega-lite';
 import { darkColorStyle, themedColor } from './contrast';
-import { binMeans, hoverData } from './hover';
+import { binMeans, sampledSteps } from './hover';
 import { metricTitle } from './metrics';
 import { renderChart, type PlotArea } from './render';
 import { drawnSeeds, seedBand, type BandPoint } from './seed-bands';
@@ -44,10 +44,12 @@ export interface LineFigureData {
     label: string;
     color: string;
     dark: string;
-    /** The drawn line's value at each step (as the static drawing shows it). */
-    values: (number | null)[];
-    ranges?: ([number, number] | null)[];
-    /** Unsmoothed means of the logged values around each step, which the client smooths and draws. */
+    /**
+     * Unsmoothed means of the logged values around each step, which the client
+     * smooths for hover and redraws. (Smoothed values are not shipped as well:
+     * they would double the data; at one step per sample they are exact, and
+     * close at more.)
+     */
     raw: (number | null)[];
     rawRanges?: ([number, number] | null)[];
   }[];
@@ -87,24 +89,23 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
   const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
   if (series.length > MAX_LABELLED_LINES) return { html: `<div class="chart">${svgs}</div>`, spec: specs[0] };
 
-  const hover = hoverData(series, smooth, drawn[0].plot);
+  const hover = sampledSteps(series, drawn[0].plot);
   // With seeds: the unsmoothed mean and range over seeds (the client smooths them, as EMA of a mean is the mean of EMAs).
   const bands: (BandPoint[] | null)[] = series.map((s) => (hasSeeds(s) ? seedBand(drawnSeeds(s, 0)) : null));
-  const logged = new Set(series.flatMap((s, i) => (bands[i] ?? s.points).map((p) => p.step))).size;
   const data: LineFigureData = {
     kind: 'line',
     plots: { wide: drawn[0].plot, narrow: drawn[1].plot },
     steps: hover.steps,
-    stride: Math.max(1, logged / Math.max(1, hover.steps.length)),
+    stride: Math.max(1, hover.logged / Math.max(1, hover.steps.length)),
     smooth,
-    series: hover.series.map((s, i) => {
+    series: series.map((s, i) => {
       const band = bands[i];
-      const raw = band ? binMeans(band, hover.steps, (p) => p.mean) : binMeans(series[i].points, hover.steps, (p) => p.value);
+      const raw = band ? binMeans(band, hover.steps, (p) => p.mean) : binMeans(s.points, hover.steps, (p) => p.value);
       const maxes = band ? binMeans(band, hover.steps, (p) => p.max) : [];
       const rawRanges = band
         ? binMeans(band, hover.steps, (p) => p.min).map((min, k): [number, number] | null => (min === null || maxes[k] === null ? null : [min, maxes[k]]))
         : undefined;
-      return { ...s, color: colors[i].light, dark: colors[i].dark, raw, ...(rawRanges ? { rawRanges } : {}) };
+      return { label: s.label, color: colors[i].light, dark: colors[i].dark, raw, ...(rawRanges ? { rawRanges } : {}) };
     }),
   };
   return { html: `<div class="chart" data-chart="line">${svgs}${jsonScript(data)}</div>`, spec: specs[0] };

@@ -21,12 +21,7 @@ const HOVER_VALUES = 1500;
  * shows its latest value before it, as a reader of the line would.
  */
 export function hoverData(series: LineSeries[], smoothWeight: number, plot: Pick<PlotArea, 'width'>): HoverData {
-  const allSteps = sortedSteps(series);
-  const samples = Math.max(20, Math.min(Math.round(plot.width / 2), Math.floor(HOVER_VALUES / series.length)));
-  const steps =
-    allSteps.length <= samples
-      ? allSteps
-      : [...new Set(Array.from({ length: samples }, (_, k) => allSteps[Math.round((k * (allSteps.length - 1)) / (samples - 1))]))];
+  const { steps } = sampledSteps(series, plot);
 
   return {
     steps,
@@ -70,6 +65,17 @@ export function binMeans<P extends { step: number }>(points: readonly P[], steps
     }
     return count > 0 ? round(sum / count) : null;
   });
+}
+
+/** The steps hover snaps to (see hoverData), and how many distinct steps the series logged. */
+export function sampledSteps(series: LineSeries[], plot: Pick<PlotArea, 'width'>): { steps: number[]; logged: number } {
+  const allSteps = sortedSteps(series);
+  const samples = Math.max(20, Math.min(Math.round(plot.width / 2), Math.floor(HOVER_VALUES / series.length)));
+  const steps =
+    allSteps.length <= samples
+      ? allSteps
+      : [...new Set(Array.from({ length: samples }, (_, k) => allSteps[Math.round((k * (allSteps.length - 1)) / (samples - 1))]))];
+  return { steps, logged: allSteps.length };
 }
 
 /** For each step, the index of the latest point at or before it; -1 before the first point or after the last. */

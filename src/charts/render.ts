@@ -123,9 +123,50 @@ function compact(svg: string): string {
     .replace(/ (opacity="1"|stroke-width="1"|transform="translate\(0,0\)"|pointer-events="none"|font-family="[^"]*")/g, '');
 }
 
-/** Line paths carry up to 2000 points; sub-pixel digits beyond one decimal only add bytes. */
+/**
+ * Line and area paths carry up to 2000 points: written with one decimal (sub-
+ * pixel digits beyond it only add bytes), each point relative to the one
+ * before (\`l4.2-1.3\` is shorter than \`L123.4,56.7\`), from the rounded
+ * points, so no error adds up. Other paths (symbols' arcs) are only rounded.
+ * Numbers in transforms get one decimal too.
+ */
 function roundPathData(svg: string): string {
-  return svg.replace(/ d="([^"]*)"/g, (_, d: string) => ` d="${d.replace(/-?\d*\.\d+/g, (n) => String(Math.round(Number(n) * 10) / 10))}"`);
+  return svg
+    .replace(/ d="([^"]*)"/g, (_, d: string) => ` d="${/^[ML\d.,eZ-]+$/.test(d) ? relativePath(d) : d.replace(/-?\d*\.\d+/g, roundNumber)}"`)
+    .replace(/ transform="([^"]*)"/g, (_, t: string) => ` transform="${t.replace(/-?\d*\.\d+(e-?\d+)?/g, roundNumber)}"`);
+}
+
+function roundNumber(n: string): string {
+  return String(Math.round(Number(n) * 10) / 10);
+}
+
+/** An M/L(/Z) path as its first point and relative moves, in tenths of a pixel. */
+export function relativePath(d: string): string {
+  let out = '';
+  let [x, y] = [0, 0];
+  // after z the pen is back at its subpath's start
+  let [startX, startY] = [0, 0];
+  const tenths = (n: number) => String(n / 10).replace(/^(-?)0\./, '$1.');
+  const pair = (a: number, b: number) => {
+    const first = tenths(a);
+    const second = tenths(b);
+    return `${first}${second.startsWith('-') ? '' : ','}${second}`;
+  };
+  for (const [, command, numbers] of d.matchAll(/([MLZ])([^MLZ]*)/g)) {
+    if (command === 'Z') {
+      out += 'z';
+      [x, y] = [startX, startY];
+      continue;
+    }
+    const values = [...numbers.matchAll(/-?(\d*\.)?\d+(e[-+]?\d+)?/gi)].map((n) => Math.round(Number(n[0]) * 10));
+    for (let i = 0; i + 1 < values.length; i += 2) {
+      const [nx, ny] = [values[i], values[i + 1]];
+      out += out === '' ? `M${pair(nx, ny)}` : `${command === 'M' ? 'm' : 'l'}${pair(nx - x, ny - y)}`;
+      [x, y] = [nx, ny];
+      if (command === 'M' && i === 0) [startX, startY] = [nx, ny];
+    }
+  }
+  return out;
 }
 
 export function escapeXml(text: string): string {
