@@ -2,6 +2,7 @@
 import { defineConfig, passthroughImageService } from 'astro/config';
 import { reportPlugins } from './src/markdown';
 import { runsDir, sweepsDir } from './src/site/dirs';
+import { figureFiles } from './src/site/figure-files';
 import { basePath } from './src/site/href';
 import { liveRuns } from './src/site/live';
 
@@ -15,8 +16,9 @@ export default defineConfig({
   // Images are not processed: the site's figures are inline SVG, and sharp's
   // native install script is not allowed here.
   image: { service: passthroughImageService() },
-  // `npm run dev`: reports follow the runs while training (pages reload by themselves).
-  integrations: [liveRuns({ runsDir: runsDir(), sweepsDir: sweepsDir() })],
+  // `npm run dev`: reports follow the runs while training (pages reload by themselves);
+  // report figures' CSV and spec downloads, copied into dist/figures/.
+  integrations: [liveRuns({ runsDir: runsDir(), sweepsDir: sweepsDir() }), figureFiles()],
   markdown: {
     remarkPlugins: [...reportPlugins({ runsDir: runsDir(), sweepsDir: sweepsDir(), base })],
   },

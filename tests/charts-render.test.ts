@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TopLevelSpec } from 'vega-lite';
 import { renderFinalMetricFigure, renderLineFigure } from '../src/charts/figure';
+import { themedColor } from '../src/charts/contrast';
 import { renderSvg } from '../src/charts/render';
 import type { LineSeries } from '../src/charts/types';
 
@@ -15,9 +16,15 @@ const sweep: LineSeries[] = COLORS.map((color, k) => ({
   points: Array.from({ length: 300 }, (_, step) => ({ step, value: 1 - k / 10 + Math.sin(step + k) / 5 })),
 }));
 
-/** The <path>s drawn inside a line mark's group, i.e. one per drawn line. */
+/** The desktop drawing of a figure (figure.ts draws a narrow one for phones after it). */
+function wideOf(html: string): string {
+  const narrow = html.indexOf('<svg', html.indexOf('chart-wide'));
+  return narrow < 0 ? html : html.slice(0, narrow);
+}
+
+/** The <path>s drawn inside a line mark's group of the wide drawing, i.e. one per drawn line. */
 function linePaths(html: string): string[] {
-  const groups = html.match(/<g class="mark-line[^"]*"[^>]*>(.*?)<\/g>/g) ?? [];
+  const groups = wideOf(html).match(/<g class="mark-line[^"]*"[^>]*>(.*?)<\/g>/g) ?? [];
   return groups.flatMap((g) => g.match(/<path [^>]*>/g) ?? []);
 }
 
@@ -26,12 +33,12 @@ describe('renderLineFigure', () => {
     const html = await renderLineFigure({ series: sweep, metric: 'raw_reward', idPrefix: 'fig-1' });
     const paths = linePaths(html);
     expect(paths).toHaveLength(6);
-    for (const color of COLORS) expect(paths.some((p) => p.includes(`stroke="${color}"`))).toBe(true);
-    const legend = html.slice(html.indexOf('role-legend'));
+    for (const color of COLORS) expect(paths.some((p) => p.includes(`stroke="${themedColor(color).light}"`))).toBe(true);
+    const legend = wideOf(html).slice(html.indexOf('role-legend'));
     const labelsInOrder = [...legend.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(labelsInOrder).toEqual(sweep.map((s) => s.label));
     expect(html).toContain('>Step</text>');
-    expect(html).toContain('>raw_reward</text>');
+    expect(html).toContain('>Raw reward (alliteration)</text>');
   });
 
   it('with smoothing, adds a faint raw line under each smoothed line, legend not doubled', async () => {
@@ -40,7 +47,7 @@ describe('renderLineFigure', () => {
     expect(paths).toHaveLength(12);
     const faint = paths.filter((p) => /opacity="0\.25"/.test(p));
     expect(faint).toHaveLength(6);
-    const legendLabels = html.slice(html.indexOf('role-legend')).match(/role-legend-label/g);
+    const legendLabels = wideOf(html).slice(html.indexOf('role-legend')).match(/role-legend-label/g);
     expect(legendLabels).toHaveLength(6);
   });
 
@@ -64,8 +71,8 @@ describe('renderLineFigure', () => {
 
   it('is an accessible image whose text follows the page color', async () => {
     const html = await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-1' });
-    expect(html).toMatch(/<svg[^>]* role="img" aria-label="Line chart of kl against step for 6 runs: beta=0, [^"]*"><title>/);
-    expect(html.match(/ role="/g)).toHaveLength(1); // inner roles without names fail axe's svg-img-alt
+    expect(html).toMatch(/<svg[^>]* role="img" aria-label="Line chart of KL \(nats\) against step for 6 runs: beta=0, [^"]*"><title>/);
+    expect(wideOf(html).match(/ role="/g)).toHaveLength(1); // inner roles without names fail axe's svg-img-alt
     expect(html).toContain('fill="currentColor"');
     expect(html).not.toMatch(/fill="(#000|black|white)"/);
   });
@@ -82,7 +89,7 @@ describe('renderLineFigure', () => {
   it('keeps a 20,000-step figure small by downsampling', async () => {
     const long = sweep.map((s) => ({ ...s, points: Array.from({ length: 20_000 }, (_, step) => ({ step, value: Math.sin(step) }) ) }));
     const html = await renderLineFigure({ series: long, metric: 'kl', idPrefix: 'fig-1' });
-    for (const path of linePaths(html)) expect(path.split('L').length).toBeLessThanOrEqual(2002);
+    for (const path of linePaths(html)) expect(path.split(/[LlMm]/).length).toBeLessThanOrEqual(2003);
   });
 
   it('rejects two runs with the same label, which one legend entry could not tell apart', async () => {
@@ -97,7 +104,8 @@ describe('renderFinalMetricFigure', () => {
     const html = await renderFinalMetricFigure({ sweeps: [{ name: 'first', runs }], xTitle: 'beta', yTitle: 'Final raw reward', idPrefix: 'fig-4' });
     const points = html.match(/<g class="mark-symbol[^"]*"[^>]*>(.*?)<\/g>/)![1].match(/<path [^>]*>/g)!;
     expect(points).toHaveLength(6);
-    for (const color of COLORS) expect(points.some((p) => p.includes(`fill="${color}"`))).toBe(true);
+    // each in its color, made dark enough for the light page where it was not (yellow, orange, violet)
+    for (const color of COLORS) expect(points.some((p) => p.includes(`fill="${themedColor(color).light}"`))).toBe(true);
     const tickLabels = [...html.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     for (const label of ['0', '0.01', '0.1', '1', '10', '100']) expect(tickLabels).toContain(label);
   });
@@ -122,20 +130,20 @@ describe('the figure cache', () => {
     try {
       const fresh = await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-1' });
       expect(await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-1', cacheDir })).toBe(fresh);
-      expect(readdirSync(cacheDir)).toHaveLength(1);
+      expect(readdirSync(cacheDir)).toHaveLength(2); // the wide and the narrow drawing
       // Drawn from the cache now: the same markup, with this call's ids.
       expect(await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-1', cacheDir })).toBe(fresh);
       expect(await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-2', cacheDir })).toBe(
         await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-2' }),
       );
-      expect(readdirSync(cacheDir)).toHaveLength(1);
+      expect(readdirSync(cacheDir)).toHaveLength(2);
 
       // One value changed: a new drawing, not the kept one.
       const changed = sweep.map((s, k) => (k === 0 ? { ...s, points: s.points.map((p, i) => (i === 10 ? { ...p, value: 5 } : p)) } : s));
       const redrawn = await renderLineFigure({ series: changed, metric: 'kl', idPrefix: 'fig-1', cacheDir });
       expect(redrawn).not.toBe(fresh);
       expect(redrawn).toBe(await renderLineFigure({ series: changed, metric: 'kl', idPrefix: 'fig-1' }));
-      expect(readdirSync(cacheDir)).toHaveLength(2);
+      expect(readdirSync(cacheDir)).toHaveLength(4);
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }

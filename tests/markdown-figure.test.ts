@@ -2,6 +2,9 @@ import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, test } from 'vitest';
 import { fixtureDirs, lineOf, renderReport } from './fixtures/render-report';
 
+/** The desktop drawing of a figure (figure.ts draws a narrow one for phones after it). */
+const wideOf = (html: string) => html.slice(0, html.indexOf('<svg', html.indexOf('chart-wide')));
+
 const dirs = fixtureDirs();
 const seeded = fixtureDirs([1, 2, 3]);
 afterAll(() => [dirs, seeded].forEach(({ root }) => rmSync(root, { recursive: true, force: true })));
@@ -9,34 +12,34 @@ afterAll(() => [dirs, seeded].forEach(({ root }) => rmSync(root, { recursive: tr
 describe('::figure', () => {
   test('draws one line per run in the sweep colors, with its caption', async () => {
     const html = await renderReport(dirs, '::figure{sweep="fixture-sweep" metric="raw_reward" caption="Steps & reward"}\n');
-    expect(html).toMatch(/^<figure class="metric-figure" data-metric="raw_reward">/);
-    const strokes = [...html.matchAll(/<g class="mark-line[^>]*><path[^>]* stroke="(\w+)"/g)].map((m) => m[1]);
+    expect(html).toMatch(/^<figure class="metric-figure" data-metric="raw_reward" id="fig-1">/);
+    const strokes = [...wideOf(html).matchAll(/<g class="mark-line[^>]*><path[^>]* stroke="(\w+)"/g)].map((m) => m[1]);
     expect(strokes).toEqual(['red', 'green', 'blue']);
-    expect(html).toContain('<figcaption>Steps &#x26; reward</figcaption>');
+    expect(html).toContain('<figcaption><span class="figure-number">Figure 1:</span> Steps &#x26; reward.</figcaption>');
   });
 
   test('smoothing draws a faint raw line under each smoothed one', async () => {
     const html = await renderReport(dirs, '::figure{sweep="fixture-sweep" metric="kl" smooth=0.6}\n');
-    expect([...html.matchAll(/<g class="mark-line/g)]).toHaveLength(6);
+    expect([...wideOf(html).matchAll(/<g class="mark-line/g)]).toHaveLength(6);
   });
 
   test('several seeds: per value a band in its color under the mean line, and the caption says what they are', async () => {
     const html = await renderReport(seeded, '::figure{sweep="fixture-sweep" metric="raw_reward" caption="Reward." smooth=0.6}\n');
-    const bands = [...html.matchAll(/<g class="mark-area[^>]*>(.*?)<\/g>/g)].map((m) => [...m[1].matchAll(/fill="(\w+)"/g)].map((f) => f[1]));
+    const bands = [...wideOf(html).matchAll(/<g class="mark-area[^>]*>(.*?)<\/g>/g)].map((m) => [...m[1].matchAll(/fill="(\w+)"/g)].map((f) => f[1]));
     expect(bands.flat()).toEqual(['red', 'green', 'blue']);
-    const strokes = [...html.matchAll(/<g class="mark-line[^>]*><path[^>]* stroke="(\w+)"/g)].map((m) => m[1]);
+    const strokes = [...wideOf(html).matchAll(/<g class="mark-line[^>]*><path[^>]* stroke="(\w+)"/g)].map((m) => m[1]);
     expect(strokes).toEqual(['red', 'green', 'blue']);
-    expect(html).toContain("<figcaption>Reward. Each value's line is the mean over its 3 seeds; the band spans their lowest to highest value.</figcaption>");
+    expect(html).toContain("<figcaption><span class=\"figure-number\">Figure 1:</span> Reward. Each value's line is the mean over its 3 seeds; the band spans their lowest to highest value.</figcaption>");
     // hover data carries the range
     const hover = JSON.parse(/<script type="application\/json">(.*?)<\/script>/.exec(html)![1]);
     expect(hover.series.map((s: { label: string }) => s.label)).toEqual(['beta=0', 'beta=1', 'beta=10']);
-    expect(hover.series[0].ranges.at(-1)[0]).toBeLessThan(hover.series[0].ranges.at(-1)[1]);
+    expect(hover.series[0].rawRanges.at(-1)[0]).toBeLessThan(hover.series[0].rawRanges.at(-1)[1]);
   });
 
   test('seeds="all" draws each seed\'s line, faint, instead of the band', async () => {
     const html = await renderReport(seeded, '::figure{sweep="fixture-sweep" metric="raw_reward" seeds="all"}\n');
     expect(html).not.toContain('mark-area');
-    const lines = [...html.matchAll(/<g class="mark-line[^>]*>(.*?)<\/g>/g)].map((m) => m[1]).join('');
+    const lines = [...wideOf(html).matchAll(/<g class="mark-line[^>]*>(.*?)<\/g>/g)].map((m) => m[1]).join('');
     expect([...lines.matchAll(/<path[^>]* stroke="red"/g)]).toHaveLength(4); // 3 seeds and the mean
     expect(html).toContain("the faint lines are the seeds.</figcaption>");
   });
@@ -44,7 +47,7 @@ describe('::figure', () => {
   test.each([
     ['::figure{sweep="fixture-sweep" metric="foo"}', 'unknown metric "foo" in sweep "fixture-sweep" (known: raw_reward, kl, total_reward, entropy, repetition)'],
     ['::figure{sweep="nope" metric="kl"}', 'unknown sweep "nope" (known: fixture-sweep)'],
-    ['::figure{sweep="fixture-sweep" metric="kl" colour="red"}', 'unknown attribute "colour" (known: sweep, metric, caption, smooth, seeds)'],
+    ['::figure{sweep="fixture-sweep" metric="kl" colour="red"}', 'unknown attribute "colour" (known: sweep, metric, caption, smooth, seeds, id)'],
     ['::figure{sweep="fixture-sweep"}', 'missing attribute "metric"'],
     ['::figure{sweep="fixture-sweep" metric="kl" smooth=2}', 'attribute smooth="2"'],
   ])('%s fails with the report file and line', async (directive, message) => {

@@ -1,8 +1,18 @@
 // What the site calls: a figure's inline markup, rendered at build time.
-import { hoverData } from './hover';
-import { renderChart } from './render';
-import { hasSeeds } from './types';
+//
+// Each figure is drawn twice by vega, in the same 12 px text: 'wide' for the
+// desktop column and 'narrow' for a phone's (site.css shows one by a media
+// query). Beside them goes one JSON of what figure.client.ts needs for hover
+// and the reader's controls: where each drawing's plot is, and the data.
+import type { TopLevelSpec } from 'vega-lite';
+import { darkColorStyle, themedColor } from './contrast';
+import { binMeans, sampledSteps } from './hover';
+import { metricTitle } from './metrics';
+import { renderChart, type PlotArea } from './render';
+import { drawnSeeds, seedBand, type BandPoint } from './seed-bands';
 import { finalMetricSpec, lineSpec, MAX_LABELLED_LINES, type FinalMetricSpecInput, type LineSpecInput } from './spec';
+import type { FigureSize } from './theme';
+import { hasSeeds, isFiniteValue } from './types';
 
 export interface LineFigureOptions extends LineSpecInput {
   /** Unique per figure on a page, e.g. "fig-3". */
@@ -13,23 +23,92 @@ export interface LineFigureOptions extends LineSpecInput {
   cacheDir?: string;
 }
 
+/** A figure's markup, and the wide spec it was drawn from (for its downloads). */
+export interface RenderedFigure {
+  html: string;
+  spec: TopLevelSpec;
+}
+
+const SIZE_NAMES: FigureSize[] = ['wide', 'narrow'];
+
+/** The client's data for a line figure (see figure.client.ts). */
+export interface LineFigureData {
+  kind: 'line';
+  plots: Record<FigureSize, PlotArea>;
+  /** Steps the pointer snaps to, and the client redraws at. */
+  steps: number[];
+  /** Logged steps per sampled step: the client smooths its samples with smooth ** stride per sample. */
+  stride: number;
+  smooth: number;
+  series: {
+    label: string;
+    color: string;
+    dark: string;
+    /**
+     * Unsmoothed means of the logged values around each step, which the client
+     * smooths for hover and redraws. (Smoothed values are not shipped as well:
+     * they would double the data; at one step per sample they are exact, and
+     * close at more.)
+     */
+    raw: (number | null)[];
+    rawRanges?: ([number, number] | null)[];
+  }[];
+}
+
+/** The client's data for a ::final figure: each point, and where it is drawn in each size. */
+export interface FinalFigureData {
+  kind: 'final';
+  plots: Record<FigureSize, PlotArea>;
+  points: { label: string; sweep: string; color: string; dark: string; value: number; range?: [number, number]; at: Record<FigureSize, [number, number]> }[];
+}
+
 /**
- * The SVG of a line figure, wrapped with the data hover.client.ts needs:
- * `<div class="chart" data-chart-hover><svg …/><script type="application/json">…</script></div>`.
+ * The SVGs of a line figure, wrapped with the data the client script needs:
+ * `<div class="chart" data-chart="line"><svg class="chart-wide"…/><svg class="chart-narrow"…/><script type="application/json">…</script></div>`.
  */
 export async function renderLineFigure(options: LineFigureOptions): Promise<string> {
+  return (await renderLineFigureWithSpec(options)).html;
+}
+
+export async function renderLineFigureWithSpec(options: LineFigureOptions): Promise<RenderedFigure> {
   const { series, metric, smooth = 0, idPrefix, cacheDir } = options;
+  const title = metricTitle(metric);
   const description =
     options.description ??
     (series.some(hasSeeds)
-      ? `Line chart of ${metric} against step for ${series.length} values, each the mean over its seeds ` +
+      ? `Line chart of ${title} against step for ${series.length} values, each the mean over its seeds ` +
         `(${options.seedLines === 'all' ? "each seed's line faint" : 'a band from their lowest to highest value'}): `
-      : `Line chart of ${metric} against step for ${series.length} runs: `) +
+      : `Line chart of ${title} against step for ${series.length} runs: `) +
     series.map((s) => s.label).join(', ') +
       (smooth > 0 ? `; smoothed lines (EMA weight ${smooth}) over faint raw lines.` : '.');
-  const { svg, plot } = await renderChart(lineSpec(options), { idPrefix, description, cacheDir });
-  if (series.length > MAX_LABELLED_LINES) return `<div class="chart">${svg}</div>`;
-  return `<div class="chart" data-chart-hover>${svg}${jsonScript(hoverData(series, smooth, plot))}</div>`;
+  const colors = series.map((s) => themedColor(s.color));
+  const specs = SIZE_NAMES.map((size) => lineSpec({ ...options, size }));
+  const drawn = await Promise.all(
+    specs.map((spec, i) => renderChart(spec, { idPrefix: i === 0 ? idPrefix : `${idPrefix}-${SIZE_NAMES[i]}`, description, cacheDir })),
+  );
+  const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
+  if (series.length > MAX_LABELLED_LINES) return { html: `<div class="chart">${svgs}</div>`, spec: specs[0] };
+
+  const hover = sampledSteps(series, drawn[0].plot);
+  // With seeds: the unsmoothed mean and range over seeds (the client smooths them, as EMA of a mean is the mean of EMAs).
+  const bands: (BandPoint[] | null)[] = series.map((s) => (hasSeeds(s) ? seedBand(drawnSeeds(s, 0)) : null));
+  const data: LineFigureData = {
+    kind: 'line',
+    plots: { wide: drawn[0].plot, narrow: drawn[1].plot },
+    steps: hover.steps,
+    stride: Math.max(1, hover.logged / Math.max(1, hover.steps.length)),
+    smooth,
+    series: series.map((s, i) => {
+      const band = bands[i];
+      const raw = band ? binMeans(band, hover.steps, (p) => p.mean) : binMeans(s.points, hover.steps, (p) => p.value);
+      const maxes = band ? binMeans(band, hover.steps, (p) => p.max) : [];
+      const rawRanges = band
+        ? binMeans(band, hover.steps, (p) => p.min).map((min, k): [number, number] | null => (min === null || maxes[k] === null ? null : [min, maxes[k]]))
+        : undefined;
+      return { label: s.label, color: colors[i].light, dark: colors[i].dark, raw, ...(rawRanges ? { rawRanges } : {}) };
+    }),
+  };
+  return { html: `<div class="chart" data-chart="line">${svgs}${jsonScript(data)}</div>`, spec: specs[0] };
 }
 
 export interface FinalMetricFigureOptions extends FinalMetricSpecInput {
@@ -38,16 +117,53 @@ export interface FinalMetricFigureOptions extends FinalMetricSpecInput {
   cacheDir?: string;
 }
 
-/** The SVG of a final-metric-against-swept-value figure (see finalMetricSpec), wrapped like renderLineFigure's. */
+/** The SVGs of a final-metric-against-swept-value figure (see finalMetricSpec), wrapped like renderLineFigure's. */
 export async function renderFinalMetricFigure(options: FinalMetricFigureOptions): Promise<string> {
+  return (await renderFinalMetricFigureWithSpec(options)).html;
+}
+
+export async function renderFinalMetricFigureWithSpec(options: FinalMetricFigureOptions): Promise<RenderedFigure> {
   const { sweeps, xTitle, yTitle, idPrefix, cacheDir } = options;
   const description =
     options.description ??
     `Chart of ${yTitle} against ${xTitle}, one point per value` +
     (sweeps.some((s) => s.runs.some((r) => (r.seeds?.length ?? 0) > 1)) ? ' (the mean over its seeds, with a bar from lowest to highest and each seed small beside it)' : '') +
       (sweeps.length > 1 ? `, for sweeps ${sweeps.map((s) => s.name).join(' and ')}.` : '.');
-  const { svg } = await renderChart(finalMetricSpec(options), { idPrefix, description, cacheDir });
-  return `<div class="chart">${svg}</div>`;
+  const points = sweeps.flatMap(({ name, runs }) =>
+    runs.flatMap((r) => {
+      if (!isFiniteValue(r.value)) return [];
+      const finite = (r.seeds ?? []).filter(isFiniteValue);
+      const range: [number, number] | undefined = finite.length > 1 ? [round(Math.min(...finite)), round(Math.max(...finite))] : undefined;
+      const { light, dark } = themedColor(r.color);
+      return [{ label: r.label, sweep: name, color: light, dark, x: r.x, value: round(r.value), ...(range ? { range } : {}) }];
+    }),
+  );
+  const specs = SIZE_NAMES.map((size) => finalMetricSpec({ ...options, size }));
+  const probe = points.map((p) => ({ x: p.x, y: p.value }));
+  const drawn = await Promise.all(
+    specs.map((spec, i) => renderChart(spec, { idPrefix: i === 0 ? idPrefix : `${idPrefix}-${SIZE_NAMES[i]}`, description, cacheDir, probe })),
+  );
+  const colors = sweeps.flatMap((s) => s.runs.map((r) => themedColor(r.color)));
+  const data: FinalFigureData = {
+    kind: 'final',
+    plots: { wide: drawn[0].plot, narrow: drawn[1].plot },
+    points: points.map(({ x: _x, ...p }, i) => ({ ...p, at: { wide: drawn[0].probed[i], narrow: drawn[1].probed[i] } })),
+  };
+  const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
+  return { html: `<div class="chart" data-chart="final">${svgs}${jsonScript(data)}</div>`, spec: specs[0] };
+}
+
+/**
+ * Marks each drawing with its size, which site.css shows or hides, and adds
+ * `style` (the dark theme's colors; a style applies to the page from inside an
+ * SVG even while that SVG is hidden).
+ */
+function sized(svg: string, size: FigureSize, style: string): string {
+  return svg.replace(/ class="marks"/, ` class="marks chart-${size}"`).replace(/<\/svg>$/, `${style}</svg>`);
+}
+
+function round(value: number): number {
+  return Number(value.toPrecision(4));
 }
 
 /** JSON in a script element must not contain "</script>"; escaping every "<" rules that out. */

@@ -3,9 +3,8 @@ import { drawnSeeds, seedBand } from './seed-bands';
 import { smooth } from './smooth';
 import { hasSeeds, isFiniteValue, type LineSeries } from './types';
 
-/** What hover.client.ts needs to show each line's value at a step; embedded as JSON beside the SVG. */
+/** What figure.client.ts needs to show each line's value at a step; embedded as JSON beside the SVG. */
 export interface HoverData {
-  plot: PlotArea;
   /** Logged steps the pointer snaps to, a sample of all runs' steps. */
   steps: number[];
   /** values[i] is the drawn line's value at steps[i], null outside the run or where it was not finite. */
@@ -21,16 +20,10 @@ const HOVER_VALUES = 1500;
  * the embedded data stays a few KB however long and many the runs are. A run that did not log a sampled step
  * shows its latest value before it, as a reader of the line would.
  */
-export function hoverData(series: LineSeries[], smoothWeight: number, plot: PlotArea): HoverData {
-  const allSteps = sortedSteps(series);
-  const samples = Math.max(20, Math.min(Math.round(plot.width / 2), Math.floor(HOVER_VALUES / series.length)));
-  const steps =
-    allSteps.length <= samples
-      ? allSteps
-      : [...new Set(Array.from({ length: samples }, (_, k) => allSteps[Math.round((k * (allSteps.length - 1)) / (samples - 1))]))];
+export function hoverData(series: LineSeries[], smoothWeight: number, plot: Pick<PlotArea, 'width'>): HoverData {
+  const { steps } = sampledSteps(series, plot);
 
   return {
-    plot,
     steps,
     series: series.map((s) => {
       const { label, color, points } = s;
@@ -49,6 +42,40 @@ export function hoverData(series: LineSeries[], smoothWeight: number, plot: Plot
       return { label, color, values: latestAt(drawn, steps).map((i) => (i < 0 ? null : round(drawn[i].value))) };
     }),
   };
+}
+
+/**
+ * For each sampled step, the mean of the finite values (valueOf) of the points
+ * nearer to it than to its neighbours (those between the midpoints); null
+ * where no point falls (outside the run, or a gap). What the client smooths
+ * and redraws: a mean keeps every logged value's weight, a sample would not.
+ */
+export function binMeans<P extends { step: number }>(points: readonly P[], steps: number[], valueOf: (point: P) => number | null): (number | null)[] {
+  let at = 0;
+  return steps.map((step, k) => {
+    const hi = k + 1 < steps.length ? (step + steps[k + 1]) / 2 : Infinity;
+    let sum = 0;
+    let count = 0;
+    for (; at < points.length && points[at].step <= hi; at++) {
+      const value = valueOf(points[at]);
+      if (isFiniteValue(value)) {
+        sum += value;
+        count++;
+      }
+    }
+    return count > 0 ? round(sum / count) : null;
+  });
+}
+
+/** The steps hover snaps to (see hoverData), and how many distinct steps the series logged. */
+export function sampledSteps(series: LineSeries[], plot: Pick<PlotArea, 'width'>): { steps: number[]; logged: number } {
+  const allSteps = sortedSteps(series);
+  const samples = Math.max(20, Math.min(Math.round(plot.width / 2), Math.floor(HOVER_VALUES / series.length)));
+  const steps =
+    allSteps.length <= samples
+      ? allSteps
+      : [...new Set(Array.from({ length: samples }, (_, k) => allSteps[Math.round((k * (allSteps.length - 1)) / (samples - 1))]))];
+  return { steps, logged: allSteps.length };
 }
 
 /** For each step, the index of the latest point at or before it; -1 before the first point or after the last. */

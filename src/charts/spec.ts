@@ -2,19 +2,47 @@ import type { TopLevelSpec } from 'vega-lite';
 import { bucketMeans, downsample } from './downsample';
 import { acrossSeeds, drawnSeeds, seedBand, type BandPoint } from './seed-bands';
 import { smooth } from './smooth';
-import { HEIGHT, theme, WIDTH } from './theme';
+import { themedColor } from './contrast';
+import { metricInfo } from './metrics';
+import { SIZES, theme, type FigureSize } from './theme';
 import { hasSeeds, isFiniteValue, type LineSeries, type MetricPoint } from './types';
 
 /** What every figure shares: size, fit and theme. */
-const FRAME = {
-  $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
-  width: WIDTH,
-  height: HEIGHT,
-  autosize: { type: 'fit', contains: 'padding' },
-  config: theme,
-} as const;
+function frame(size: FigureSize) {
+  return {
+    $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
+    width: SIZES[size].width,
+    height: SIZES[size].height,
+    autosize: { type: 'fit', contains: 'padding' },
+    config: theme,
+  } as const;
+}
 /** 20000 -> "20k" as TensorBoard writes steps, but 0 -> "0", not "0k". */
 const STEP_LABEL = "abs(datum.value) >= 1000 ? format(datum.value, '~s') : format(datum.value, '~r')";
+/** Steps are whole numbers: a short run must not get ticks at 1.5. */
+const STEP_AXIS = { title: 'Step', scale: { nice: false }, axis: { labelExpr: STEP_LABEL, tickMinStep: 1 } } as const;
+
+/**
+ * The legend: beside the plot when there is room, above it in rows on a
+ * narrow figure, where a side legend would take a third of the width.
+ */
+function legendOf(size: FigureSize, labels: string[], extra: object = {}) {
+  if (size === 'wide') return extra;
+  const longest = Math.max(...labels.map((label) => label.length));
+  const perEntry = 40 + 7.5 * longest; // symbol, gaps and ~7.5 px a character at 12 px
+  // the legend starts at the plot's left edge, ~70 px in
+  return { orient: 'top', direction: 'horizontal', columns: Math.max(1, Math.floor((SIZES[size].width - 75) / perEntry)), ...extra };
+}
+
+/**
+ * The y scale of a metric: fitted to the data, never padded with zero; a
+ * metric that cannot truly be negative (KL, whose sampled estimate dips below
+ * zero by chance) stops at 0, with the marks clipped there.
+ */
+function yScale(metric: string, values: (number | null)[]): { scale: object; clip: boolean } {
+  const below = metricInfo(metric).nonNegative && values.some((v) => isFiniteValue(v) && v < 0);
+  return below ? { scale: { zero: false, domainMin: 0, nice: true }, clip: true } : { scale: { zero: false }, clip: false };
+}
 
 /**
  * About 40 KB of SVG path per figure (~12 bytes a point), so a page of several
@@ -42,8 +70,10 @@ function shrink(points: MetricPoint[], buckets: number): MetricPoint[] {
   return buckets >= MIN_EXTREMA_BUCKETS ? downsample(points, buckets) : bucketMeans(points, buckets * 2);
 }
 
-export function bucketsPerLine(lines: number): number {
-  return Math.max(10, Math.min(MAX_BUCKETS_PER_LINE, Math.floor(FIGURE_POINTS / 2 / lines)));
+/** Buckets per line for a figure of this many lines; a narrow figure's plot is narrower, so fewer. */
+export function bucketsPerLine(lines: number, size: FigureSize = 'wide'): number {
+  const share = SIZES[size].width / SIZES.wide.width;
+  return Math.max(10, Math.min(Math.round(MAX_BUCKETS_PER_LINE * share), Math.floor((FIGURE_POINTS * share) / 2 / lines)));
 }
 
 export interface LineSpecInput {
@@ -62,6 +92,8 @@ export interface LineSpecInput {
    * line faint around the mean.
    */
   seedLines?: 'band' | 'all';
+  /** 'wide' for desktop (default), 'narrow' for phones: smaller plot, same text size, legend above. */
+  size?: FigureSize;
 }
 
 /**
@@ -70,38 +102,39 @@ export interface LineSpecInput {
  * both layers share one color scale, so the legend lists each label once.
  */
 export function lineSpec(input: LineSpecInput): TopLevelSpec {
-  const { series, metric, yTitle, smooth: weight = 0, buckets } = input;
+  const { series, metric, yTitle, smooth: weight = 0, buckets, size = 'wide' } = input;
   const labels = series.map((s) => s.label);
   if (new Set(labels).size !== labels.length) throw new Error(`figure of ${metric}: run labels must be distinct, got ${labels.join(', ')}`);
   if (series.some(hasSeeds)) return seededLineSpec(input);
 
   // Smooth the full series first: smoothing a downsampled line would weigh buckets, not steps.
-  const perLine = buckets ?? bucketsPerLine(series.length * (weight > 0 ? 2 : 1));
+  const perLine = buckets ?? bucketsPerLine(series.length * (weight > 0 ? 2 : 1), size);
   const rows = (line: (s: LineSeries) => MetricPoint[]) =>
     series.flatMap((s) =>
       shrink(line(s), perLine).map((p) => ({ step: p.step, value: isFiniteValue(p.value) ? p.value : null, run: s.label })),
     );
+  const raw = rows((s) => s.points);
+  const { scale, clip } = yScale(metric, raw.map((r) => r.value));
   const encoding = {
-    x: { field: 'step', type: 'quantitative', title: 'Step', scale: { nice: false }, axis: { labelExpr: STEP_LABEL } },
-    y: { field: 'value', type: 'quantitative', title: yTitle ?? metric, scale: { zero: false } },
+    x: { field: 'step', type: 'quantitative', ...STEP_AXIS },
+    y: { field: 'value', type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale },
     color: {
       field: 'run',
       type: 'nominal',
       title: null,
-      scale: { domain: labels, range: series.map((s) => s.color) },
-      legend: series.length > MAX_LABELLED_LINES ? null : {},
+      scale: { domain: labels, range: series.map((s) => themedColor(s.color).light) },
+      legend: series.length > MAX_LABELLED_LINES ? null : legendOf(size, labels),
     },
   } as const;
-  const raw = rows((s) => s.points);
   const layer =
     weight > 0
       ? [
-          { data: { values: raw }, mark: { type: 'line', strokeWidth: 1.5, opacity: 0.25 }, encoding },
-          { data: { values: rows((s) => smooth(s.points, weight)) }, mark: { type: 'line', strokeWidth: 2 }, encoding },
+          { name: 'raw', data: { values: raw }, mark: { type: 'line', strokeWidth: 1.5, opacity: 0.25, clip }, encoding },
+          { name: 'smoothed', data: { values: rows((s) => smooth(s.points, weight)) }, mark: { type: 'line', strokeWidth: 2, clip }, encoding },
         ]
-      : [{ data: { values: raw }, mark: { type: 'line', strokeWidth: 2 }, encoding }];
+      : [{ name: 'raw', data: { values: raw }, mark: { type: 'line', strokeWidth: 2, clip }, encoding }];
   return {
-    ...FRAME,
+    ...frame(size),
     layer,
   } as TopLevelSpec;
 }
@@ -112,22 +145,23 @@ export function lineSpec(input: LineSpecInput): TopLevelSpec {
  * the value's color or as each seed's line, faint. One color scale for all
  * layers, so the legend lists each label once.
  */
-function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, seedLines = 'band' }: LineSpecInput): TopLevelSpec {
+function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, seedLines = 'band', size = 'wide' }: LineSpecInput): TopLevelSpec {
   const labels = series.map((s) => s.label);
   const perSeries = series.map((s) => {
     const seeds = drawnSeeds(s, weight);
     return { label: s.label, seeds, band: seedBand(seeds) };
   });
-  const perLine = buckets ?? bucketsPerLine(series.length * 2);
-  const x = { field: 'step', type: 'quantitative', title: 'Step', scale: { nice: false }, axis: { labelExpr: STEP_LABEL } } as const;
-  const y = { type: 'quantitative', title: yTitle ?? metric, scale: { zero: false } } as const;
+  const perLine = buckets ?? bucketsPerLine(series.length * 2, size);
+  const x = { field: 'step', type: 'quantitative', ...STEP_AXIS } as const;
+  const { scale, clip } = yScale(metric, perSeries.flatMap(({ band }) => band.map((p) => p.min)));
+  const y = { type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale } as const;
   const color = {
     field: 'run',
     type: 'nominal',
     title: null,
-    scale: { domain: labels, range: series.map((s) => s.color) },
+    scale: { domain: labels, range: series.map((s) => themedColor(s.color).light) },
     // a line in the legend, as for one seed: the band layer would make it a dot
-    legend: series.length > MAX_LABELLED_LINES ? null : { symbolType: 'stroke', symbolStrokeWidth: 2 },
+    legend: series.length > MAX_LABELLED_LINES ? null : legendOf(size, labels, { symbolType: 'stroke', symbolStrokeWidth: 2 }),
   } as const;
   const finite = (value: number | null) => (isFiniteValue(value) ? value : null);
   const means = perSeries.flatMap(({ label, band }) =>
@@ -136,22 +170,24 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
   const spread =
     seedLines === 'all'
       ? {
+          name: 'seeds',
           data: {
             values: perSeries.flatMap(({ label, seeds }) =>
               seeds.flatMap((points, seed) => shrink(points, perLine).map((p) => ({ step: p.step, value: finite(p.value), run: label, seed }))),
             ),
           },
-          mark: { type: 'line', strokeWidth: 1, opacity: 0.3 },
+          mark: { type: 'line', strokeWidth: 1, opacity: 0.3, clip },
           encoding: { x, y: { ...y, field: 'value' }, color, detail: { field: 'seed', type: 'nominal' } },
         }
       : {
+          name: 'band',
           data: { values: perSeries.flatMap(({ label, band }) => shrinkBand(band, perLine).map((p) => ({ ...p, run: label }))) },
-          mark: { type: 'area', opacity: 0.2 },
+          mark: { type: 'area', opacity: 0.2, clip },
           encoding: { x, y: { ...y, field: 'min' }, y2: { field: 'max' }, color },
         };
   return {
-    ...FRAME,
-    layer: [spread, { data: { values: means }, mark: { type: 'line', strokeWidth: 2 }, encoding: { x, y: { ...y, field: 'value' }, color } }],
+    ...frame(size),
+    layer: [spread, { name: 'mean', data: { values: means }, mark: { type: 'line', strokeWidth: 2, clip }, encoding: { x, y: { ...y, field: 'value' }, color } }],
   } as TopLevelSpec;
 }
 
@@ -178,6 +214,8 @@ export interface FinalMetricSpecInput {
   sweeps: { name: string; runs: FinalMetricRun[] }[];
   xTitle: string;
   yTitle: string;
+  /** As LineSpecInput.size. */
+  size?: FigureSize;
 }
 
 /**
@@ -186,22 +224,23 @@ export interface FinalMetricSpecInput {
  * logarithmic when the values span orders of magnitude, symlog if one is 0 so
  * beta = 0 still has a place.
  */
-export function finalMetricSpec({ sweeps, xTitle, yTitle }: FinalMetricSpecInput): TopLevelSpec {
+export function finalMetricSpec({ sweeps, xTitle, yTitle, size = 'wide' }: FinalMetricSpecInput): TopLevelSpec {
   const rows = sweeps.flatMap(({ name, runs }) =>
-    runs.map((r) => ({ sweep: name, label: r.label, color: r.color, x: r.x, value: isFiniteValue(r.value) ? r.value : null })),
+    runs.map((r) => ({ sweep: name, label: r.label, color: themedColor(r.color).light, x: r.x, value: isFiniteValue(r.value) ? r.value : null })),
   );
   const seeded = sweeps.flatMap(({ name, runs }) =>
     runs.flatMap((r) => {
       const spread = r.seeds && r.seeds.length > 1 ? acrossSeeds(r.seeds) : null;
       if (!spread) return [];
-      const seeds = r.seeds!.filter(isFiniteValue).map((value) => ({ sweep: name, color: r.color, x: r.x, value }));
-      return [{ bar: { sweep: name, color: r.color, x: r.x, min: spread.min, max: spread.max }, seeds }];
+      const color = themedColor(r.color).light;
+      const seeds = r.seeds!.filter(isFiniteValue).map((value) => ({ sweep: name, color, x: r.x, value }));
+      return [{ bar: { sweep: name, color, x: r.x, min: spread.min, max: spread.max }, seeds }];
     }),
   );
   const xs = [...new Set(rows.map((r) => r.x))].sort((a, b) => a - b);
-  const showSweeps = sweeps.length > 1 ? ({ title: null, orient: 'top', labelLimit: 400 } as const) : null;
+  const showSweeps = sweeps.length > 1 ? ({ title: null, orient: 'top', labelLimit: 400, ...(size === 'narrow' ? { direction: 'vertical' } : {}) } as const) : null;
   const encoding = {
-    x: { field: 'x', type: 'quantitative', title: xTitle, ...sweptValueAxis(xs) },
+    x: { field: 'x', type: 'quantitative', title: xTitle, ...sweptValueAxis(xs, size) },
     y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false, padding: 12 } },
   };
   // With seeds: a min–max bar in the value's color behind its mean, and each seed a small point beside it.
@@ -210,26 +249,30 @@ export function finalMetricSpec({ sweeps, xTitle, yTitle }: FinalMetricSpecInput
       ? []
       : [
           {
+            name: 'seed_range',
             data: { values: seeded.map((s) => s.bar) },
             mark: { type: 'rule', strokeWidth: 2, opacity: 0.8 },
             encoding: { x: encoding.x, y: { ...encoding.y, field: 'min' }, y2: { field: 'max' }, color: { field: 'color', type: 'nominal', scale: null } },
           },
           {
+            name: 'seeds',
             data: { values: seeded.flatMap((s) => s.seeds) },
             mark: { type: 'point', filled: true, size: 22, opacity: 0.8, xOffset: 9, stroke: 'currentColor', strokeWidth: 0.5 },
             encoding: { x: encoding.x, y: encoding.y, fill: { field: 'color', type: 'nominal', scale: null } },
           },
         ];
   return {
-    ...FRAME,
+    ...frame(size),
     data: { values: rows },
     layer: [
       ...seedLayers,
       {
+        name: 'joins',
         mark: { type: 'line', color: 'currentColor', opacity: 0.35, strokeWidth: 1.5 },
         encoding: { ...encoding, detail: { field: 'sweep' } },
       },
       {
+        name: 'ends',
         mark: { type: 'point', filled: true, size: 110, opacity: 1, stroke: 'currentColor', strokeWidth: 0.75 },
         encoding: {
           ...encoding,
@@ -244,9 +287,10 @@ export function finalMetricSpec({ sweeps, xTitle, yTitle }: FinalMetricSpecInput
 /**
  * Ticks sit exactly at the swept values. The domain gets 5% room either side
  * in the scale's own (log or symlog) space, so end points are not cut by the
- * axes; labels turn when neighbours would be too close to print side by side.
+ * axes. Every value keeps its label: one too close to its left neighbour to
+ * print beside it goes one row lower (see labelRows).
  */
-function sweptValueAxis(xs: number[]) {
+function sweptValueAxis(xs: number[], size: FigureSize) {
   const positive = xs.filter((x) => x > 0);
   const spansDecades = positive.length >= 2 && positive[positive.length - 1] / positive[0] >= 100;
   const type = !spansDecades ? 'linear' : xs[0] > 0 ? 'log' : 'symlog';
@@ -261,9 +305,41 @@ function sweptValueAxis(xs: number[]) {
   const ts = xs.map(toScale);
   const span = ts[ts.length - 1] - ts[0] || 1;
   const domain = [fromScale(ts[0] - 0.05 * span), fromScale(ts[ts.length - 1] + 0.05 * span)];
-  const closest = Math.min(...ts.slice(1).map((t, i) => t - ts[i])) / span;
+  // The plot is the figure less the y axis (labels and title, ~70 px) and padding.
+  const plotWidth = SIZES[size].width - 80;
+  const at = ts.map((t) => ((t - ts[0]) / span) * 0.9 * plotWidth);
+  const rows = labelRows(xs.map((x, i) => ({ x, at: at[i], width: 7 * formatLabel(x).length })));
+  const lower = (row: number) => xs.filter((_, i) => rows[i] === row);
+  const conditions = [1, 2, 3].filter((row) => lower(row).length > 0).map((row) => ({ test: `indexof(${JSON.stringify(lower(row))}, datum.value) >= 0`, value: 2 + 14 * row }));
   return {
     scale: { type, domain, ...(type === 'symlog' ? { constant } : {}) },
-    axis: { values: xs, format: '~r', grid: false, labelAngle: closest * WIDTH < 36 ? -45 : 0 },
+    axis: {
+      values: xs,
+      format: '~r',
+      grid: false,
+      labelAngle: 0,
+      // vega would drop the labels that overlap (20 and 70 between 15 and 100); rows keep them all.
+      labelOverlap: false,
+      labelPadding: conditions.length ? { condition: conditions, value: 2 } : 2,
+    },
   };
+}
+
+/** Roughly d3-format's "~r", to estimate a label's width in characters. */
+function formatLabel(x: number): string {
+  return String(Number(x.toPrecision(12)));
+}
+
+/**
+ * The row (0 = just below the axis) each label prints in: the first row whose
+ * last label ends 4 px before this one starts. At most 4 rows.
+ */
+export function labelRows(labels: { at: number; width: number }[]): number[] {
+  const ends: number[] = [];
+  return labels.map(({ at, width }) => {
+    const row = ends.findIndex((end) => end + 4 <= at - width / 2);
+    const chosen = row >= 0 ? row : Math.min(ends.length, 3);
+    ends[chosen] = at + width / 2;
+    return chosen;
+  });
 }

@@ -6,8 +6,19 @@ import type { Config } from 'vega-lite';
  */
 export const FONT = 'system-ui, sans-serif';
 
-export const WIDTH = 640;
-export const HEIGHT = 300;
+/**
+ * Two drawings of each figure, in the same text size: 'wide' fills the
+ * desktop column; 'narrow' is a 390 px phone's column (350 px), where the
+ * wide drawing would shrink its 12 px text to 6.6 px. The page shows one by
+ * a media query (src/styles/site.css).
+ */
+export const SIZES = {
+  wide: { width: 640, height: 300 },
+  narrow: { width: 350, height: 280 },
+} as const;
+export type FigureSize = keyof typeof SIZES;
+export const WIDTH = SIZES.wide.width;
+export const HEIGHT = SIZES.wide.height;
 
 /**
  * Text, axes and grid are drawn in currentColor, so the inlined SVG follows the

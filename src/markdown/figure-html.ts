@@ -1,10 +1,14 @@
 // A figure of one metric across runs: the chart from src/charts in a <figure>
 // with its caption. Shared by ::figure and the sweep and run pages.
-import { renderLineFigure, type LineSeries } from '../charts';
+import type { LineSeries } from '../charts';
+import { renderLineFigureWithSpec } from '../charts/figure';
+import { metricTitle } from '../charts/metrics';
 import { figureCacheDir } from '../site/dirs';
+import { writeFigureFiles } from '../site/figure-files';
 import { metricsOf, seriesOf } from '../site/run-data';
 import { runsByValue, type SweepRun } from '../site/sweep-runs';
 import { html, raw, type SafeHtml } from './html';
+import type { FigureLabel } from './remark-figure-refs';
 
 export interface FigureOptions {
   /** Drawn runs, value by value (sweepRuns' order): a value with several seeds is drawn as their mean and spread. */
@@ -16,17 +20,20 @@ export interface FigureOptions {
   seeds?: 'band' | 'all';
   /** Prefix for every id inside the SVG; unique on the page. */
   idPrefix: string;
+  /** In a report: the figure's number and id (remark-figure-refs), and links to its data and spec. */
+  label?: FigureLabel;
 }
 
-export async function figureHtml({ runs, metric, caption, smooth, seeds = 'band', idPrefix }: FigureOptions): Promise<SafeHtml> {
+export async function figureHtml({ runs, metric, caption, smooth, seeds = 'band', idPrefix, label }: FigureOptions): Promise<SafeHtml> {
   const values = runsByValue(runs);
   const series: LineSeries[] = values.map(({ label, color, runs: seedRuns }) => {
     const lines = seedRuns.map(({ run }) => seriesOf(metricsOf(run), metric));
     return lines.length > 1 ? { label, color, points: [], seeds: lines } : { label, color, points: lines[0] };
   });
-  const chart = await renderLineFigure({ series, metric, smooth, seedLines: seeds, idPrefix, cacheDir: figureCacheDir() });
+  const { html: chart, spec } = await renderLineFigureWithSpec({ series, metric, smooth, seedLines: seeds, idPrefix, cacheDir: figureCacheDir() });
   const counts = values.map((value) => value.runs.length);
-  return captionedFigure('metric-figure', metric, chart, joinSentences(caption, seedsNote(counts, seeds)));
+  const text = joinSentences(caption ?? (label ? `${metricTitle(metric)} against training step.` : undefined), seedsNote(counts, seeds));
+  return captionedFigure('metric-figure', metric, chart, text, label && { ...label, files: writeFigureFiles(spec) });
 }
 
 /** What a figure of several seeds per value draws, for its caption; nothing when every value has one seed. */
@@ -40,14 +47,30 @@ export function seedsNote(counts: number[], seeds: 'band' | 'all'): string | und
     : `Each value's line is the mean over its ${per}; the band spans their lowest to highest value.`;
 }
 
-function joinSentences(...parts: (string | undefined)[]): string | undefined {
-  const text = parts.filter((part) => part).join(' ');
+/** Sentences for a caption, each ended with a full stop where its writer left none. */
+export function joinSentences(...parts: (string | undefined)[]): string | undefined {
+  const text = parts
+    .filter((part) => part)
+    .map((part) => (/[.!?:)]$/.test(part!.trim()) ? part!.trim() : `${part!.trim()}.`))
+    .join(' ');
   return text || undefined;
 }
 
-/** A rendered chart in a <figure> of the given class, with its caption when it has one. */
-export function captionedFigure(className: string, metric: string, chart: string, caption?: string): SafeHtml {
-  return html`<figure class="${className}" data-metric="${metric}">${raw(chart)}${
-    caption ? html`<figcaption>${caption}</figcaption>` : ''
-  }</figure>`;
+/** A report figure's number and id, and the links to its downloads. */
+export interface NumberedFigure extends FigureLabel {
+  files: { csv: string; spec: string };
+}
+
+/**
+ * A rendered chart in a <figure> of the given class, with its caption when it
+ * has one; in a report, "Figure N:" before the caption, the figure's id for
+ * :ref links, and links to its data and spec below the chart.
+ */
+export function captionedFigure(className: string, metric: string, chart: string, caption?: string, numbered?: NumberedFigure): SafeHtml {
+  if (!numbered) {
+    return html`<figure class="${className}" data-metric="${metric}">${raw(chart)}${caption ? html`<figcaption>${caption}</figcaption>` : ''}</figure>`;
+  }
+  const { number, id, files } = numbered;
+  const name = `Figure ${number}`;
+  return html`<figure class="${className}" data-metric="${metric}" id="${id}">${raw(chart)}<p class="chart-downloads">Download <a href="${files.csv}" download aria-label="${name} data (CSV)">data (CSV)</a> · <a href="${files.spec}" download aria-label="${name} Vega-Lite spec (JSON)">Vega-Lite spec (JSON)</a></p><figcaption><span class="figure-number">${name}${caption ? ':' : ''}</span>${caption ? ` ${caption}` : ''}</figcaption></figure>`;
 }

@@ -5,6 +5,7 @@ import type { RemarkPlugins } from '@astrojs/markdown-remark';
 import remarkDirective from 'remark-directive';
 import type { DirectiveOptions } from './directives';
 import remarkFigure from './remark-figure';
+import remarkFigureRefs from './remark-figure-refs';
 import remarkFinal from './remark-final';
 import remarkGenerations from './remark-generations';
 import remarkLiteralDirectives from './remark-literal-directives';
@@ -18,6 +19,8 @@ export { DirectiveError } from './directive-error';
 export function reportPlugins(options: DirectiveOptions): RemarkPlugins {
   return [
     remarkDirective,
+    // before the figures: it numbers them all, ::figure and ::final, in reading order
+    remarkFigureRefs,
     [remarkFigure, options],
     [remarkFinal, options],
     [remarkGenerations, options],

@@ -9,6 +9,7 @@ import { metricsOfRuns } from '../site/run-data';
 import { directiveError } from './directive-error';
 import { findDirectives, noMetricsYet, noRunsYet, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
 import { figureHtml } from './figure-html';
+import { figureLabel } from './remark-figure-refs';
 
 const attributes = {
   sweep: z.string().min(1),
@@ -17,6 +18,8 @@ const attributes = {
   smooth: z.coerce.number().min(0).max(0.999).optional(),
   /** "all": each seed's line, faint, instead of the min–max band around the mean. */
   seeds: z.enum(['band', 'all']).optional(),
+  /** `{#fig-kl}`: the figure's id, for :ref{#fig-kl} (remark-figure-refs). */
+  id: z.string().optional(),
 };
 
 export default function remarkFigure(options: DirectiveOptions) {
@@ -34,7 +37,7 @@ export default function remarkFigure(options: DirectiveOptions) {
       if (!known.includes(metric)) {
         throw directiveError(file, node, 'figure', `unknown metric "${metric}" in sweep "${sweepId}" (known: ${known.join(', ')})`);
       }
-      const figure = await figureHtml({ runs, metric, caption, smooth, seeds, idPrefix: ids.get(node)! });
+      const figure = await figureHtml({ runs, metric, caption, smooth, seeds, idPrefix: ids.get(node)!, label: figureLabel(node) });
       return [{ type: 'html', value: figure.value }];
     });
   };

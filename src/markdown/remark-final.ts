@@ -8,19 +8,25 @@
 import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
 import { z } from 'zod';
-import { finalMean, renderFinalMetricFigure } from '../charts';
+import { finalMean } from '../charts';
+import { renderFinalMetricFigureWithSpec } from '../charts/figure';
+import { metricTitle } from '../charts/metrics';
 import { acrossSeeds } from '../charts/seed-bands';
 import { figureCacheDir } from '../site/dirs';
+import { writeFigureFiles } from '../site/figure-files';
 import { metricsOf, metricsOfRuns, seriesOf } from '../site/run-data';
 import { runsByValue } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
 import { findDirectives, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
-import { captionedFigure } from './figure-html';
+import { captionedFigure, joinSentences } from './figure-html';
+import { figureLabel } from './remark-figure-refs';
 
 const attributes = {
   sweeps: z.string().min(1),
   metric: z.string().min(1),
   caption: z.string().optional(),
+  /** `{#fig-end}`: the figure's id, for :ref{#fig-end} (remark-figure-refs). */
+  id: z.string().optional(),
 };
 
 export default function remarkFinal(options: DirectiveOptions) {
@@ -49,15 +55,17 @@ export default function remarkFinal(options: DirectiveOptions) {
         };
       });
       const counts = sweeps.flatMap(({ runs }) => runsByValue(runs).map((group) => group.runs.length));
-      const chart = await renderFinalMetricFigure({
+      const { html: chart, spec } = await renderFinalMetricFigureWithSpec({
         sweeps: series,
         xTitle: varied[0],
-        yTitle: `${metric}, mean of the last 10% of steps`,
+        yTitle: metricTitle(metric),
         idPrefix: ids.get(node)!,
         cacheDir: figureCacheDir(),
       });
-      const note = finalSeedsNote(counts);
-      return [{ type: 'html', value: captionedFigure('final-figure', metric, chart, [caption, note].filter(Boolean).join(' ') || undefined).value }];
+      // The y title names the metric; what "final" means is said here, where there is room for it.
+      const text = joinSentences(caption, `Each point is the mean of the last 10% of a run's steps.`, finalSeedsNote(counts))!;
+      const label = figureLabel(node);
+      return [{ type: 'html', value: captionedFigure('final-figure', metric, chart, text, label && { ...label, files: writeFigureFiles(spec) }).value }];
     });
   };
 }

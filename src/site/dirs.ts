@@ -36,3 +36,12 @@ export function quickBuild(): boolean {
 export function figureCacheDir(): string {
   return resolve(process.env.SITE_CACHE_DIR ?? 'node_modules/.astro', 'figures');
 }
+
+/**
+ * Where builds write each report figure's downloads (CSV and spec), named by
+ * a digest of their content; the build copies those its pages link into
+ * dist/figures/ (src/site/figure-files.ts).
+ */
+export function figureFilesDir(): string {
+  return resolve(process.env.SITE_CACHE_DIR ?? 'node_modules/.astro', 'figure-files');
+}

@@ -60,9 +60,10 @@ describe('a report of a sweep with three seeds', () => {
       const response = await page.goto(`${server.url}/reports/fixture-report/`);
       expect(response?.status()).toBe(200);
 
-      const bands = await page.$$eval('figure.metric-figure g.mark-area path', (paths) => paths.map((path) => path.getAttribute('fill')));
+      // in the drawing the screen shows (each figure has a wide and a narrow one)
+      const bands = await page.$$eval('figure.metric-figure svg.chart-wide g.mark-area path', (paths) => paths.map((path) => path.getAttribute('fill')));
       expect(bands).toEqual(['red', 'green', 'blue']);
-      const bars = await page.$$eval('figure.final-figure g.mark-rule.role-mark line', (lines) => lines.map((line) => line.getAttribute('stroke')));
+      const bars = await page.$$eval('figure.final-figure svg.chart-wide g.mark-rule.role-mark line', (lines) => lines.map((line) => line.getAttribute('stroke')));
       expect(bars).toEqual(['red', 'green', 'blue']);
 
       const svg = page.locator('figure.metric-figure svg').first();

@@ -103,7 +103,7 @@ describe('the built fixture site', () => {
         );
         const expectedColors = path.startsWith('/runs/') ? 1 : RUN_COLORS.length;
         for (const figure of figures) {
-          expect(figure.svgs, path).toBe(1);
+          expect(figure.svgs, path).toBe(2); // wide and narrow (phones)
           expect(figure.strokes, path).toHaveLength(expectedColors);
           if (expectedColors > 1) expect(figure.strokes).toEqual(RUN_COLORS);
         }

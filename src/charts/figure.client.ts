@@ -1,0 +1,309 @@
+// The reader's hands on a figure, as progressive enhancement over the static
+// SVGs (figure.ts): hover or tap shows the values under the pointer; on line
+// figures, a legend click hides a run (double-click, or Alt/Shift-click, shows
+// it alone), a slider smooths, a checkbox turns the y axis logarithmic.
+//
+// Controls redraw the plot from the JSON beside the SVGs: ~300 binned means
+// per line (figure.ts), through the plot's own scales, drawn over the hidden
+// vega marks; back at the figure's own settings vega's drawing returns. A log
+// scale draws its own y ticks. Budget: this file is ~4 KB gzipped (see README).
+import type { FinalFigureData, LineFigureData } from './figure';
+import type { PlotArea } from './render';
+
+type Num = number | null;
+type Range = [number, number] | null;
+interface Drawing {
+  svg: SVGSVGElement;
+  plot: PlotArea;
+}
+
+const SVG_NS = 'http://www.w3.org/2000/svg';
+const darkScheme = matchMedia('(prefers-color-scheme: dark)');
+
+for (const chart of document.querySelectorAll<HTMLElement>('[data-chart]')) {
+  const json = chart.querySelector('script[type="application/json"]');
+  if (!json?.textContent) continue;
+  const data = JSON.parse(json.textContent) as LineFigureData | FinalFigureData;
+  const drawings = [...chart.querySelectorAll<SVGSVGElement>('svg.marks')].map((svg) => ({
+    svg,
+    plot: data.plots[svg.classList.contains('chart-narrow') ? 'narrow' : 'wide'],
+  }));
+  if (getComputedStyle(chart).position === 'static') chart.style.position = 'relative';
+  const tip = document.createElement('div');
+  tip.className = 'chart-tip';
+  if (data.kind === 'line') lineFigure(chart, data, drawings, tip);
+  else finalFigure(chart, data, drawings, tip);
+}
+
+/**
+ * Calls `show` with the pointer's place in SVG units on hover, on a tap and
+ * while a finger drags sideways (touch-action: pan-y keeps vertical scrolling);
+ * `hide` when a mouse leaves or a tap lands elsewhere.
+ */
+function onPointer(chart: HTMLElement, drawings: Drawing[], show: (d: Drawing, x: number, y: number) => boolean, hide: () => void) {
+  for (const d of drawings) {
+    d.svg.style.touchAction = 'pan-y';
+    const handler = (event: PointerEvent) => {
+      const box = d.svg.getBoundingClientRect();
+      const scale = d.svg.viewBox.baseVal.width / box.width;
+      if (!show(d, (event.clientX - box.left) * scale, (event.clientY - box.top) * scale)) hide();
+    };
+    d.svg.addEventListener('pointermove', handler);
+    d.svg.addEventListener('pointerdown', handler);
+    d.svg.addEventListener('pointerleave', (event) => event.pointerType !== 'touch' && hide());
+  }
+  document.addEventListener('pointerdown', (event) => !chart.contains(event.target as Node) && hide());
+}
+
+/** Puts the tip beside `x` (SVG units) of the drawing, flipped left near the right edge. */
+function place(chart: HTMLElement, d: Drawing, tip: HTMLElement, x: number, y: number) {
+  chart.append(tip);
+  const box = d.svg.getBoundingClientRect();
+  const chartBox = chart.getBoundingClientRect();
+  const scale = d.svg.viewBox.baseVal.width / box.width;
+  const left = box.left - chartBox.left + x / scale;
+  const flip = left + 12 + tip.offsetWidth > box.right - chartBox.left;
+  tip.style.left = `${Math.max(0, flip ? left - 12 - tip.offsetWidth : left + 12)}px`;
+  tip.style.top = `${box.top - chartBox.top + y / scale}px`;
+}
+
+function row(label: string, value?: string, color?: string) {
+  const div = document.createElement('div');
+  if (color) {
+    const swatch = document.createElement('span');
+    swatch.className = 'chart-swatch';
+    swatch.style.background = color;
+    div.append(swatch);
+  }
+  div.append(label);
+  if (value !== undefined) {
+    const b = document.createElement('b');
+    b.textContent = value;
+    div.append(b);
+  }
+  return div;
+}
+
+function svgEl(name: string, attributes: Record<string, string | number>): SVGElement {
+  const el = document.createElementNS(SVG_NS, name);
+  for (const [k, v] of Object.entries(attributes)) el.setAttribute(k, String(v));
+  return el;
+}
+
+const show = (value: Num, range?: Range) => (value === null ? '–' : range ? `${value} (${range[0]}–${range[1]})` : String(value));
+
+/** TensorBoard's debiased EMA over the samples (null passes through and does not count). */
+function ema(values: Num[], weight: number): Num[] {
+  let last = 0;
+  let n = 0;
+  return values.map((v) => {
+    if (v === null || weight === 0) return v;
+    last = last * weight + (1 - weight) * v;
+    return last / (1 - weight ** ++n);
+  });
+}
+
+const round = (v: Num) => (v === null ? null : Number(v.toPrecision(4)));
+
+function finalFigure(chart: HTMLElement, data: FinalFigureData, drawings: Drawing[], tip: HTMLElement) {
+  const sizeOf = (d: Drawing) => (d.svg.classList.contains('chart-narrow') ? 'narrow' : 'wide');
+  const ring = svgEl('circle', { r: 9, fill: 'none', stroke: 'currentColor', 'stroke-width': 2, 'pointer-events': 'none' });
+  const sweeps = new Set(data.points.map((p) => p.sweep)).size;
+  onPointer(
+    chart,
+    drawings,
+    (d, x, y) => {
+      let best = -1;
+      let bestDistance = 30;
+      data.points.forEach((p, i) => {
+        const [px, py] = p.at[sizeOf(d)];
+        const distance = Math.hypot(px - x, py - y);
+        if (distance < bestDistance) [best, bestDistance] = [i, distance];
+      });
+      if (best < 0) return false;
+      const p = data.points[best];
+      const [px, py] = p.at[sizeOf(d)];
+      ring.setAttribute('cx', String(px));
+      ring.setAttribute('cy', String(py));
+      d.svg.append(ring);
+      tip.replaceChildren(row(p.label + (sweeps > 1 ? ` · ${p.sweep}` : ''), show(p.value, p.range), darkScheme.matches ? p.dark : p.color));
+      place(chart, d, tip, px, py);
+      return true;
+    },
+    () => {
+      ring.remove();
+      tip.remove();
+    },
+  );
+}
+
+function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[], tip: HTMLElement) {
+  const { steps, series } = data;
+  const state = { hidden: new Set<number>(), smooth: data.smooth, log: false };
+  const atDefault = () => state.smooth === data.smooth && !state.log;
+
+  /** Each series' values and ranges at `steps` as now drawn. */
+  const current = () =>
+    series.map((s) => {
+      const weight = state.smooth ** data.stride;
+      const lows = s.rawRanges && ema(s.rawRanges.map((r) => r && r[0]), weight);
+      const highs = s.rawRanges && ema(s.rawRanges.map((r) => r && r[1]), weight);
+      return {
+        values: ema(s.raw, weight).map(round),
+        ranges: lows && highs ? lows.map((low, i): Range => (low === null || highs[i] === null ? null : [round(low)!, round(highs[i])!])) : undefined,
+      };
+    });
+
+  // Hover: a rule at the nearest sampled step and every shown series' value there.
+  const rules = drawings.map((d) => svgEl('line', { y1: d.plot.top, y2: d.plot.top + d.plot.height, stroke: 'currentColor', 'stroke-opacity': 0.5, 'pointer-events': 'none' }));
+  const xOf = (plot: PlotArea, step: number) => plot.left + ((step - plot.xDomain[0]) / (plot.xDomain[1] - plot.xDomain[0] || 1)) * plot.width;
+  onPointer(
+    chart,
+    drawings,
+    (d, x) => {
+      const { plot } = d;
+      if (x < plot.left || x > plot.left + plot.width) return false;
+      const step = plot.xDomain[0] + ((x - plot.left) / plot.width) * (plot.xDomain[1] - plot.xDomain[0]);
+      let i = 0;
+      while (i + 1 < steps.length && Math.abs(steps[i + 1] - step) <= Math.abs(steps[i] - step)) i++;
+      const rule = rules[drawings.indexOf(d)];
+      rule.setAttribute('x1', String(xOf(plot, steps[i])));
+      rule.setAttribute('x2', String(xOf(plot, steps[i])));
+      d.svg.append(rule);
+      const now = current();
+      tip.replaceChildren(row(`Step ${steps[i].toLocaleString('en')}`));
+      series.forEach((s, k) => {
+        if (!state.hidden.has(k)) tip.append(row(s.label, show(now[k].values[i], now[k].ranges?.[i]), darkScheme.matches ? s.dark : s.color));
+      });
+      place(chart, d, tip, xOf(plot, steps[i]), plot.top);
+      return true;
+    },
+    () => {
+      rules.forEach((rule) => rule.remove());
+      tip.remove();
+    },
+  );
+
+  const redraw = () => {
+    const now = current();
+    for (const d of drawings) draw(d, now);
+  };
+
+  /** Draws the shown lines over vega's hidden ones, or gives vega's drawing back at the figure's own settings. */
+  function draw({ svg, plot }: Drawing, now: { values: Num[]; ranges?: Range[] }[]) {
+    svg.querySelector('.chart-client')?.remove();
+    const own = !atDefault() || state.hidden.size > 0;
+    for (const mark of svg.querySelectorAll<SVGElement>('.mark-line.role-mark, .mark-area.role-mark')) mark.style.display = own ? 'none' : '';
+    // vega's y axes (grid and labels) are the axis groups drawn at the plot's top edge
+    const yAxes = [...svg.querySelectorAll('.role-axis > g[transform="translate(0.5,0.5)"]')];
+    for (const part of yAxes.flatMap((g) => [...g.querySelectorAll<SVGElement>('.role-axis-grid, .role-axis-tick, .role-axis-label')])) part.style.display = state.log ? 'none' : '';
+    svg.querySelectorAll<SVGElement>('.role-legend-entry .role-scope > g').forEach((entry, k) => (entry.style.opacity = state.hidden.has(k) ? '0.35' : ''));
+    if (!own) return;
+
+    const group = svgEl('g', { class: 'chart-client', transform: `translate(${plot.left},${plot.top})`, fill: 'none' });
+    const shown = series.flatMap((s, k) => (state.hidden.has(k) ? [] : [{ s, ...now[k] }]));
+    let [y0, y1] = plot.yDomain;
+    let y = (v: number) => plot.height * (1 - (v - y0) / (y1 - y0 || 1));
+    if (state.log) {
+      const positive = shown.flatMap(({ values, ranges, s }) => [...values, ...(ranges ?? []).flat(), ...(state.smooth > 0 ? s.raw : [])]).filter((v): v is number => v !== null && v > 0);
+      [y0, y1] = positive.length ? [Math.min(...positive), Math.max(...positive)] : [1, 10];
+      if (y1 / y0 < 1.01) [y0, y1] = [y0 / 1.5, y1 * 1.5];
+      const [l0, l1] = [Math.log10(y0), Math.log10(y1)];
+      y = (v: number) => plot.height * (1 - (Math.log10(v) - l0) / (l1 - l0));
+      for (const tick of logTicks(y0, y1)) {
+        group.append(svgEl('line', { x2: plot.width, y1: y(tick), y2: y(tick), stroke: 'currentColor', 'stroke-opacity': 0.12 }));
+        const label = svgEl('text', { x: -7, y: y(tick) + 4, 'text-anchor': 'end', fill: 'currentColor', 'font-size': '12px', 'font-family': 'system-ui, sans-serif' });
+        label.textContent = tick >= 1000 ? `${tick / 1000}k` : String(tick);
+        group.append(label);
+      }
+    }
+    const usable = (v: Num): v is number => v !== null && (!state.log || v > 0);
+    const xs = steps.map((step) => xOf(plot, step) - plot.left);
+    const path = (values: Num[]) => {
+      let d = '';
+      let pen = false;
+      values.forEach((v, i) => {
+        if (!usable(v)) return void (pen = false);
+        d += `${pen ? 'L' : 'M'}${xs[i].toFixed(1)},${y(v).toFixed(1)}`;
+        pen = true;
+      });
+      return d;
+    };
+    for (const { s, values, ranges } of shown) {
+      if (ranges) {
+        // the band: along the highs, back along the lows, a polygon per run of drawable points
+        let d = '';
+        let run: number[] = [];
+        const flush = () => {
+          if (run.length) d += `M${run.map((i) => `${xs[i].toFixed(1)},${y(ranges[i]![1]).toFixed(1)}`).join('L')}L${[...run].reverse().map((i) => `${xs[i].toFixed(1)},${y(ranges[i]![0]).toFixed(1)}`).join('L')}Z`;
+          run = [];
+        };
+        ranges.forEach((r, i) => (r && usable(r[0]) && usable(r[1]) ? run.push(i) : flush()));
+        flush();
+        group.append(svgEl('path', { d, fill: s.color, 'fill-opacity': 0.2, stroke: 'none' }));
+      } else if (state.smooth > 0) {
+        group.append(svgEl('path', { d: path(s.raw), stroke: s.color, 'stroke-width': 1.5, 'stroke-opacity': 0.25 }));
+      }
+      group.append(svgEl('path', { d: path(values), stroke: s.color, 'stroke-width': 2 }));
+    }
+    svg.querySelector('.role-legend')?.before(group) ?? svg.append(group);
+  }
+
+  // The legend: click hides a series, double-click (or Alt/Shift-click) shows it alone, and again all.
+  // A double-click's first click has already toggled: `before` is the state it found.
+  let before = state.hidden;
+  for (const { svg } of drawings) {
+    svg.addEventListener('click', (event) => {
+      const entries = [...svg.querySelectorAll('.role-legend-entry .role-scope > g')];
+      const k = entries.findIndex((entry) => entry.contains(event.target as Node));
+      if (k < 0) return;
+      const solo = event.detail >= 2 || event.altKey || event.shiftKey;
+      if (event.detail < 2) before = new Set(state.hidden);
+      if (solo) {
+        const alone = before.size === series.length - 1 && !before.has(k);
+        state.hidden = new Set(alone ? [] : series.map((_, i) => i).filter((i) => i !== k));
+      } else if (!state.hidden.delete(k)) state.hidden.add(k);
+      redraw();
+    });
+  }
+
+  // Slider and log toggle, under the chart; log only when every value is above zero.
+  const controls = document.createElement('div');
+  controls.className = 'chart-controls';
+  const canLog = series.every((s) => [...s.raw, ...(s.rawRanges ?? []).flat()].every((v) => v === null || v > 0));
+  controls.innerHTML =
+    '<label>Smoothing <input type="range" min="0" max="0.99" step="0.01"></label> <output></output>' +
+    (canLog ? ' <label><input type="checkbox"> Log scale</label>' : '') +
+    ' <span>Legend: click hides, double-click solos.</span>';
+  const [slider, toggle] = controls.querySelectorAll('input');
+  const output = controls.querySelector('output')!;
+  slider.value = String(data.smooth);
+  output.textContent = data.smooth.toFixed(2);
+  slider.addEventListener('input', () => {
+    state.smooth = Number(slider.value);
+    output.textContent = state.smooth.toFixed(2);
+    redraw();
+  });
+  toggle?.addEventListener('change', () => {
+    state.log = toggle.checked;
+    redraw();
+  });
+  chart.after(controls);
+}
+
+/** Ticks of a log axis from lo to hi: powers of ten, or with their 2 and 5 multiples, or all 1–9 multiples, the first giving three. */
+function logTicks(lo: number, hi: number): number[] {
+  let ticks: number[] = [];
+  for (const multiples of [[1], [1, 2, 5], [1, 2, 3, 4, 5, 6, 7, 8, 9]]) {
+    ticks = [];
+    for (let e = Math.floor(Math.log10(lo)); e <= Math.ceil(Math.log10(hi)); e++) {
+      for (const m of multiples) {
+        const tick = Number((m * 10 ** e).toPrecision(6));
+        if (tick >= lo && tick <= hi) ticks.push(tick);
+      }
+    }
+    if (ticks.length >= 3) return ticks;
+  }
+  // within one step of those: label the ends
+  return ticks.length >= 2 ? ticks : [lo, hi].map((v) => Number(v.toPrecision(2)));
+}

@@ -1,0 +1,51 @@
+// Figure numbers and cross-references. The report's figures (::figure and
+// ::final, in reading order) are numbered 1, 2, ... and each gets an id, its
+// own (`::figure{#fig-kl ...}`) or fig-N; `:ref{#fig-kl}` in the prose becomes
+// a link "Figure 2" to it (`:ref[the KL figure]{#fig-kl}` links that text).
+// A reference to no figure fails the build at its line.
+import type { Root } from 'mdast';
+import type { LeafDirective } from 'mdast-util-directive';
+import { visit } from 'unist-util-visit';
+import type { VFile } from 'vfile';
+import { directiveError } from './directive-error';
+import { findTextDirectives, replaceDirectives } from './directives';
+
+/** What this plugin leaves on a figure directive's node for remark-figure and remark-final. */
+export interface FigureLabel {
+  number: number;
+  id: string;
+}
+
+const FIGURES = ['figure', 'final'];
+const ID = /^[A-Za-z][\w-]*$/;
+
+export function figureLabel(node: LeafDirective): FigureLabel | undefined {
+  return (node.data as { figureLabel?: FigureLabel } | undefined)?.figureLabel;
+}
+
+export default function remarkFigureRefs() {
+  return async (tree: Root, file: VFile) => {
+    const numbers = new Map<string, number>();
+    visit(tree, 'leafDirective', (node) => {
+      if (!FIGURES.includes(node.name)) return;
+      const number = numbers.size + 1;
+      const id = node.attributes?.id ?? `fig-${number}`;
+      if (!ID.test(id)) throw directiveError(file, node, node.name, `id "#${id}" must start with a letter and hold only letters, digits, "-" and "_"`);
+      if (numbers.has(id)) throw directiveError(file, node, node.name, `id "#${id}" is already a figure's in this report`);
+      numbers.set(id, number);
+      node.data = { ...node.data, figureLabel: { number, id } } as LeafDirective['data'];
+    });
+
+    await replaceDirectives(findTextDirectives(tree, 'ref'), ({ node }) => {
+      const { id, ...others } = node.attributes ?? {};
+      const unknown = Object.keys(others)[0];
+      if (unknown) throw directiveError(file, node, 'ref', `unknown attribute "${unknown}" (write :ref{#fig-id})`);
+      const known = [...numbers.keys()].map((key) => `#${key}`).join(', ') || 'none';
+      if (!id) throw directiveError(file, node, 'ref', `missing the figure's id, as in :ref{#fig-kl} (figures: ${known})`);
+      const number = numbers.get(id);
+      if (number === undefined) throw directiveError(file, node, 'ref', `no figure "#${id}" in this report (figures: ${known})`);
+      const children = node.children.length > 0 ? node.children : [{ type: 'text' as const, value: `Figure ${number}` }];
+      return [{ type: 'link', url: `#${id}`, children }];
+    });
+  };
+}

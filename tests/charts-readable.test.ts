@@ -1,0 +1,73 @@
+// What issue 12 asked of figures' drawing: lines with 3:1 contrast on both
+// pages, named axes, whole steps, no KL below zero, no dropped ::final labels.
+import { describe, expect, it } from 'vitest';
+import { contrast, PAGE_BACKGROUND, parseHex, themedColor } from '../src/charts/contrast';
+import { renderFinalMetricFigure, renderLineFigure } from '../src/charts/figure';
+import { metricTitle } from '../src/charts/metrics';
+import { cssColorHex } from '../src/runs/css-colors';
+
+/** Each drawing's text elements: its size, and each text with where it sits. */
+function drawings(html: string) {
+  return [...html.matchAll(/<svg[^>]*class="marks chart-(\w+)"[^>]*>(.*?)<\/svg>/g)].map(([, size, svg]) => ({
+    size,
+    svg,
+    texts: [...svg.matchAll(/<text[^>]*transform="translate\(([-\d.]+),([-\d.]+)\)[^"]*"[^>]*>([^<]*)<\/text>/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), text: m[3] })),
+  }));
+}
+
+describe('run colors', () => {
+  it('every CSS color reaches 3:1 against the light and the dark page, keeping its hue', () => {
+    for (const name of ['yellow', 'gold', 'orange', 'violet', 'blue', 'navy', 'green', 'lime', 'white', 'black', 'darkcyan', '#abc']) {
+      const { light, dark } = themedColor(name);
+      expect(contrast(parseHex(cssColorHex(light)!), parseHex(PAGE_BACKGROUND.light)), `${name} light`).toBeGreaterThanOrEqual(3);
+      expect(contrast(parseHex(cssColorHex(dark)!), parseHex(PAGE_BACKGROUND.dark)), `${name} dark`).toBeGreaterThanOrEqual(3);
+    }
+    // colors that pass stay as written; yellow only darkens (red = green, no blue)
+    expect(themedColor('blue').light).toBe('blue');
+    expect(themedColor('yellow').light).toMatch(/^#([0-9a-f]{2})\1(00)$/);
+  });
+});
+
+describe('axes', () => {
+  const run = (label: string, color: string, values: number[]) => ({ label, color, points: values.map((value, i) => ({ step: i + 1, value })) });
+
+  it('metrics get their display names; unknown ones keep theirs', () => {
+    expect(metricTitle('kl')).toBe('KL (nats)');
+    expect(metricTitle('my_metric')).toBe('my_metric');
+  });
+
+  it('a short run gets whole step ticks, and a KL estimate below zero no axis below zero', async () => {
+    const html = await renderLineFigure({ series: [run('a', 'red', [0.02, -0.05, 0.1, 0.3, 0.2, 0.4]), run('b', 'blue', [0, 0.1, 0.2, 0.1, 0.3, 0.5])], metric: 'kl', idPrefix: 'f' });
+    for (const { texts } of drawings(html)) {
+      const labels = texts.map((t) => t.text);
+      expect(labels).toContain('KL (nats)');
+      const xLabels = texts.filter((t) => /^\d+(\.\d+)?$/.test(t.text) && t.y > 10 && t.x >= 0).map((t) => Number(t.text));
+      expect(xLabels.filter((n) => n > 1.5).every(Number.isInteger)).toBe(true);
+      expect(labels.filter((t) => /^[-−]/.test(t))).toEqual([]);
+    }
+  });
+
+  it('::final keeps every swept value\'s label, no two overlapping, wide and narrow', async () => {
+    const first = [0, 0.01, 0.1, 1, 10, 100];
+    const second = [10, 15, 20, 30, 50, 70, 100];
+    const runs = (xs: number[]) => xs.map((x, i) => ({ label: `beta=${x}`, color: 'teal', x, value: i }));
+    const html = await renderFinalMetricFigure({
+      sweeps: [{ name: 'first', runs: runs(first) }, { name: 'second', runs: runs(second) }],
+      xTitle: 'beta',
+      yTitle: metricTitle('repetition'),
+      idPrefix: 'f',
+    });
+    for (const { size, svg, texts } of drawings(html)) {
+      const axis = svg.slice(svg.indexOf('role-axis-label'), svg.indexOf('role-axis-domain', svg.indexOf('role-axis-label')));
+      const labels = texts.filter((t) => axis.includes(`>${t.text}</text>`) && t.y > 0);
+      for (const x of [...first, ...second]) expect(labels.map((t) => t.text), size).toContain(String(x));
+      for (const a of labels) {
+        for (const b of labels) {
+          if (a === b || a.y !== b.y) continue;
+          const room = (7 * (a.text.length + b.text.length)) / 2;
+          expect(Math.abs(a.x - b.x), `${size}: ${a.text} and ${b.text}`).toBeGreaterThanOrEqual(room);
+        }
+      }
+    }
+  });
+});

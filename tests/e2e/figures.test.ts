@@ -1,0 +1,297 @@
+// Figures as a reader meets them (issue 12), in Chromium: legible text on a
+// 390 px phone, lines that stand out from the page in light and dark, named
+// axes with whole steps and no KL below zero, hover and tap on line and
+// ::final figures, numbered figures and cross-references, downloads, and the
+// reader's controls (legend hide/solo, smoothing, log scale), also by touch.
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { compile } from 'vega-lite';
+import { afterAll, beforeAll, describe, expect, test } from 'vitest';
+import { buildSite } from '../../src/site/build-site';
+import { launchChromium } from '../../src/site/chromium';
+import { serveStatic, type StaticServer } from '../../src/site/static-server';
+import { FIXTURE_SWEEP, SWEEP_YAML, writeFixtureContent, writeFixtureRun } from '../fixtures/site-fixture';
+
+const AXE = join(process.cwd(), 'node_modules/axe-core/axe.min.js');
+const PAGE = '/reports/fixture-report/';
+// Six logged steps, as a --quick run logs: steps must not get ticks at 1.5.
+const STEPS = 6;
+const REPORT = `---
+title: Fixture report
+date: 2024-11-01
+description: Figures as readers meet them.
+---
+
+The reward rises (:ref{#fig-reward}) while the KL grows (:ref[the KL figure]{#fig-kl}); :ref{#fig-end} shows where runs end.
+
+::figure{#fig-reward sweep="${FIXTURE_SWEEP}" metric="raw_reward" caption="Reward against steps" smooth=0.6}
+
+::figure{#fig-kl sweep="${FIXTURE_SWEEP}" metric="kl"}
+
+::final{#fig-end sweeps="${FIXTURE_SWEEP}" metric="repetition"}
+`;
+
+let root: string;
+let outDir: string;
+let server: StaticServer;
+let browser: Browser;
+
+beforeAll(async () => {
+  root = mkdtempSync(join(tmpdir(), 'sweepbook-e2e-figures-'));
+  outDir = join(root, 'dist');
+  // beta=1 drawn in yellow, which has 1.1:1 contrast on the light page; rewards above zero (a log scale can show them);
+  // the KL estimate of beta=10 dips below zero.
+  for (const index of [0, 1, 2]) writeFixtureRun(join(root, 'runs'), index, { steps: STEPS, rewardShift: 1, klShift: index === 2 ? -0.5 : 0 });
+  writeFixtureContent(join(root, 'content'), REPORT);
+  writeFileSync(join(root, 'content', 'sweeps', `${FIXTURE_SWEEP}.yaml`), SWEEP_YAML.replace('color: green', 'color: yellow'));
+  const build = await buildSite({ contentDir: join(root, 'content'), runsDir: join(root, 'runs'), outDir, cacheDir: join(root, 'cache') });
+  expect(build.code, build.output).toBe(0);
+  server = await serveStatic(outDir);
+  browser = await launchChromium();
+}, 120_000);
+
+afterAll(async () => {
+  await browser?.close();
+  await server?.close();
+  if (root) rmSync(root, { recursive: true, force: true });
+});
+
+const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
+const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
+
+/** Opens the report, failing the test on any console error. */
+async function open(options: BrowserContextOptions): Promise<{ page: Page; errors: string[] }> {
+  const context = await browser.newContext(options);
+  const page = await context.newPage();
+  const errors: string[] = [];
+  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
+  page.on('pageerror', (error) => errors.push(error.message));
+  expect((await page.goto(server.url + PAGE))?.status()).toBe(200);
+  return { page, errors };
+}
+
+/** The drawing of the nth figure that the screen shows (wide or narrow). */
+function shownSvg(page: Page, figure: number) {
+  return page.locator('figure').nth(figure).locator('svg.marks:visible');
+}
+
+describe('figures at phone width, in dark mode and by touch', () => {
+  test('every figure text is at least 11 CSS px at 390 px (and at 1280 px), without sideways scrolling', async () => {
+    for (const options of [PHONE, DESKTOP]) {
+      const { page, errors } = await open(options);
+      const sizes = await page.$$eval('figure svg.marks', (svgs) =>
+        svgs
+          .filter((svg) => svg.getBoundingClientRect().width > 0)
+          .flatMap((svg) => {
+            const scale = svg.getBoundingClientRect().width / (svg as SVGSVGElement).viewBox.baseVal.width;
+            return [...svg.querySelectorAll('text')].map((text) => ({ text: text.textContent, px: parseFloat(getComputedStyle(text).fontSize) * scale }));
+          }),
+      );
+      expect(sizes.length).toBeGreaterThan(20);
+      const small = sizes.filter((size) => size.px < 11);
+      expect(small, `text under 11 px at ${options.viewport!.width} px`).toEqual([]);
+      // one drawing shown per figure: the narrow one on the phone
+      expect(await page.locator('figure svg.marks:visible').count()).toBe(3);
+      expect(await page.locator(`figure svg.chart-${options === PHONE ? 'narrow' : 'wide'}:visible`).count()).toBe(3);
+      expect(await page.evaluate(() => document.documentElement.scrollWidth)).toBeLessThanOrEqual(options.viewport!.width);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  test('every line has at least 3:1 contrast with the page, light and dark, each run keeping its hue', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const options of [DESKTOP, PHONE]) {
+        const { page } = await open({ ...options, colorScheme });
+        const ratios = await page.evaluate(() => {
+          const rgb = (color: string) => {
+            const canvas = document.createElement('canvas').getContext('2d')!;
+            canvas.fillStyle = color;
+            canvas.fillRect(0, 0, 1, 1);
+            return [...canvas.getImageData(0, 0, 1, 1).data.slice(0, 3)].map((c) => c / 255);
+          };
+          const luminance = (color: string) => {
+            const [r, g, b] = rgb(color).map((c) => (c <= 0.04045 ? c / 12.92 : ((c + 0.055) / 1.055) ** 2.4));
+            return 0.2126 * r + 0.7152 * g + 0.0722 * b;
+          };
+          const page = luminance(getComputedStyle(document.body).backgroundColor);
+          const lines = [...document.querySelectorAll<SVGPathElement>('figure.metric-figure svg.marks .mark-line path')].filter(
+            (path) => path.getBoundingClientRect().width > 0 && getComputedStyle(path).opacity === '1',
+          );
+          return lines.map((path) => {
+            const line = luminance(getComputedStyle(path).stroke);
+            return { stroke: getComputedStyle(path).stroke, ratio: (Math.max(line, page) + 0.05) / (Math.min(line, page) + 0.05) };
+          });
+        });
+        expect(ratios.length).toBeGreaterThanOrEqual(6);
+        for (const { stroke, ratio } of ratios) expect(ratio, `${stroke} on the ${colorScheme} page`).toBeGreaterThanOrEqual(3);
+        // yellow stays a yellow (red and green channels equal, no blue), only darker on the light page
+        const strokes = ratios.map((r) => r.stroke);
+        expect(strokes.some((s) => /^rgb\((\d+), \1, 0\)$/.test(s))).toBe(true);
+        await page.context().close();
+      }
+    }
+  });
+
+  test('axes: metric names with units, whole steps, KL not below zero, every ::final label', async () => {
+    for (const options of [DESKTOP, PHONE]) {
+      const { page } = await open(options);
+      const texts = async (figure: number) => shownSvg(page, figure).locator('text').allTextContents();
+      expect(await texts(0)).toContain('Raw reward (alliteration)');
+      const kl = await texts(1);
+      expect(kl).toContain('KL (nats)');
+      expect(kl).toContain('Step');
+      const numbers = kl.filter((t) => /^-?[\d.]+$/.test(t)).map(Number);
+      expect(numbers.filter((n) => n < 0)).toEqual([]);
+      // the x labels (1 to 6) are whole steps
+      const xLabels = await shownSvg(page, 1).locator('.role-axis-label text[text-anchor="middle"], .role-axis-label text[text-anchor="end"]').allTextContents();
+      expect(xLabels.filter((t) => /^[\d.]+$/.test(t)).every((t) => Number.isInteger(Number(t)))).toBe(true);
+      const final = await texts(2);
+      expect(final).toContain('Repetition (share of words)');
+      for (const label of ['0', '1', '10']) expect(final).toContain(label);
+      await page.context().close();
+    }
+  });
+
+  test('hover on line and ::final figures; tap on a phone shows the values, a tap elsewhere hides them', async () => {
+    const { page, errors } = await open(DESKTOP);
+    const tip = page.locator('.chart-tip');
+    const line = (await shownSvg(page, 0).boundingBox())!;
+    await page.mouse.move(line.x + line.width / 2, line.y + line.height / 2);
+    expect(await tip.textContent()).toMatch(/Step.*beta=0.*beta=1.*beta=10/s);
+    // ::final: the point under the pointer, named, with its value
+    const point = await finalPointAt(page);
+    await page.mouse.move(point.x, point.y);
+    expect(await tip.textContent()).toMatch(/^beta=\d+\s*[\d.]+$/);
+    expect(errors).toEqual([]);
+    await page.context().close();
+
+    const phone = await open(PHONE);
+    const phoneTip = phone.page.locator('.chart-tip');
+    await shownSvg(phone.page, 1).scrollIntoViewIfNeeded();
+    const box = (await shownSvg(phone.page, 1).boundingBox())!;
+    await phone.page.touchscreen.tap(box.x + box.width * 0.6, box.y + box.height / 2);
+    await phoneTip.waitFor();
+    expect(await phoneTip.textContent()).toMatch(/Step.*beta=0/s);
+    const finalPoint = await finalPointAt(phone.page);
+    await phone.page.touchscreen.tap(finalPoint.x, finalPoint.y);
+    expect(await phoneTip.textContent()).toMatch(/^beta=\d+/);
+    await phone.page.touchscreen.tap(10, 10);
+    expect(await phoneTip.count()).toBe(0);
+    expect(phone.errors).toEqual([]);
+    await phone.page.context().close();
+  });
+
+  test('numbered figures, cross-references that link them, and their data and spec to download', async () => {
+    const { page } = await open(DESKTOP);
+    const captions = await page.locator('figcaption').allTextContents();
+    expect(captions.map((c) => c.split(':')[0])).toEqual(['Figure 1', 'Figure 2', 'Figure 3']);
+    expect(captions[0]).toBe('Figure 1: Reward against steps.');
+    const refs = await page.locator('article p a[href^="#fig-"]').evaluateAll((links) => links.map((a) => [a.textContent, a.getAttribute('href')]));
+    expect(refs).toEqual([
+      ['Figure 1', '#fig-reward'],
+      ['the KL figure', '#fig-kl'],
+      ['Figure 3', '#fig-end'],
+    ]);
+    await page.click('a[href="#fig-end"]');
+    expect(new URL(page.url()).hash).toBe('#fig-end');
+    expect(await page.locator('#fig-end').evaluate((figure) => figure.tagName)).toBe('FIGURE');
+
+    const downloads = await page.locator('.chart-downloads a').evaluateAll((links) => links.map((a) => (a as HTMLAnchorElement).href));
+    expect(downloads).toHaveLength(6);
+    for (const href of downloads) {
+      const response = await fetch(href);
+      expect(response.status, href).toBe(200);
+      const text = await response.text();
+      if (href.endsWith('.csv')) expect(text.split('\r\n')[0]).toMatch(/^layer,/);
+      else compile(JSON.parse(text)); // a vega-lite spec the Vega editor opens: it compiles
+    }
+    const csv = readFileSync(join(outDir, new URL(downloads[0]).pathname), 'utf8');
+    expect(csv.split('\r\n')[0]).toBe('layer,step,value,run');
+    expect(csv).toContain('\r\nsmoothed,');
+    await page.context().close();
+  });
+
+  test('reader controls: legend click hides a run, double-click solos it, smoothing and log scale redraw; by touch too', async () => {
+    for (const options of [DESKTOP, PHONE]) {
+      const { page, errors } = await open(options);
+      const figure = page.locator('figure').nth(0);
+      const svg = shownSvg(page, 0);
+      const entries = svg.locator('.role-legend-entry .role-scope > g');
+      const drawnLines = () => svg.locator('.chart-client path[stroke-width="2"]').count();
+      await svg.scrollIntoViewIfNeeded();
+      const click = async (index: number, double = false) => {
+        // apart from the click before: two quick clicks are a double-click
+        await page.waitForTimeout(600);
+        const box = (await entries.nth(index).boundingBox())!;
+        if (options.hasTouch && !double) await page.touchscreen.tap(box.x + box.width / 2, box.y + box.height / 2);
+        else if (double) await page.mouse.dblclick(box.x + box.width / 2, box.y + box.height / 2);
+        else await page.mouse.click(box.x + box.width / 2, box.y + box.height / 2);
+      };
+
+      await click(1);
+      expect(await drawnLines()).toBe(2);
+      expect(await entries.nth(1).evaluate((entry) => getComputedStyle(entry).opacity)).toBe('0.35');
+      await click(1);
+      expect(await svg.locator('.chart-client').count()).toBe(0); // back to the figure as built
+      await click(2, true);
+      expect(await drawnLines()).toBe(1);
+      await click(2, true);
+      expect(await svg.locator('.chart-client').count()).toBe(0);
+
+      // smoothing: the slider's value redraws the lines
+      const slider = figure.locator('.chart-controls input[type="range"]');
+      expect(await slider.inputValue()).toBe('0.6');
+      await slider.fill('0');
+      const raw = await svg.locator('.chart-client path[stroke-width="2"]').first().getAttribute('d');
+      await slider.fill('0.9');
+      const smoothed = await svg.locator('.chart-client path[stroke-width="2"]').first().getAttribute('d');
+      expect(smoothed).not.toBe(raw);
+      expect(await figure.locator('.chart-controls output').textContent()).toBe('0.90');
+      await slider.fill('0.6');
+
+      // log scale: its own y labels (rewards 1 to 1.2 here: 1, 1.1, 1.2), in place of vega's
+      await figure.locator('.chart-controls input[type="checkbox"]').check();
+      const labels = (await svg.locator('.chart-client text').allTextContents()).map(Number);
+      expect(labels.length).toBeGreaterThanOrEqual(2);
+      expect(labels.every((label) => label > 0)).toBe(true);
+      expect(await svg.locator('.role-axis-label:visible').count()).toBe(1); // the x labels only
+      // hover follows what is drawn
+      const box = (await svg.boundingBox())!;
+      await page.mouse.move(box.x + box.width / 2, box.y + box.height / 2);
+      expect(await page.locator('.chart-tip').textContent()).toMatch(/beta=10/);
+      // KL dips below zero: no log scale offered for it
+      expect(await page.locator('figure').nth(1).locator('.chart-controls input[type="checkbox"]').count()).toBe(0);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  test('no axe violations with the controls in place, light and dark, desktop and phone', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      for (const options of [DESKTOP, PHONE]) {
+        const { page } = await open({ ...options, colorScheme });
+        await page.addScriptTag({ path: AXE });
+        const violations = await page.evaluate(async () => {
+          const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
+          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
+          return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
+        });
+        expect(violations, `${colorScheme} ${options.viewport!.width}`).toEqual([]);
+        await page.context().close();
+      }
+    }
+  });
+});
+
+/** Where the ::final figure's first point is on the screen. */
+async function finalPointAt(page: Page): Promise<{ x: number; y: number }> {
+  const svg = shownSvg(page, 2);
+  await svg.scrollIntoViewIfNeeded();
+  return svg.evaluate((element) => {
+    const point = element.querySelector('.ends_marks path')!.getBoundingClientRect();
+    return { x: point.x + point.width / 2, y: point.y + point.height / 2 };
+  });
+}
