@@ -12,7 +12,11 @@ import type { Browser, Page } from 'playwright-core';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import type { RunWriter } from '../../src/runs';
 import { launchChromium } from '../../src/site/chromium';
+import { resolveConfig } from '../../src/train/config';
 import { startFixtureRun, writeFixtureContent, writeFixtureRun } from '../fixtures/site-fixture';
+
+// A running run's total is the config's rl_steps (the fixture sweep uses the defaults).
+const TOTAL = resolveConfig({}, { quick: false }).rl_steps;
 
 const projectRoot = join(import.meta.dirname, '../..');
 
@@ -103,12 +107,12 @@ test('open pages follow new metrics without a reload by the reader, who keeps th
   const changed = [
     { page: report.page, text: '98800' },
     { page: sweep.page, text: '98800' },
-    { page: run.page, text: '21 of 150' },
+    { page: run.page, text: `21 of ${TOTAL}` },
   ];
   for (const { page, text } of changed) expect(await page.locator('main').textContent()).not.toContain(text);
   if (process.env.DEBUG_LIVE) console.log(await report.page.locator('main').textContent());
   // run.json says how far the run is at most a second late (here: not yet past step 0).
-  expect(await report.page.locator('table.runs-table caption').textContent()).toMatch(/^Still training: beta=10 \(step \d+ of 150\)\./);
+  expect(await report.page.locator('table.runs-table caption').textContent()).toMatch(new RegExp(`^Still training: beta=10 \\(step \\d+ of ${TOTAL}\\)\\.`));
 
   // The reader is at the runs table.
   await report.page.locator('table.runs-table').scrollIntoViewIfNeeded();
@@ -122,9 +126,9 @@ test('open pages follow new metrics without a reload by the reader, who keeps th
     await page.waitForFunction((text) => document.querySelector('main')?.textContent?.includes(text), text, { timeout: 30_000 });
   }
   const row = report.page.locator(`table.runs-table tr:has(a[href$="/runs/${runId}/"])`);
-  expect(await row.textContent()).toMatch(/running.*21\/150.*98800/s);
-  expect(await report.page.locator('table.runs-table caption').textContent()).toContain('Still training: beta=10 (step 21 of 150)');
-  expect(await report.page.locator('.generations-label', { hasText: 'beta=10' }).textContent()).toContain('running, step 21/150');
+  expect(await row.textContent()).toMatch(new RegExp(`running.*21/${TOTAL}.*98800`, 's'));
+  expect(await report.page.locator('table.runs-table caption').textContent()).toContain(`Still training: beta=10 (step 21 of ${TOTAL})`);
+  expect(await report.page.locator('.generations-label', { hasText: 'beta=10' }).textContent()).toContain(`running, step 21/${TOTAL}`);
   const after = await report.page.evaluate(() => window.scrollY);
   expect(Math.abs(after - scrolled)).toBeLessThan(40);
   for (const { errors } of [report, sweep, run]) expect(errors).toEqual([]);
