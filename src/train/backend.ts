@@ -1,10 +1,12 @@
 // Chooses the tfjs backend. Optional packages are imported dynamically, so a
-// machine without @tensorflow/tfjs-node-gpu (it cannot install here) still runs.
+// machine without @tensorflow/tfjs-node-gpu (it cannot install here) still runs;
+// so is the native BLAS addon of "wasm+blas" (src/train/blas.ts).
 import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs';
+import { loadBlas, useBlas } from './blas';
 
-export type BackendChoice = 'auto' | 'node-gpu' | 'wasm' | 'cpu';
-export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'node-gpu', 'wasm', 'cpu'];
+export type BackendChoice = 'auto' | 'node-gpu' | 'wasm+blas' | 'wasm' | 'cpu';
+export const BACKEND_CHOICES: readonly BackendChoice[] = ['auto', 'node-gpu', 'wasm+blas', 'wasm', 'cpu'];
 
 /** The requested backend cannot run on this machine. */
 export class BackendError extends Error {
@@ -28,7 +30,8 @@ async function tryNodeGpu(): Promise<string> {
   return use(NODE_GPU_NAME, 'node-gpu');
 }
 
-async function tryWasm(): Promise<string> {
+/** wasm with its matMuls on native BLAS (src/train/blas.ts), or plain wasm. */
+async function tryWasm(blas: boolean): Promise<string> {
   // V8 first compiles wasm with its baseline compiler and swaps in optimised
   // code for hot functions later ("dynamic tiering"): a process's first ~10
   // training steps ran 10-30% slower, matMul included. Compiling the backend
@@ -39,7 +42,18 @@ async function tryWasm(): Promise<string> {
   } catch (err) {
     throw new BackendError(`backend wasm: @tensorflow/tfjs-backend-wasm does not load (${firstLine(err)})`);
   }
-  return use('wasm', 'wasm');
+  const choice = blas ? 'wasm+blas' : 'wasm';
+  const loaded = blas ? loadBlas() : undefined;
+  if (loaded && 'error' in loaded) throw new BackendError(`backend wasm+blas: native BLAS ${loaded.error}; or use --backend wasm`);
+  await use('wasm', choice);
+  useBlas(blas);
+  return choice;
+}
+
+/** Why `auto` would not use native BLAS on wasm (the addon is not built, or does not load), or null when it would. */
+export function blasUnavailable(): string | null {
+  const loaded = loadBlas();
+  return 'error' in loaded ? loaded.error : null;
 }
 
 async function use(tfName: string, choice: Exclude<BackendChoice, 'auto'>): Promise<string> {
@@ -56,18 +70,20 @@ async function use(tfName: string, choice: Exclude<BackendChoice, 'auto'>): Prom
 
 /**
  * Initialises tfjs with the chosen backend and returns the one that runs
- * ("node-gpu", "wasm" or "cpu"). `auto` prefers node-gpu, then wasm, then cpu.
+ * ("node-gpu", "wasm+blas", "wasm" or "cpu"). `auto` prefers them in that order.
  */
 export async function initBackend(choice: BackendChoice): Promise<string> {
   switch (choice) {
     case 'node-gpu':
       return tryNodeGpu();
+    case 'wasm+blas':
+      return tryWasm(true);
     case 'wasm':
-      return tryWasm();
+      return tryWasm(false);
     case 'cpu':
       return use('cpu', 'cpu');
     case 'auto':
-      for (const attempt of [tryNodeGpu, tryWasm]) {
+      for (const attempt of [tryNodeGpu, () => tryWasm(true), () => tryWasm(false)]) {
         try {
           return await attempt();
         } catch (err) {
