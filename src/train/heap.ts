@@ -40,22 +40,27 @@ export function tensorsFrom(shapes: number[][], fill: (data: Float32Array[]) => 
 
 // Scratch arrays, reused from step to step: a pretraining step used ~7 MB of
 // fresh Float32Arrays (the GRU's saved gates and its gradients), and collecting
-// them cost several ms a step. An array handed back with `give` must not be
-// used again, nor be the data of a tensor (the cpu backend keeps the array it
-// is given).
-const spare = new Map<number, Float32Array[]>();
-const SPARE_PER_SIZE = 8;
+// them cost several ms a step. Sizes follow the batch's length, which changes
+// every step, so arrays are views of buffers of a power-of-two capacity: a new
+// length reuses a buffer too (allocating it, the memory's first touch and its
+// collection made a process's first ~100 steps 2x slower). An array handed
+// back with `give` must not be used again, nor be the data of a tensor (the
+// cpu backend keeps the array it is given).
+const spare = new Map<number, ArrayBuffer[]>();
+const SPARE_PER_SIZE = 16;
 
-/** A Float32Array of n entries, holding whatever it held before (zero when new). */
+/** A Float32Array of n entries, holding whatever its buffer held before (zero when new). */
 export function take(n: number): Float32Array {
-  return spare.get(n)?.pop() ?? new Float32Array(n);
+  const bytes = 4 * 2 ** Math.ceil(Math.log2(Math.max(n, 1)));
+  return new Float32Array(spare.get(bytes)?.pop() ?? new ArrayBuffer(bytes), 0, n);
 }
 
 /** Hands arrays from `take` back for reuse. */
 export function give(...arrays: Float32Array[]): void {
   for (const a of arrays) {
-    const list = spare.get(a.length) ?? [];
-    spare.set(a.length, list);
-    if (list.length < SPARE_PER_SIZE) list.push(a);
+    const buffer = a.buffer as ArrayBuffer;
+    const list = spare.get(buffer.byteLength) ?? [];
+    spare.set(buffer.byteLength, list);
+    if (list.length < SPARE_PER_SIZE) list.push(buffer);
   }
 }
