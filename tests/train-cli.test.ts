@@ -10,6 +10,7 @@ import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listRuns, readGenerations, readMetrics, RunWriter } from '../src/runs';
 import { parseOptions, reportUnexpected } from '../src/train/cli';
 import { resolveConfig } from '../src/train/config';
+import { blasBuilt } from './backends';
 
 const TRAIN = fileURLToPath(new URL('../scripts/train.ts', import.meta.url));
 // Absolute, because the CLI runs in a temporary folder where `--import tsx` would not resolve.
@@ -36,8 +37,8 @@ interface Result {
 }
 
 /** `timeout` (ms) kills a CLI that hangs, so that a hang fails the test instead of stalling it. */
-function start(args: string[], timeout?: number): { child: ChildProcess; done: Promise<Result> } {
-  const env = { ...process.env };
+function start(args: string[], timeout?: number, extraEnv: Record<string, string> = {}): { child: ChildProcess; done: Promise<Result> } {
+  const env = { ...process.env, ...extraEnv };
   delete env.RUNS_DIR;
   delete env.CONTENT_DIR;
   const child = spawn(process.execPath, ['--import', TSX, TRAIN, ...args], { cwd: project, env, timeout, killSignal: 'SIGKILL' });
@@ -93,7 +94,7 @@ describe('npm run train: bad input', () => {
     expectCleanError(flag, /Unknown option '--bogus'/);
     expectCleanError(shard, /--shard must be i\/n/);
     expectCleanError(parallel, /--parallel/);
-    expectCleanError(backend, /--backend must be one of auto, node-gpu, wasm, cpu/);
+    expectCleanError(backend, /--backend must be one of auto, node-gpu, wasm\+blas, wasm, cpu/);
   });
 
   it('names the file and the field of a bad sweep file', async () => {
@@ -182,6 +183,20 @@ describe('npm run train: bad input', () => {
 });
 
 describe('npm run train: training', () => {
+  it.skipIf(hasNodeGpu)('without the native BLAS addon, trains on plain wasm and says so once', async () => {
+    const noBlas = { SWEEPBOOK_BLAS_ADDON: join(project, 'not-built', 'blas.node') };
+    const runs = runsIn('runs-no-blas');
+    const result = await start(['--quick', '--runs', runs, '--parallel', '2'], undefined, noBlas).done;
+    expect(result.code).toBe(0);
+    expect(result.stderr.match(/Native BLAS unavailable \(not built/g)).toHaveLength(1);
+    expect(listRuns(runs).map((run) => run.info.backend)).toEqual(['wasm', 'wasm']);
+    // Asked for by name, it is an error before any run starts.
+    const named = await start(['--quick', '--runs', runsIn('runs-named-blas'), '--backend', 'wasm+blas'], undefined, noBlas).done;
+    expect(named.code).toBe(2);
+    expect(named.stderr).toMatch(/backend wasm\+blas: native BLAS unavailable \(not built/);
+    expect(listRuns(runsIn('runs-named-blas'))).toEqual([]);
+  });
+
   it('trains one completed run per value, then has nothing left to do', async () => {
     const runs = runsIn('runs-pair');
     const first = await train('--quick', '--runs', runs);
@@ -198,7 +213,7 @@ describe('npm run train: training', () => {
     for (const run of trained) {
       expect(steps(run.dir)).toEqual(range(run.info.total_steps));
       expect(readGenerations(run.dir).length).toBeGreaterThan(0);
-      expect(run.info.backend).toBe(hasNodeGpu ? 'node-gpu' : 'wasm');
+      expect(run.info.backend).toBe(hasNodeGpu ? 'node-gpu' : blasBuilt ? 'wasm+blas' : 'wasm');
     }
     expect(first.stdout).toMatch(/raw_reward/);
     // A quick demo shows only in a build asked for it.

@@ -10,6 +10,7 @@ import { corpusTokens, pretrain } from '../src/train/pretrain';
 import { leaveOneOutAdvantages, RLOOTrainer, tokenLogProbs } from '../src/train/rl';
 import { sample, sampleWithGradient } from '../src/train/sampler';
 import { mulberry32 } from '../src/random';
+import { WASM_BACKENDS } from './backends';
 
 beforeAll(async () => {
   await initBackend('wasm');
@@ -33,6 +34,13 @@ describe('resolveConfig', () => {
     const base = resolveConfig({}, { quick: false });
     expect(configHash(resolveConfig({ beta: 100, lr: 0.1 }, { quick: false }))).toBe(configHash(base));
     expect(configHash(resolveConfig({ hidden_dim: 64 }, { quick: false }))).not.toBe(configHash(base));
+  });
+
+  it('keys a reference by its backend too, keeping the keys wasm references had before', () => {
+    const base = resolveConfig({}, { quick: false });
+    expect(configHash(base)).toBe('eb83d40023560e48');
+    expect(configHash(base, 'wasm')).toBe(configHash(base));
+    expect(configHash(base, 'wasm+blas')).not.toBe(configHash(base));
   });
 });
 
@@ -80,74 +88,81 @@ describe('sample', () => {
   });
 });
 
-describe('sampleWithGradient', () => {
-  it('draws what sample draws, with the gradient of a second forward pass over the samples', () => {
-    const model = new GRULanguageModel({ vocabSize: 7, embedDim: 4, hiddenDim: 6 }, 3);
-    const prompt = [1, 2, 3];
-    const [n, G] = [5, 4];
-    const rand = mulberry32(11);
-    const uniforms = Float32Array.from({ length: n * G }, () => rand());
-    const weights = tf.randomNormal([n, G], 0, 1, 'float32', 4);
-    const drawn = sample(model, prompt, n, uniforms);
-
-    const fused = tf.variableGrads(() => {
-      const { samples, logProbs } = sampleWithGradient(model, prompt, n, uniforms);
-      expect(samples.ids).toEqual(drawn.ids);
-      return tf.sum(tf.mul(logProbs, weights)) as tf.Scalar;
-    });
-    const twoPass = tf.variableGrads(() => {
-      const prompts = tf.tile(tf.tensor2d([prompt], [1, prompt.length], 'int32'), [n, 1]);
-      const inputs = tf.concat([prompts, tf.tensor2d(drawn.ids, [n, G], 'int32')], 1) as tf.Tensor2D;
-      return tf.sum(tf.mul(tokenLogProbs(model, inputs, prompt.length), weights)) as tf.Scalar;
-    });
-    expect(fused.value.dataSync()[0]).toBeCloseTo(twoPass.value.dataSync()[0], 4);
-    expect(Object.keys(fused.grads).sort()).toEqual(Object.keys(twoPass.grads).sort());
-    for (const name of Object.keys(twoPass.grads)) {
-      const a = fused.grads[name].dataSync();
-      const b = twoPass.grads[name].dataSync();
-      for (let k = 0; k < b.length; k++) expect(a[k]).toBeCloseTo(b[k], 4);
-    }
-    model.dispose();
+// What the wasm+blas paths of the ops (src/train/ops.ts, sampler.ts) must keep too.
+for (const [backend, skip] of WASM_BACKENDS) describe.skipIf(skip)(`on ${backend}`, () => {
+  beforeAll(async () => {
+    await initBackend(backend);
   });
-});
 
-describe('the KL penalty', () => {
-  it('is exactly 0 on a step whose policy is the reference (sampling and scoring compute log p alike)', async () => {
-    const config = resolveConfig({ beta: 1 }, { quick: true });
-    const { tokenizer } = corpusTokens(config);
-    const size = { vocabSize: tokenizer.vocabSize, embedDim: config.embed_dim, hiddenDim: config.hidden_dim };
-    const reference = new GRULanguageModel(size, 1);
-    const policy = new GRULanguageModel(size, 1);
-    const trainer = new RLOOTrainer(policy, reference, tokenizer, config);
-    const { metrics } = await trainer.step(1);
-    expect(metrics.kl).toBe(0);
-    trainer.dispose();
-    reference.dispose();
-    policy.dispose();
+  describe('sampleWithGradient', () => {
+    it('draws what sample draws, with the gradient of a second forward pass over the samples', () => {
+      const model = new GRULanguageModel({ vocabSize: 7, embedDim: 4, hiddenDim: 6 }, 3);
+      const prompt = [1, 2, 3];
+      const [n, G] = [5, 4];
+      const rand = mulberry32(11);
+      const uniforms = Float32Array.from({ length: n * G }, () => rand());
+      const weights = tf.randomNormal([n, G], 0, 1, 'float32', 4);
+      const drawn = sample(model, prompt, n, uniforms);
+
+      const fused = tf.variableGrads(() => {
+        const { samples, logProbs } = sampleWithGradient(model, prompt, n, uniforms);
+        expect(samples.ids).toEqual(drawn.ids);
+        return tf.sum(tf.mul(logProbs, weights)) as tf.Scalar;
+      });
+      const twoPass = tf.variableGrads(() => {
+        const prompts = tf.tile(tf.tensor2d([prompt], [1, prompt.length], 'int32'), [n, 1]);
+        const inputs = tf.concat([prompts, tf.tensor2d(drawn.ids, [n, G], 'int32')], 1) as tf.Tensor2D;
+        return tf.sum(tf.mul(tokenLogProbs(model, inputs, prompt.length), weights)) as tf.Scalar;
+      });
+      expect(fused.value.dataSync()[0]).toBeCloseTo(twoPass.value.dataSync()[0], 4);
+      expect(Object.keys(fused.grads).sort()).toEqual(Object.keys(twoPass.grads).sort());
+      for (const name of Object.keys(twoPass.grads)) {
+        const a = fused.grads[name].dataSync();
+        const b = twoPass.grads[name].dataSync();
+        for (let k = 0; k < b.length; k++) expect(a[k]).toBeCloseTo(b[k], 4);
+      }
+      model.dispose();
+    });
   });
-});
 
-describe('training steps', () => {
-  it('keep the tensor count flat (pretraining and RL)', async () => {
-    const config = resolveConfig({ pretrain_steps: 2, beta: 1 }, { quick: true });
-    const corpus = corpusTokens(config);
-    const { tokenizer } = corpus;
-    const size = { vocabSize: tokenizer.vocabSize, embedDim: config.embed_dim, hiddenDim: config.hidden_dim };
-    const reference = new GRULanguageModel(size, 1);
-    const policy = new GRULanguageModel(size, 1);
+  describe('the KL penalty', () => {
+    it('is exactly 0 on a step whose policy is the reference (sampling and scoring compute log p alike)', async () => {
+      const config = resolveConfig({ beta: 1 }, { quick: true });
+      const { tokenizer } = corpusTokens(config);
+      const size = { vocabSize: tokenizer.vocabSize, embedDim: config.embed_dim, hiddenDim: config.hidden_dim };
+      const reference = new GRULanguageModel(size, 1);
+      const policy = new GRULanguageModel(size, 1);
+      const trainer = new RLOOTrainer(policy, reference, tokenizer, config);
+      const { metrics } = await trainer.step(1);
+      expect(metrics.kl).toBe(0);
+      trainer.dispose();
+      reference.dispose();
+      policy.dispose();
+    });
+  });
 
-    const before = tf.memory().numTensors;
-    await pretrain(reference, corpus, config, undefined, undefined, { tokenizer, stories: corpus.heldOut, bound: 1 });
-    expect(tf.memory().numTensors).toBe(before);
-    await pretrain(reference, corpus, { ...config, pretrain_steps: 5 });
-    expect(tf.memory().numTensors).toBe(before);
+  describe('training steps', () => {
+    it('keep the tensor count flat (pretraining and RL)', async () => {
+      const config = resolveConfig({ pretrain_steps: 2, beta: 1 }, { quick: true });
+      const corpus = corpusTokens(config);
+      const { tokenizer } = corpus;
+      const size = { vocabSize: tokenizer.vocabSize, embedDim: config.embed_dim, hiddenDim: config.hidden_dim };
+      const reference = new GRULanguageModel(size, 1);
+      const policy = new GRULanguageModel(size, 1);
 
-    const trainer = new RLOOTrainer(policy, reference, tokenizer, config);
-    await trainer.step(1);
-    const afterOne = tf.memory().numTensors;
-    for (let step = 2; step <= 4; step++) await trainer.step(step);
-    expect(tf.memory().numTensors).toBe(afterOne);
-    trainer.dispose();
-    expect(tf.memory().numTensors).toBe(before);
+      const before = tf.memory().numTensors;
+      await pretrain(reference, corpus, config, undefined, undefined, { tokenizer, stories: corpus.heldOut, bound: 1 });
+      expect(tf.memory().numTensors).toBe(before);
+      await pretrain(reference, corpus, { ...config, pretrain_steps: 5 });
+      expect(tf.memory().numTensors).toBe(before);
+
+      const trainer = new RLOOTrainer(policy, reference, tokenizer, config);
+      await trainer.step(1);
+      const afterOne = tf.memory().numTensors;
+      for (let step = 2; step <= 4; step++) await trainer.step(step);
+      expect(tf.memory().numTensors).toBe(afterOne);
+      trainer.dispose();
+      expect(tf.memory().numTensors).toBe(before);
+    });
   });
 });

@@ -11,7 +11,7 @@ export async function benchReference() {
   const reference = await loadOrPretrain(config);
   reference.model.dispose();
   const q = reference.quality;
-  if (!q) throw new Error(`reference ${configHash(config)}: its cache entry records no held-out loss`);
+  if (!q) throw new Error(`reference ${configHash(config, backend)}: its cache entry records no held-out loss`);
   const round = (x: number, digits: number) => Number(x.toFixed(digits));
   return {
     bench: 'reference',

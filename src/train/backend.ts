@@ -44,7 +44,7 @@ async function tryWasm(blas: boolean): Promise<string> {
   }
   const choice = blas ? 'wasm+blas' : 'wasm';
   const loaded = blas ? loadBlas() : undefined;
-  if (loaded && 'error' in loaded) throw new BackendError(`backend wasm+blas: native BLAS ${loaded.error}; or use --backend wasm`);
+  if (loaded && 'error' in loaded) throw new BackendError(`backend wasm+blas: native BLAS unavailable (${loaded.error}); or use --backend wasm`);
   await use('wasm', choice);
   useBlas(blas);
   return choice;
@@ -68,11 +68,23 @@ async function use(tfName: string, choice: Exclude<BackendChoice, 'auto'>): Prom
   return choice;
 }
 
+let current: string | null = null;
+
+/** The backend initBackend last set up ("wasm+blas", "wasm", ...), or tfjs's own name for it. */
+export function currentBackend(): string {
+  return current ?? tf.getBackend();
+}
+
 /**
  * Initialises tfjs with the chosen backend and returns the one that runs
  * ("node-gpu", "wasm+blas", "wasm" or "cpu"). `auto` prefers them in that order.
  */
 export async function initBackend(choice: BackendChoice): Promise<string> {
+  current = await chooseBackend(choice);
+  return current;
+}
+
+async function chooseBackend(choice: BackendChoice): Promise<string> {
   switch (choice) {
     case 'node-gpu':
       return tryNodeGpu();

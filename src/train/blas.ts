@@ -8,6 +8,7 @@
 // order than wasm's, so the backend is recorded as "wasm+blas".
 import { readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
+import { fileURLToPath } from 'node:url';
 import * as tf from '@tensorflow/tfjs';
 import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 
@@ -24,7 +25,8 @@ export interface Blas {
   config: string;
 }
 
-const ADDON = new URL('../../native/build/Release/blas.node', import.meta.url);
+/** Where npm run build:native puts the addon; SWEEPBOOK_BLAS_ADDON names another (tests name a missing one). */
+const ADDON = process.env.SWEEPBOOK_BLAS_ADDON ?? fileURLToPath(new URL('../../native/build/Release/blas.node', import.meta.url));
 
 let loaded: { addon: Blas } | { error: string } | undefined;
 
@@ -33,10 +35,10 @@ export function loadBlas(): { addon: Blas } | { error: string } {
   if (!loaded) {
     preferAvx512Kernels();
     try {
-      loaded = { addon: createRequire(import.meta.url)(ADDON.pathname) as Blas };
+      loaded = { addon: createRequire(import.meta.url)(ADDON) as Blas };
     } catch (err) {
       const message = String(err instanceof Error ? err.message : err).split('\n')[0];
-      loaded = { error: (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' ? 'not built (npm run build:native)' : message };
+      loaded = { error: (err as NodeJS.ErrnoException).code === 'MODULE_NOT_FOUND' ? 'not built: npm run build:native' : message };
     }
   }
   return loaded;

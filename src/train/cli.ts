@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findSweepFile, loadSweep, loadSweeps, makeRunsDir, removeDeadLock, RunFormatError, SweepFileError, type Sweep } from '../runs';
-import { BACKEND_CHOICES, BackendError, type BackendChoice } from './backend';
+import { BACKEND_CHOICES, BackendError, blasUnavailable, type BackendChoice } from './backend';
 import type { JobResult } from './job';
 import { planRuns, type Plan } from './plan';
 import { runJobs } from './pool';
@@ -25,7 +25,8 @@ Options:
   --sweeps <dir>    where sweep files are (default: $CONTENT_DIR/sweeps or content/sweeps)
   --parallel <n>    train n runs at a time, in worker processes (default: 1)
   --shard <i>/<n>   train only the i-th of every n runs (one machine of n)
-  --backend <name>  ${BACKEND_CHOICES.join(', ')} (default: auto)
+  --backend <name>  ${BACKEND_CHOICES.join(', ')} (default: auto, the
+                    first of them that runs here)
   --fresh           start new runs, even where matching runs exist
   -h, --help        show this help
 
@@ -211,6 +212,9 @@ async function train(plan: Plan, options: Options, resume: string): Promise<numb
       (plan.done.length ? `; ${plan.done.length} already complete` : '') +
       (options.parallel > 1 ? `, ${options.parallel} at a time` : ''),
   );
+  // Said once here, not by each worker that falls back.
+  const noBlas = options.backend === 'auto' ? blasUnavailable() : null;
+  if (noBlas) display.log(`Native BLAS unavailable (${noBlas}): on wasm, training runs wasm's own matMuls (slower, see README).`);
 
   const controller = new AbortController();
   let interrupts = 0;

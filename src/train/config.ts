@@ -111,10 +111,17 @@ export function referenceConfig(cfg: TrainConfig): Partial<TrainConfig> {
   return Object.fromEntries(REFERENCE_FIELDS.map((k) => [k, cfg[k]]));
 }
 
-/** Cache key of the reference model: a short hash of the fields above (and the model code version). */
-export function configHash(cfg: TrainConfig): string {
+/**
+ * Cache key of the reference model: a short hash of the fields above, the
+ * model code version and the backend that pretrains it. Backends round
+ * differently (wasm+blas sums its matMuls in another order than wasm), so a
+ * reference is the same model only on the same backend, and a run's metrics
+ * follow from its config and backend alone. "wasm" is left out of the hash,
+ * which keeps the keys references had before the backend was part of it.
+ */
+export function configHash(cfg: TrainConfig, backend = 'wasm'): string {
   return createHash('sha256')
-    .update(JSON.stringify({ reference_version: REFERENCE_VERSION, ...referenceConfig(cfg) }))
+    .update(JSON.stringify({ reference_version: REFERENCE_VERSION, ...referenceConfig(cfg), ...(backend === 'wasm' ? {} : { backend }) }))
     .digest('hex')
     .slice(0, 16);
 }

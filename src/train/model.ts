@@ -87,10 +87,13 @@ export class GRULanguageModel {
     return gruSequence(this.inputTable(), timeMajor, h0, w.hidden_w as tf.Tensor2D, w.hidden_b as tf.Tensor1D);
   }
 
-  /** log p(targets[r] | hidden state h[r]) for hidden states h [N, H] and targets [N] -> [N]. */
-  targetLogProbs(h: tf.Tensor2D, targets: tf.Tensor1D): tf.Tensor1D {
+  /**
+   * log p(targets[r] | hidden state h[r]) for hidden states h [N, H] and
+   * targets [N] -> [N]; rowBlock: see readoutLogProbs.
+   */
+  targetLogProbs(h: tf.Tensor2D, targets: tf.Tensor1D, rowBlock = 0): tf.Tensor1D {
     const w = this.weights;
-    return readoutLogProbs(h, w.out_w as tf.Tensor2D, w.out_b as tf.Tensor1D, targets);
+    return readoutLogProbs(h, w.out_w as tf.Tensor2D, w.out_b as tf.Tensor1D, targets, rowBlock);
   }
 
   numParams(): number {

@@ -18,7 +18,14 @@
 // Every loop lives in a module-level function: V8 keeps what it learned about
 // a function per closure, and a gradient closure is new every step, so loops
 // written inside one ran unoptimised (~10x slower, measured).
+//
+// On backend wasm+blas (src/train/blas.ts) the GRU's matMuls call BLAS
+// directly on the arrays (a tensor per time step cost more in dispatch than
+// the arithmetic), and gradients use transposed matMuls, fast there, instead
+// of the explicit transposes wasm needs. Other sums, other roundings: hence
+// its own backend name.
 import * as tf from '@tensorflow/tfjs';
+import { activeBlas, type Blas } from './blas';
 import { give, peek, take, tensorFrom, tensorsFrom } from './heap';
 
 type GradSave = tf.GradSaveFunc;
@@ -60,15 +67,26 @@ export function stateBefore(trace: GruTrace, t: number): Float32Array {
 export function cellForward(trace: GruTrace, t: number, table: Float32Array, ids: ArrayLike<number>, w: tf.Tensor2D, bias: Float32Array) {
   const { B, H } = trace;
   const hPrev = stateBefore(trace, t);
-  const h = tf.tensor2d(hPrev, [B, H]);
-  const hp = tf.matMul(h, w);
-  const rzPre = tensorFrom([2 * B * H], (pre) => resetUpdatePre(pre, peek(hp), trace, t, table, ids, bias));
+  // h @ W: by BLAS into an array, or on the backend and read in place.
+  const blas = activeBlas();
+  const hpData = blas ? take(B * 3 * H) : null;
+  let hp: tf.Tensor | null = null;
+  if (blas) {
+    blas.sgemm(false, false, B, 3 * H, H, hPrev, peek(w), hpData!, null, false);
+  } else {
+    const h = tf.tensor2d(hPrev, [B, H]);
+    hp = tf.matMul(h, w);
+    h.dispose();
+  }
+  const rzPre = tensorFrom([2 * B * H], (pre) => resetUpdatePre(pre, hpData ?? peek(hp!), trace, t, table, ids, bias));
   const rz = tf.sigmoid(rzPre);
   // n = tanh(xn + r * hn) = 2 sigmoid(2 (xn + r * hn)) - 1
   const nPre = tensorFrom([B * H], (pre) => candidatePre(pre, peek(rz), trace, t, table, ids));
   const nSig = tf.sigmoid(nPre);
   newState(peek(nSig), trace, t, hPrev);
-  tf.dispose([h, hp, rzPre, rz, nPre, nSig]);
+  tf.dispose([rzPre, rz, nPre, nSig]);
+  if (hp) hp.dispose();
+  if (hpData) give(hpData);
 }
 
 /** pre = [xr + hr | xz + hz] as two [B, H] blocks; keeps hn in the trace. */
@@ -119,6 +137,8 @@ function newState(nSig: Float32Array, trace: GruTrace, t: number, hPrev: Float32
  * state, and of w [H, 3H] and b [3H].
  */
 export function gruGradients(trace: GruTrace, dHs: Float32Array, w: tf.Tensor2D, ids: ArrayLike<number>, V: number) {
+  const blas = activeBlas();
+  if (blas) return gruGradientsBlas(blas, trace, dHs, w, ids, V);
   const { T, B, H } = trace;
   const dTable = take(V * 3 * H).fill(0);
   const dHpT = take(3 * H * T * B); // the gradient of h @ W + b at every step, transposed: [3H, T * B]
@@ -149,17 +169,45 @@ export function gruGradients(trace: GruTrace, dHs: Float32Array, w: tf.Tensor2D,
   return { dTable, dh0: dh, dW, db };
 }
 
+/**
+ * gruGradients with BLAS: each step's dh_{t-1} += dHp @ W^T straight into the
+ * array, and dW = [h0; h_1 .. h_{T-1}]^T @ dHp over all steps, the gradients
+ * dHp of h @ W + b kept as rows [T * B, 3H].
+ */
+function gruGradientsBlas(blas: Blas, trace: GruTrace, dHs: Float32Array, w: tf.Tensor2D, ids: ArrayLike<number>, V: number) {
+  const { T, B, H } = trace;
+  const H3 = 3 * H;
+  const dTable = take(V * H3).fill(0);
+  const dHpAll = take(T * B * H3);
+  const db = new Float32Array(H3);
+  let dh = take(B * H).fill(0);
+  let dPrev = take(B * H);
+  for (let t = T - 1; t >= 0; t--) {
+    const dHp = dHpAll.subarray(t * B * H3, (t + 1) * B * H3);
+    cellBackward(trace, t, dh, dHs, dHp, null, dTable, db, ids, dPrev);
+    blas.sgemm(false, true, B, H, H3, dHp, peek(w), dPrev, null, true);
+    [dh, dPrev] = [dPrev, dh];
+  }
+  const dW = tensorFrom<tf.Tensor2D>([H, H3], (out) => {
+    blas.sgemm(true, false, H, H3, B, trace.h0, dHpAll, out, null, false);
+    if (T > 1) blas.sgemm(true, false, H, H3, (T - 1) * B, trace.hs, dHpAll.subarray(B * H3), out, null, true);
+  });
+  give(dHpAll, dPrev);
+  return { dTable, dh0: dh, dW, db };
+}
+
 function addInto(to: Float32Array, from: Float32Array) {
   for (let q = 0; q < to.length; q++) to[q] += from[q];
 }
 
 /**
  * One step back: writes the gradient of h @ W + b at step t into dHp [B, 3H]
- * and into its columns of dHpT, adds the input rows' gradients into dTable and
- * the bias's into db, and writes dh_{t-1} without its matMul part into dPrev.
+ * and (unless null) into its columns of dHpT, adds the input rows' gradients
+ * into dTable and the bias's into db, and writes dh_{t-1} without its matMul
+ * part into dPrev.
  */
 function cellBackward(
-  trace: GruTrace, t: number, dh: Float32Array, dHs: Float32Array, dHp: Float32Array, dHpT: Float32Array,
+  trace: GruTrace, t: number, dh: Float32Array, dHs: Float32Array, dHp: Float32Array, dHpT: Float32Array | null,
   dTable: Float32Array, db: Float32Array, ids: ArrayLike<number>, dPrev: Float32Array,
 ) {
   const { T, B, H, r: rs, z: zs, n: ns, hn: hns } = trace;
@@ -183,9 +231,6 @@ function cellBackward(
       dHp[o + j] = drPre;
       dHp[o + H + j] = dzPre;
       dHp[o + 2 * H + j] = dhn;
-      dHpT[j * TB + c] = drPre;
-      dHpT[(H + j) * TB + c] = dzPre;
-      dHpT[(2 * H + j) * TB + c] = dhn;
       dTable[x + j] += drPre;
       dTable[x + H + j] += dzPre;
       dTable[x + 2 * H + j] += dnPre;
@@ -194,6 +239,7 @@ function cellBackward(
       db[2 * H + j] += dhn;
       dPrev[q] = g * z;
     }
+    if (dHpT) for (let j = 0; j < 3 * H; j++) dHpT[j * TB + c] = dHp[o + j];
   }
 }
 
@@ -245,6 +291,10 @@ export const affine = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
   const gradFunc = (dy: tf.Tensor2D, [savedA, savedW]: tf.Tensor[]) => {
     const [N, M] = dy.shape;
     const db = new Float32Array(M);
+    if (activeBlas()) {
+      addColumnSums(db, peek(dy), N, M);
+      return [tf.matMul(dy, savedW, false, true), tf.matMul(savedA, dy, true, false), tf.tensor1d(db)];
+    }
     const dyT = tensorFrom<tf.Tensor2D>([M, N], (out) => transposeSummingColumns(out, db, peek(dy), N, M));
     return [
       tf.matMul(dy, tf.transpose(savedW as tf.Tensor2D)),
@@ -254,6 +304,11 @@ export const affine = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
   };
   return { value: tf.fused.matMul({ a, b: w, bias: b }) as tf.Tensor2D, gradFunc };
 }) as (a: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D) => tf.Tensor2D;
+
+/** sums += the column sums of a row-major [N, M] m. */
+function addColumnSums(sums: Float32Array, m: Float32Array, N: number, M: number) {
+  for (let r = 0, o = 0; r < N; r++, o += M) for (let c = 0; c < M; c++) sums[c] += m[o + c];
+}
 
 /** out = m^T for a row-major [N, M] m, and sums += m's column sums. */
 function transposeSummingColumns(out: Float32Array, sums: Float32Array, m: Float32Array, N: number, M: number) {
@@ -299,18 +354,28 @@ function logNormalisers(l: Float32Array, probs: Float32Array, N: number, V: numb
  * pass, straight into the backend's memory, and sums b's gradient on the way
  * (tfjs' bias gradient transposed all of d/dlogits first). Pretraining's loss
  * and RL's scoring under the reference both use it.
+ *
+ * rowBlock > 0: on wasm+blas, the logits are taken rowBlock rows per matMul,
+ * as sampling takes them one step of rowBlock sequences at a time, so that
+ * both round alike: BLAS's sums depend on a matMul's row count (OpenBLAS's
+ * AVX2 kernels here), and a policy equal to the reference must score KL 0.
  */
-export const readoutLogProbs = tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
+const readoutOp = (rowBlock: number) => tf.customGrad((...args: (tf.Tensor | GradSave)[]) => {
   const [h, w, b, targets, save] = args as [tf.Tensor2D, tf.Tensor2D, tf.Tensor1D, tf.Tensor1D, GradSave];
   const [N, V] = [h.shape[0], w.shape[1]];
   const at = targets.dataSync();
-  const logits = tf.fused.matMul({ a: h, b: w, bias: b });
+  const blas = activeBlas();
+  const logits = blas && rowBlock > 0 && rowBlock < N ? blockLogits(blas, h, w, b, rowBlock) : tf.fused.matMul({ a: h, b: w, bias: b });
   const probs = tf.softmax(logits);
   save([h, w, probs]);
   const value = tensorFrom<tf.Tensor1D>([N], (out) => logProbsAt(out, peek(logits), peek(probs), at, V));
   const gradFunc = (dy: tf.Tensor1D, [savedH, savedW, savedProbs]: tf.Tensor[]) => {
     const db = new Float32Array(V);
     const g = dy.dataSync() as Float32Array;
+    if (activeBlas()) {
+      const dLogits = tensorFrom<tf.Tensor2D>([N, V], (d) => logitsGradient(d, null, db, g, peek(savedProbs), at, V));
+      return [tf.matMul(dLogits, savedW, false, true), tf.matMul(savedH, dLogits, true, false), tf.tensor1d(db), tf.zerosLike(targets)];
+    }
     // d/dlogits in both layouts: dW^T = dLogits^T @ h has the backend repack
     // h [N, H] rather than d/dlogits [N, V] (~2.7 ms of a default step).
     const [dLogits, dLogitsT] = tensorsFrom([[N, V], [V, N]], ([d, dT]) => logitsGradient(d, dT, db, g, peek(savedProbs), at, V));
@@ -323,6 +388,25 @@ export const readoutLogProbs = tf.customGrad((...args: (tf.Tensor | GradSave)[])
   };
   return { value, gradFunc };
 }) as (h: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, targets: tf.Tensor1D) => tf.Tensor1D;
+const readoutOps = new Map<number, ReturnType<typeof readoutOp>>();
+
+export function readoutLogProbs(h: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, targets: tf.Tensor1D, rowBlock = 0): tf.Tensor1D {
+  let op = readoutOps.get(rowBlock);
+  if (!op) readoutOps.set(rowBlock, (op = readoutOp(rowBlock)));
+  return op(h, w, b, targets);
+}
+
+/** h @ w + b by BLAS, rowBlock rows per matMul. */
+function blockLogits(blas: Blas, h: tf.Tensor2D, w: tf.Tensor2D, b: tf.Tensor1D, rowBlock: number): tf.Tensor2D {
+  const [[N, H], V] = [h.shape, w.shape[1]];
+  return tensorFrom<tf.Tensor2D>([N, V], (out) => {
+    const [hData, wData, bData] = [peek(h), peek(w), peek(b)];
+    for (let r = 0; r < N; r += rowBlock) {
+      const rows = Math.min(rowBlock, N - r);
+      blas.sgemm(false, false, rows, V, H, hData.subarray(r * H), wData, out.subarray(r * V, (r + rows) * V), bData, false);
+    }
+  });
+}
 
 /**
  * log p[k] from the softmax; where that probability underflowed (below 1e-30),
@@ -347,9 +431,9 @@ function logProbsAt(out: Float32Array, l: Float32Array, p: Float32Array, targets
   }
 }
 
-/** d[r] = g[r] * (onehot(target r) - p[r]), dT its transpose, and db += the columns of d. */
+/** d[r] = g[r] * (onehot(target r) - p[r]), dT its transpose (unless null), and db += the columns of d. */
 export function logitsGradient(
-  d: Float32Array, dT: Float32Array, db: Float32Array, g: Float32Array, p: Float32Array, targets: ArrayLike<number>, V: number,
+  d: Float32Array, dT: Float32Array | null, db: Float32Array, g: Float32Array, p: Float32Array, targets: ArrayLike<number>, V: number,
 ) {
   const N = g.length;
   for (let r = 0, o = 0; r < N; r++, o += V) {
@@ -358,8 +442,8 @@ export function logitsGradient(
     for (let v = 0; v < V; v++) {
       const x = v === t ? gr - gr * p[o + v] : -gr * p[o + v];
       d[o + v] = x;
-      dT[v * N + r] = x;
       db[v] += x;
     }
+    if (dT) for (let v = 0; v < V; v++) dT[v * N + r] = d[o + v];
   }
 }

@@ -1,5 +1,5 @@
 // The reference model: a GRU language model pretrained on the story corpus,
-// trained once per reference config (configHash) and cached in
+// trained once per reference config and backend (configHash) and cached in
 // <cacheDir>/<hash>/. The RL policy starts as a copy of it, and the KL penalty
 // measures how far the policy has moved from it.
 import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -9,6 +9,7 @@ import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
 import { RunReference } from '../runs';
 import { Adam } from './adam';
+import { currentBackend } from './backend';
 import { configHash, referenceConfig, type TrainConfig } from './config';
 import { generateStories, heldOutStories, PROMPT, storyLogProb } from './corpus';
 import { GRULanguageModel, type TensorData } from './model';
@@ -165,7 +166,7 @@ export async function loadOrPretrain(
   opts: { cacheDir?: string; onProgress?: (p: PretrainProgress) => void; signal?: AbortSignal } = {},
 ): Promise<Reference> {
   const cacheDir = opts.cacheDir ?? DEFAULT_CACHE_DIR;
-  const hash = configHash(config);
+  const hash = configHash(config, currentBackend());
   const dir = join(cacheDir, hash);
   mkdirSync(cacheDir, { recursive: true });
   for (;;) {
@@ -256,7 +257,7 @@ async function pretrainInto(
     config: referenceConfig(config),
     final_loss: result.finalLoss,
     tokens_per_s: result.tokens / seconds,
-    backend: tf.getBackend(),
+    backend: currentBackend(),
   };
   writeFileSync(join(tmp, INFO_FILE), JSON.stringify(info, null, 2));
   model.dispose();

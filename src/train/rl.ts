@@ -145,7 +145,8 @@ export function tokenLogProbs(model: GRULanguageModel, ids: tf.Tensor2D, start: 
   const states = model.hiddenStates(ids.slice([0, 0], [n, T - 1]) as tf.Tensor2D);
   const predicting = states.slice([start - 1, 0, 0], [T - start, n, H]).reshape([(T - start) * n, H]) as tf.Tensor2D;
   const targets = tf.transpose(ids.slice([0, start], [n, T - start])).reshape([(T - start) * n]) as tf.Tensor1D;
-  return tf.transpose(model.targetLogProbs(predicting, targets).reshape([T - start, n])) as tf.Tensor2D;
+  // n rows per readout matMul, as sampling reads out: so a policy equal to the reference scores KL 0.
+  return tf.transpose(model.targetLogProbs(predicting, targets, n).reshape([T - start, n])) as tf.Tensor2D;
 }
 
 /** RLOO: each sample's reward minus the mean reward of the other samples of its group of K. */

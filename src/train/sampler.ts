@@ -10,7 +10,8 @@
 // and targetLogProbs, composed by hand.
 import * as tf from '@tensorflow/tfjs';
 import type { GRULanguageModel } from './model';
-import { tensorsFrom } from './heap';
+import { activeBlas } from './blas';
+import { tensorFrom, tensorsFrom } from './heap';
 import { cellForward, gruGradients, logitsGradient, logProbOf, newTrace, softmaxData, type GruTrace } from './ops';
 
 /** What one sampling pass drew, all [n, G] row-major, and what its backward needs. */
@@ -170,6 +171,11 @@ function policyGradients(
   // The states after steps P-1 .. S-1 were read out: [G * n, H], contiguous (time-major).
   const readStates = trace.hs.subarray((P - 1) * n * H);
   const [dOutW, dReadStates] = tf.tidy(() => {
+    if (activeBlas()) {
+      // Transposed matMuls: fast with BLAS (see ops.ts).
+      const dl = tensorFrom<tf.Tensor2D>([rows, V], (d) => logitsGradient(d, null, dOutB, gRows, probs, tokenRows, V));
+      return [tf.matMul(tf.tensor2d(readStates, [rows, H]), dl, true, false), tf.matMul(dl, weights.outW, false, true)];
+    }
     const [dl, dlT] = tensorsFrom([[rows, V], [V, rows]], ([d, dT]) => logitsGradient(d, dT, dOutB, gRows, probs, tokenRows, V));
     return [
       tf.transpose(tf.matMul(dlT, tf.tensor2d(readStates, [rows, H]))),
