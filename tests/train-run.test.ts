@@ -203,4 +203,28 @@ describe.skipIf(!blasBuilt)('trainRun on wasm+blas', () => {
     expect(metricsOf(writer.dir)).toEqual(metricsOf(whole));
     expect(readGenerations(writer.dir)).toEqual(readGenerations(whole));
   });
+
+  it('does not resume a run started on plain wasm, which stays resumable there', async () => {
+    const config = quick({ rl_steps: 4, checkpoint_every: 2 });
+    await initBackend('wasm');
+    const writer = newWriter(mkdtempSync(join(tmp, 'runs-')), config);
+    const abort = new AbortController();
+    await trainRun(writer, config, {
+      backend: 'wasm',
+      checkpoint: null,
+      cacheDir: join(tmp, 'cache'),
+      signal: abort.signal,
+      onProgress: (p) => p.step === 2 && abort.abort(),
+    });
+    writer.finish('interrupted');
+
+    await initBackend('wasm+blas');
+    const onBlas = RunWriter.resume(writer.dir);
+    await expect(trainRun(onBlas.writer, config, { backend, checkpoint: onBlas.checkpoint, cacheDir: join(tmp, 'cache') })).rejects.toThrow(
+      'it was started on backend wasm, not wasm+blas: resume it with --backend wasm',
+    );
+    onBlas.writer.finish('failed');
+    expect(readRunInfo(writer.dir).backend).toBe('wasm');
+    expect(RunWriter.resume(writer.dir).checkpoint?.step).toBe(2);
+  });
 });

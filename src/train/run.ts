@@ -43,6 +43,12 @@ const OPTIMIZER = 'adam/';
  * the run completed, failed or interrupted (signal.aborted after return).
  */
 export async function trainRun(writer: RunWriter, config: TrainConfig, opts: TrainRunOptions): Promise<void> {
+  // Backends round differently, and each pretrains its own reference: a run
+  // resumed on another one would not have the metrics of an uninterrupted run.
+  const started = writer.info.backend;
+  if (opts.checkpoint && started !== null && started !== opts.backend) {
+    throw new Error(`it was started on backend ${started}, not ${opts.backend}: resume it with --backend ${started}`);
+  }
   writer.setBackend(opts.backend);
   const reference = await loadOrPretrain(config, {
     cacheDir: opts.cacheDir,
