@@ -3,6 +3,7 @@
 // so is the native BLAS addon of "wasm+blas" (src/train/blas.ts).
 import { setFlagsFromString } from 'node:v8';
 import * as tf from '@tensorflow/tfjs';
+import type { BackendWasm } from '@tensorflow/tfjs-backend-wasm';
 import { loadBlas, useBlas } from './blas';
 
 export type BackendChoice = 'auto' | 'node-gpu' | 'wasm+blas' | 'wasm' | 'cpu';
@@ -46,9 +47,33 @@ async function tryWasm(blas: boolean): Promise<string> {
   const loaded = blas ? loadBlas() : undefined;
   if (loaded && 'error' in loaded) throw new BackendError(`backend wasm+blas: native BLAS unavailable (${loaded.error}); or use --backend wasm`);
   await use('wasm', choice);
+  shareIdentity();
   useBlas(blas);
   return choice;
 }
+
+/**
+ * tfjs clones each tensor an op saves for its gradient, and wasm's Identity
+ * kernel copies the data: ~6 MB a pretraining step (the readout's softmax,
+ * its input, the weights). The cpu backend's Identity shares the data, as
+ * wasm's own Reshape does; so does this one. Safe because no tensor's memory
+ * is written after it is made (src/train/heap.ts writes only new outputs).
+ */
+function shareIdentity(): void {
+  wasmIdentity ??= tf.getKernel('Identity', 'wasm')!;
+  const original = wasmIdentity;
+  tf.unregisterKernel('Identity', 'wasm');
+  tf.registerKernel({
+    ...original,
+    kernelFunc: (args) => {
+      const x = args.inputs.x as tf.TensorInfo;
+      if (x.dtype === 'string') return original.kernelFunc(args);
+      (args.backend as BackendWasm).incRef(x.dataId);
+      return { dataId: x.dataId, shape: x.shape, dtype: x.dtype };
+    },
+  });
+}
+let wasmIdentity: tf.KernelConfig | undefined;
 
 /** Why `auto` would not use native BLAS on wasm (the addon is not built, or does not load), or null when it would. */
 export function blasUnavailable(): string | null {
