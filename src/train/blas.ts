@@ -45,11 +45,11 @@ export function loadBlas(): { addon: Blas } | { error: string } {
 }
 
 /**
- * OpenBLAS 0.3.21 (Debian 12) predates AMD's AVX-512 CPUs and runs its AVX2
- * (Haswell) kernels on them: 45-90 GFLOP/s here against 120-165 with its
- * AVX-512 (SkylakeX) ones, which later versions pick by themselves on such
- * CPUs. Asked for here when the CPU has every AVX-512 subset they use, before
- * the library loads (it reads the variable then); a value set by the user wins.
+ * OpenBLAS 0.3.21 (Debian 12) does not know AMD's AVX-512 CPUs (this AMD EPYC)
+ * and runs its AVX2 (Haswell) kernels on them: 45-90 GFLOP/s on the matMuls
+ * of a step here, against 120-165 with its AVX-512 (SkylakeX) kernels. Those
+ * are asked for when an AMD CPU has every AVX-512 subset they use, before the
+ * library loads (it reads OPENBLAS_CORETYPE then); a value already set wins.
  */
 function preferAvx512Kernels(): void {
   if (process.platform !== 'linux' || process.arch !== 'x64' || process.env.OPENBLAS_CORETYPE) return;
@@ -60,7 +60,8 @@ function preferAvx512Kernels(): void {
     return;
   }
   const flags = new Set(/^flags\s*:(.*)$/m.exec(cpuinfo)?.[1].trim().split(/\s+/));
-  if (['avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl'].every((f) => flags.has(f))) process.env.OPENBLAS_CORETYPE = 'SKYLAKEX';
+  const avx512 = ['avx512f', 'avx512cd', 'avx512bw', 'avx512dq', 'avx512vl'].every((f) => flags.has(f));
+  if (avx512 && /^vendor_id\s*:\s*AuthenticAMD$/m.test(cpuinfo)) process.env.OPENBLAS_CORETYPE = 'SKYLAKEX';
 }
 
 type KernelArgs = Parameters<tf.KernelFunc>[0];
