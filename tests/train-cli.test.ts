@@ -183,14 +183,17 @@ describe('npm run train: bad input', () => {
 });
 
 describe('npm run train: training', () => {
-  it.skipIf(hasNodeGpu)('without the native BLAS addon, trains on plain wasm and says so once', async () => {
+  it.skipIf(hasNodeGpu)('without the native BLAS addon, trains on plain wasm and says so once (not once per worker)', async () => {
     const noBlas = { SWEEPBOOK_BLAS_ADDON: join(project, 'not-built', 'blas.node') };
     const runs = runsIn('runs-no-blas');
     const result = await start(['--quick', '--runs', runs, '--parallel', '2'], undefined, noBlas).done;
     expect(result.code).toBe(0);
     expect(result.stderr.match(/Native BLAS unavailable \(not built/g)).toHaveLength(1);
     expect(listRuns(runs).map((run) => run.info.backend)).toEqual(['wasm', 'wasm']);
-    // Asked for by name, it is an error before any run starts.
+  });
+
+  it('without the native BLAS addon, refuses --backend wasm+blas before any run starts', async () => {
+    const noBlas = { SWEEPBOOK_BLAS_ADDON: join(project, 'not-built', 'blas.node') };
     const named = await start(['--quick', '--runs', runsIn('runs-named-blas'), '--backend', 'wasm+blas'], undefined, noBlas).done;
     expect(named.code).toBe(2);
     expect(named.stderr).toMatch(/backend wasm\+blas: native BLAS unavailable \(not built/);
