@@ -46,6 +46,30 @@ async function trainFresh(config: TrainConfig, opts: Partial<TrainRunOptions> = 
 /** Metrics without the wall-clock time. */
 const metricsOf = (dir: string) => readMetrics(dir).map(({ time: _time, ...rest }: MetricsLine) => rest);
 
+/** Aborts a run after step 4, resumes it from its checkpoint, and compares it with an uninterrupted run (on `backend`). */
+async function expectResumeEqualsWhole(): Promise<void> {
+  const config = quick({ rl_steps: 7, checkpoint_every: 3 });
+  const whole = await trainFresh(config);
+  const writer = newWriter(mkdtempSync(join(tmp, 'runs-')), config);
+  const abort = new AbortController();
+  await trainRun(writer, config, {
+    backend,
+    checkpoint: null,
+    cacheDir: join(tmp, 'cache'),
+    signal: abort.signal,
+    onProgress: (p) => p.step === 4 && abort.abort(),
+  });
+  writer.finish('interrupted');
+  expect(readMetrics(writer.dir).map((m) => m.step)).toEqual([1, 2, 3, 4]);
+
+  const resumed = RunWriter.resume(writer.dir);
+  expect(resumed.checkpoint?.step).toBe(4);
+  await trainRun(resumed.writer, config, { backend, checkpoint: resumed.checkpoint, cacheDir: join(tmp, 'cache') });
+  resumed.writer.finish('completed');
+  expect(metricsOf(writer.dir)).toEqual(metricsOf(whole));
+  expect(readGenerations(writer.dir)).toEqual(readGenerations(whole));
+}
+
 describe('trainRun', () => {
   it('logs every step: raw reward, kl, total reward, entropy, repetition, diversity, and a generation from the prompt', async () => {
     const config = quick();
@@ -110,29 +134,7 @@ describe('trainRun', () => {
     expect(drawn(seed2beta0)).not.toEqual(drawn(seed1beta0));
   });
 
-  it('resumes an aborted run from its checkpoint with the same metrics as an uninterrupted run', async () => {
-    const config = quick({ rl_steps: 7, checkpoint_every: 3 });
-    const whole = await trainFresh(config);
-
-    const writer = newWriter(mkdtempSync(join(tmp, 'runs-')), config);
-    const abort = new AbortController();
-    await trainRun(writer, config, {
-      backend,
-      checkpoint: null,
-      cacheDir: join(tmp, 'cache'),
-      signal: abort.signal,
-      onProgress: (p) => p.step === 4 && abort.abort(),
-    });
-    writer.finish('interrupted');
-    expect(readMetrics(writer.dir).map((m) => m.step)).toEqual([1, 2, 3, 4]);
-
-    const resumed = RunWriter.resume(writer.dir);
-    expect(resumed.checkpoint?.step).toBe(4);
-    await trainRun(resumed.writer, config, { backend, checkpoint: resumed.checkpoint, cacheDir: join(tmp, 'cache') });
-    resumed.writer.finish('completed');
-    expect(metricsOf(writer.dir)).toEqual(metricsOf(whole));
-    expect(readGenerations(writer.dir)).toEqual(readGenerations(whole));
-  });
+  it('resumes an aborted run from its checkpoint with the same metrics as an uninterrupted run', expectResumeEqualsWhole);
 
   it('after a crash, retrains the steps logged since the last checkpoint: no duplicate, no gap', async () => {
     const config = quick({ rl_steps: 7, checkpoint_every: 3 });
@@ -184,25 +186,7 @@ describe.skipIf(!blasBuilt)('trainRun on wasm+blas', () => {
     expect(metricsOf(a)[0].kl).toBe(0);
   });
 
-  it('resumes an aborted run from its checkpoint with the same metrics as an uninterrupted run', async () => {
-    const config = quick({ rl_steps: 7, checkpoint_every: 3 });
-    const whole = await trainFresh(config);
-    const writer = newWriter(mkdtempSync(join(tmp, 'runs-')), config);
-    const abort = new AbortController();
-    await trainRun(writer, config, {
-      backend,
-      checkpoint: null,
-      cacheDir: join(tmp, 'cache'),
-      signal: abort.signal,
-      onProgress: (p) => p.step === 4 && abort.abort(),
-    });
-    writer.finish('interrupted');
-    const resumed = RunWriter.resume(writer.dir);
-    await trainRun(resumed.writer, config, { backend, checkpoint: resumed.checkpoint, cacheDir: join(tmp, 'cache') });
-    resumed.writer.finish('completed');
-    expect(metricsOf(writer.dir)).toEqual(metricsOf(whole));
-    expect(readGenerations(writer.dir)).toEqual(readGenerations(whole));
-  });
+  it('resumes an aborted run from its checkpoint with the same metrics as an uninterrupted run', expectResumeEqualsWhole);
 
   it('does not resume a run started on plain wasm, which stays resumable there', async () => {
     const config = quick({ rl_steps: 4, checkpoint_every: 2 });
