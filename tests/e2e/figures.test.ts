@@ -3,18 +3,14 @@
 // axes with whole steps and no KL below zero, hover and tap on line and
 // ::final figures, numbered figures and cross-references, downloads, and the
 // reader's controls (legend hide/solo, smoothing, log scale), also by touch.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { compile } from 'vega-lite';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildSite } from '../../src/site/build-site';
-import { launchChromium } from '../../src/site/chromium';
-import { serveStatic, type StaticServer } from '../../src/site/static-server';
+import { describe, expect, test } from 'vitest';
+import { axeViolations, pageErrors, servedFixtureSite } from '../fixtures/served-site';
 import { FIXTURE_SWEEP, SWEEP_YAML, writeFixtureContent, writeFixtureRun } from '../fixtures/site-fixture';
 
-const AXE = join(process.cwd(), 'node_modules/axe-core/axe.min.js');
 const PAGE = '/reports/fixture-report/';
 // Six logged steps, as a --quick run logs: steps must not get ticks at 1.5.
 const STEPS = 6;
@@ -33,42 +29,27 @@ The reward rises (:ref{#fig-reward}) while the KL grows (:ref[the KL figure]{#fi
 ::final{#fig-end sweeps="${FIXTURE_SWEEP}" metric="repetition"}
 `;
 
-let root: string;
-let outDir: string;
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'sweepbook-e2e-figures-'));
-  outDir = join(root, 'dist');
-  // beta=1 drawn in yellow, which has 1.1:1 contrast on the light page; rewards above zero (a log scale can show them);
-  // the KL estimate of beta=10 dips below zero.
-  for (const index of [0, 1, 2]) writeFixtureRun(join(root, 'runs'), index, { steps: STEPS, rewardShift: 1, klShift: index === 2 ? -0.5 : 0 });
-  writeFixtureContent(join(root, 'content'), REPORT);
-  writeFileSync(join(root, 'content', 'sweeps', `${FIXTURE_SWEEP}.yaml`), SWEEP_YAML.replace('color: green', 'color: yellow'));
-  const build = await buildSite({ contentDir: join(root, 'content'), runsDir: join(root, 'runs'), outDir, cacheDir: join(root, 'cache') });
-  expect(build.code, build.output).toBe(0);
-  server = await serveStatic(outDir);
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+// beta=1 drawn in yellow, which has 1.1:1 contrast on the light page; rewards above zero (a log scale can show them);
+// the KL estimate of beta=10 dips below zero.
+const site = servedFixtureSite(
+  'figures',
+  ({ runsDir, contentDir }) => {
+    for (const index of [0, 1, 2]) writeFixtureRun(runsDir, index, { steps: STEPS, rewardShift: 1, klShift: index === 2 ? -0.5 : 0 });
+    writeFixtureContent(contentDir, REPORT);
+    writeFileSync(join(contentDir, 'sweeps', `${FIXTURE_SWEEP}.yaml`), SWEEP_YAML.replace('color: green', 'color: yellow'));
+  },
+  { timeout: 120_000 },
+);
 
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
 
 /** Opens the report, failing the test on any console error. */
 async function open(options: BrowserContextOptions): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext(options);
+  const context = await site.browser.newContext(options);
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-  page.on('pageerror', (error) => errors.push(error.message));
-  expect((await page.goto(server.url + PAGE))?.status()).toBe(200);
+  const errors = pageErrors(page);
+  expect((await page.goto(site.url + PAGE))?.status()).toBe(200);
   return { page, errors };
 }
 
@@ -208,7 +189,7 @@ describe('figures at phone width, in dark mode and by touch', () => {
       if (href.endsWith('.csv')) expect(text.split('\r\n')[0]).toMatch(/^layer,/);
       else compile(JSON.parse(text)); // a vega-lite spec the Vega editor opens: it compiles
     }
-    const csv = readFileSync(join(outDir, new URL(downloads[0]).pathname), 'utf8');
+    const csv = readFileSync(join(site.outDir, new URL(downloads[0]).pathname), 'utf8');
     expect(csv.split('\r\n')[0]).toBe('layer,step,value,run');
     expect(csv).toContain('\r\nsmoothed,');
     await page.context().close();
@@ -273,13 +254,7 @@ describe('figures at phone width, in dark mode and by touch', () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       for (const options of [DESKTOP, PHONE]) {
         const { page } = await open({ ...options, colorScheme });
-        await page.addScriptTag({ path: AXE });
-        const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-          return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-        });
-        expect(violations, `${colorScheme} ${options.viewport!.width}`).toEqual([]);
+        expect(await axeViolations(page), `${colorScheme} ${options.viewport!.width}`).toEqual([]);
         await page.context().close();
       }
     }
