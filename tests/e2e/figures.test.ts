@@ -5,6 +5,7 @@
 // reader's controls (legend hide/solo, smoothing, log scale), also by touch.
 import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
+import { gzipSync } from 'node:zlib';
 import type { BrowserContextOptions, Page } from 'playwright-core';
 import { compile } from 'vega-lite';
 import { describe, expect, test } from 'vitest';
@@ -214,7 +215,8 @@ describe('figures at phone width, in dark mode and by touch', () => {
 
       await click(1);
       expect(await drawnLines()).toBe(2);
-      expect(await entries.nth(1).evaluate((entry) => getComputedStyle(entry).opacity)).toBe('0.35');
+      // its mark and label fade (the entry's box stays, for the keyboard's focus ring)
+      expect(await entries.nth(1).evaluate((entry) => getComputedStyle(entry.lastElementChild!).opacity)).toBe('0.35');
       await click(1);
       expect(await svg.locator('.chart-client').count()).toBe(0); // back to the figure as built
       await click(2, true);
@@ -248,6 +250,57 @@ describe('figures at phone width, in dark mode and by touch', () => {
       expect(errors).toEqual([]);
       await page.context().close();
     }
+  });
+
+  test('keyboard: Tab reaches a legend entry named "Hide beta=0", Enter hides the line, Shift+Enter solos; the focus shows; axe clean', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const { page, errors } = await open({ ...DESKTOP, colorScheme });
+      const figure = page.locator('figure').nth(0);
+      const svg = shownSvg(page, 0);
+      const drawnLines = () => svg.locator('.chart-client path[stroke-width="2"]').count();
+      const focusedName = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
+      // from the top of the page, past the links before the figure
+      for (let i = 0; i < 30 && (await focusedName()) !== 'Hide beta=0'; i++) await page.keyboard.press('Tab');
+      expect(await focusedName()).toBe('Hide beta=0');
+      // a button in the accessibility tree (not hidden inside an image), with a ring around it
+      expect(await figure.getByRole('button', { name: 'Hide beta=0' }).count()).toBe(1);
+      const ring = await page.evaluate(() => {
+        const box = document.activeElement!.querySelector(':scope > .background')!;
+        return { stroke: getComputedStyle(box).stroke, width: getComputedStyle(box).strokeWidth, opacity: getComputedStyle(document.activeElement!).opacity };
+      });
+      expect(ring.stroke).not.toBe('none');
+      expect(ring).toMatchObject({ width: '2px', opacity: '1' });
+
+      await page.keyboard.press('Enter');
+      expect(await drawnLines()).toBe(2);
+      expect(await focusedName()).toBe('Show beta=0');
+      await page.keyboard.press('Tab');
+      expect(await focusedName()).toBe('Hide beta=1');
+      await page.keyboard.press('Shift+Enter');
+      expect(await drawnLines()).toBe(1);
+      expect(await figure.getByRole('button', { name: /^Show / }).count()).toBe(2);
+      await page.keyboard.press('Shift+Enter'); // again: all shown, the figure as built
+      expect(await svg.locator('.chart-client').count()).toBe(0);
+      const scrolled = await page.evaluate(() => window.scrollY);
+      await page.keyboard.press(' ');
+      expect(await drawnLines()).toBe(2);
+      expect(await page.evaluate(() => window.scrollY), 'Space scrolled the page').toBe(scrolled);
+      expect(await focusedName()).toBe('Show beta=1');
+
+      expect(await axeViolations(page), colorScheme).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  test('the figure script stays within its budget: 5 KB gzipped', async () => {
+    const { page } = await open(DESKTOP);
+    const scripts = await page.locator('script[type="module"][src]').evaluateAll((nodes) => nodes.map((node) => (node as HTMLScriptElement).src));
+    expect(scripts.length).toBeGreaterThan(0);
+    let gzipped = 0;
+    for (const src of scripts) gzipped += gzipSync(Buffer.from(await (await fetch(src)).arrayBuffer()), { level: 9 }).length;
+    expect(gzipped).toBeLessThanOrEqual(5_000);
+    await page.context().close();
   });
 
   test('no axe violations with the controls in place, light and dark, desktop and phone', async () => {
