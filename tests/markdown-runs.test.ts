@@ -4,6 +4,11 @@ import { listRuns } from '../src/runs';
 import { listedRunsTableHtml } from '../src/markdown/runs-table';
 import { fixtureDirs, lineOf, renderReport } from './fixtures/render-report';
 
+/** The table's column heads as text (tags dropped). */
+const heads = (html: string) => [...html.matchAll(/<th scope="col"[^>]*>(.*?)<\/th>/gs)].map((m) => m[1].replace(/<[^>]+>/g, ''));
+/** Metric heads: display name and unit, then the name directives take. */
+const METRIC_HEADS = ['Raw reward (alliteration) raw_reward', 'KL (nats) kl', 'Total reward (reward − β·KL) total_reward', 'Repetition (share of words) repetition'];
+
 const dirs = fixtureDirs();
 const seeded = fixtureDirs([1, 2, 3]);
 afterAll(() => [dirs, seeded].forEach(({ root }) => rmSync(root, { recursive: true, force: true })));
@@ -11,8 +16,8 @@ afterAll(() => [dirs, seeded].forEach(({ root }) => rmSync(root, { recursive: tr
 describe('::runs', () => {
   test('tables every run: linked id, value, color, status, steps and final metrics', async () => {
     const html = await renderReport(dirs, '::runs{sweep="fixture-sweep"}\n');
-    const header = [...html.matchAll(/<th scope="col"[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]);
-    expect(header).toEqual(['Run', 'beta', 'Color', 'Status', 'Steps', 'raw_reward', 'kl', 'total_reward', 'repetition']);
+    expect(heads(html)).toEqual(['Run', 'beta', 'Color', 'Status', 'Steps', ...METRIC_HEADS]);
+    expect(html).toContain('<code>raw_reward</code>');
     const rows = html.split('<tr>').slice(2);
     expect(rows).toHaveLength(3);
     const byValue = new Map(listRuns(dirs.runsDir).map((run) => [run.info.params.beta, run.info.id]));
@@ -30,17 +35,16 @@ describe('::runs', () => {
 
   test('several seeds: one row per value, its seeds\' runs linked, metrics as mean (lowest–highest)', async () => {
     const html = await renderReport(seeded, '::runs{sweep="fixture-sweep"}\n');
-    const header = [...html.matchAll(/<th scope="col"[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]);
-    expect(header).toEqual(['Runs', 'beta', 'Color', 'Status', 'Steps', 'raw_reward', 'kl', 'total_reward', 'repetition']);
+    expect(heads(html)).toEqual(['Runs by seed', 'beta', 'Color', 'Status', 'Steps', ...METRIC_HEADS]);
     const rows = html.split('<tr>').slice(2);
     expect(rows).toHaveLength(3);
     const runs = listRuns(seeded.runsDir).filter((run) => run.info.params.beta === 1).sort((a, b) => a.info.seed - b.info.seed);
-    expect([...rows[1].matchAll(/<a href="\/runs\/([^/]+)\/"[^>]*>seed (\d)<\/a>/g)].map((m) => [m[1], Number(m[2])])).toEqual(
-      runs.map((run) => [run.info.id, run.info.seed]),
+    expect([...rows[1].matchAll(/<a href="\/runs\/([^/]+)\/"[^>]*aria-label="Run of seed (\d)">(\d)<\/a>/g)].map((m) => [m[1], Number(m[2]), Number(m[3])])).toEqual(
+      runs.map((run) => [run.info.id, run.info.seed, run.info.seed]),
     );
     expect(rows[1]).toContain('<td class="num">40/40</td>');
     // kl is the same for every seed; raw_reward differs by 0.02 per seed: its mean and range
-    expect(rows[1]).toContain('<td class="num">5 <span class="spread">(5–5)</span></td>');
+    expect(rows[1]).toContain('<td class="num spread-cell">5 <span class="spread">(5–5)</span></td>');
     const last = (seed: number) => 1 / 2 + 0.05 * Math.sin(40 + 1 + 7 * (seed - 1)) + 0.02 * (seed - 1);
     const rewards = [1, 2, 3].map(last);
     const f = (x: number) => String(Number(x.toPrecision(3)));

@@ -1,7 +1,8 @@
 // The reader's hands on a figure, as progressive enhancement over the static
 // SVGs (figure.ts): hover or tap shows the values under the pointer; on line
 // figures, a legend click hides a run (double-click, or Alt/Shift-click, shows
-// it alone), a slider smooths, a checkbox turns the y axis logarithmic.
+// it alone; from the keyboard Enter or Space, and Shift+Enter), a slider
+// smooths, a checkbox turns the y axis logarithmic.
 //
 // Controls redraw the plot from the JSON beside the SVGs: ~300 binned means
 // per line (figure.ts), through the plot's own scales, drawn over the hidden
@@ -197,7 +198,7 @@ function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[
     // vega's y axes (grid and labels) are the axis groups drawn at the plot's top edge
     const yAxes = [...svg.querySelectorAll('.role-axis > g[transform="translate(0.5,0.5)"]')];
     for (const part of yAxes.flatMap((g) => [...g.querySelectorAll<SVGElement>('.role-axis-grid, .role-axis-tick, .role-axis-label')])) part.style.display = state.log ? 'none' : '';
-    svg.querySelectorAll<SVGElement>('.role-legend-entry .role-scope > g').forEach((entry, k) => (entry.style.opacity = state.hidden.has(k) ? '0.35' : ''));
+    markLegend(svg);
     if (!own) return;
 
     const group = svgEl('g', { class: 'chart-client', transform: `translate(${plot.left},${plot.top})`, fill: 'none' });
@@ -250,20 +251,42 @@ function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[
   }
 
   // The legend: click hides a series, double-click (or Alt/Shift-click) shows it alone, and again all.
+  // From the keyboard each entry is a button: Enter or Space hides, Shift+Enter (or Alt+Enter) solos.
   // A double-click's first click has already toggled: `before` is the state it found.
   let before = state.hidden;
+  const press = (k: number, solo: boolean) => {
+    if (solo) {
+      const alone = before.size === series.length - 1 && !before.has(k);
+      state.hidden = new Set(alone ? [] : series.map((_, i) => i).filter((i) => i !== k));
+    } else if (!state.hidden.delete(k)) state.hidden.add(k);
+    redraw();
+  };
+  /** Fades hidden series' entries (their mark and label, not the box the focus ring draws) and names each by what it does. */
+  function markLegend(svg: SVGSVGElement) {
+    legendEntries(svg).forEach((entry, k) => {
+      (entry.lastElementChild as SVGElement).style.opacity = state.hidden.has(k) ? '0.35' : '';
+      entry.setAttribute('aria-label', `${state.hidden.has(k) ? 'Show' : 'Hide'} ${series[k].label}`);
+    });
+  }
   for (const { svg } of drawings) {
+    // An img's parts are hidden from assistive technology; a group's buttons are not.
+    svg.setAttribute('role', 'group');
+    legendEntries(svg).forEach((entry, k) => {
+      entry.setAttribute('tabindex', '0');
+      entry.setAttribute('role', 'button');
+      entry.addEventListener('keydown', (event) => {
+        if (event.key !== 'Enter' && event.key !== ' ') return;
+        event.preventDefault();
+        before = new Set(state.hidden);
+        press(k, event.shiftKey || event.altKey);
+      });
+    });
+    markLegend(svg);
     svg.addEventListener('click', (event) => {
-      const entries = [...svg.querySelectorAll('.role-legend-entry .role-scope > g')];
-      const k = entries.findIndex((entry) => entry.contains(event.target as Node));
+      const k = legendEntries(svg).findIndex((entry) => entry.contains(event.target as Node));
       if (k < 0) return;
-      const solo = event.detail >= 2 || event.altKey || event.shiftKey;
       if (event.detail < 2) before = new Set(state.hidden);
-      if (solo) {
-        const alone = before.size === series.length - 1 && !before.has(k);
-        state.hidden = new Set(alone ? [] : series.map((_, i) => i).filter((i) => i !== k));
-      } else if (!state.hidden.delete(k)) state.hidden.add(k);
-      redraw();
+      press(k, event.detail >= 2 || event.altKey || event.shiftKey);
     });
   }
 
@@ -274,7 +297,7 @@ function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[
   controls.innerHTML =
     '<label>Smoothing <input type="range" min="0" max="0.99" step="0.01"></label> <output></output>' +
     (canLog ? ' <label><input type="checkbox"> Log scale</label>' : '') +
-    ' <span>Legend: click hides, double-click solos.</span>';
+    ' <span>Legend: click or Enter hides, double-click or Shift+Enter solos.</span>';
   const [slider, toggle] = controls.querySelectorAll('input');
   const output = controls.querySelector('output')!;
   slider.value = String(data.smooth);
@@ -289,6 +312,11 @@ function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[
     redraw();
   });
   chart.after(controls);
+}
+
+/** A line figure's legend entries, one per series in order. */
+function legendEntries(svg: SVGSVGElement) {
+  return [...svg.querySelectorAll<SVGGElement>('.role-legend-entry .role-scope > g')];
 }
 
 /** Ticks of a log axis from lo to hi: powers of ten, or with their 2 and 5 multiples, or all 1–9 multiples, the first giving three. */

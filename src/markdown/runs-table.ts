@@ -4,6 +4,7 @@
 // page, which also lists the runs it does not draw in a plainer table.
 import type { ConfigDifference, ParamValue, Run } from '../runs';
 import { finalValue, metricsOf } from '../site/run-data';
+import { metricInfo } from '../charts/metrics';
 import { acrossSeeds } from '../charts/seed-bands';
 import { runsByValue, type SweepRun, type ValueRuns } from '../site/sweep-runs';
 import { html, type SafeHtml } from './html';
@@ -37,9 +38,7 @@ ${metrics.map((metric) => html`<td class="num">${formatNumber(finalValue(finals[
   });
   return html`<div class="table-scroll"><table class="runs-table">
 ${tableCaption(runs, metrics.length > 0 ? "Metrics are each run's last logged value." : '')}
-<thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(
-    (metric) => html`<th scope="col" class="num">${metric}</th>`,
-  )}</tr></thead>
+<thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(metricHead)}</tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`;
 }
@@ -56,12 +55,12 @@ function seededRunsTableHtml(values: ValueRuns[], vary: string, base: string): S
     const statuses = [...new Set(runs.map(({ run }) => run.info.status))];
     const steps = [...new Set(runs.map(({ run }) => `${run.info.steps_done}/${run.info.total_steps}`))];
     return html`<tr>
-<td class="run-id">${runs.map(({ run, seed }, i) => html`${i > 0 ? ', ' : ''}<a href="${base}runs/${run.info.id}/" title="${run.info.id}">seed ${seed}</a>`)}</td>
+<td class="seed-runs">${runs.map(({ run, seed }, i) => html`${i > 0 ? ', ' : ''}<a href="${base}runs/${run.info.id}/" title="${run.info.id}" aria-label="Run of seed ${seed}">${seed}</a>`)}</td>
 <td class="num">${String(value)}</td>
 <td class="color"><span class="swatch" style="background:${color}"></span> ${color}</td>
 <td>${statuses.map((status, i) => html`${i > 0 ? ' ' : ''}<span class="status status-${status}">${status}</span>`)}</td>
 <td class="num">${steps.join(', ')}</td>
-${metrics.map((metric) => html`<td class="num">${spreadText(finals[index].map((lines) => finalValue(lines, metric) ?? null))}</td>`)}
+${metrics.map((metric) => html`<td class="num spread-cell">${spreadText(finals[index].map((lines) => finalValue(lines, metric) ?? null))}</td>`)}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table seeded-runs">
@@ -69,11 +68,21 @@ ${tableCaption(
   values.flatMap((value) => value.runs),
   metrics.length > 0 ? "Metrics are each run's last logged value: the mean over the value's seeds, their lowest to highest in brackets." : '',
 )}
-<thead><tr><th scope="col">Runs</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(
-    (metric) => html`<th scope="col" class="num">${metric}</th>`,
-  )}</tr></thead>
+<thead><tr><th scope="col">Runs by seed</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(metricHead)}</tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`;
+}
+
+/**
+ * A metric's column head: its display name and unit (src/charts/metrics.ts),
+ * and the logged name a directive's metric="..." takes, for a metric that has
+ * another display name.
+ */
+function metricHead(metric: string): SafeHtml {
+  const { name, unit } = metricInfo(metric);
+  return html`<th scope="col" class="num metric">${name}${unit ? html` <span class="unit">(${unit})</span>` : ''}${
+    name !== metric ? html` <code>${metric}</code>` : ''
+  }</th>`;
 }
 
 /** The table's caption: which runs are still training, so their numbers are where they are now, and what the metrics are. */

@@ -3,18 +3,15 @@
 // axes with whole steps and no KL below zero, hover and tap on line and
 // ::final figures, numbered figures and cross-references, downloads, and the
 // reader's controls (legend hide/solo, smoothing, log scale), also by touch.
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import type { Browser, BrowserContextOptions, Page } from 'playwright-core';
+import { gzipSync } from 'node:zlib';
+import type { BrowserContextOptions, Page } from 'playwright-core';
 import { compile } from 'vega-lite';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildSite } from '../../src/site/build-site';
-import { launchChromium } from '../../src/site/chromium';
-import { serveStatic, type StaticServer } from '../../src/site/static-server';
+import { describe, expect, test } from 'vitest';
+import { axeViolations, pageErrors, servedFixtureSite } from '../fixtures/served-site';
 import { FIXTURE_SWEEP, SWEEP_YAML, writeFixtureContent, writeFixtureRun } from '../fixtures/site-fixture';
 
-const AXE = join(process.cwd(), 'node_modules/axe-core/axe.min.js');
 const PAGE = '/reports/fixture-report/';
 // Six logged steps, as a --quick run logs: steps must not get ticks at 1.5.
 const STEPS = 6;
@@ -33,42 +30,27 @@ The reward rises (:ref{#fig-reward}) while the KL grows (:ref[the KL figure]{#fi
 ::final{#fig-end sweeps="${FIXTURE_SWEEP}" metric="repetition"}
 `;
 
-let root: string;
-let outDir: string;
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'sweepbook-e2e-figures-'));
-  outDir = join(root, 'dist');
-  // beta=1 drawn in yellow, which has 1.1:1 contrast on the light page; rewards above zero (a log scale can show them);
-  // the KL estimate of beta=10 dips below zero.
-  for (const index of [0, 1, 2]) writeFixtureRun(join(root, 'runs'), index, { steps: STEPS, rewardShift: 1, klShift: index === 2 ? -0.5 : 0 });
-  writeFixtureContent(join(root, 'content'), REPORT);
-  writeFileSync(join(root, 'content', 'sweeps', `${FIXTURE_SWEEP}.yaml`), SWEEP_YAML.replace('color: green', 'color: yellow'));
-  const build = await buildSite({ contentDir: join(root, 'content'), runsDir: join(root, 'runs'), outDir, cacheDir: join(root, 'cache') });
-  expect(build.code, build.output).toBe(0);
-  server = await serveStatic(outDir);
-  browser = await launchChromium();
-}, 120_000);
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
-});
+// beta=1 drawn in yellow, which has 1.1:1 contrast on the light page; rewards above zero (a log scale can show them);
+// the KL estimate of beta=10 dips below zero.
+const site = servedFixtureSite(
+  'figures',
+  ({ runsDir, contentDir }) => {
+    for (const index of [0, 1, 2]) writeFixtureRun(runsDir, index, { steps: STEPS, rewardShift: 1, klShift: index === 2 ? -0.5 : 0 });
+    writeFixtureContent(contentDir, REPORT);
+    writeFileSync(join(contentDir, 'sweeps', `${FIXTURE_SWEEP}.yaml`), SWEEP_YAML.replace('color: green', 'color: yellow'));
+  },
+  { timeout: 120_000 },
+);
 
 const PHONE: BrowserContextOptions = { viewport: { width: 390, height: 844 }, deviceScaleFactor: 2, isMobile: true, hasTouch: true };
 const DESKTOP: BrowserContextOptions = { viewport: { width: 1280, height: 900 } };
 
 /** Opens the report, failing the test on any console error. */
 async function open(options: BrowserContextOptions): Promise<{ page: Page; errors: string[] }> {
-  const context = await browser.newContext(options);
+  const context = await site.browser.newContext(options);
   const page = await context.newPage();
-  const errors: string[] = [];
-  page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-  page.on('pageerror', (error) => errors.push(error.message));
-  expect((await page.goto(server.url + PAGE))?.status()).toBe(200);
+  const errors = pageErrors(page);
+  expect((await page.goto(site.url + PAGE))?.status()).toBe(200);
   return { page, errors };
 }
 
@@ -208,7 +190,7 @@ describe('figures at phone width, in dark mode and by touch', () => {
       if (href.endsWith('.csv')) expect(text.split('\r\n')[0]).toMatch(/^layer,/);
       else compile(JSON.parse(text)); // a vega-lite spec the Vega editor opens: it compiles
     }
-    const csv = readFileSync(join(outDir, new URL(downloads[0]).pathname), 'utf8');
+    const csv = readFileSync(join(site.outDir, new URL(downloads[0]).pathname), 'utf8');
     expect(csv.split('\r\n')[0]).toBe('layer,step,value,run');
     expect(csv).toContain('\r\nsmoothed,');
     await page.context().close();
@@ -233,7 +215,8 @@ describe('figures at phone width, in dark mode and by touch', () => {
 
       await click(1);
       expect(await drawnLines()).toBe(2);
-      expect(await entries.nth(1).evaluate((entry) => getComputedStyle(entry).opacity)).toBe('0.35');
+      // its mark and label fade (the entry's box stays, for the keyboard's focus ring)
+      expect(await entries.nth(1).evaluate((entry) => getComputedStyle(entry.lastElementChild!).opacity)).toBe('0.35');
       await click(1);
       expect(await svg.locator('.chart-client').count()).toBe(0); // back to the figure as built
       await click(2, true);
@@ -269,17 +252,62 @@ describe('figures at phone width, in dark mode and by touch', () => {
     }
   });
 
+  test('keyboard: Tab reaches a legend entry named "Hide beta=0", Enter hides the line, Shift+Enter solos; the focus shows; axe clean', async () => {
+    for (const colorScheme of ['light', 'dark'] as const) {
+      const { page, errors } = await open({ ...DESKTOP, colorScheme });
+      const figure = page.locator('figure').nth(0);
+      const svg = shownSvg(page, 0);
+      const drawnLines = () => svg.locator('.chart-client path[stroke-width="2"]').count();
+      const focusedName = () => page.evaluate(() => document.activeElement?.getAttribute('aria-label') ?? document.activeElement?.textContent ?? '');
+      // from the top of the page, past the links before the figure
+      for (let i = 0; i < 30 && (await focusedName()) !== 'Hide beta=0'; i++) await page.keyboard.press('Tab');
+      expect(await focusedName()).toBe('Hide beta=0');
+      // a button in the accessibility tree (not hidden inside an image), with a ring around it
+      expect(await figure.getByRole('button', { name: 'Hide beta=0' }).count()).toBe(1);
+      const ring = await page.evaluate(() => {
+        const box = document.activeElement!.querySelector(':scope > .background')!;
+        return { stroke: getComputedStyle(box).stroke, width: getComputedStyle(box).strokeWidth, opacity: getComputedStyle(document.activeElement!).opacity };
+      });
+      expect(ring.stroke).not.toBe('none');
+      expect(ring).toMatchObject({ width: '2px', opacity: '1' });
+
+      await page.keyboard.press('Enter');
+      expect(await drawnLines()).toBe(2);
+      expect(await focusedName()).toBe('Show beta=0');
+      await page.keyboard.press('Tab');
+      expect(await focusedName()).toBe('Hide beta=1');
+      await page.keyboard.press('Shift+Enter');
+      expect(await drawnLines()).toBe(1);
+      expect(await figure.getByRole('button', { name: /^Show / }).count()).toBe(2);
+      await page.keyboard.press('Shift+Enter'); // again: all shown, the figure as built
+      expect(await svg.locator('.chart-client').count()).toBe(0);
+      const scrolled = await page.evaluate(() => window.scrollY);
+      await page.keyboard.press(' ');
+      expect(await drawnLines()).toBe(2);
+      expect(await page.evaluate(() => window.scrollY), 'Space scrolled the page').toBe(scrolled);
+      expect(await focusedName()).toBe('Show beta=1');
+
+      expect(await axeViolations(page), colorScheme).toEqual([]);
+      expect(errors).toEqual([]);
+      await page.context().close();
+    }
+  });
+
+  test('the figure script stays within its budget: 5 KB gzipped', async () => {
+    const { page } = await open(DESKTOP);
+    const scripts = await page.locator('script[type="module"][src]').evaluateAll((nodes) => nodes.map((node) => (node as HTMLScriptElement).src));
+    expect(scripts.length).toBeGreaterThan(0);
+    let gzipped = 0;
+    for (const src of scripts) gzipped += gzipSync(Buffer.from(await (await fetch(src)).arrayBuffer()), { level: 9 }).length;
+    expect(gzipped).toBeLessThanOrEqual(5_000);
+    await page.context().close();
+  });
+
   test('no axe violations with the controls in place, light and dark, desktop and phone', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       for (const options of [DESKTOP, PHONE]) {
         const { page } = await open({ ...options, colorScheme });
-        await page.addScriptTag({ path: AXE });
-        const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-          return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-        });
-        expect(violations, `${colorScheme} ${options.viewport!.width}`).toEqual([]);
+        expect(await axeViolations(page), `${colorScheme} ${options.viewport!.width}`).toEqual([]);
         await page.context().close();
       }
     }

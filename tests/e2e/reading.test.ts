@@ -4,17 +4,11 @@
 // report and its sweep pages both ways, a table of contents, a sweep-level
 // CSV of final metrics, a print stylesheet that prints the article alone,
 // and no axe violations.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildSite } from '../../src/site/build-site';
-import { launchChromium } from '../../src/site/chromium';
-import { serveStatic, type StaticServer } from '../../src/site/static-server';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { axeViolations, pageErrors, servedFixtureSite } from '../fixtures/served-site';
 import { FIXTURE_SWEEP, REPORT, writeFixtureContent, writeFixtureRuns } from '../fixtures/site-fixture';
 
-const AXE = join(process.cwd(), 'node_modules/axe-core/axe.min.js');
 const PHONE = { width: 390, height: 844 };
 
 /** The fixture report with sections (so it gets a table of contents) and a second ::generations. */
@@ -25,46 +19,17 @@ const LONG_REPORT = REPORT.replace(
   .replace('::final{', '## Where runs end\n\n### Repetition\n\n::final{')
   .replace('::runs{', `## The runs\n\n::generations{sweep="${FIXTURE_SWEEP}" last=1}\n\n::runs{`);
 
-let root: string;
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'sweepbook-reading-'));
-  writeFixtureRuns(join(root, 'runs'));
-  writeFixtureContent(join(root, 'content'), LONG_REPORT);
-  const outDir = join(root, 'dist');
-  const build = await buildSite({ contentDir: join(root, 'content'), runsDir: join(root, 'runs'), outDir, cacheDir: join(root, 'cache') });
-  expect(build.code, build.output).toBe(0);
-  server = await serveStatic(outDir);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
+const site = servedFixtureSite('reading', ({ runsDir, contentDir }) => {
+  writeFixtureRuns(runsDir);
+  writeFixtureContent(contentDir, LONG_REPORT);
 });
 
 async function open(path: string): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ viewport: PHONE, colorScheme: 'dark', isMobile: true, hasTouch: true });
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
-  const response = await page.goto(server.url + path);
+  const page = await site.browser.newPage({ viewport: PHONE, colorScheme: 'dark', isMobile: true, hasTouch: true });
+  const errors = pageErrors(page);
+  const response = await page.goto(site.url + path);
   expect(response?.status(), path).toBe(200);
   return { page, errors };
-}
-
-async function axeViolations(page: Page): Promise<string[]> {
-  await page.addScriptTag({ path: AXE });
-  return page.evaluate(async () => {
-    const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-    const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-    return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-  });
 }
 
 const REPORT_PATH = '/reports/fixture-report/';

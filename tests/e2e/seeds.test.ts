@@ -1,17 +1,12 @@
-// A sweep with three seeds, built and opened in Chromium: bands in each
+// A sweep with four seeds, built and opened in Chromium: bands in each
 // value's color, hover with mean and range, error bars, inline values, and no
-// console errors or axe-core violations.
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import type { Browser } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildSite } from '../../src/site/build-site';
-import { launchChromium } from '../../src/site/chromium';
-import { serveStatic, type StaticServer } from '../../src/site/static-server';
+// console errors or axe-core violations; the sweep page's runs table, each
+// metric a mean and range, fits a 1,100 px window and scrolls in its own box
+// on a phone.
+import { describe, expect, test } from 'vitest';
+import { axeViolations, pageErrors, servedFixtureSite } from '../fixtures/served-site';
 import { FIXTURE_SWEEP, writeFixtureContent, writeFixtureRun } from '../fixtures/site-fixture';
 
-const AXE = join(process.cwd(), 'node_modules/axe-core/axe.min.js');
 const REPORT = `---
 title: Seeded report
 date: 2024-11-01
@@ -29,35 +24,19 @@ At beta=1 the reward ended at :value{sweep="${FIXTURE_SWEEP}" at="beta=1" metric
 ::generations{sweep="${FIXTURE_SWEEP}"}
 `;
 
-let root: string;
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'sweepbook-e2e-seeds-'));
-  for (const seed of [1, 2, 3]) for (const index of [0, 1, 2]) writeFixtureRun(join(root, 'runs'), index, { seed });
-  writeFixtureContent(join(root, 'content'), REPORT, [1, 2, 3]);
-  const outDir = join(root, 'dist');
-  const build = await buildSite({ contentDir: join(root, 'content'), runsDir: join(root, 'runs'), outDir, cacheDir: join(root, 'cache') });
-  expect(build.code, build.output).toBe(0);
-  server = await serveStatic(outDir);
-  browser = await launchChromium();
+const SEEDS = [1, 2, 3, 4];
+const site = servedFixtureSite('seeds', ({ runsDir, contentDir }) => {
+  // numbers as wide as real runs' in the runs table: 1,300-odd rewards, KL in the hundreds, five metrics
+  for (const seed of SEEDS) for (const index of [0, 1, 2]) writeFixtureRun(runsDir, index, { seed, rewardShift: 1300, klShift: 400, diversity: true });
+  writeFixtureContent(contentDir, REPORT, SEEDS);
 });
 
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
-});
-
-describe('a report of a sweep with three seeds', () => {
+describe('a report of a sweep with four seeds', () => {
   test('bands in each value\'s color, hover with mean and range, error bars, an inline value; no errors or axe violations', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
-      const page = await browser.newPage({ colorScheme });
-      const errors: string[] = [];
-      page.on('console', (message) => message.type() === 'error' && errors.push(message.text()));
-      page.on('pageerror', (error) => errors.push(error.message));
-      const response = await page.goto(`${server.url}/reports/fixture-report/`);
+      const page = await site.browser.newPage({ colorScheme });
+      const errors = pageErrors(page);
+      const response = await page.goto(`${site.url}/reports/fixture-report/`);
       expect(response?.status()).toBe(200);
 
       // in the drawing the screen shows (each figure has a wide and a narrow one)
@@ -76,17 +55,51 @@ describe('a report of a sweep with three seeds', () => {
       await page.mouse.move(0, 0);
 
       expect(await page.locator('.inline-value').textContent()).toMatch(/^[\d.]+ \([\d.]+–[\d.]+\)$/);
-      expect(await page.locator('.generation-meta').count()).toBe(9);
+      expect(await page.locator('.generation-meta').count()).toBe(12);
 
-      await page.addScriptTag({ path: AXE });
-      const violations = await page.evaluate(async () => {
-        const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-        const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-        return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-      });
-      expect.soft(violations, colorScheme).toEqual([]);
+      expect.soft(await axeViolations(page), colorScheme).toEqual([]);
       expect(errors, colorScheme).toEqual([]);
       await page.close();
     }
   }, 120_000);
+
+  test('the sweep page\'s runs table fits a 1,100 px window; on a 390 px phone it scrolls in its own box, the page does not', async () => {
+    for (const width of [1100, 390]) {
+      const page = await site.browser.newPage({ viewport: { width, height: 900 } });
+      expect((await page.goto(`${site.url}/sweeps/${FIXTURE_SWEEP}/`))?.status()).toBe(200);
+      const box = page.locator('.table-scroll').first();
+      const table = box.locator('table.seeded-runs');
+      expect(await table.locator('thead th').count()).toBe(5 + 5); // runs, beta, color, status, steps, five metrics
+      const { clientWidth, scrollWidth } = await box.evaluate((element) => ({ clientWidth: element.clientWidth, scrollWidth: element.scrollWidth }));
+      expect(await page.evaluate(() => document.documentElement.scrollWidth), `page at ${width} px`).toBeLessThanOrEqual(width);
+      const last = table.locator('thead th').last();
+      if (width === 1100) {
+        expect(scrollWidth, 'the table is wider than its box').toBeLessThanOrEqual(clientWidth);
+        expect((await last.boundingBox())!.x + (await last.boundingBox())!.width).toBeLessThanOrEqual(width);
+      } else {
+        // the last column is there, a swipe away inside the table's box
+        await box.evaluate((element) => (element.scrollLeft = element.scrollWidth));
+        const head = (await last.boundingBox())!;
+        expect(head.x + head.width).toBeLessThanOrEqual(width);
+        expect(head.x).toBeGreaterThanOrEqual(0);
+      }
+      await page.close();
+    }
+  });
+
+  test('the sweep page names metrics as readers know them, in table heads and captions, with the name directives take; axe clean', async () => {
+    const page = await site.browser.newPage();
+    await page.goto(`${site.url}/sweeps/${FIXTURE_SWEEP}/`);
+    const head = page.locator('table.seeded-runs thead th').nth(5);
+    expect(await head.textContent()).toBe('Raw reward (alliteration) raw_reward');
+    expect(await head.locator('code').textContent()).toBe('raw_reward');
+    const captions = await page.locator('figure.metric-figure figcaption').allTextContents();
+    expect(captions.some((caption) => caption.includes('Raw reward against training step'))).toBe(true);
+    expect(captions.some((caption) => caption.includes('KL against training step'))).toBe(true);
+    expect(captions.join(' ')).not.toMatch(/\b(raw_reward|kl|total_reward)\b/);
+    // the seed links are named for what they open: "Run of seed 1"
+    expect(await page.getByRole('link', { name: 'Run of seed 1' }).count()).toBe(3);
+    expect(await axeViolations(page)).toEqual([]);
+    await page.close();
+  });
 });

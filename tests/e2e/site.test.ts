@@ -2,42 +2,22 @@
 // links and footnote anchors resolve, each figure draws one line per run, it
 // has no axe-core (WCAG 2 A/AA) violations in light or dark mode, and a
 // generation holding a <script> tag shows as text.
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
-import type { Browser, Page } from 'playwright-core';
-import { afterAll, beforeAll, describe, expect, test } from 'vitest';
-import { buildSite } from '../../src/site/build-site';
-import { launchChromium } from '../../src/site/chromium';
+import type { Page } from 'playwright-core';
+import { describe, expect, test } from 'vitest';
+import { resolveInSite } from '../../src/site/static-server';
+import { axeViolations, pageErrors, servedFixtureSite } from '../fixtures/served-site';
 import { SCRIPT_GENERATION, writeFixtureContent, writeFixtureRun, writeFixtureRuns } from '../fixtures/site-fixture';
-import { resolveInSite, serveStatic, type StaticServer } from '../../src/site/static-server';
 
-const AXE = join(process.cwd(), 'node_modules/axe-core/axe.min.js');
 const RUN_COLORS = ['blue', 'green', 'red'];
 
-let root: string;
-let outDir: string;
-let server: StaticServer;
-let browser: Browser;
-
-beforeAll(async () => {
-  root = mkdtempSync(join(tmpdir(), 'sweepbook-e2e-'));
-  outDir = join(root, 'dist');
-  writeFixtureRuns(join(root, 'runs'));
+const site = servedFixtureSite('site', ({ runsDir, contentDir }) => {
+  writeFixtureRuns(runsDir);
   // Runs the sweep page lists without drawing them: they add no line to any figure.
-  writeFixtureRun(join(root, 'runs'), 1, { steps: 10, status: 'interrupted' });
-  writeFixtureRun(join(root, 'runs'), 2, { quick: true });
-  writeFixtureContent(join(root, 'content'));
-  const build = await buildSite({ contentDir: join(root, 'content'), runsDir: join(root, 'runs'), outDir, cacheDir: join(root, 'cache') });
-  expect(build.code, build.output).toBe(0);
-  server = await serveStatic(outDir);
-  browser = await launchChromium();
-});
-
-afterAll(async () => {
-  await browser?.close();
-  await server?.close();
-  if (root) rmSync(root, { recursive: true, force: true });
+  writeFixtureRun(runsDir, 1, { steps: 10, status: 'interrupted' });
+  writeFixtureRun(runsDir, 2, { quick: true });
+  writeFixtureContent(contentDir);
 });
 
 function htmlPages(dir: string): string[] {
@@ -49,24 +29,20 @@ function htmlPages(dir: string): string[] {
 
 /** Opens a page, failing on any console error or uncaught exception. */
 async function open(path: string, colorScheme: 'light' | 'dark' = 'light'): Promise<{ page: Page; errors: string[] }> {
-  const page = await browser.newPage({ colorScheme });
-  const errors: string[] = [];
-  page.on('console', (message) => {
-    if (message.type() === 'error') errors.push(message.text());
-  });
-  page.on('pageerror', (error) => errors.push(error.message));
+  const page = await site.browser.newPage({ colorScheme });
+  const errors = pageErrors(page);
   page.on('dialog', (dialog) => {
     errors.push(`dialog opened: ${dialog.message()}`);
     void dialog.dismiss();
   });
-  const response = await page.goto(server.url + path);
+  const response = await page.goto(site.url + path);
   expect(response?.status(), path).toBe(200);
   return { page, errors };
 }
 
 describe('the built fixture site', () => {
   test('has the pages a reader expects', () => {
-    const pages = htmlPages(outDir);
+    const pages = htmlPages(site.outDir);
     expect(pages).toContain('/');
     expect(pages).toContain('/reports/fixture-report/');
     expect(pages).toContain('/sweeps/fixture-sweep/');
@@ -75,7 +51,7 @@ describe('the built fixture site', () => {
   });
 
   test('every page: no console errors, links and anchors resolve, one line per run, no axe violations', async () => {
-    for (const path of htmlPages(outDir)) {
+    for (const path of htmlPages(site.outDir)) {
       for (const colorScheme of ['light', 'dark'] as const) {
         const { page, errors } = await open(path, colorScheme);
 
@@ -83,8 +59,8 @@ describe('the built fixture site', () => {
         const links = await page.$$eval('a[href]', (anchors) => anchors.map((a) => (a as HTMLAnchorElement).href));
         for (const href of links) {
           const url = new URL(href);
-          if (url.origin !== server.url) continue;
-          expect(resolveInSite(outDir, url.pathname), `${path} links to ${href}`).toBeDefined();
+          if (url.origin !== site.url) continue;
+          expect(resolveInSite(site.outDir, url.pathname), `${path} links to ${href}`).toBeDefined();
           if (url.hash && url.pathname === new URL(page.url()).pathname) {
             const id = decodeURIComponent(url.hash.slice(1));
             expect(await page.locator(`[id="${id}"]`).count(), `${path} anchor ${url.hash}`).toBe(1);
@@ -109,13 +85,7 @@ describe('the built fixture site', () => {
         }
         if (path === '/reports/fixture-report/' || path.startsWith('/sweeps/')) expect(figures.length).toBeGreaterThanOrEqual(2);
 
-        await page.addScriptTag({ path: AXE });
-        const violations = await page.evaluate(async () => {
-          const axe = (window as unknown as { axe: { run: (context: Document, options: object) => Promise<{ violations: { id: string; nodes: { target: string[] }[] }[] }> } }).axe;
-          const result = await axe.run(document, { runOnly: { type: 'tag', values: ['wcag2a', 'wcag2aa'] } });
-          return result.violations.map((v) => `${v.id}: ${v.nodes.map((n) => n.target.join(' ')).join(', ')}`);
-        });
-        expect.soft(violations, `${path} (${colorScheme})`).toEqual([]);
+        expect.soft(await axeViolations(page), `${path} (${colorScheme})`).toEqual([]);
         expect(errors, `${path} (${colorScheme})`).toEqual([]);
         await page.close();
       }
@@ -139,7 +109,7 @@ describe('the built fixture site', () => {
   });
 
   test('a generation holding a <script> tag shows as text and does not run', async () => {
-    for (const path of ['/reports/fixture-report/', ...htmlPages(outDir).filter((p) => p.startsWith('/runs/'))]) {
+    for (const path of ['/reports/fixture-report/', ...htmlPages(site.outDir).filter((p) => p.startsWith('/runs/'))]) {
       const { page, errors } = await open(path);
       const texts = await page.locator('.generation-text').allTextContents();
       if (path.startsWith('/reports/') || texts.some((text) => text.includes('<script>'))) {
