@@ -10,7 +10,7 @@ import { binMeans, sampledSteps } from './hover';
 import { metricTitle } from './metrics';
 import { renderChart, type PlotArea } from './render';
 import { drawnSeeds, seedBand, type BandPoint } from './seed-bands';
-import { finalMetricSpec, lineSpec, MAX_LABELLED_LINES, type FinalMetricSpecInput, type LineSpecInput } from './spec';
+import { finalMetricSpec, lineFrameSpec, lineSpec, MAX_LABELLED_LINES, type FinalMetricSpecInput, type LineSpecInput } from './spec';
 import type { FigureSize } from './theme';
 import { hasSeeds, isFiniteValue } from './types';
 
@@ -82,12 +82,14 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
     series.map((s) => s.label).join(', ') +
       (smooth > 0 ? `; smoothed lines (EMA weight ${smooth}) over faint raw lines.` : '.');
   const colors = series.map((s) => themedColor(s.color));
-  const specs = SIZE_NAMES.map((size) => lineSpec({ ...options, size }));
-  const drawn = await Promise.all(
-    specs.map((spec, i) => renderChart(spec, { idPrefix: i === 0 ? idPrefix : `${idPrefix}-${SIZE_NAMES[i]}`, description, cacheDir })),
-  );
+  const spec = lineSpec({ ...options, size: 'wide' });
+  const wide = await renderChart(spec, { idPrefix, description, cacheDir });
+  // The narrow drawing: its own axes and legend, around the wide drawing's lines (see narrowLines).
+  const frame = lineFrameSpec({ ...options, size: 'narrow' }, { x: wide.plot.xDomain, y: wide.plot.yDomain });
+  const narrow = await renderChart(frame, { idPrefix: `${idPrefix}-narrow`, description, cacheDir });
+  const drawn = [{ ...wide, svg: linesWithIds(wide.svg, idPrefix) }, { ...narrow, svg: narrowLines(narrow.svg, wide.svg, idPrefix, wide.plot, narrow.plot) }];
   const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
-  if (series.length > MAX_LABELLED_LINES) return { html: `<div class="chart">${svgs}</div>`, spec: specs[0] };
+  if (series.length > MAX_LABELLED_LINES) return { html: `<div class="chart">${svgs}</div>`, spec };
 
   const hover = sampledSteps(series, drawn[0].plot);
   // With seeds: the unsmoothed mean and range over seeds (the client smooths them, as EMA of a mean is the mean of EMAs).
@@ -108,7 +110,7 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
       return { label: s.label, color: colors[i].light, dark: colors[i].dark, raw, ...(rawRanges ? { rawRanges } : {}) };
     }),
   };
-  return { html: `<div class="chart" data-chart="line">${svgs}${jsonScript(data)}</div>`, spec: specs[0] };
+  return { html: `<div class="chart" data-chart="line">${svgs}${jsonScript(data)}</div>`, spec };
 }
 
 export interface FinalMetricFigureOptions extends FinalMetricSpecInput {
@@ -151,6 +153,29 @@ export async function renderFinalMetricFigureWithSpec(options: FinalMetricFigure
   };
   const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
   return { html: `<div class="chart" data-chart="final">${svgs}${jsonScript(data)}</div>`, spec: specs[0] };
+}
+
+/** Each layer's lines in the wide drawing get an id, `${idPrefix}-lines-raw`, for the narrow drawing to show them by. */
+function linesWithIds(svg: string, idPrefix: string): string {
+  return svg
+    .replace(/<g class="mark-group role-scope (\w+)_pathgroup"/g, `<g id="${idPrefix}-lines-$1" class="mark-group role-scope $1_pathgroup"`)
+    .replace(/(<g class="mark-line role-mark[^"]*"><path) /g, '$1 vector-effect="non-scaling-stroke" ');
+}
+
+/**
+ * The narrow drawing's lines are the wide drawing's, shown by <use> and
+ * scaled from its plot onto the narrow plot (both span the same domains), so
+ * their points are on the page once. Strokes keep their width: line paths'
+ * vector-effect is non-scaling-stroke.
+ */
+function narrowLines(frame: string, wide: string, idPrefix: string, widePlot: PlotArea, narrowPlot: PlotArea): string {
+  const scale = `scale(${round4(narrowPlot.width / widePlot.width)},${round4(narrowPlot.height / widePlot.height)})`;
+  const uses = [...wide.matchAll(/<g class="mark-group role-scope (\w+)_pathgroup"/g)].map(([, layer]) => `<use href="#${idPrefix}-lines-${layer}" transform="${scale}"/>`);
+  return frame.replace(/<g class="mark-group role-scope lines_pathgroup"(\/>|><\/g>)/, `<g class="mark-group role-scope lines_pathgroup">${uses.join('')}</g>`);
+}
+
+function round4(value: number): number {
+  return Number(value.toPrecision(4));
 }
 
 /**
