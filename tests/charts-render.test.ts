@@ -3,6 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TopLevelSpec } from 'vega-lite';
+import { decodeColumn, encodeColumn, exponentFor } from '../src/charts/columns';
 import { renderFinalMetricFigure, renderLineFigure } from '../src/charts/figure';
 import { themedColor } from '../src/charts/contrast';
 import { relativePath, renderSvg, simplify } from '../src/charts/render';
@@ -185,5 +186,29 @@ describe('line paths', () => {
   it('keep gaps (a move starts a new piece) and closed outlines', () => {
     expect(relativePath('M0,0L1,1L2,2M5,5L6,6')).toBe('M0,0l2,2m3,3l1,1');
     expect(relativePath('M0,0L1,0L2,0L2,1L0,1Z')).toBe('M0,0l2,0l0,1l-2,0z');
+  });
+});
+
+describe('hover data columns', () => {
+  it('read back each value to a thousandth of the y axis or finer, gaps included', () => {
+    const values = [0.1234, 0.1301, null, 0.0999, -0.25, 1.75];
+    const exponent = exponentFor(-0.25, 1.75); // a span of 2: steps of 0.001
+    expect(exponent).toBe(-3);
+    const column = encodeColumn(values, exponent);
+    expect(column).toEqual([123, 7, null, -30, -350, 2000]);
+    expect(decodeColumn(column, exponent)).toEqual([0.123, 0.13, null, 0.1, -0.25, 1.75]);
+    expect(decodeColumn(encodeColumn([1797, 2001, 12], 0), 0)).toEqual([1797, 2001, 12]);
+    expect(decodeColumn(encodeColumn([120_000, 123_456], exponentFor(0, 200_000)), exponentFor(0, 200_000))).toEqual([120_000, 123_500]);
+  });
+
+  it('carry the unsmoothed means and seed ranges a figure draws', async () => {
+    const seeded = [{ label: 'a', color: 'red', points: [], seeds: [0, 1, 2].map((seed) => Array.from({ length: 50 }, (_, step) => ({ step, value: step / 10 + seed }))) }];
+    const html = await renderLineFigure({ series: seeded, metric: 'kl', idPrefix: 'fig-1' });
+    const data = JSON.parse(/<script type="application\/json">(.*?)<\/script>/.exec(html)![1]);
+    expect(decodeColumn(data.steps, 0)).toEqual(Array.from({ length: 50 }, (_, step) => step));
+    const [raw, low, high] = ['raw', 'low', 'high'].map((key) => decodeColumn(data.series[0][key], data.exponent));
+    expect(raw[10]).toBeCloseTo(2, 2);
+    expect(low[10]).toBeCloseTo(1, 2);
+    expect(high[10]).toBeCloseTo(3, 2);
   });
 });

@@ -5,6 +5,7 @@
 // query). Beside them goes one JSON of what figure.client.ts needs for hover
 // and the reader's controls: where each drawing's plot is, and the data.
 import type { TopLevelSpec } from 'vega-lite';
+import { encodeColumn, exponentFor } from './columns';
 import { darkColorStyle, themedColor } from './contrast';
 import { binMeans, sampledSteps } from './hover';
 import { metricTitle } from './metrics';
@@ -31,15 +32,20 @@ export interface RenderedFigure {
 
 const SIZE_NAMES: FigureSize[] = ['wide', 'narrow'];
 
-/** The client's data for a line figure (see figure.client.ts). */
+/**
+ * The client's data for a line figure (see figure.client.ts). Numbers go in
+ * columns (columns.ts): whole multiples of a power of ten, as differences.
+ */
 export interface LineFigureData {
   kind: 'line';
   plots: Record<FigureSize, PlotArea>;
-  /** Steps the pointer snaps to, and the client redraws at. */
+  /** Steps the pointer snaps to, and the client redraws at: a column of exponent 0. */
   steps: number[];
   /** Logged steps per sampled step: the client smooths its samples with smooth ** stride per sample. */
   stride: number;
   smooth: number;
+  /** Every value column's exponent: a thousandth to a ten-thousandth of the y axis. */
+  exponent: number;
   series: {
     label: string;
     color: string;
@@ -51,7 +57,9 @@ export interface LineFigureData {
      * close at more.)
      */
     raw: (number | null)[];
-    rawRanges?: ([number, number] | null)[];
+    /** With seeds: the means of the lowest and of the highest seed's values around each step; null where either is. */
+    low?: (number | null)[];
+    high?: (number | null)[];
   }[];
 }
 
@@ -94,20 +102,31 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
   const hover = sampledSteps(series, drawn[0].plot);
   // With seeds: the unsmoothed mean and range over seeds (the client smooths them, as EMA of a mean is the mean of EMAs).
   const bands: (BandPoint[] | null)[] = series.map((s) => (hasSeeds(s) ? seedBand(drawnSeeds(s, 0)) : null));
+  const exponent = exponentFor(...wide.plot.yDomain);
   const data: LineFigureData = {
     kind: 'line',
     plots: { wide: drawn[0].plot, narrow: drawn[1].plot },
-    steps: hover.steps,
+    steps: encodeColumn(hover.steps, 0) as number[],
     stride: Math.max(1, hover.logged / Math.max(1, hover.steps.length)),
     smooth,
+    exponent,
     series: series.map((s, i) => {
       const band = bands[i];
       const raw = band ? binMeans(band, hover.steps, (p) => p.mean) : binMeans(s.points, hover.steps, (p) => p.value);
-      const maxes = band ? binMeans(band, hover.steps, (p) => p.max) : [];
-      const rawRanges = band
-        ? binMeans(band, hover.steps, (p) => p.min).map((min, k): [number, number] | null => (min === null || maxes[k] === null ? null : [min, maxes[k]]))
-        : undefined;
-      return { label: s.label, color: colors[i].light, dark: colors[i].dark, raw, ...(rawRanges ? { rawRanges } : {}) };
+      const column = (values: (number | null)[]) => encodeColumn(values, exponent);
+      const { light: color, dark } = colors[i];
+      if (!band) return { label: s.label, color, dark, raw: column(raw) };
+      const lows = binMeans(band, hover.steps, (p) => p.min);
+      const highs = binMeans(band, hover.steps, (p) => p.max);
+      const both = (k: number) => lows[k] !== null && highs[k] !== null;
+      return {
+        label: s.label,
+        color,
+        dark,
+        raw: column(raw),
+        low: column(lows.map((low, k) => (both(k) ? low : null))),
+        high: column(highs.map((high, k) => (both(k) ? high : null))),
+      };
     }),
   };
   return { html: `<div class="chart" data-chart="line">${svgs}${jsonScript(data)}</div>`, spec };
