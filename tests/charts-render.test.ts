@@ -116,6 +116,16 @@ describe('renderLineFigure', () => {
     expect(linePaths(html).every((path) => path.includes('vector-effect="non-scaling-stroke"'))).toBe(true);
   });
 
+  it('clips the narrow drawing\'s lines at its own plot where the wide drawing clips (KL below zero)', async () => {
+    const dips = [{ label: 'a', color: 'red', points: Array.from({ length: 50 }, (_, step) => ({ step, value: Math.sin(step / 5) })) }];
+    const html = await renderLineFigure({ series: dips, metric: 'kl', idPrefix: 'fig-1' });
+    const narrow = html.slice(html.indexOf('<svg', html.indexOf('chart-wide')));
+    // a clip path inside the hidden wide drawing would clip nothing on a phone
+    expect(narrow).toMatch(/<g class="mark-group role-scope lines_pathgroup" clip-path="url\(#fig-1-narrow-clip\)"><clipPath id="fig-1-narrow-clip"><rect width="[\d.]+" height="[\d.]+"\/><\/clipPath><use /);
+    const unclipped = await renderLineFigure({ series: sweep, metric: 'raw_reward', idPrefix: 'fig-2' });
+    expect(unclipped).not.toContain('narrow-clip');
+  });
+
   it('rejects two runs with the same label, which one legend entry could not tell apart', async () => {
     await expect(renderLineFigure({ series: [sweep[0], sweep[0]], metric: 'kl', idPrefix: 'f' })).rejects.toThrow(/distinct/);
   });

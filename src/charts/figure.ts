@@ -189,8 +189,11 @@ function linesWithIds(svg: string, idPrefix: string): string {
  */
 function narrowLines(frame: string, wide: string, idPrefix: string, widePlot: PlotArea, narrowPlot: PlotArea): string {
   const scale = `scale(${round4(narrowPlot.width / widePlot.width)},${round4(narrowPlot.height / widePlot.height)})`;
-  const uses = [...wide.matchAll(/<g class="mark-group role-scope (\w+)_pathgroup"/g)].map(([, layer]) => `<use href="#${idPrefix}-lines-${layer}" transform="${scale}"/>`);
-  return frame.replace(/<g class="mark-group role-scope lines_pathgroup"(\/>|><\/g>)/, `<g class="mark-group role-scope lines_pathgroup">${uses.join('')}</g>`);
+  const uses = [...wide.matchAll(/<g class="mark-group role-scope (\w+)_pathgroup"/g)].map(([, layer]) => `<use href="#${idPrefix}-lines-${layer}" transform="${scale}"/>`).join('');
+  // Lines clipped at the plot's edge (KL at 0) clip here again: a clip path in the hidden wide drawing clips nothing.
+  const clipId = `${idPrefix}-narrow-clip`;
+  const clip = / clip-path="url\(#/.test(wide) ? ` clip-path="url(#${clipId})"><clipPath id="${clipId}"><rect width="${narrowPlot.width}" height="${narrowPlot.height}"/></clipPath>` : '>';
+  return frame.replace(/<g class="mark-group role-scope lines_pathgroup"(\/>|><\/g>)/, `<g class="mark-group role-scope lines_pathgroup"${clip}${uses}</g>`);
 }
 
 function round4(value: number): number {
