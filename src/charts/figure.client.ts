@@ -4,8 +4,8 @@
 // it alone), a slider smooths, a checkbox turns the y axis logarithmic.
 //
 // Controls redraw the plot from the JSON beside the SVGs: ~300 binned means
-// per line (figure.ts, in columns.ts's columns), through the plot's own scales, drawn over the hidden
-// vega marks; back at the figure's own settings vega's drawing returns. A log
+// per line (figure.ts; columns.ts), through the plot's own scales, drawn over
+// the hidden vega marks; back at the figure's own settings vega's drawing returns. A log
 // scale draws its own y ticks. Budget: this file is ~4 KB gzipped (see README).
 import { decodeColumn } from './columns';
 import type { FinalFigureData, LineFigureData } from './figure';

@@ -140,7 +140,6 @@ export function lineSpec(input: LineSpecInput): TopLevelSpec {
  * layers, so the legend lists each label once.
  */
 function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, seedLines = 'band', size = 'wide' }: LineSpecInput): TopLevelSpec {
-  const labels = series.map((s) => s.label);
   const perSeries = series.map((s) => {
     const seeds = drawnSeeds(s, weight);
     return { label: s.label, seeds, band: seedBand(seeds) };
