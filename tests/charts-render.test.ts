@@ -3,9 +3,10 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import type { TopLevelSpec } from 'vega-lite';
+import { decodeColumn, encodeColumn, exponentFor } from '../src/charts/columns';
 import { renderFinalMetricFigure, renderLineFigure } from '../src/charts/figure';
 import { themedColor } from '../src/charts/contrast';
-import { renderSvg } from '../src/charts/render';
+import { relativePath, renderSvg, simplify } from '../src/charts/render';
 import type { LineSeries } from '../src/charts/types';
 
 const COLORS = ['red', 'orange', 'yellow', 'green', 'blue', 'violet'];
@@ -92,6 +93,39 @@ describe('renderLineFigure', () => {
     for (const path of linePaths(html)) expect(path.split(/[LlMm]/).length).toBeLessThanOrEqual(2003);
   });
 
+  it('draws the narrow drawing (phones) around the wide drawing\'s lines, so their points are on the page once', async () => {
+    const html = await renderLineFigure({ series: sweep, metric: 'raw_reward', smooth: 0.8, idPrefix: 'fig-1' });
+    const narrow = html.slice(html.indexOf('<svg', html.indexOf('chart-wide')));
+    expect(narrow).toContain('chart-narrow');
+    expect(narrow).not.toContain('class="mark-line');
+    const uses = [...narrow.matchAll(/<use href="#([^"]+)" transform="scale\(([\d.]+),([\d.]+)\)"\/>/g)];
+    expect(uses.map((m) => m[1])).toEqual(['fig-1-lines-raw', 'fig-1-lines-smoothed']);
+    // each refers to the wide drawing's group of that layer's lines, scaled down onto the smaller plot
+    for (const [, id, sx, sy] of uses) {
+      expect(wideOf(html)).toMatch(new RegExp(`<g id="${id}" class="mark-group role-scope \\w+_pathgroup"`));
+      expect(Number(sx)).toBeLessThan(1);
+      expect(Number(sy)).toBeLessThan(1);
+    }
+    // the narrow axes span the wide drawing's domains, and keep their own labels
+    const hover = JSON.parse(/<script type="application\/json">(.*?)<\/script>/.exec(html)![1]);
+    expect(hover.plots.narrow.xDomain).toEqual(hover.plots.wide.xDomain);
+    expect(hover.plots.narrow.yDomain).toEqual(hover.plots.wide.yDomain);
+    expect(narrow).toContain('>Step</text>');
+    expect([...narrow.matchAll(/role-legend-label/g)]).toHaveLength(6);
+    // scaled lines keep their stroke width
+    expect(linePaths(html).every((path) => path.includes('vector-effect="non-scaling-stroke"'))).toBe(true);
+  });
+
+  it('clips the narrow drawing\'s lines at its own plot where the wide drawing clips (KL below zero)', async () => {
+    const dips = [{ label: 'a', color: 'red', points: Array.from({ length: 50 }, (_, step) => ({ step, value: Math.sin(step / 5) })) }];
+    const html = await renderLineFigure({ series: dips, metric: 'kl', idPrefix: 'fig-1' });
+    const narrow = html.slice(html.indexOf('<svg', html.indexOf('chart-wide')));
+    // a clip path inside the hidden wide drawing would clip nothing on a phone
+    expect(narrow).toMatch(/<g class="mark-group role-scope lines_pathgroup" clip-path="url\(#fig-1-narrow-clip\)"><clipPath id="fig-1-narrow-clip"><rect width="[\d.]+" height="[\d.]+"\/><\/clipPath><use /);
+    const unclipped = await renderLineFigure({ series: sweep, metric: 'raw_reward', idPrefix: 'fig-2' });
+    expect(unclipped).not.toContain('narrow-clip');
+  });
+
   it('rejects two runs with the same label, which one legend entry could not tell apart', async () => {
     await expect(renderLineFigure({ series: [sweep[0], sweep[0]], metric: 'kl', idPrefix: 'f' })).rejects.toThrow(/distinct/);
   });
@@ -147,5 +181,44 @@ describe('the figure cache', () => {
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }
+  });
+});
+
+describe('line paths', () => {
+  it('drop the points a line passes within a third of a pixel of, and keep the rest and the ends', () => {
+    // a straight run of points, a 2 px spike, a 0.2 px wiggle; in tenths of a pixel
+    const points = [0, 0, 10, 10, 20, 20, 30, 50, 40, 40, 50, 52, 60, 60];
+    expect(simplify(points, 3.5)).toEqual([0, 0, 20, 20, 30, 50, 40, 40, 60, 60]);
+    expect(simplify(points, 0)).toEqual(points);
+    expect(relativePath('M0,0L1,1L2,2L3,5L4,4L5,5.2L6,6')).toBe('M0,0l2,2l1,3l1,-1l2,2'.replace(',-', '-'));
+  });
+
+  it('keep gaps (a move starts a new piece) and closed outlines', () => {
+    expect(relativePath('M0,0L1,1L2,2M5,5L6,6')).toBe('M0,0l2,2m3,3l1,1');
+    expect(relativePath('M0,0L1,0L2,0L2,1L0,1Z')).toBe('M0,0l2,0l0,1l-2,0z');
+  });
+});
+
+describe('hover data columns', () => {
+  it('read back each value to a thousandth of the y axis or finer, gaps included', () => {
+    const values = [0.1234, 0.1301, null, 0.0999, -0.25, 1.75];
+    const exponent = exponentFor(-0.25, 1.75); // a span of 2: steps of 0.001
+    expect(exponent).toBe(-3);
+    const column = encodeColumn(values, exponent);
+    expect(column).toEqual([123, 7, null, -30, -350, 2000]);
+    expect(decodeColumn(column, exponent)).toEqual([0.123, 0.13, null, 0.1, -0.25, 1.75]);
+    expect(decodeColumn(encodeColumn([1797, 2001, 12], 0), 0)).toEqual([1797, 2001, 12]);
+    expect(decodeColumn(encodeColumn([120_000, 123_456], exponentFor(0, 200_000)), exponentFor(0, 200_000))).toEqual([120_000, 123_500]);
+  });
+
+  it('carry the unsmoothed means and seed ranges a figure draws', async () => {
+    const seeded = [{ label: 'a', color: 'red', points: [], seeds: [0, 1, 2].map((seed) => Array.from({ length: 50 }, (_, step) => ({ step, value: step / 10 + seed }))) }];
+    const html = await renderLineFigure({ series: seeded, metric: 'kl', idPrefix: 'fig-1' });
+    const data = JSON.parse(/<script type="application\/json">(.*?)<\/script>/.exec(html)![1]);
+    expect(decodeColumn(data.steps, 0)).toEqual(Array.from({ length: 50 }, (_, step) => step));
+    const [raw, low, high] = ['raw', 'low', 'high'].map((key) => decodeColumn(data.series[0][key], data.exponent));
+    expect(raw[10]).toBeCloseTo(2, 2);
+    expect(low[10]).toBeCloseTo(1, 2);
+    expect(high[10]).toBeCloseTo(3, 2);
   });
 });

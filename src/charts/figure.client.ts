@@ -5,9 +5,10 @@
 // smooths, a checkbox turns the y axis logarithmic.
 //
 // Controls redraw the plot from the JSON beside the SVGs: ~300 binned means
-// per line (figure.ts), through the plot's own scales, drawn over the hidden
-// vega marks; back at the figure's own settings vega's drawing returns. A log
+// per line (figure.ts; columns.ts), through the plot's own scales, drawn over
+// the hidden vega marks; back at the figure's own settings vega's drawing returns. A log
 // scale draws its own y ticks. Budget: this file is ~4 KB gzipped (see README).
+import { decodeColumn } from './columns';
 import type { FinalFigureData, LineFigureData } from './figure';
 import type { PlotArea } from './render';
 
@@ -139,7 +140,9 @@ function finalFigure(chart: HTMLElement, data: FinalFigureData, drawings: Drawin
 }
 
 function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[], tip: HTMLElement) {
-  const { steps, series } = data;
+  const steps = decodeColumn(data.steps, 0) as number[];
+  const column = (values: Num[] | undefined) => values && decodeColumn(values, data.exponent);
+  const series = data.series.map((s) => ({ ...s, raw: column(s.raw)!, low: column(s.low), high: column(s.high) }));
   const state = { hidden: new Set<number>(), smooth: data.smooth, log: false };
   const atDefault = () => state.smooth === data.smooth && !state.log;
 
@@ -147,8 +150,8 @@ function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[
   const current = () =>
     series.map((s) => {
       const weight = state.smooth ** data.stride;
-      const lows = s.rawRanges && ema(s.rawRanges.map((r) => r && r[0]), weight);
-      const highs = s.rawRanges && ema(s.rawRanges.map((r) => r && r[1]), weight);
+      const lows = s.low && ema(s.low, weight);
+      const highs = s.high && ema(s.high, weight);
       return {
         values: ema(s.raw, weight).map(round),
         ranges: lows && highs ? lows.map((low, i): Range => (low === null || highs[i] === null ? null : [round(low)!, round(highs[i])!])) : undefined,
@@ -293,7 +296,7 @@ function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[
   // Slider and log toggle, under the chart; log only when every value is above zero.
   const controls = document.createElement('div');
   controls.className = 'chart-controls';
-  const canLog = series.every((s) => [...s.raw, ...(s.rawRanges ?? []).flat()].every((v) => v === null || v > 0));
+  const canLog = series.every((s) => [...s.raw, ...(s.low ?? []), ...(s.high ?? [])].every((v) => v === null || v > 0));
   controls.innerHTML =
     '<label>Smoothing <input type="range" min="0" max="0.99" step="0.01"></label> <output></output>' +
     (canLog ? ' <label><input type="checkbox"> Log scale</label>' : '') +

@@ -5,12 +5,13 @@
 // query). Beside them goes one JSON of what figure.client.ts needs for hover
 // and the reader's controls: where each drawing's plot is, and the data.
 import type { TopLevelSpec } from 'vega-lite';
+import { encodeColumn, exponentFor } from './columns';
 import { darkColorStyle, themedColor } from './contrast';
 import { binMeans, sampledSteps } from './hover';
 import { metricTitle } from './metrics';
 import { renderChart, type PlotArea } from './render';
 import { drawnSeeds, seedBand, type BandPoint } from './seed-bands';
-import { finalMetricSpec, lineSpec, MAX_LABELLED_LINES, type FinalMetricSpecInput, type LineSpecInput } from './spec';
+import { finalMetricSpec, lineFrameSpec, lineSpec, MAX_LABELLED_LINES, type FinalMetricSpecInput, type LineSpecInput } from './spec';
 import type { FigureSize } from './theme';
 import { hasSeeds, isFiniteValue } from './types';
 
@@ -31,15 +32,20 @@ export interface RenderedFigure {
 
 const SIZE_NAMES: FigureSize[] = ['wide', 'narrow'];
 
-/** The client's data for a line figure (see figure.client.ts). */
+/**
+ * The client's data for a line figure (see figure.client.ts). Numbers go in
+ * columns (columns.ts): whole multiples of a power of ten, as differences.
+ */
 export interface LineFigureData {
   kind: 'line';
   plots: Record<FigureSize, PlotArea>;
-  /** Steps the pointer snaps to, and the client redraws at. */
+  /** Steps the pointer snaps to, and the client redraws at: a column of exponent 0. */
   steps: number[];
   /** Logged steps per sampled step: the client smooths its samples with smooth ** stride per sample. */
   stride: number;
   smooth: number;
+  /** Every value column's exponent: a thousandth to a ten-thousandth of the y axis. */
+  exponent: number;
   series: {
     label: string;
     color: string;
@@ -51,7 +57,9 @@ export interface LineFigureData {
      * close at more.)
      */
     raw: (number | null)[];
-    rawRanges?: ([number, number] | null)[];
+    /** With seeds: the means of the lowest and of the highest seed's values around each step; null where either is. */
+    low?: (number | null)[];
+    high?: (number | null)[];
   }[];
 }
 
@@ -82,33 +90,46 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
     series.map((s) => s.label).join(', ') +
       (smooth > 0 ? `; smoothed lines (EMA weight ${smooth}) over faint raw lines.` : '.');
   const colors = series.map((s) => themedColor(s.color));
-  const specs = SIZE_NAMES.map((size) => lineSpec({ ...options, size }));
-  const drawn = await Promise.all(
-    specs.map((spec, i) => renderChart(spec, { idPrefix: i === 0 ? idPrefix : `${idPrefix}-${SIZE_NAMES[i]}`, description, cacheDir })),
-  );
+  const spec = lineSpec({ ...options, size: 'wide' });
+  const wide = await renderChart(spec, { idPrefix, description, cacheDir });
+  // The narrow drawing: its own axes and legend, around the wide drawing's lines (see narrowLines).
+  const frame = lineFrameSpec({ ...options, size: 'narrow' }, { x: wide.plot.xDomain, y: wide.plot.yDomain });
+  const narrow = await renderChart(frame, { idPrefix: `${idPrefix}-narrow`, description, cacheDir });
+  const drawn = [{ ...wide, svg: linesWithIds(wide.svg, idPrefix) }, { ...narrow, svg: narrowLines(narrow.svg, wide.svg, idPrefix, wide.plot, narrow.plot) }];
   const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
-  if (series.length > MAX_LABELLED_LINES) return { html: `<div class="chart">${svgs}</div>`, spec: specs[0] };
+  if (series.length > MAX_LABELLED_LINES) return { html: `<div class="chart">${svgs}</div>`, spec };
 
   const hover = sampledSteps(series, drawn[0].plot);
   // With seeds: the unsmoothed mean and range over seeds (the client smooths them, as EMA of a mean is the mean of EMAs).
   const bands: (BandPoint[] | null)[] = series.map((s) => (hasSeeds(s) ? seedBand(drawnSeeds(s, 0)) : null));
+  const exponent = exponentFor(...wide.plot.yDomain);
   const data: LineFigureData = {
     kind: 'line',
     plots: { wide: drawn[0].plot, narrow: drawn[1].plot },
-    steps: hover.steps,
+    steps: encodeColumn(hover.steps, 0) as number[],
     stride: Math.max(1, hover.logged / Math.max(1, hover.steps.length)),
     smooth,
+    exponent,
     series: series.map((s, i) => {
       const band = bands[i];
       const raw = band ? binMeans(band, hover.steps, (p) => p.mean) : binMeans(s.points, hover.steps, (p) => p.value);
-      const maxes = band ? binMeans(band, hover.steps, (p) => p.max) : [];
-      const rawRanges = band
-        ? binMeans(band, hover.steps, (p) => p.min).map((min, k): [number, number] | null => (min === null || maxes[k] === null ? null : [min, maxes[k]]))
-        : undefined;
-      return { label: s.label, color: colors[i].light, dark: colors[i].dark, raw, ...(rawRanges ? { rawRanges } : {}) };
+      const column = (values: (number | null)[]) => encodeColumn(values, exponent);
+      const { light: color, dark } = colors[i];
+      if (!band) return { label: s.label, color, dark, raw: column(raw) };
+      const lows = binMeans(band, hover.steps, (p) => p.min);
+      const highs = binMeans(band, hover.steps, (p) => p.max);
+      const both = (k: number) => lows[k] !== null && highs[k] !== null;
+      return {
+        label: s.label,
+        color,
+        dark,
+        raw: column(raw),
+        low: column(lows.map((low, k) => (both(k) ? low : null))),
+        high: column(highs.map((high, k) => (both(k) ? high : null))),
+      };
     }),
   };
-  return { html: `<div class="chart" data-chart="line">${svgs}${jsonScript(data)}</div>`, spec: specs[0] };
+  return { html: `<div class="chart" data-chart="line">${svgs}${jsonScript(data)}</div>`, spec };
 }
 
 export interface FinalMetricFigureOptions extends FinalMetricSpecInput {
@@ -151,6 +172,32 @@ export async function renderFinalMetricFigureWithSpec(options: FinalMetricFigure
   };
   const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
   return { html: `<div class="chart" data-chart="final">${svgs}${jsonScript(data)}</div>`, spec: specs[0] };
+}
+
+/** Each layer's lines in the wide drawing get an id, `${idPrefix}-lines-raw`, for the narrow drawing to show them by. */
+function linesWithIds(svg: string, idPrefix: string): string {
+  return svg
+    .replace(/<g class="mark-group role-scope (\w+)_pathgroup"/g, `<g id="${idPrefix}-lines-$1" class="mark-group role-scope $1_pathgroup"`)
+    .replace(/(<g class="mark-line role-mark[^"]*"><path) /g, '$1 vector-effect="non-scaling-stroke" ');
+}
+
+/**
+ * The narrow drawing's lines are the wide drawing's, shown by <use> and
+ * scaled from its plot onto the narrow plot (both span the same domains), so
+ * their points are on the page once. Strokes keep their width: line paths'
+ * vector-effect is non-scaling-stroke.
+ */
+function narrowLines(frame: string, wide: string, idPrefix: string, widePlot: PlotArea, narrowPlot: PlotArea): string {
+  const scale = `scale(${round4(narrowPlot.width / widePlot.width)},${round4(narrowPlot.height / widePlot.height)})`;
+  const uses = [...wide.matchAll(/<g class="mark-group role-scope (\w+)_pathgroup"/g)].map(([, layer]) => `<use href="#${idPrefix}-lines-${layer}" transform="${scale}"/>`).join('');
+  // Lines clipped at the plot's edge (KL at 0) clip here again: a clip path in the hidden wide drawing clips nothing.
+  const clipId = `${idPrefix}-narrow-clip`;
+  const clip = / clip-path="url\(#/.test(wide) ? ` clip-path="url(#${clipId})"><clipPath id="${clipId}"><rect width="${narrowPlot.width}" height="${narrowPlot.height}"/></clipPath>` : '>';
+  return frame.replace(/<g class="mark-group role-scope lines_pathgroup"(\/>|><\/g>)/, `<g class="mark-group role-scope lines_pathgroup"${clip}${uses}</g>`);
+}
+
+function round4(value: number): number {
+  return Number(value.toPrecision(4));
 }
 
 /**

@@ -118,13 +118,7 @@ export function lineSpec(input: LineSpecInput): TopLevelSpec {
   const encoding = {
     x: { field: 'step', type: 'quantitative', ...STEP_AXIS },
     y: { field: 'value', type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale },
-    color: {
-      field: 'run',
-      type: 'nominal',
-      title: null,
-      scale: { domain: labels, range: series.map((s) => themedColor(s.color).light) },
-      legend: series.length > MAX_LABELLED_LINES ? null : legendOf(size, labels),
-    },
+    color: colorOf(series, size),
   } as const;
   const layer =
     weight > 0
@@ -146,7 +140,6 @@ export function lineSpec(input: LineSpecInput): TopLevelSpec {
  * layers, so the legend lists each label once.
  */
 function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, seedLines = 'band', size = 'wide' }: LineSpecInput): TopLevelSpec {
-  const labels = series.map((s) => s.label);
   const perSeries = series.map((s) => {
     const seeds = drawnSeeds(s, weight);
     return { label: s.label, seeds, band: seedBand(seeds) };
@@ -155,14 +148,7 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
   const x = { field: 'step', type: 'quantitative', ...STEP_AXIS } as const;
   const { scale, clip } = yScale(metric, perSeries.flatMap(({ band }) => band.map((p) => p.min)));
   const y = { type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale } as const;
-  const color = {
-    field: 'run',
-    type: 'nominal',
-    title: null,
-    scale: { domain: labels, range: series.map((s) => themedColor(s.color).light) },
-    // a line in the legend, as for one seed: the band layer would make it a dot
-    legend: series.length > MAX_LABELLED_LINES ? null : legendOf(size, labels, { symbolType: 'stroke', symbolStrokeWidth: 2 }),
-  } as const;
+  const color = colorOf(series, size);
   const finite = (value: number | null) => (isFiniteValue(value) ? value : null);
   const means = perSeries.flatMap(({ label, band }) =>
     shrink(band.map((p) => ({ step: p.step, value: p.mean })), perLine).map((p) => ({ step: p.step, value: finite(p.value), run: label })),
@@ -188,6 +174,47 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
   return {
     ...frame(size),
     layer: [spread, { name: 'mean', data: { values: means }, mark: { type: 'line', strokeWidth: 2, clip }, encoding: { x, y: { ...y, field: 'value' }, color } }],
+  } as TopLevelSpec;
+}
+
+/** The color scale every layer of a line figure shares, and its legend of labels (none past MAX_LABELLED_LINES). */
+function colorOf(series: LineSeries[], size: FigureSize) {
+  const labels = series.map((s) => s.label);
+  // with seeds, a line in the legend, as for one seed: the band layer would make it a dot
+  const extra = series.some(hasSeeds) ? { symbolType: 'stroke', symbolStrokeWidth: 2 } : {};
+  return {
+    field: 'run',
+    type: 'nominal',
+    title: null,
+    scale: { domain: labels, range: series.map((s) => themedColor(s.color).light) },
+    legend: series.length > MAX_LABELLED_LINES ? null : legendOf(size, labels, extra),
+  } as const;
+}
+
+/**
+ * A line figure's frame without its lines: axes over the given domains and
+ * the legend, as lineSpec draws them at this size. The narrow drawing is this
+ * frame around the wide drawing's lines, scaled to fit (figure.ts), so a page
+ * carries each line's points once and vega lays out no line twice.
+ */
+export function lineFrameSpec(
+  { series, metric, yTitle, size = 'narrow' }: LineSpecInput,
+  domains: { x: [number, number]; y: [number, number] },
+): TopLevelSpec {
+  return {
+    ...frame(size),
+    layer: [
+      {
+        name: 'lines',
+        data: { values: [] },
+        mark: { type: 'line' },
+        encoding: {
+          x: { field: 'step', type: 'quantitative', ...STEP_AXIS, scale: { nice: false, domain: domains.x } },
+          y: { field: 'value', type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale: { zero: false, nice: false, domain: domains.y } },
+          color: colorOf(series, size),
+        },
+      },
+    ],
   } as TopLevelSpec;
 }
 

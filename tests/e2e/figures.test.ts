@@ -99,9 +99,10 @@ describe('figures at phone width, in dark mode and by touch', () => {
             return 0.2126 * r + 0.7152 * g + 0.0722 * b;
           };
           const page = luminance(getComputedStyle(document.body).backgroundColor);
-          const lines = [...document.querySelectorAll<SVGPathElement>('figure.metric-figure svg.marks .mark-line path')].filter(
-            (path) => path.getBoundingClientRect().width > 0 && getComputedStyle(path).opacity === '1',
-          );
+          // the lines of the drawings the screen shows: a narrow one shows the wide one's lines through <use>
+          const shown = [...document.querySelectorAll<SVGSVGElement>('figure.metric-figure svg.marks')].filter((svg) => svg.getBoundingClientRect().width > 0);
+          const drawn = shown.flatMap((svg) => [svg, ...[...svg.querySelectorAll('use')].map((use) => document.querySelector(use.getAttribute('href')!)!)]);
+          const lines = drawn.flatMap((root) => [...root.querySelectorAll<SVGPathElement>('.mark-line path')]).filter((path) => getComputedStyle(path).opacity === '1');
           return lines.map((path) => {
             const line = luminance(getComputedStyle(path).stroke);
             return { stroke: getComputedStyle(path).stroke, ratio: (Math.max(line, page) + 0.05) / (Math.min(line, page) + 0.05) };
