@@ -48,7 +48,7 @@ async function tryWasm(blas: boolean): Promise<string> {
   if (loaded && 'error' in loaded) throw new BackendError(`backend wasm+blas: native BLAS unavailable (${loaded.error}); or use --backend wasm`);
   await use('wasm', choice);
   shareIdentity();
-  useBlas(blas);
+  useBlas(loaded?.addon ?? null);
   return choice;
 }
 

@@ -1,6 +1,7 @@
 // Native matMul for the wasm backend (optional): the addon in native/ (built
-// by `npm run build:native`, it needs libopenblas-dev) runs OpenBLAS's sgemm,
-// one thread, directly on the wasm memory where the tensors live, no copies.
+// by npm ci where OpenBLAS is installed, or by `npm run build:native`; see
+// scripts/build-native.ts) runs OpenBLAS's sgemm, one thread, directly on the
+// wasm memory where the tensors live, no copies.
 // It is 3-4x faster than wasm's matMul here, and matMul is most of a
 // pretraining step. Installed as the wasm backend's BatchMatMul and
 // _FusedMatMul kernels; a call it does not cover (other dtypes, activations,
@@ -80,26 +81,16 @@ export function activeBlas(): Blas | null {
 }
 
 /**
- * Routes the wasm backend's matMuls through the addon (true), or back to
- * wasm's own kernels (false). The wasm backend must be initialised.
+ * Routes the wasm backend's matMuls through `addon`, or back to wasm's own
+ * kernels (null). The wasm backend must be initialised.
  */
-export function useBlas(on: boolean): void {
+export function useBlas(addon: Blas | null): void {
   originals ??= new Map(KERNELS.map((name) => [name, tf.getKernel(name, 'wasm')!]));
-  const blas = loadBlas();
-  if (on && !('addon' in blas)) throw new Error(`native BLAS: ${blas.error}`);
-  active = on && 'addon' in blas ? blas.addon : null;
+  active = addon;
   for (const [name, original] of originals) {
     tf.unregisterKernel(name, 'wasm');
-    if (!on || !('addon' in blas)) {
-      tf.registerKernel(original);
-      continue;
-    }
-    const { addon } = blas;
     const fused = name === '_FusedMatMul';
-    tf.registerKernel({
-      ...original,
-      kernelFunc: (args) => blasMatMul(addon, args, fused) ?? original.kernelFunc(args),
-    });
+    tf.registerKernel(addon ? { ...original, kernelFunc: (args) => blasMatMul(addon, args, fused) ?? original.kernelFunc(args) } : original);
   }
 }
 
