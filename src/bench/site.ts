@@ -2,6 +2,7 @@
 // steps and report each build's time and largest page, then how the time grows
 // with runs. Fixtures are written through RunWriter once and kept in the OS
 // temp folder for later benches.
+import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -21,13 +22,21 @@ function color(index: number, count: number): string {
 
 const WORDS = 'once upon a time there was a little girl who saw something special in the tall tree by the river'.split(' ');
 
-function writeFixture(root: string, runs: number, steps: number): void {
-  mkdirSync(join(root, 'content/sweeps'), { recursive: true });
-  mkdirSync(join(root, 'content/reports'), { recursive: true });
+function sweepFile(runs: number): string {
   const values = Array.from({ length: runs }, (_, k) => `  - { value: ${k}, label: "run ${k}", color: "${color(k, runs)}" }`);
-  writeFileSync(join(root, `content/sweeps/${SWEEP}.yaml`), `title: Bench sweep\nvary: beta\nvalues:\n${values.join('\n')}\n`);
-  // Each run records the config its sweep file resolves to, as training would, so the site draws it.
-  const configs = sweepUnits(loadSweep(join(root, `content/sweeps/${SWEEP}.yaml`)), false).map((unit) => unit.config);
+  return `title: Bench sweep\nvary: beta\nvalues:\n${values.join('\n')}\n`;
+}
+
+/** The config each run of the sweep file resolves to, which it records, as training would, so the site draws it. */
+function resolvedConfigs(root: string, runs: number) {
+  mkdirSync(join(root, 'content/sweeps'), { recursive: true });
+  writeFileSync(join(root, `content/sweeps/${SWEEP}.yaml`), sweepFile(runs));
+  return sweepUnits(loadSweep(join(root, `content/sweeps/${SWEEP}.yaml`)), false).map((unit) => unit.config);
+}
+
+function writeFixture(root: string, runs: number, steps: number): void {
+  mkdirSync(join(root, 'content/reports'), { recursive: true });
+  const configs = resolvedConfigs(root, runs);
   writeFileSync(
     join(root, 'content/reports/bench.md'),
     `---\ntitle: Bench\ndate: 2024-11-01\ndescription: ${runs} runs of ${steps} steps.\n---\n\n` +
@@ -66,8 +75,12 @@ function writeFixture(root: string, runs: number, steps: number): void {
 
 /** The fixture's folder, written on first use (minutes: 2M logged steps through RunWriter). */
 function fixture(runs: number, steps: number): string {
-  // -c2: runs record their resolved config (fixtures written before do not, and would draw nothing).
-  const root = join(tmpdir(), `sweepbook-bench-site-${runs}x${steps}-v${FORMAT_VERSION}-c2`);
+  // Named by the configs its runs record: a fixture from before a default changed would draw nothing
+  // (its runs no longer match the sweep file), and the bench would time a site without figures.
+  const probe = mkdtempSync(join(tmpdir(), 'sweepbook-bench-configs-'));
+  const configs = createHash('sha256').update(JSON.stringify(resolvedConfigs(probe, runs))).digest('hex').slice(0, 12);
+  rmSync(probe, { recursive: true, force: true });
+  const root = join(tmpdir(), `sweepbook-bench-site-${runs}x${steps}-v${FORMAT_VERSION}-${configs}`);
   const done = join(root, 'complete');
   if (!existsSync(done)) {
     rmSync(root, { recursive: true, force: true });
