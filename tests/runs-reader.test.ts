@@ -89,6 +89,17 @@ describe('reading run folders', () => {
     }
   });
 
+  it('reads metric names written in any script, and columns longer than a first allocation', () => {
+    const lines = Array.from({ length: 3000 }, (_, i) => JSON.stringify({ step: i + 1, time: 1, 'β·KL': i / 2, 'größe': i % 3 === 0 ? null : i }) + '\n');
+    const dir = runWithFiles({ 'metrics.jsonl': lines.join('') });
+    const { steps, series } = readMetricColumns(dir);
+    expect([...series.keys()]).toEqual(['β·KL', 'größe']);
+    expect(steps.length).toBe(3000);
+    expect([...series.get('β·KL')!.values.slice(-2)]).toEqual([1499, 1499.5]);
+    expect([...series.get('größe')!.values.slice(0, 3)]).toEqual([NaN, 1, 2]);
+    expect(readMetrics(dir)[2]).toEqual({ step: 3, time: 1, 'β·KL': 1, 'größe': 2 });
+  });
+
   it('reads metrics again for a build once the file changed', () => {
     const dir = runWithFiles({ 'metrics.jsonl': good(1) });
     expect([...readMetricsShared(dir).steps]).toEqual([1]);

@@ -1,5 +1,6 @@
 import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
+import { isAscii } from 'node:buffer';
 import type { z } from 'zod';
 import { firstIssue, RunFormatError } from './errors';
 import {
@@ -153,29 +154,56 @@ export interface RunMetrics {
 /** readMetrics as columns: the same lines accepted, the same errors and warnings. */
 export function readMetricColumns(runDir: string, warn: Warn = warnOnce): RunMetrics {
   const file = join(runDir, METRICS_FILE);
-  const steps: number[] = [];
-  const times: number[] = [];
-  const columns = new Map<string, { steps: number[]; values: number[] }>();
+  const steps = new Column();
+  const times = new Column();
+  const columns = new Map<string, { steps: Column; values: Column }>();
   forEachJsonLine(file, MetricsLine, warn, isMetricsLine, (line, lineNo) => {
-    const previous = steps[steps.length - 1];
+    const previous = steps.last();
     if (line.step <= previous) throw stepsMustIncrease(file, line.step, previous, lineNo);
     steps.push(line.step);
     times.push(line.time);
     for (const name in line) {
       if (name === 'step' || name === 'time') continue;
       let column = columns.get(name);
-      if (!column) columns.set(name, (column = { steps: [], values: [] }));
+      if (!column) columns.set(name, (column = { steps: new Column(), values: new Column() }));
       column.steps.push(line.step);
       column.values.push(line[name] ?? NaN);
     }
   });
-  const all = Float64Array.from(steps);
+  const all = steps.toArray();
   const series = new Map<string, MetricSeries>();
   for (const [name, column] of columns) {
     // A metric logged on every line (the usual case) shares the run's steps.
-    series.set(name, { steps: column.steps.length === steps.length ? all : Float64Array.from(column.steps), values: Float64Array.from(column.values) });
+    series.set(name, { steps: column.steps.length === all.length ? all : column.steps.toArray(), values: column.values.toArray() });
   }
-  return { steps: all, times: Float64Array.from(times), series };
+  return { steps: all, times: times.toArray(), series };
+}
+
+/**
+ * Numbers appended one at a time into a typed array that doubles when full:
+ * a build reads millions, which as plain arrays took twice as long.
+ */
+class Column {
+  private values = new Float64Array(1024);
+  length = 0;
+
+  push(value: number): void {
+    if (this.length === this.values.length) {
+      const grown = new Float64Array(2 * this.length);
+      grown.set(this.values);
+      this.values = grown;
+    }
+    this.values[this.length++] = value;
+  }
+
+  /** The last number pushed; -Infinity before the first, which any number follows. */
+  last(): number {
+    return this.length > 0 ? this.values[this.length - 1] : -Infinity;
+  }
+
+  toArray(): Float64Array {
+    return this.values.slice(0, this.length);
+  }
 }
 
 /**
@@ -268,25 +296,35 @@ function forEachJsonLine<T>(
   use: (row: T, lineNo: number) => void,
 ): void {
   if (!existsSync(file)) return;
-  const text = readFileSync(file, 'utf8');
-  const lines = text.split('\n');
+  const text = decode(readFileSync(file));
   const endsCleanly = text.endsWith('\n') || text === '';
-  if (endsCleanly) lines.pop();
-  lines.forEach((line, index) => {
-    const lineNo = index + 1;
-    const isUnfinishedLast = !endsCleanly && index === lines.length - 1;
+  // Lines found one at a time, not by split: a site build reads millions, and an array of them all is garbage at once.
+  for (let start = 0, lineNo = 1; start < text.length; lineNo++) {
+    const newline = text.indexOf('\n', start);
+    const end = newline < 0 ? text.length : newline;
+    const line = text.slice(start, end);
+    start = end + 1;
     let json: unknown;
     try {
       json = JSON.parse(line);
     } catch (error) {
-      if (isUnfinishedLast) {
+      if (!endsCleanly && newline < 0) {
         warn(`${file}:${lineNo}: skipped a truncated last line (a crash mid-write?)`);
         return;
       }
       throw new RunFormatError(file, `not valid JSON (${(error as Error).message})`, lineNo);
     }
     use(isValid?.(json) ? json : parseWith(schema, json, file, lineNo), lineNo);
-  });
+  }
+}
+
+/**
+ * A file's bytes as text. Run files are almost always ASCII (JSON numbers and
+ * ASCII metric names), which decodes several times faster as Latin-1, the same
+ * text for ASCII; anything else is decoded as UTF-8.
+ */
+function decode(bytes: Buffer): string {
+  return bytes.toString(isAscii(bytes) ? 'latin1' : 'utf8');
 }
 
 function parseWith<T>(schema: z.ZodType<T>, json: unknown, file: string, line?: number): T {
