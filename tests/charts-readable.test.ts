@@ -4,6 +4,7 @@ import { describe, expect, it } from 'vitest';
 import { contrast, PAGE_BACKGROUND, parseHex, themedColor } from '../src/charts/contrast';
 import { renderFinalMetricFigure, renderLineFigure } from '../src/charts/figure';
 import { metricTitle } from '../src/charts/metrics';
+import { seriesFrom } from '../src/charts/types';
 import { cssColorHex } from '../src/runs/css-colors';
 
 /** Each drawing's text elements: its size, and each text with where it sits. */
@@ -29,7 +30,7 @@ describe('run colors', () => {
 });
 
 describe('axes', () => {
-  const run = (label: string, color: string, values: number[]) => ({ label, color, points: values.map((value, i) => ({ step: i + 1, value })) });
+  const run = (label: string, color: string, values: number[]) => ({ label, color, logged: seriesFrom(values.map((value, i) => ({ step: i + 1, value }))) });
 
   it('metrics get their display names; unknown ones keep theirs', () => {
     expect(metricTitle('kl')).toBe('KL (nats)');

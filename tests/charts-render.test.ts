@@ -7,14 +7,14 @@ import { decodeColumn, encodeColumn, exponentFor } from '../src/charts/columns';
 import { renderFinalMetricFigure, renderLineFigure } from '../src/charts/figure';
 import { themedColor } from '../src/charts/contrast';
 import { relativePath, renderSvg, simplify } from '../src/charts/render';
-import type { LineSeries } from '../src/charts/types';
+import { seriesFrom, type LineSeries } from '../src/charts/types';
 
 const COLORS = ['red', 'orange', 'yellow', 'green', 'blue', 'violet'];
 const BETAS = [0, 0.01, 0.1, 1, 10, 100];
 const sweep: LineSeries[] = COLORS.map((color, k) => ({
   label: `beta=${BETAS[k]}`,
   color,
-  points: Array.from({ length: 300 }, (_, step) => ({ step, value: 1 - k / 10 + Math.sin(step + k) / 5 })),
+  logged: seriesFrom(Array.from({ length: 300 }, (_, step) => ({ step, value: 1 - k / 10 + Math.sin(step + k) / 5 }))),
 }));
 
 /** The desktop drawing of a figure (figure.ts draws a narrow one for phones after it). */
@@ -79,7 +79,7 @@ describe('renderLineFigure', () => {
   });
 
   it('embeds the hover data as JSON that cannot close its script element', async () => {
-    const evil = [{ label: '</script><b>x', color: 'red', points: [{ step: 0, value: 1 }, { step: 1, value: 2 }] }];
+    const evil = [{ label: '</script><b>x', color: 'red', logged: seriesFrom([{ step: 0, value: 1 }, { step: 1, value: 2 }]) }];
     const html = await renderLineFigure({ series: evil, metric: 'kl', idPrefix: 'fig-1' });
     expect(html.match(/<\/script>/g)).toHaveLength(1);
     const json = html.match(/<script type="application\/json">(.*)<\/script>/)![1];
@@ -88,7 +88,7 @@ describe('renderLineFigure', () => {
   });
 
   it('keeps a 20,000-step figure small by downsampling', async () => {
-    const long = sweep.map((s) => ({ ...s, points: Array.from({ length: 20_000 }, (_, step) => ({ step, value: Math.sin(step) }) ) }));
+    const long = sweep.map((s) => ({ ...s, logged: seriesFrom(Array.from({ length: 20_000 }, (_, step) => ({ step, value: Math.sin(step) }))) }));
     const html = await renderLineFigure({ series: long, metric: 'kl', idPrefix: 'fig-1' });
     for (const path of linePaths(html)) expect(path.split(/[LlMm]/).length).toBeLessThanOrEqual(2003);
   });
@@ -117,7 +117,7 @@ describe('renderLineFigure', () => {
   });
 
   it('clips the narrow drawing\'s lines at its own plot where the wide drawing clips (KL below zero)', async () => {
-    const dips = [{ label: 'a', color: 'red', points: Array.from({ length: 50 }, (_, step) => ({ step, value: Math.sin(step / 5) })) }];
+    const dips = [{ label: 'a', color: 'red', logged: seriesFrom(Array.from({ length: 50 }, (_, step) => ({ step, value: Math.sin(step / 5) }))) }];
     const html = await renderLineFigure({ series: dips, metric: 'kl', idPrefix: 'fig-1' });
     const narrow = html.slice(html.indexOf('<svg', html.indexOf('chart-wide')));
     // a clip path inside the hidden wide drawing would clip nothing on a phone
@@ -173,7 +173,7 @@ describe('the figure cache', () => {
       expect(readdirSync(cacheDir)).toHaveLength(2);
 
       // One value changed: a new drawing, not the kept one.
-      const changed = sweep.map((s, k) => (k === 0 ? { ...s, points: s.points.map((p, i) => (i === 10 ? { ...p, value: 5 } : p)) } : s));
+      const changed = sweep.map((s, k) => (k === 0 ? { ...s, logged: { steps: s.logged.steps, values: s.logged.values.map((value, i) => (i === 10 ? 5 : value)) } } : s));
       const redrawn = await renderLineFigure({ series: changed, metric: 'kl', idPrefix: 'fig-1', cacheDir });
       expect(redrawn).not.toBe(fresh);
       expect(redrawn).toBe(await renderLineFigure({ series: changed, metric: 'kl', idPrefix: 'fig-1' }));
@@ -212,7 +212,8 @@ describe('hover data columns', () => {
   });
 
   it('carry the unsmoothed means and seed ranges a figure draws', async () => {
-    const seeded = [{ label: 'a', color: 'red', points: [], seeds: [0, 1, 2].map((seed) => Array.from({ length: 50 }, (_, step) => ({ step, value: step / 10 + seed }))) }];
+    const seeds = [0, 1, 2].map((seed) => seriesFrom(Array.from({ length: 50 }, (_, step) => ({ step, value: step / 10 + seed }))));
+    const seeded = [{ label: 'a', color: 'red', logged: seeds[0], seeds }];
     const html = await renderLineFigure({ series: seeded, metric: 'kl', idPrefix: 'fig-1' });
     const data = JSON.parse(/<script type="application\/json">(.*?)<\/script>/.exec(html)![1]);
     expect(decodeColumn(data.steps, 0)).toEqual(Array.from({ length: 50 }, (_, step) => step));

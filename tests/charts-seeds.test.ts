@@ -1,20 +1,22 @@
 // Values trained with several seeds: mean lines, min–max bands, per-seed lines, hover ranges.
 import { describe, expect, it } from 'vitest';
-import { hoverData } from '../src/charts/hover';
 import { acrossSeeds, seedBand } from '../src/charts/seed-bands';
 import { smooth } from '../src/charts/smooth';
 import { finalMetricSpec, lineSpec } from '../src/charts/spec';
-import type { LineSeries, MetricPoint } from '../src/charts/types';
+import { seriesFrom, type LineSeries, type Series } from '../src/charts/types';
 
-const line = (values: (number | null)[]): MetricPoint[] => values.map((value, step) => ({ step, value }));
+const line = (values: (number | null)[]): Series => seriesFrom(values.map((value, step) => ({ step, value })));
+/** A band's columns as rows, gaps as null. */
+const rows = ({ steps, mean, min, max }: ReturnType<typeof seedBand>) =>
+  Array.from(steps, (step, i) => ({ step, mean: Number.isNaN(mean[i]) ? null : mean[i], min: Number.isNaN(min[i]) ? null : min[i], max: Number.isNaN(max[i]) ? null : max[i] }));
 
 /** The spec's layers, typed loosely enough to look inside. */
 type Layer = { mark: { type: string; opacity?: number }; data: { values: Record<string, unknown>[] }; encoding: Record<string, { field?: string; scale?: { range?: string[] } }> };
 const layersOf = (spec: ReturnType<typeof lineSpec>) => (spec as unknown as { layer: Layer[] }).layer;
 
 const seeded: LineSeries[] = [
-  { label: 'beta=1', color: 'red', points: [], seeds: [line([1, 2, 3]), line([3, 4, 5]), line([2, 0, 4])] },
-  { label: 'beta=10', color: 'blue', points: [], seeds: [line([0, 0, 0]), line([1, 1, null])] },
+  { label: 'beta=1', color: 'red', logged: line([1, 2, 3]), seeds: [line([1, 2, 3]), line([3, 4, 5]), line([2, 0, 4])] },
+  { label: 'beta=10', color: 'blue', logged: line([0, 0, 0]), seeds: [line([0, 0, 0]), line([1, 1, null])] },
 ];
 
 describe('acrossSeeds and seedBand', () => {
@@ -24,13 +26,13 @@ describe('acrossSeeds and seedBand', () => {
   });
 
   it('go step by step over the seeds that logged the step; a step with nothing finite is a gap', () => {
-    expect(seedBand([line([1, 2, 3]), [{ step: 0, value: 3 }], [{ step: 1, value: null }, { step: 3, value: 7 }]])).toEqual([
+    expect(rows(seedBand([line([1, 2, 3]), seriesFrom([{ step: 0, value: 3 }]), seriesFrom([{ step: 1, value: null }, { step: 3, value: 7 }])]))).toEqual([
       { step: 0, mean: 2, min: 1, max: 3 },
       { step: 1, mean: 2, min: 2, max: 2 },
       { step: 2, mean: 3, min: 3, max: 3 },
       { step: 3, mean: 7, min: 7, max: 7 },
     ]);
-    expect(seedBand([line([null]), line([null])])).toEqual([{ step: 0, mean: null, min: null, max: null }]);
+    expect(rows(seedBand([line([null]), line([null])]))).toEqual([{ step: 0, mean: null, min: null, max: null }]);
   });
 });
 
@@ -56,7 +58,7 @@ describe('lineSpec with seeds', () => {
   it('smooths each seed before taking the band', () => {
     const [band] = layersOf(lineSpec({ series: [seeded[0]], metric: 'kl', smooth: 0.5 }));
     const smoothed = seeded[0].seeds!.map((points) => smooth(points, 0.5));
-    expect(band.data.values.map((row) => row.min)).toEqual([0, 1, 2].map((i) => Math.min(...smoothed.map((s) => s[i].value as number))));
+    expect(band.data.values.map((row) => row.min)).toEqual([0, 1, 2].map((i) => Math.min(...smoothed.map((s) => s.values[i]))));
   });
 
   it('with seedLines "all" draws each seed faint instead of the band', () => {
@@ -68,18 +70,9 @@ describe('lineSpec with seeds', () => {
   });
 
   it('with one seed per value is the figure without seeds', () => {
-    const one = seeded.map((s) => ({ ...s, points: s.seeds![0], seeds: [s.seeds![0]] }));
-    const none = seeded.map(({ label, color, seeds }) => ({ label, color, points: seeds![0] }));
+    const one = seeded.map((s) => ({ ...s, logged: s.seeds![0], seeds: [s.seeds![0]] }));
+    const none = seeded.map(({ label, color, seeds }) => ({ label, color, logged: seeds![0] }));
     expect(lineSpec({ series: one, metric: 'kl', smooth: 0.6 })).toEqual(lineSpec({ series: none, metric: 'kl', smooth: 0.6 }));
-  });
-});
-
-describe('hoverData with seeds', () => {
-  it('gives the mean over seeds and their range at each step', () => {
-    const plot = { left: 0, top: 0, width: 400, height: 200, xDomain: [0, 2] as [number, number] };
-    const data = hoverData(seeded, 0, plot);
-    expect(data.series[0]).toEqual({ label: 'beta=1', color: 'red', values: [2, 2, 4], ranges: [[1, 3], [0, 4], [3, 5]] });
-    expect(data.series[1].ranges).toEqual([[0, 1], [0, 1], [0, 0]]);
   });
 });
 

@@ -1,12 +1,12 @@
 import { describe, expect, it } from 'vitest';
 import { bucketMeans, downsample } from '../src/charts/downsample';
 import { finalMean } from '../src/charts/final';
-import { hoverData } from '../src/charts/hover';
+import { binMeans, sampledSteps } from '../src/charts/hover';
 import { smooth } from '../src/charts/smooth';
-import type { MetricPoint } from '../src/charts/types';
+import { pointsOf, seriesFrom, type Series } from '../src/charts/types';
 
-const line = (values: (number | null)[]): MetricPoint[] => values.map((value, step) => ({ step, value }));
-const values = (points: MetricPoint[]) => points.map((p) => p.value);
+const line = (values: (number | null)[]): Series => seriesFrom(values.map((value, step) => ({ step, value })));
+const values = (series: Series) => Array.from(series.values);
 
 describe('smooth (TensorBoard debiased EMA)', () => {
   it('matches hand-computed values, debiased from the first point', () => {
@@ -27,15 +27,15 @@ describe('smooth (TensorBoard debiased EMA)', () => {
 
   it('passes non-finite values through and does not count them in the debias', () => {
     const out = values(smooth(line([1, null, Number.NaN, 3]), 0.5));
-    expect(out[1]).toBeNull();
+    expect(out[1]).toBeNaN();
     expect(out[2]).toBeNaN();
     // Third finite-or-not point is only the second finite one: debias 1 - 0.5^2.
     expect(out[3]).toBeCloseTo((0.5 * 0.5 + 0.5 * 3) / 0.75, 12);
   });
 
   it('keeps the steps', () => {
-    const points = [{ step: 10, value: 1 }, { step: 20, value: 2 }];
-    expect(smooth(points, 0.6).map((p) => p.step)).toEqual([10, 20]);
+    const points = seriesFrom([{ step: 10, value: 1 }, { step: 20, value: 2 }]);
+    expect(Array.from(smooth(points, 0.6).steps)).toEqual([10, 20]);
   });
 
   it('rejects weights outside [0, 1)', () => {
@@ -57,11 +57,11 @@ describe('downsample', () => {
     const out = downsample(noisy, 1000);
     const steps = out.map((p) => p.step);
     expect(steps).toEqual([...steps].sort((a, b) => a - b));
-    expect(out[0]).toBe(noisy[0]);
-    expect(out[out.length - 1]).toBe(noisy[noisy.length - 1]);
-    expect(out.some((p) => p.step === 12_345 && p.value === noisy[12_345].value)).toBe(true);
+    expect(out[0]).toEqual({ step: 0, value: noisy.values[0] });
+    expect(out[out.length - 1]).toEqual({ step: 19_999, value: noisy.values[19_999] });
+    expect(out.some((p) => p.step === 12_345 && p.value === noisy.values[12_345])).toBe(true);
     // Bucket 0 holds steps 0..19: its extremes are kept.
-    const bucket = noisy.slice(0, 20).map((p) => p.value as number);
+    const bucket = Array.from(noisy.values.subarray(0, 20));
     const kept = out.filter((p) => p.step < 20).map((p) => p.value);
     expect(kept).toContain(Math.min(...bucket));
     expect(kept).toContain(Math.max(...bucket));
@@ -69,7 +69,7 @@ describe('downsample', () => {
 
   it('leaves short lines unchanged', () => {
     const short = line([1, 2, 3, 4]);
-    expect(downsample(short, 2)).toBe(short);
+    expect(downsample(short, 2)).toEqual(pointsOf(short));
   });
 
   it('keeps a gap (non-finite value) so the line still breaks there', () => {
@@ -86,38 +86,22 @@ describe('finalMean', () => {
   });
 
   it('is null when there is nothing finite to average', () => {
-    expect(finalMean([])).toBeNull();
+    expect(finalMean(line([]))).toBeNull();
     expect(finalMean(line([null]))).toBeNull();
   });
 });
 
-describe('hoverData', () => {
-  const plot = { left: 50, top: 10, width: 400, height: 250, xDomain: [0, 9999] as [number, number] };
-
+describe('hover', () => {
   it('samples about one step per 2 pixels, whatever the run length', () => {
-    const series = [{ label: 'a', color: 'red', points: line(Array.from({ length: 10_000 }, (_, i) => i)) }];
-    const data = hoverData(series, 0, plot);
-    expect(data.steps.length).toBe(200);
-    expect(data.steps[0]).toBe(0);
-    expect(data.steps[data.steps.length - 1]).toBe(9999);
-    expect(data.series[0].values[10]).toBe(data.steps[10]);
+    const series = [{ label: 'a', color: 'red', logged: line(Array.from({ length: 10_000 }, (_, i) => i)) }];
+    const { steps, logged } = sampledSteps(series, { width: 400 });
+    expect(steps.length).toBe(200);
+    expect([steps[0], steps[steps.length - 1], logged]).toEqual([0, 9999, 10_000]);
   });
 
-  it('shows the latest earlier value for an unlogged step, and nothing past the end of a run', () => {
-    const series = [
-      { label: 'every step', color: 'red', points: line([0, 1, 2, 3, 4, 5]) },
-      { label: 'every other, stopped early', color: 'blue', points: [{ step: 0, value: 10 }, { step: 2, value: 12 }] },
-    ];
-    const data = hoverData(series, 0, plot);
-    expect(data.steps).toEqual([0, 1, 2, 3, 4, 5]);
-    expect(data.series[1].values).toEqual([10, 10, 12, null, null, null]);
-  });
-
-  it('shows the smoothed value when the figure is smoothed', () => {
-    const series = [{ label: 'a', color: 'red', points: line([1, 2, 1]) }];
-    expect(hoverData(series, 0.5, plot).series[0].values).toEqual(
-      values(smooth(series[0].points, 0.5)).map((v) => Number((v as number).toPrecision(4))),
-    );
+  it('shows at each sampled step the mean of the logged values nearest to it, and nothing past the end of a run', () => {
+    const { steps, values } = seriesFrom([{ step: 0, value: 1 }, { step: 1, value: 3 }, { step: 2, value: null }, { step: 3, value: 5 }, { step: 4, value: 7 }]);
+    expect(binMeans(steps, values, [0, 3, 6, 9])).toEqual([2, 6, null, null]);
   });
 });
 

@@ -1,6 +1,6 @@
 // Bench: one line figure of a 6-run sweep with 20,000 steps per run, as a report page renders it.
 import { renderLineFigure } from '../charts/figure';
-import type { LineSeries } from '../charts/types';
+import { seriesFrom, type LineSeries } from '../charts/types';
 
 function noisySweep(runs: number, steps: number): LineSeries[] {
   let seed = 1;
@@ -8,7 +8,7 @@ function noisySweep(runs: number, steps: number): LineSeries[] {
   return Array.from({ length: runs }, (_, k) => ({
     label: `run ${k}`,
     color: `hsl(${(k * 360) / runs}, 70%, 45%)`,
-    points: Array.from({ length: steps }, (_, step) => ({ step, value: 1 - Math.exp(-step / 3000) / (k + 1) + 0.1 * random() })),
+    logged: seriesFrom(Array.from({ length: steps }, (_, step) => ({ step, value: 1 - Math.exp(-step / 3000) / (k + 1) + 0.1 * random() }))),
   }));
 }
 

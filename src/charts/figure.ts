@@ -10,7 +10,7 @@ import { darkColorStyle, themedColor } from './contrast';
 import { binMeans, sampledSteps } from './hover';
 import { metricTitle } from './metrics';
 import { renderChart, type PlotArea } from './render';
-import { drawnSeeds, seedBand, type BandPoint } from './seed-bands';
+import { drawnSeeds, seedBand, type SeedBand } from './seed-bands';
 import { finalMetricSpec, lineFrameSpec, lineSpec, MAX_LABELLED_LINES, type FinalMetricSpecInput, type LineSpecInput } from './spec';
 import type { FigureSize } from './theme';
 import { hasSeeds, isFiniteValue } from './types';
@@ -101,7 +101,7 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
 
   const hover = sampledSteps(series, drawn[0].plot);
   // With seeds: the unsmoothed mean and range over seeds (the client smooths them, as EMA of a mean is the mean of EMAs).
-  const bands: (BandPoint[] | null)[] = series.map((s) => (hasSeeds(s) ? seedBand(drawnSeeds(s, 0)) : null));
+  const bands: (SeedBand | null)[] = series.map((s) => (hasSeeds(s) ? seedBand(drawnSeeds(s, 0)) : null));
   const exponent = exponentFor(...wide.plot.yDomain);
   const data: LineFigureData = {
     kind: 'line',
@@ -112,12 +112,12 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
     exponent,
     series: series.map((s, i) => {
       const band = bands[i];
-      const raw = band ? binMeans(band, hover.steps, (p) => p.mean) : binMeans(s.points, hover.steps, (p) => p.value);
+      const raw = band ? binMeans(band.steps, band.mean, hover.steps) : binMeans(s.logged.steps, s.logged.values, hover.steps);
       const column = (values: (number | null)[]) => encodeColumn(values, exponent);
       const { light: color, dark } = colors[i];
       if (!band) return { label: s.label, color, dark, raw: column(raw) };
-      const lows = binMeans(band, hover.steps, (p) => p.min);
-      const highs = binMeans(band, hover.steps, (p) => p.max);
+      const lows = binMeans(band.steps, band.min, hover.steps);
+      const highs = binMeans(band.steps, band.max, hover.steps);
       const both = (k: number) => lows[k] !== null && highs[k] !== null;
       return {
         label: s.label,

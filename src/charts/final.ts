@@ -1,16 +1,24 @@
-import { isFiniteValue, type MetricPoint } from './types';
+import { headOf, type Series } from './types';
 
 /**
  * How a run ended: the mean of the finite values logged in the last `fraction`
  * of its steps. Less noisy than the last value alone; null if none is finite.
  */
-export function finalMean(points: MetricPoint[], fraction = 0.1): number | null {
-  if (points.length === 0) return null;
-  const first = points[0].step;
-  const last = points[points.length - 1].step;
-  const from = last - fraction * (last - first);
-  const values = points.filter((p) => p.step >= from).map((p) => p.value).filter(isFiniteValue);
-  return values.length ? values.reduce((a, b) => a + b, 0) / values.length : null;
+export function finalMean({ steps, values }: Series, fraction = 0.1): number | null {
+  const n = steps.length;
+  if (n === 0) return null;
+  const from = steps[n - 1] - fraction * (steps[n - 1] - steps[0]);
+  let start = n - 1;
+  while (start > 0 && steps[start - 1] >= from) start--;
+  let sum = 0;
+  let count = 0;
+  for (let i = start; i < n; i++) {
+    if (Number.isFinite(values[i])) {
+      sum += values[i];
+      count++;
+    }
+  }
+  return count > 0 ? sum / count : null;
 }
 
 /**
@@ -22,11 +30,12 @@ export function finalMean(points: MetricPoint[], fraction = 0.1): number | null 
 export type Stat = { kind: 'final' } | { kind: 'first' } | { kind: 'max' } | { kind: 'min' } | { kind: 'change' } | { kind: 'step'; step: number };
 
 /** A stat of one run's series; null when it has no finite value there (undefined: the step was not logged). */
-export function statOf(points: MetricPoint[], stat: Stat): number | null | undefined {
-  const finite = points.map((p) => p.value).filter(isFiniteValue);
+export function statOf(series: Series, stat: Stat): number | null | undefined {
+  const { steps, values } = series;
+  const finite = values.filter(Number.isFinite);
   switch (stat.kind) {
     case 'final':
-      return finalMean(points);
+      return finalMean(series);
     case 'first':
       return finite.length ? finite[0] : null;
     case 'max':
@@ -34,16 +43,15 @@ export function statOf(points: MetricPoint[], stat: Stat): number | null | undef
     case 'min':
       return finite.length ? finite.reduce((a, b) => Math.min(a, b)) : null;
     case 'change': {
-      if (points.length === 0) return null;
-      const first = points[0].step;
-      const cut = first + 0.8 * (points[points.length - 1].step - first);
-      const end = finalMean(points);
-      const before = finalMean(points.filter((p) => p.step <= cut));
+      if (steps.length === 0) return null;
+      const cut = steps[0] + 0.8 * (steps[steps.length - 1] - steps[0]);
+      const end = finalMean(series);
+      const before = finalMean(headOf(series, steps.findLastIndex((step) => step <= cut) + 1));
       return end === null || before === null || before === 0 ? null : (end - before) / Math.abs(before);
     }
     case 'step': {
-      const point = points.find((p) => p.step === stat.step);
-      return point === undefined ? undefined : isFiniteValue(point.value) ? point.value : null;
+      const at = steps.indexOf(stat.step);
+      return at < 0 ? undefined : Number.isFinite(values[at]) ? values[at] : null;
     }
   }
 }

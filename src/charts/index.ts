@@ -4,4 +4,4 @@ export { lineSpec, finalMetricSpec, type LineSpecInput, type FinalMetricSpecInpu
 export { renderSvg, renderChart, type PlotArea, type RenderOptions } from './render';
 export { smooth } from './smooth';
 export { downsample } from './downsample';
-export type { MetricPoint, LineSeries } from './types';
+export { seriesFrom, type MetricPoint, type LineSeries, type Series } from './types';

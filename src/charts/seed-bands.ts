@@ -4,7 +4,7 @@
 // already reduced per seed (smoothed, or a run's final mean), so smoothing
 // applies to each seed before the mean, as W&B's grouped runs do.
 import { smooth } from './smooth';
-import { hasSeeds, isFiniteValue, type LineSeries, type MetricPoint } from './types';
+import { hasSeeds, isFiniteValue, type LineSeries, type Series } from './types';
 
 /** One number summarised over seeds: their mean, lowest and highest. */
 export interface SeedSpread {
@@ -27,12 +27,16 @@ export function acrossSeeds(values: readonly (number | null)[]): SeedSpread | nu
   };
 }
 
-/** A band's point: the mean over the seeds that logged this step, and their range. */
-export interface BandPoint {
-  step: number;
-  mean: number | null;
-  min: number | null;
-  max: number | null;
+/**
+ * A value's seeds step by step, as columns: at each step any seed logged, the
+ * mean over the seeds that logged it with a finite value, and their range
+ * (NaN where none did: a gap).
+ */
+export interface SeedBand {
+  steps: Float64Array;
+  mean: Float64Array;
+  min: Float64Array;
+  max: Float64Array;
 }
 
 /**
@@ -41,25 +45,35 @@ export interface BandPoint {
  * training narrows the band only where it has not got to yet; a step no
  * seed has a finite value for is a gap.
  */
-export function seedBand(seeds: readonly MetricPoint[][]): BandPoint[] {
-  const byStep = new Map<number, (number | null)[]>();
-  for (const points of seeds) {
-    for (const { step, value } of points) {
-      const values = byStep.get(step);
-      if (values) values.push(value);
-      else byStep.set(step, [value]);
+export function seedBand(seeds: readonly Series[]): SeedBand {
+  const all = new Float64Array(seeds.reduce((sum, s) => sum + s.steps.length, 0));
+  let at = 0;
+  for (const { steps } of seeds) all.set(steps, (at += steps.length) - steps.length);
+  all.sort();
+  const steps = all.filter((step, i) => i === 0 || step !== all[i - 1]);
+  const sum = new Float64Array(steps.length);
+  const count = new Int32Array(steps.length);
+  const min = new Float64Array(steps.length).fill(Infinity);
+  const max = new Float64Array(steps.length).fill(-Infinity);
+  for (const seed of seeds) {
+    // each seed's steps ascend, so its k-th step is found walking forward
+    for (let i = 0, k = 0; i < seed.steps.length; i++) {
+      while (steps[k] < seed.steps[i]) k++;
+      const value = seed.values[i];
+      if (!Number.isFinite(value)) continue;
+      sum[k] += value;
+      count[k]++;
+      if (value < min[k]) min[k] = value;
+      if (value > max[k]) max[k] = value;
     }
   }
-  return [...byStep.entries()]
-    .sort(([a], [b]) => a - b)
-    .map(([step, values]) => {
-      const spread = acrossSeeds(values);
-      return spread ? { step, mean: spread.mean, min: spread.min, max: spread.max } : { step, mean: null, min: null, max: null };
-    });
+  const mean = sum.map((total, k) => (count[k] > 0 ? total / count[k] : NaN));
+  for (let k = 0; k < steps.length; k++) if (count[k] === 0) min[k] = max[k] = NaN;
+  return { steps, mean, min, max };
 }
 
 /** The seeds of a series as drawn: each smoothed first (weight 0: as logged), so the mean is of smoothed lines. */
-export function drawnSeeds(series: LineSeries, weight: number): MetricPoint[][] {
-  const seeds = hasSeeds(series) ? series.seeds : [series.points];
-  return weight > 0 ? seeds.map((points) => smooth(points, weight)) : seeds;
+export function drawnSeeds(series: LineSeries, weight: number): Series[] {
+  const seeds = hasSeeds(series) ? series.seeds : [series.logged];
+  return weight > 0 ? seeds.map((seed) => smooth(seed, weight)) : seeds;
 }

@@ -1,4 +1,4 @@
-import { isFiniteValue, type MetricPoint } from './types';
+import type { Series } from './types';
 
 /**
  * TensorBoard's scalar smoothing: an exponential moving average started at 0
@@ -6,15 +6,22 @@ import { isFiniteValue, type MetricPoint } from './types';
  * far. Non-finite values pass through untouched and do not advance n. A constant
  * series is returned as is, so rounding never makes a flat line wobble.
  */
-export function smooth(points: MetricPoint[], weight: number): MetricPoint[] {
+export function smooth(series: Series, weight: number): Series {
   if (!(weight >= 0 && weight < 1)) throw new RangeError(`smoothing weight must be in [0, 1), got ${weight}`);
-  const isConstant = points.every((p) => p.value === points[0].value);
+  const { steps, values } = series;
+  if (values.every((value) => value === values[0])) return series;
+  const smoothed = new Float64Array(values.length);
   let last = 0;
   let finiteCount = 0;
-  return points.map(({ step, value }) => {
-    if (isConstant || !isFiniteValue(value)) return { step, value };
+  for (let i = 0; i < values.length; i++) {
+    const value = values[i];
+    if (!Number.isFinite(value)) {
+      smoothed[i] = value;
+      continue;
+    }
     last = last * weight + (1 - weight) * value;
     finiteCount++;
-    return { step, value: last / (1 - weight ** finiteCount) };
-  });
+    smoothed[i] = last / (1 - weight ** finiteCount);
+  }
+  return { steps, values: smoothed };
 }

@@ -1,11 +1,11 @@
 import type { TopLevelSpec } from 'vega-lite';
 import { bucketMeans, downsample } from './downsample';
-import { acrossSeeds, drawnSeeds, seedBand, type BandPoint } from './seed-bands';
+import { acrossSeeds, drawnSeeds, seedBand, type SeedBand } from './seed-bands';
 import { smooth } from './smooth';
 import { themedColor } from './contrast';
 import { metricInfo } from './metrics';
 import { SIZES, theme, type FigureSize } from './theme';
-import { hasSeeds, isFiniteValue, type LineSeries, type MetricPoint } from './types';
+import { hasSeeds, isFiniteValue, pointsOf, type LineSeries, type MetricPoint, type Series } from './types';
 
 /** What every figure shares: size, fit and theme. */
 function frame(size: FigureSize) {
@@ -66,8 +66,8 @@ export const MAX_LABELLED_LINES = 12;
 /** Below this many buckets per line, min/max buckets draw noise, not the line (see bucketMeans). */
 const MIN_EXTREMA_BUCKETS = 100;
 
-function shrink(points: MetricPoint[], buckets: number): MetricPoint[] {
-  return buckets >= MIN_EXTREMA_BUCKETS ? downsample(points, buckets) : bucketMeans(points, buckets * 2);
+function shrink(series: Series, buckets: number): MetricPoint[] {
+  return buckets >= MIN_EXTREMA_BUCKETS ? downsample(series, buckets) : bucketMeans(series, buckets * 2);
 }
 
 /** Buckets per line for a figure of this many lines; a narrow figure's plot is narrower, so fewer. */
@@ -109,11 +109,11 @@ export function lineSpec(input: LineSpecInput): TopLevelSpec {
 
   // Smooth the full series first: smoothing a downsampled line would weigh buckets, not steps.
   const perLine = buckets ?? bucketsPerLine(series.length * (weight > 0 ? 2 : 1), size);
-  const rows = (line: (s: LineSeries) => MetricPoint[]) =>
+  const rows = (line: (s: LineSeries) => Series) =>
     series.flatMap((s) =>
       shrink(line(s), perLine).map((p) => ({ step: p.step, value: isFiniteValue(p.value) ? p.value : null, run: s.label })),
     );
-  const raw = rows((s) => s.points);
+  const raw = rows((s) => s.logged);
   const { scale, clip } = yScale(metric, raw.map((r) => r.value));
   const encoding = {
     x: { field: 'step', type: 'quantitative', ...STEP_AXIS },
@@ -124,7 +124,7 @@ export function lineSpec(input: LineSpecInput): TopLevelSpec {
     weight > 0
       ? [
           { name: 'raw', data: { values: raw }, mark: { type: 'line', strokeWidth: 1.5, opacity: 0.25, clip }, encoding },
-          { name: 'smoothed', data: { values: rows((s) => smooth(s.points, weight)) }, mark: { type: 'line', strokeWidth: 2, clip }, encoding },
+          { name: 'smoothed', data: { values: rows((s) => smooth(s.logged, weight)) }, mark: { type: 'line', strokeWidth: 2, clip }, encoding },
         ]
       : [{ name: 'raw', data: { values: raw }, mark: { type: 'line', strokeWidth: 2, clip }, encoding }];
   return {
@@ -146,12 +146,12 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
   });
   const perLine = buckets ?? bucketsPerLine(series.length * 2, size);
   const x = { field: 'step', type: 'quantitative', ...STEP_AXIS } as const;
-  const { scale, clip } = yScale(metric, perSeries.flatMap(({ band }) => band.map((p) => p.min)));
+  const { scale, clip } = yScale(metric, perSeries.flatMap(({ band }) => Array.from(band.min)));
   const y = { type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale } as const;
   const color = colorOf(series, size);
   const finite = (value: number | null) => (isFiniteValue(value) ? value : null);
   const means = perSeries.flatMap(({ label, band }) =>
-    shrink(band.map((p) => ({ step: p.step, value: p.mean })), perLine).map((p) => ({ step: p.step, value: finite(p.value), run: label })),
+    shrink({ steps: band.steps, values: band.mean }, perLine).map((p) => ({ step: p.step, value: finite(p.value), run: label })),
   );
   const spread =
     seedLines === 'all'
@@ -159,7 +159,7 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
           name: 'seeds',
           data: {
             values: perSeries.flatMap(({ label, seeds }) =>
-              seeds.flatMap((points, seed) => shrink(points, perLine).map((p) => ({ step: p.step, value: finite(p.value), run: label, seed }))),
+              seeds.flatMap((line, seed) => shrink(line, perLine).map((p) => ({ step: p.step, value: finite(p.value), run: label, seed }))),
             ),
           },
           mark: { type: 'line', strokeWidth: 1, opacity: 0.3, clip },
@@ -219,9 +219,10 @@ export function lineFrameSpec(
 }
 
 /** A band shrunk as its lines would be: min and max each by bucket means (one row per bucket); gaps left out. */
-function shrinkBand(band: BandPoint[], buckets: number): { step: number; min: number; max: number }[] {
-  const lows = band.length > 2 * buckets ? bucketMeans(band.map((p) => ({ step: p.step, value: p.min })), buckets * 2) : band.map((p) => ({ step: p.step, value: p.min }));
-  const highs = band.length > 2 * buckets ? bucketMeans(band.map((p) => ({ step: p.step, value: p.max })), buckets * 2) : band.map((p) => ({ step: p.step, value: p.max }));
+function shrinkBand({ steps, min, max }: SeedBand, buckets: number): { step: number; min: number; max: number }[] {
+  const shrunk = (values: Float64Array) => (steps.length > 2 * buckets ? bucketMeans({ steps, values }, buckets * 2) : pointsOf({ steps, values }));
+  const lows = shrunk(min);
+  const highs = shrunk(max);
   return lows.flatMap((low, i) => (isFiniteValue(low.value) && isFiniteValue(highs[i].value) ? [{ step: low.step, min: low.value, max: highs[i].value as number }] : []));
 }
 

@@ -28,7 +28,7 @@ export async function figureHtml({ runs, metric, caption, smooth, seeds = 'band'
   const values = runsByValue(runs);
   const series: LineSeries[] = values.map(({ label, color, runs: seedRuns }) => {
     const lines = seedRuns.map(({ run }) => seriesOf(metricsOf(run), metric));
-    return lines.length > 1 ? { label, color, points: [], seeds: lines } : { label, color, points: lines[0] };
+    return lines.length > 1 ? { label, color, logged: lines[0], seeds: lines } : { label, color, logged: lines[0] };
   });
   const { html: chart, spec } = await renderLineFigureWithSpec({ series, metric, smooth, seedLines: seeds, idPrefix, cacheDir: figureCacheDir() });
   const counts = values.map((value) => value.runs.length);

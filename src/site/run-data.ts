@@ -1,6 +1,7 @@
 // Metrics and generations of a run as pages and directives use them. A build
 // asks for the same run's metrics several times (report figures, sweep page,
 // run page, downloads), so metrics reads are memoized (see readMetricsShared).
+import type { Series } from '../charts';
 import { readGenerations, readMetricsShared, type GenerationLine, type Run, type RunMetrics } from '../runs';
 
 export function metricsOf(run: Run): RunMetrics {
@@ -30,14 +31,9 @@ function metricRank(name: string): number {
   return rank === -1 ? USUAL_ORDER.length : rank;
 }
 
-/** A metric's series as the charts module takes it; steps that did not log it are left out. */
-export function seriesOf(metrics: RunMetrics, metric: string): { step: number; value: number | null }[] {
-  const series = metrics.series.get(metric);
-  if (!series) return [];
-  const { steps, values } = series;
-  const points = new Array<{ step: number; value: number | null }>(steps.length);
-  for (let i = 0; i < steps.length; i++) points[i] = { step: steps[i], value: Number.isNaN(values[i]) ? null : values[i] };
-  return points;
+/** A metric's series as the charts module takes it (the run's own columns: not to be changed); empty if the run did not log it. */
+export function seriesOf(metrics: RunMetrics, metric: string): Series {
+  return metrics.series.get(metric) ?? { steps: new Float64Array(0), values: new Float64Array(0) };
 }
 
 /** The last finite value logged for a metric, or undefined. */
