@@ -7,6 +7,7 @@ import { toCsv } from '../src/site/csv';
 import { metricsCsv } from '../src/site/metrics-downloads';
 
 const json = (dir: string) => Buffer.from(readMetricsJsonArray(dir)).toString();
+const csv = (dir: string) => Buffer.from(metricsCsv(dir)).toString();
 
 /** A run whose metrics.jsonl holds these lines: metrics missing on some steps, null values, one logged late, one named like a formula. */
 function runWithLines(lines: object[], after = ''): string {
@@ -27,7 +28,7 @@ const LINES = [
   { step: 8, time: 3.25, kl: 4, '=late, "odd"': -0.5 },
 ];
 
-describe('metrics downloads, written from columns', () => {
+describe('metrics downloads', () => {
   test('read as columns: each metric keeps the steps that logged it, NaN for null', () => {
     const metrics = readMetricColumns(runWithLines(LINES));
     expect([...metrics.steps]).toEqual([0, 1, 3, 7, 8]);
@@ -39,8 +40,7 @@ describe('metrics downloads, written from columns', () => {
     const dir = runWithLines(LINES);
     const lines = readMetrics(dir);
     const columns = ['step', 'time', 'kl', 'raw_reward', '=late, "odd"'];
-    const metrics = readMetricColumns(dir);
-    expect(metricsCsv(metrics)).toBe(toCsv([columns, ...lines.map((line) => columns.map((column) => line[column]))]));
+    expect(csv(dir)).toBe(toCsv([columns, ...lines.map((line) => columns.map((column) => line[column]))]));
     expect(json(dir)).toBe(JSON.stringify(lines));
   });
 
@@ -49,7 +49,14 @@ describe('metrics downloads, written from columns', () => {
     const dir = runWithLines(long);
     const lines = readMetrics(dir);
     const columns = ['step', 'time', 'loss', 'kl'];
-    expect(metricsCsv(readMetricColumns(dir))).toBe(toCsv([columns, ...lines.map((line) => columns.map((column) => line[column]))]));
+    expect(csv(dir)).toBe(toCsv([columns, ...lines.map((line) => columns.map((column) => line[column]))]));
+  });
+
+  test('lines written otherwise than by the writer (spaces, keys in another order) give the same CSV', () => {
+    const lines = LINES.map((line) => JSON.stringify(line));
+    const respaced = runWithLines([], [lines[0], lines[1].replace(/:/g, ': '), ...lines.slice(2)].join('\n') + '\n');
+    const reordered = runWithLines([...LINES.slice(0, 2), { time: 2.5, step: 3, raw_reward: 3, kl: null, '=late, "odd"': 1e21 }, ...LINES.slice(3)]);
+    for (const dir of [respaced, reordered]) expect(csv(dir)).toBe(csv(runWithLines(LINES)));
   });
 
   test('the JSON leaves out what the reader leaves out (a truncated last line) and takes a last line without its newline', () => {
@@ -60,7 +67,7 @@ describe('metrics downloads, written from columns', () => {
 
   test('a run that logged nothing yet downloads a header and an empty array', () => {
     const dir = runWithLines([]);
-    expect(metricsCsv(readMetricColumns(dir))).toBe('step,time\r\n');
+    expect(csv(dir)).toBe('step,time\r\n');
     expect(json(dir)).toBe('[]');
   });
 });

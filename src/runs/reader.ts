@@ -228,37 +228,41 @@ function stampOf(file: string): string {
 }
 
 /**
- * metrics.jsonl's lines as one JSON array, for a download: the lines as
- * written (what JSON.stringify gave the writer), as bytes, so nothing is
- * formatted, decoded or encoded again. They are the lines readMetricsShared
- * accepted (a truncated last line left out) from the same contents: read
- * again if the file changed between the copy and the check.
+ * metrics.jsonl's accepted lines as written (what JSON.stringify gave the
+ * writer), as bytes, with the columns readMetricsShared read from the same
+ * contents (read again if the file changed between the two): downloads are
+ * made from them without formatting a number again. `ends[i]` is where line
+ * i ends (its newline, or the end of the bytes).
  */
-export function readMetricsJsonArray(runDir: string): Uint8Array<ArrayBuffer> {
+export function readMetricsLines(runDir: string): { bytes: Buffer; ends: Int32Array; metrics: RunMetrics } {
   const file = join(runDir, METRICS_FILE);
   for (;;) {
     const stamp = stampOf(file);
     const bytes = stamp === 'missing' ? Buffer.alloc(0) : readFileSync(file);
-    const lines = readMetricsShared(runDir).steps.length;
+    const metrics = readMetricsShared(runDir);
     if (sharedMetrics.get(file)?.stamp !== stamp) continue;
-    // Each accepted line's newline becomes a comma (in UTF-8 no character but a newline holds the byte 0x0a).
-    let end = 0;
-    for (let line = 0; line < lines; line++) {
-      const newline = bytes.indexOf(0x0a, end);
-      if (newline < 0) {
-        end = bytes.length;
-        break;
-      }
-      bytes[newline] = 0x2c;
-      end = newline + 1;
+    // In UTF-8 no character but a newline holds the byte 0x0a.
+    const ends = new Int32Array(metrics.steps.length);
+    for (let line = 0, start = 0; line < ends.length; line++) {
+      const newline = bytes.indexOf(0x0a, start);
+      ends[line] = newline < 0 ? bytes.length : newline;
+      start = ends[line] + 1;
     }
-    if (bytes[end - 1] === 0x2c) end--; // the last line's newline ends the array instead
-    const array = new Uint8Array(end + 2);
-    array[0] = 0x5b; // [
-    array.set(bytes.subarray(0, end), 1);
-    array[end + 1] = 0x5d; // ]
-    return array;
+    return { bytes, ends, metrics };
   }
+}
+
+/** metrics.jsonl's accepted lines as one JSON array, for a download (see readMetricsLines). */
+export function readMetricsJsonArray(runDir: string): Uint8Array<ArrayBuffer> {
+  const { bytes, ends } = readMetricsLines(runDir);
+  const end = ends.length > 0 ? ends[ends.length - 1] : 0;
+  // Each line's newline becomes a comma; the last line's ends the array instead.
+  for (let line = 0; line < ends.length - 1; line++) bytes[ends[line]] = 0x2c;
+  const array = new Uint8Array(end + 2);
+  array[0] = 0x5b; // [
+  array.set(bytes.subarray(0, end), 1);
+  array[end + 1] = 0x5d; // ]
+  return array;
 }
 
 type SharedMetrics = Map<string, { stamp: string; metrics: RunMetrics }>;

@@ -1,16 +1,81 @@
-// A run's metrics as metrics.csv holds them: every logged step, written
-// straight from the columns, since a build writes millions of rows and an
-// array per row would only feed the garbage collector. (metrics.json is the
-// metrics file's own lines: see readMetricsJsonArray.)
-import type { RunMetrics } from '../runs';
+// A run's metrics as metrics.csv holds them: one row per logged step, one
+// column per metric, empty where a step did not log it or logged a
+// non-finite value. A build writes millions of rows: made from the lines'
+// own bytes where they are as the writer writes them (no number formatted
+// again, ~5x faster), else from the columns. (metrics.json is the lines
+// themselves: see readMetricsJsonArray.)
+import { readMetricsLines, type RunMetrics } from '../runs';
 import { toCsv } from './csv';
 
-/** One row per logged step: step, time, then one column per metric, empty where a step did not log it or logged a non-finite value. */
-export function metricsCsv(metrics: RunMetrics): string {
-  const names = [...metrics.series.keys()];
+export function metricsCsv(runDir: string): Uint8Array<ArrayBuffer> {
+  const { bytes, ends, metrics } = readMetricsLines(runDir);
+  return csvFromLines(bytes, ends, metrics) ?? new TextEncoder().encode(csvFromColumns(metrics));
+}
+
+function header(metrics: RunMetrics): string {
+  return toCsv([['step', 'time', ...metrics.series.keys()]]);
+}
+
+/**
+ * The CSV from lines written by JSON.stringify (keys in the columns' order,
+ * no spaces; a line may leave metrics out): each value's text copied as is
+ * (JSON and String() write a number alike), keys dropped. null if a line is
+ * written otherwise.
+ */
+function csvFromLines(bytes: Buffer, ends: Int32Array, metrics: RunMetrics): Uint8Array<ArrayBuffer> | null {
+  const names = ['step', 'time', ...metrics.series.keys()];
+  const keys = names.map((name, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(name)}:`));
+  const head = Buffer.from(header(metrics));
+  // A row is no longer than its line (keys go, \r\n replaces }\n) but for the commas of metrics the line left out.
+  const out = new Uint8Array(head.length + bytes.length + ends.length * (names.length + 2));
+  out.set(head);
+  let at = head.length;
+  for (let line = 0, start = 0; line < ends.length; start = ends[line++] + 1) {
+    let p = start;
+    for (let k = 0; k < keys.length; k++) {
+      if (k > 0) out[at++] = 0x2c; // ,
+      if (!startsWithAt(bytes, keys[k], p)) {
+        if (k < 2) return null; // step and time lead every line
+        continue; // not logged at this step: an empty cell
+      }
+      p += keys[k].length;
+      const valueStart = p;
+      while (p < ends[line] && bytes[p] !== 0x2c && bytes[p] !== 0x7d) p++; // up to , or }
+      if (!isNumberText(bytes, valueStart, p)) {
+        if (bytes.toString('latin1', valueStart, p) !== 'null') return null;
+        continue; // a non-finite value: an empty cell
+      }
+      for (let i = valueStart; i < p; i++) out[at++] = bytes[i];
+    }
+    if (p + 1 !== ends[line] || bytes[p] !== 0x7d) return null; // the line must end right after its last value
+    out[at++] = 0x0d;
+    out[at++] = 0x0a;
+  }
+  return out.subarray(0, at);
+}
+
+// Byte loops, not Buffer.compare and copy: a native call per value cost more than the bytes it moved.
+function startsWithAt(bytes: Buffer, prefix: Buffer, at: number): boolean {
+  if (at + prefix.length > bytes.length) return false;
+  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false;
+  return true;
+}
+
+/** Digits, sign, point and exponent only: a JSON number as JSON.stringify writes it. */
+function isNumberText(bytes: Buffer, start: number, end: number): boolean {
+  if (start === end) return false;
+  for (let i = start; i < end; i++) {
+    const c = bytes[i];
+    if (!((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x65 || c === 0x2b)) return false;
+  }
+  return true;
+}
+
+/** The CSV from the columns, for lines written some other way. */
+function csvFromColumns(metrics: RunMetrics): string {
   const columns = [...metrics.series.values()];
   const at = new Int32Array(columns.length); // each column's next unwritten value
-  const chunks = [toCsv([['step', 'time', ...names]])];
+  const chunks = [header(metrics)];
   let rows: string[] = [];
   for (let row = 0; row < metrics.steps.length; row++) {
     const step = metrics.steps[row];

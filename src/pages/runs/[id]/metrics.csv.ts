@@ -3,7 +3,6 @@
 import type { APIRoute } from 'astro';
 import type { Run } from '../../../runs';
 import { metricsCsv } from '../../../site/metrics-downloads';
-import { metricsOf } from '../../../site/run-data';
 import { allRuns } from '../../../site/site-data';
 
 export function getStaticPaths() {
@@ -11,4 +10,4 @@ export function getStaticPaths() {
 }
 
 export const GET: APIRoute<{ run: Run }> = ({ props }) =>
-  new Response(metricsCsv(metricsOf(props.run)), { headers: { 'Content-Type': 'text/csv' } });
+  new Response(metricsCsv(props.run.dir), { headers: { 'Content-Type': 'text/csv' } });
