@@ -116,6 +116,14 @@ describe('renderLineFigure', () => {
     expect(linePaths(html).every((path) => path.includes('vector-effect="non-scaling-stroke"'))).toBe(true);
   });
 
+  it('draws a figure the same whatever was drawn before it (vega counts clip paths across figures)', async () => {
+    const dips = [{ label: 'a', color: 'red', logged: seriesFrom(Array.from({ length: 50 }, (_, step) => ({ step, value: Math.sin(step / 5) }))) }];
+    const first = await renderLineFigure({ series: dips, metric: 'kl', idPrefix: 'fig-1' });
+    expect(first).toContain('url(#fig-1-clip1)');
+    await renderLineFigure({ series: dips, metric: 'kl', idPrefix: 'fig-2' });
+    expect(await renderLineFigure({ series: dips, metric: 'kl', idPrefix: 'fig-1' })).toBe(first);
+  });
+
   it('clips the narrow drawing\'s lines at its own plot where the wide drawing clips (KL below zero)', async () => {
     const dips = [{ label: 'a', color: 'red', logged: seriesFrom(Array.from({ length: 50 }, (_, step) => ({ step, value: Math.sin(step / 5) }))) }];
     const html = await renderLineFigure({ series: dips, metric: 'kl', idPrefix: 'fig-1' });

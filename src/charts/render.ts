@@ -2,7 +2,8 @@ import { createHash } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vega from 'vega';
-import { compile, version as vegaLiteVersion, type TopLevelSpec } from 'vega-lite';
+import { version as vegaLiteVersion, type TopLevelSpec } from 'vega-lite';
+import { viewOf } from './spec-templates';
 
 export interface RenderOptions {
   /** Prefix for every id in the SVG, unique per figure on a page, e.g. "fig-3". */
@@ -48,7 +49,7 @@ interface Drawing {
 }
 
 async function draw(spec: TopLevelSpec, probe: { x: number; y: number }[]): Promise<Drawing> {
-  const view = new vega.View(vega.parse(compile(spec).spec), { renderer: 'none' });
+  const view = viewOf(spec);
   const svg = await view.toSVG();
   // toSVG offsets the plot by the view's origin plus its padding.
   const [originX, originY] = view.origin();
@@ -90,12 +91,22 @@ async function drawCached(spec: TopLevelSpec, probe: { x: number; y: number }[],
   return drawing;
 }
 
-/** Vega numbers its clip paths clip1, clip2, ... in every figure; two figures on a page would collide. */
+/**
+ * Ids made the figure's own: prefixed, as two figures on a page would
+ * collide, and numbered from 1 in each figure in the order they appear, as
+ * vega numbers clip paths from a counter kept across figures (a figure drawn
+ * after others, or on another thread, would get other ids).
+ */
 export function prefixIds(svg: string, prefix: string): string {
-  return svg
-    .replace(/\bid="([^"]+)"/g, `id="${prefix}-$1"`)
-    .replace(/url\(#([^)]+)\)/g, `url(#${prefix}-$1)`)
-    .replace(/href="#([^"]+)"/g, `href="#${prefix}-$1"`);
+  const renamed = new Map<string, string>();
+  const rename = (id: string) => {
+    let name = renamed.get(id);
+    if (!name) renamed.set(id, (name = `${prefix}-${id.replace(/\d+$/, '')}${renamed.size + 1}`));
+    return name;
+  };
+  return svg.replace(/\bid="([^"]+)"|url\(#([^)]+)\)|href="#([^"]+)"/g, (match, id?: string, url?: string, href?: string) =>
+    id ? `id="${rename(id)}"` : url ? `url(#${rename(url)})` : `href="#${rename(href!)}"`,
+  );
 }
 
 /**
