@@ -137,6 +137,18 @@ describe('renderLineFigure', () => {
     expect(unclipped).not.toContain('narrow-clip');
   });
 
+  it('writes no markup that draws nothing: backgrounds only on legend entries (their click box and focus ring), no hidden labels, an axis grid as one path', async () => {
+    const html = await renderLineFigure({ series: sweep, metric: 'raw_reward', idPrefix: 'fig-1' });
+    for (const svg of html.match(/<svg.*?<\/svg>/g)!) {
+      expect(svg.match(/class="background"/g)).toHaveLength(6);
+      expect(svg.match(/class="background" d="[^"]*"\/><g><g class="mark-symbol role-legend-symbol"/g)).toHaveLength(6);
+      expect(svg).not.toMatch(/<text[^>]* opacity="0"/);
+      const grids = [...svg.matchAll(/<g class="mark-rule role-axis-grid"[^>]*>(.*?)<\/g>/g)].map((m) => m[1]);
+      expect(grids).toHaveLength(2);
+      for (const grid of grids) expect(grid).toMatch(/^<path d="(M[\d.-]+,[\d.-]+[hv][\d.-]+)+"\/>$/);
+    }
+  });
+
   it('rejects two runs with the same label, which one legend entry could not tell apart', async () => {
     await expect(renderLineFigure({ series: [sweep[0], sweep[0]], metric: 'kl', idPrefix: 'f' })).rejects.toThrow(/distinct/);
   });
@@ -147,7 +159,7 @@ describe('renderFinalMetricFigure', () => {
 
   it('draws a point per run in its color, beta = 0 included, on a symlog axis', async () => {
     const html = await renderFinalMetricFigure({ sweeps: [{ name: 'first', runs }], xTitle: 'beta', yTitle: 'Final raw reward', idPrefix: 'fig-4' });
-    const points = html.match(/<g class="mark-symbol[^"]*"[^>]*>(.*?)<\/g>/)![1].match(/<path [^>]*>/g)!;
+    const points = html.match(/<g class="mark-symbol[^"]*"[^>]*>(.*?)<\/g>/)![1].match(/<circle [^>]*>/g)!;
     expect(points).toHaveLength(6);
     // each in its color, made dark enough for the light page where it was not (yellow, orange, violet)
     for (const color of COLORS) expect(points.some((p) => p.includes(`fill="${themedColor(color).light}"`))).toBe(true);

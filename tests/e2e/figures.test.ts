@@ -328,7 +328,7 @@ async function finalPointAt(page: Page): Promise<{ x: number; y: number }> {
   const svg = shownSvg(page, 2);
   await svg.scrollIntoViewIfNeeded();
   return svg.evaluate((element) => {
-    const point = element.querySelector('.ends_marks path')!.getBoundingClientRect();
+    const point = element.querySelector('.ends_marks circle')!.getBoundingClientRect();
     return { x: point.x + point.width / 2, y: point.y + point.height / 2 };
   });
 }
