@@ -3,7 +3,7 @@ import { drawnSeeds, seedBand } from './seed-bands';
 import { smooth } from './smooth';
 import { hasSeeds, isFiniteValue, type LineSeries } from './types';
 
-/** What figure.client.ts needs to show each line's value at a step; embedded as JSON beside the SVG. */
+/** What figure.client.ts needs to show each line's value at a step; figure.ts ships the same steps (sampledSteps) as LineFigureData, fetched by the page on first use. */
 export interface HoverData {
   /** Logged steps the pointer snaps to, a sample of all runs' steps. */
   steps: number[];
@@ -12,12 +12,12 @@ export interface HoverData {
 }
 // A series with several seeds has values = the mean over seeds and ranges = their [min, max] at each step.
 
-/** Values embedded per figure, at most; many runs get fewer sampled steps each. */
+/** Values per figure, at most; many runs get fewer sampled steps each. */
 const HOVER_VALUES = 1500;
 
 /**
  * Samples about one step per 2 pixels of plot width (fewer for many runs), so
- * the embedded data stays a few KB however long and many the runs are. A run that did not log a sampled step
+ * the data stays a few KB however long and many the runs are. A run that did not log a sampled step
  * shows its latest value before it, as a reader of the line would.
  */
 export function hoverData(series: LineSeries[], smoothWeight: number, plot: Pick<PlotArea, 'width'>): HoverData {
