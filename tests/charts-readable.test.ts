@@ -12,7 +12,12 @@ function drawings(html: string) {
   return [...html.matchAll(/<svg[^>]*class="marks chart-(\w+)"[^>]*>(.*?)<\/svg>/g)].map(([, size, svg]) => ({
     size,
     svg,
-    texts: [...svg.matchAll(/<text[^>]*transform="translate\(([-\d.]+),([-\d.]+)\)[^"]*"[^>]*>([^<]*)<\/text>/g)].map((m) => ({ x: Number(m[1]), y: Number(m[2]), text: m[3] })),
+    // placed by x and y, or (rotated titles) by a transform that starts with its translate
+    texts: [...svg.matchAll(/<text[^>]*?(?: x="([-\d.]+)" y="([-\d.]+)"| transform="translate\(([-\d.]+),([-\d.]+)\)[^"]*")[^>]*>([^<]*)<\/text>/g)].map((m) => ({
+      x: Number(m[1] ?? m[3]),
+      y: Number(m[2] ?? m[4]),
+      text: m[5],
+    })),
   }));
 }
 

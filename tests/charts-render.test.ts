@@ -23,6 +23,13 @@ function wideOf(html: string): string {
   return narrow < 0 ? html : html.slice(0, narrow);
 }
 
+/** A figure's markup and the client data it had written (figure.ts's dataFile), at a made-up address. */
+async function withData<O>(render: (options: O) => Promise<string>, options: O, address = '/figures/data.json') {
+  let json = '';
+  const html = await render({ ...options, dataFile: (text: string) => ((json = text), address) });
+  return { html, data: JSON.parse(json) };
+}
+
 /** The <path>s drawn inside a line mark's group of the wide drawing, i.e. one per drawn line. */
 function linePaths(html: string): string[] {
   const groups = wideOf(html).match(/<g class="mark-line[^"]*"[^>]*>(.*?)<\/g>/g) ?? [];
@@ -78,13 +85,18 @@ describe('renderLineFigure', () => {
     expect(html).not.toMatch(/fill="(#000|black|white)"/);
   });
 
-  it('embeds the hover data as JSON that cannot close its script element', async () => {
+  it('keeps the hover data out of the page: the figure says where to fetch it, and what its controls need before', async () => {
     const evil = [{ label: '</script><b>x', color: 'red', logged: seriesFrom([{ step: 0, value: 1 }, { step: 1, value: 2 }]) }];
-    const html = await renderLineFigure({ series: evil, metric: 'kl', idPrefix: 'fig-1' });
-    expect(html.match(/<\/script>/g)).toHaveLength(1);
-    const json = html.match(/<script type="application\/json">(.*)<\/script>/)![1];
-    expect(JSON.parse(json).series[0].label).toBe('</script><b>x');
+    const { html, data } = await withData(renderLineFigure, { series: evil, metric: 'kl', idPrefix: 'fig-1', smooth: 0.6 }, '/figures/a"b.json');
+    expect(html).not.toContain('<script');
+    expect(html).toMatch(/^<div class="chart" data-chart="line" data-src="\/figures\/a&#34;b.json" data-smooth="0.6" data-log>/);
+    expect(data.series[0].label).toBe('</script><b>x');
     expect(html).toContain('&#60;/script&#62;&#60;b&#62;x');
+    // a value at or below zero (after rounding to the data's columns): no log scale offered
+    const zero = [{ ...evil[0], logged: seriesFrom([{ step: 0, value: 0.00001 }, { step: 1, value: 2 }]) }];
+    expect((await withData(renderLineFigure, { series: zero, metric: 'kl', idPrefix: 'fig-1' })).html).not.toContain('data-log');
+    // without a place for the data, a static figure
+    expect(await renderLineFigure({ series: evil, metric: 'kl', idPrefix: 'fig-1' })).toMatch(/^<div class="chart"><svg/);
   });
 
   it('keeps a 20,000-step figure small by downsampling', async () => {
@@ -94,7 +106,7 @@ describe('renderLineFigure', () => {
   });
 
   it('draws the narrow drawing (phones) around the wide drawing\'s lines, so their points are on the page once', async () => {
-    const html = await renderLineFigure({ series: sweep, metric: 'raw_reward', smooth: 0.8, idPrefix: 'fig-1' });
+    const { html, data: hover } = await withData(renderLineFigure, { series: sweep, metric: 'raw_reward', smooth: 0.8, idPrefix: 'fig-1' });
     const narrow = html.slice(html.indexOf('<svg', html.indexOf('chart-wide')));
     expect(narrow).toContain('chart-narrow');
     expect(narrow).not.toContain('class="mark-line');
@@ -107,7 +119,6 @@ describe('renderLineFigure', () => {
       expect(Number(sy)).toBeLessThan(1);
     }
     // the narrow axes span the wide drawing's domains, and keep their own labels
-    const hover = JSON.parse(/<script type="application\/json">(.*?)<\/script>/.exec(html)![1]);
     expect(hover.plots.narrow.xDomain).toEqual(hover.plots.wide.xDomain);
     expect(hover.plots.narrow.yDomain).toEqual(hover.plots.wide.yDomain);
     expect(narrow).toContain('>Step</text>');
@@ -134,6 +145,18 @@ describe('renderLineFigure', () => {
     expect(unclipped).not.toContain('narrow-clip');
   });
 
+  it('writes no markup that draws nothing: backgrounds only on legend entries (their click box and focus ring), no hidden labels, an axis grid as one path', async () => {
+    const html = await renderLineFigure({ series: sweep, metric: 'raw_reward', idPrefix: 'fig-1' });
+    for (const svg of html.match(/<svg.*?<\/svg>/g)!) {
+      expect(svg.match(/class="background"/g)).toHaveLength(6);
+      expect(svg.match(/class="background" d="[^"]*"\/><g><g class="mark-symbol role-legend-symbol"/g)).toHaveLength(6);
+      expect(svg).not.toMatch(/<text[^>]* opacity="0"/);
+      const grids = [...svg.matchAll(/<g class="mark-rule role-axis-grid"[^>]*>(.*?)<\/g>/g)].map((m) => m[1]);
+      expect(grids).toHaveLength(2);
+      for (const grid of grids) expect(grid).toMatch(/^<path d="(M[\d.-]+,[\d.-]+[hv][\d.-]+)+"\/>$/);
+    }
+  });
+
   it('rejects two runs with the same label, which one legend entry could not tell apart', async () => {
     await expect(renderLineFigure({ series: [sweep[0], sweep[0]], metric: 'kl', idPrefix: 'f' })).rejects.toThrow(/distinct/);
   });
@@ -144,7 +167,7 @@ describe('renderFinalMetricFigure', () => {
 
   it('draws a point per run in its color, beta = 0 included, on a symlog axis', async () => {
     const html = await renderFinalMetricFigure({ sweeps: [{ name: 'first', runs }], xTitle: 'beta', yTitle: 'Final raw reward', idPrefix: 'fig-4' });
-    const points = html.match(/<g class="mark-symbol[^"]*"[^>]*>(.*?)<\/g>/)![1].match(/<path [^>]*>/g)!;
+    const points = html.match(/<g class="mark-symbol[^"]*"[^>]*>(.*?)<\/g>/)![1].match(/<circle [^>]*>/g)!;
     expect(points).toHaveLength(6);
     // each in its color, made dark enough for the light page where it was not (yellow, orange, violet)
     for (const color of COLORS) expect(points.some((p) => p.includes(`fill="${themedColor(color).light}"`))).toBe(true);
@@ -222,8 +245,7 @@ describe('hover data columns', () => {
   it('carry the unsmoothed means and seed ranges a figure draws', async () => {
     const seeds = [0, 1, 2].map((seed) => seriesFrom(Array.from({ length: 50 }, (_, step) => ({ step, value: step / 10 + seed }))));
     const seeded = [{ label: 'a', color: 'red', logged: seeds[0], seeds }];
-    const html = await renderLineFigure({ series: seeded, metric: 'kl', idPrefix: 'fig-1' });
-    const data = JSON.parse(/<script type="application\/json">(.*?)<\/script>/.exec(html)![1]);
+    const { data } = await withData(renderLineFigure, { series: seeded, metric: 'kl', idPrefix: 'fig-1' });
     expect(decodeColumn(data.steps, 0)).toEqual(Array.from({ length: 50 }, (_, step) => step));
     const [raw, low, high] = ['raw', 'low', 'high'].map((key) => decodeColumn(data.series[0][key], data.exponent));
     expect(raw[10]).toBeCloseTo(2, 2);

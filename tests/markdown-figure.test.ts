@@ -1,6 +1,8 @@
-import { rmSync } from 'node:fs';
+import { readFileSync, rmSync } from 'node:fs';
+import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import { decodeColumn } from '../src/charts/columns';
+import { figureFilesDir } from '../src/site/dirs';
 import { fixtureDirs, lineOf, renderReport } from './fixtures/render-report';
 
 /** The desktop drawing of a figure (figure.ts draws a narrow one for phones after it). */
@@ -31,8 +33,9 @@ describe('::figure', () => {
     const strokes = [...wideOf(html).matchAll(/<g class="mark-line[^>]*><path[^>]* stroke="(\w+)"/g)].map((m) => m[1]);
     expect(strokes).toEqual(['red', 'green', 'blue']);
     expect(html).toContain("<figcaption><span class=\"figure-number\">Figure 1:</span> Reward. Each value's line is the mean over its 3 seeds; the band spans their lowest to highest value.</figcaption>");
-    // hover data carries the range
-    const hover = JSON.parse(/<script type="application\/json">(.*?)<\/script>/.exec(html)![1]);
+    // the hover data (in its own file, which the page names) carries the range
+    const src = /data-src="[^"]*\/figures\/([^"/]+)"/.exec(html)![1];
+    const hover = JSON.parse(readFileSync(join(figureFilesDir(), src), 'utf8'));
     expect(hover.series.map((s: { label: string }) => s.label)).toEqual(['beta=0', 'beta=1', 'beta=10']);
     const [low, high] = [hover.series[0].low, hover.series[0].high].map((column) => decodeColumn(column, hover.exponent));
     expect(low.at(-1)!).toBeLessThan(high.at(-1)!);

@@ -1,8 +1,7 @@
 // Line figures drawn on worker threads (figure-workers.ts) are the figures drawn here.
 import { describe, expect, it } from 'vitest';
-import { renderLineFigureWithSpec } from '../src/charts/figure';
 import { seriesFrom } from '../src/charts/types';
-import { drawLineFigure } from '../src/site/figure-workers';
+import { drawLineFigure, drawSiteLineFigure } from '../src/site/figure-workers';
 
 const run = (label: string, color: string, shift: number) => ({
   label,
@@ -15,7 +14,7 @@ describe('figures drawn on worker threads', () => {
     const options = [0, 1, 2].map((k) => ({ series: [run(`beta=${k}`, 'red', k), run('other', 'blue', -k)], metric: 'kl', smooth: 0.5, idPrefix: `fig-${k}` }));
     const drawn = await Promise.all(options.map(drawLineFigure));
     for (const [k, figure] of drawn.entries()) {
-      const here = await renderLineFigureWithSpec(options[k]);
+      const here = await drawSiteLineFigure(options[k]);
       expect(figure.html).toBe(here.html);
       expect(figure.spec).toEqual(JSON.parse(JSON.stringify(here.spec)));
     }

@@ -4,57 +4,72 @@
 // it alone; from the keyboard Enter or Space, and Shift+Enter), a slider
 // smooths, a checkbox turns the y axis logarithmic.
 //
-// Controls redraw the plot from the JSON beside the SVGs: ~300 binned means
-// per line (figure.ts; columns.ts), through the plot's own scales, drawn over
-// the hidden vega marks; back at the figure's own settings vega's drawing returns. A log
-// scale draws its own y ticks. Budget: this file is ~4 KB gzipped (see README).
+// Controls redraw the plot from the figure's data: ~300 binned means per line
+// (figure.ts; columns.ts), through the plot's own scales, drawn over the
+// hidden vega marks; back at the figure's own settings vega's drawing returns.
+// A log scale draws its own y ticks. The data is not in the page (it weighed a
+// fifth of a report): it is fetched from the figure's data-src when a pointer,
+// a finger or the keyboard first reaches the figure, or a control is used.
+// Budget: this file is ~4 KB gzipped (see README).
 import { decodeColumn } from './columns';
 import type { FinalFigureData, LineFigureData } from './figure';
 import type { PlotArea } from './render';
+import type { FigureSize } from './theme';
 
 type Num = number | null;
 type Range = [number, number] | null;
 interface Drawing {
   svg: SVGSVGElement;
-  plot: PlotArea;
+  size: FigureSize;
 }
 
 const SVG_NS = 'http://www.w3.org/2000/svg';
 const darkScheme = matchMedia('(prefers-color-scheme: dark)');
 
-for (const chart of document.querySelectorAll<HTMLElement>('[data-chart]')) {
-  const json = chart.querySelector('script[type="application/json"]');
-  if (!json?.textContent) continue;
-  const data = JSON.parse(json.textContent) as LineFigureData | FinalFigureData;
-  const drawings = [...chart.querySelectorAll<SVGSVGElement>('svg.marks')].map((svg) => ({
-    svg,
-    plot: data.plots[svg.classList.contains('chart-narrow') ? 'narrow' : 'wide'],
-  }));
+for (const chart of document.querySelectorAll<HTMLElement>('[data-chart][data-src]')) {
+  const src = chart.dataset.src!;
+  let data: Promise<unknown> | undefined;
+  const load = () =>
+    (data ??= fetch(src).then((response) => {
+      if (!response.ok) throw new Error(`${src}: HTTP ${response.status}`);
+      return response.json();
+    }));
+  for (const type of ['pointerenter', 'touchstart', 'focusin']) chart.addEventListener(type, () => void load(), { once: true, passive: true });
+  const drawings = [...chart.querySelectorAll<SVGSVGElement>('svg.marks')].map((svg): Drawing => ({ svg, size: svg.classList.contains('chart-narrow') ? 'narrow' : 'wide' }));
   if (getComputedStyle(chart).position === 'static') chart.style.position = 'relative';
   const tip = document.createElement('div');
   tip.className = 'chart-tip';
-  if (data.kind === 'line') lineFigure(chart, data, drawings, tip);
-  else finalFigure(chart, data, drawings, tip);
+  if (chart.dataset.chart === 'line') lineFigure(chart, load as () => Promise<LineFigureData>, drawings, tip);
+  else finalFigure(chart, load as () => Promise<FinalFigureData>, drawings, tip);
 }
 
 /**
- * Calls `show` with the pointer's place in SVG units on hover, on a tap and
- * while a finger drags sideways (touch-action: pan-y keeps vertical scrolling);
- * `hide` when a mouse leaves or a tap lands elsewhere.
+ * Calls `show` with the data and the pointer's place in SVG units on hover,
+ * on a tap and while a finger drags sideways (touch-action: pan-y keeps
+ * vertical scrolling); `hide` when a mouse leaves or a tap lands elsewhere.
+ * While the data loads only the latest pointer event waits for it, and
+ * leaving cancels it.
  */
-function onPointer(chart: HTMLElement, drawings: Drawing[], show: (d: Drawing, x: number, y: number) => boolean, hide: () => void) {
+function onPointer<T>(chart: HTMLElement, drawings: Drawing[], load: () => Promise<T>, show: (data: T, d: Drawing, x: number, y: number) => boolean, hide: () => void) {
+  let latest = 0;
+  const cancel = () => {
+    latest++;
+    hide();
+  };
   for (const d of drawings) {
     d.svg.style.touchAction = 'pan-y';
     const handler = (event: PointerEvent) => {
       const box = d.svg.getBoundingClientRect();
       const scale = d.svg.viewBox.baseVal.width / box.width;
-      if (!show(d, (event.clientX - box.left) * scale, (event.clientY - box.top) * scale)) hide();
+      const [x, y] = [(event.clientX - box.left) * scale, (event.clientY - box.top) * scale];
+      const ticket = ++latest;
+      void load().then((data) => ticket === latest && !show(data, d, x, y) && hide());
     };
     d.svg.addEventListener('pointermove', handler);
     d.svg.addEventListener('pointerdown', handler);
-    d.svg.addEventListener('pointerleave', (event) => event.pointerType !== 'touch' && hide());
+    d.svg.addEventListener('pointerleave', (event) => event.pointerType !== 'touch' && cancel());
   }
-  document.addEventListener('pointerdown', (event) => !chart.contains(event.target as Node) && hide());
+  document.addEventListener('pointerdown', (event) => !chart.contains(event.target as Node) && cancel());
 }
 
 /** Puts the tip beside `x` (SVG units) of the drawing, flipped left near the right edge. */
@@ -107,24 +122,24 @@ function ema(values: Num[], weight: number): Num[] {
 
 const round = (v: Num) => (v === null ? null : Number(v.toPrecision(4)));
 
-function finalFigure(chart: HTMLElement, data: FinalFigureData, drawings: Drawing[], tip: HTMLElement) {
-  const sizeOf = (d: Drawing) => (d.svg.classList.contains('chart-narrow') ? 'narrow' : 'wide');
+function finalFigure(chart: HTMLElement, load: () => Promise<FinalFigureData>, drawings: Drawing[], tip: HTMLElement) {
   const ring = svgEl('circle', { r: 9, fill: 'none', stroke: 'currentColor', 'stroke-width': 2, 'pointer-events': 'none' });
-  const sweeps = new Set(data.points.map((p) => p.sweep)).size;
   onPointer(
     chart,
     drawings,
-    (d, x, y) => {
+    load,
+    (data, d, x, y) => {
+      const sweeps = new Set(data.points.map((p) => p.sweep)).size;
       let best = -1;
       let bestDistance = 30;
       data.points.forEach((p, i) => {
-        const [px, py] = p.at[sizeOf(d)];
+        const [px, py] = p.at[d.size];
         const distance = Math.hypot(px - x, py - y);
         if (distance < bestDistance) [best, bestDistance] = [i, distance];
       });
       if (best < 0) return false;
       const p = data.points[best];
-      const [px, py] = p.at[sizeOf(d)];
+      const [px, py] = p.at[d.size];
       ring.setAttribute('cx', String(px));
       ring.setAttribute('cy', String(py));
       d.svg.append(ring);
@@ -139,17 +154,32 @@ function finalFigure(chart: HTMLElement, data: FinalFigureData, drawings: Drawin
   );
 }
 
-function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[], tip: HTMLElement) {
-  const steps = decodeColumn(data.steps, 0) as number[];
-  const column = (values: Num[] | undefined) => values && decodeColumn(values, data.exponent);
-  const series = data.series.map((s) => ({ ...s, raw: column(s.raw)!, low: column(s.low), high: column(s.high) }));
-  const state = { hidden: new Set<number>(), smooth: data.smooth, log: false };
-  const atDefault = () => state.smooth === data.smooth && !state.log;
+/** A line figure's data, decoded: steps, and each series' unsmoothed means (and seed ranges) at them. */
+interface Lines {
+  plots: LineFigureData['plots'];
+  stride: number;
+  steps: number[];
+  series: { label: string; color: string; dark: string; raw: Num[]; low?: Num[]; high?: Num[] }[];
+}
+
+function lineFigure(chart: HTMLElement, load: () => Promise<LineFigureData>, drawings: Drawing[], tip: HTMLElement) {
+  let decoded: Promise<Lines> | undefined;
+  const lines = () =>
+    (decoded ??= load().then((data) => {
+      const column = (values: Num[] | undefined) => values && decodeColumn(values, data.exponent);
+      const series = data.series.map((s) => ({ ...s, raw: column(s.raw)!, low: column(s.low), high: column(s.high) }));
+      return { plots: data.plots, stride: data.stride, steps: decodeColumn(data.steps, 0) as number[], series };
+    }));
+  // what the controls need before the data: the figure's smoothing, and whether a log scale can show every value
+  const smooth = Number(chart.dataset.smooth ?? 0);
+  const canLog = chart.dataset.log !== undefined;
+  const state = { hidden: new Set<number>(), smooth, log: false };
+  const atDefault = () => state.smooth === smooth && !state.log;
 
   /** Each series' values and ranges at `steps` as now drawn. */
-  const current = () =>
+  const current = ({ series, stride }: Lines) =>
     series.map((s) => {
-      const weight = state.smooth ** data.stride;
+      const weight = state.smooth ** stride;
       const lows = s.low && ema(s.low, weight);
       const highs = s.high && ema(s.high, weight);
       return {
@@ -159,49 +189,52 @@ function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[
     });
 
   // Hover: a rule at the nearest sampled step and every shown series' value there.
-  const rules = drawings.map((d) => svgEl('line', { y1: d.plot.top, y2: d.plot.top + d.plot.height, stroke: 'currentColor', 'stroke-opacity': 0.5, 'pointer-events': 'none' }));
+  const rule = svgEl('line', { stroke: 'currentColor', 'stroke-opacity': 0.5, 'pointer-events': 'none' });
   const xOf = (plot: PlotArea, step: number) => plot.left + ((step - plot.xDomain[0]) / (plot.xDomain[1] - plot.xDomain[0] || 1)) * plot.width;
   onPointer(
     chart,
     drawings,
-    (d, x) => {
-      const { plot } = d;
+    lines,
+    (l, d, x) => {
+      const plot = l.plots[d.size];
+      const { steps } = l;
       if (x < plot.left || x > plot.left + plot.width) return false;
       const step = plot.xDomain[0] + ((x - plot.left) / plot.width) * (plot.xDomain[1] - plot.xDomain[0]);
       let i = 0;
       while (i + 1 < steps.length && Math.abs(steps[i + 1] - step) <= Math.abs(steps[i] - step)) i++;
-      const rule = rules[drawings.indexOf(d)];
-      rule.setAttribute('x1', String(xOf(plot, steps[i])));
-      rule.setAttribute('x2', String(xOf(plot, steps[i])));
+      const at = xOf(plot, steps[i]);
+      for (const [k, v] of Object.entries({ x1: at, x2: at, y1: plot.top, y2: plot.top + plot.height })) rule.setAttribute(k, String(v));
       d.svg.append(rule);
-      const now = current();
+      const now = current(l);
       tip.replaceChildren(row(`Step ${steps[i].toLocaleString('en')}`));
-      series.forEach((s, k) => {
+      l.series.forEach((s, k) => {
         if (!state.hidden.has(k)) tip.append(row(s.label, show(now[k].values[i], now[k].ranges?.[i]), darkScheme.matches ? s.dark : s.color));
       });
-      place(chart, d, tip, xOf(plot, steps[i]), plot.top);
+      place(chart, d, tip, at, plot.top);
       return true;
     },
     () => {
-      rules.forEach((rule) => rule.remove());
+      rule.remove();
       tip.remove();
     },
   );
 
-  const redraw = () => {
-    const now = current();
-    for (const d of drawings) draw(d, now);
-  };
+  // Each redraw waits for the data; they run in order, so the last state is what stays drawn.
+  const redraw = () =>
+    void lines().then((l) => {
+      const now = current(l);
+      for (const d of drawings) draw(l, d, now);
+    });
 
   /** Draws the shown lines over vega's hidden ones, or gives vega's drawing back at the figure's own settings. */
-  function draw({ svg, plot }: Drawing, now: { values: Num[]; ranges?: Range[] }[]) {
+  function draw({ plots, steps, series }: Lines, { svg, size }: Drawing, now: { values: Num[]; ranges?: Range[] }[]) {
+    const plot = plots[size];
     svg.querySelector('.chart-client')?.remove();
     const own = !atDefault() || state.hidden.size > 0;
     for (const mark of svg.querySelectorAll<SVGElement>('.mark-line.role-mark, .mark-area.role-mark')) mark.style.display = own ? 'none' : '';
     // vega's y axes (grid and labels) are the axis groups drawn at the plot's top edge
     const yAxes = [...svg.querySelectorAll('.role-axis > g[transform="translate(0.5,0.5)"]')];
     for (const part of yAxes.flatMap((g) => [...g.querySelectorAll<SVGElement>('.role-axis-grid, .role-axis-tick, .role-axis-label')])) part.style.display = state.log ? 'none' : '';
-    markLegend(svg);
     if (!own) return;
 
     const group = svgEl('g', { class: 'chart-client', transform: `translate(${plot.left},${plot.top})`, fill: 'none' });
@@ -256,19 +289,21 @@ function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[
   // The legend: click hides a series, double-click (or Alt/Shift-click) shows it alone, and again all.
   // From the keyboard each entry is a button: Enter or Space hides, Shift+Enter (or Alt+Enter) solos.
   // A double-click's first click has already toggled: `before` is the state it found.
+  const count = legendEntries(drawings[0].svg).length;
   let before = state.hidden;
   const press = (k: number, solo: boolean) => {
     if (solo) {
-      const alone = before.size === series.length - 1 && !before.has(k);
-      state.hidden = new Set(alone ? [] : series.map((_, i) => i).filter((i) => i !== k));
+      const alone = before.size === count - 1 && !before.has(k);
+      state.hidden = new Set(alone ? [] : Array.from({ length: count }, (_, i) => i).filter((i) => i !== k));
     } else if (!state.hidden.delete(k)) state.hidden.add(k);
+    drawings.forEach(({ svg }) => markLegend(svg));
     redraw();
   };
-  /** Fades hidden series' entries (their mark and label, not the box the focus ring draws) and names each by what it does. */
+  /** Fades hidden series' entries (their mark and label, not the box the focus ring draws) and names each by what it does and its label. */
   function markLegend(svg: SVGSVGElement) {
     legendEntries(svg).forEach((entry, k) => {
       (entry.lastElementChild as SVGElement).style.opacity = state.hidden.has(k) ? '0.35' : '';
-      entry.setAttribute('aria-label', `${state.hidden.has(k) ? 'Show' : 'Hide'} ${series[k].label}`);
+      entry.setAttribute('aria-label', `${state.hidden.has(k) ? 'Show' : 'Hide'} ${entry.textContent}`);
     });
   }
   for (const { svg } of drawings) {
@@ -296,15 +331,14 @@ function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[
   // Slider and log toggle, under the chart; log only when every value is above zero.
   const controls = document.createElement('div');
   controls.className = 'chart-controls';
-  const canLog = series.every((s) => [...s.raw, ...(s.low ?? []), ...(s.high ?? [])].every((v) => v === null || v > 0));
   controls.innerHTML =
     '<label>Smoothing <input type="range" min="0" max="0.99" step="0.01"></label> <output></output>' +
     (canLog ? ' <label><input type="checkbox"> Log scale</label>' : '') +
     ' <span>Legend: click or Enter hides, double-click or Shift+Enter solos.</span>';
   const [slider, toggle] = controls.querySelectorAll('input');
   const output = controls.querySelector('output')!;
-  slider.value = String(data.smooth);
-  output.textContent = data.smooth.toFixed(2);
+  slider.value = String(smooth);
+  output.textContent = smooth.toFixed(2);
   slider.addEventListener('input', () => {
     state.smooth = Number(slider.value);
     output.textContent = state.smooth.toFixed(2);
@@ -314,6 +348,8 @@ function lineFigure(chart: HTMLElement, data: LineFigureData, drawings: Drawing[
     state.log = toggle.checked;
     redraw();
   });
+  // reaching a control (Tab, a touch) starts the fetch too
+  controls.addEventListener('focusin', () => void lines(), { once: true });
   chart.after(controls);
 }
 

@@ -2,14 +2,16 @@
 //
 // Each figure is drawn twice by vega, in the same 12 px text: 'wide' for the
 // desktop column and 'narrow' for a phone's (site.css shows one by a media
-// query). Beside them goes one JSON of what figure.client.ts needs for hover
-// and the reader's controls: where each drawing's plot is, and the data.
+// query). What figure.client.ts needs for hover and the reader's controls
+// (where each drawing's plot is, and the data) is one JSON that the page
+// fetches on first use (options.dataFile writes it), not in the page: it
+// weighed a fifth of a report.
 import type { TopLevelSpec } from 'vega-lite';
-import { encodeColumn, exponentFor } from './columns';
+import { decodeColumn, encodeColumn, exponentFor } from './columns';
 import { darkColorStyle, themedColor } from './contrast';
 import { binMeans, sampledSteps } from './hover';
 import { metricTitle } from './metrics';
-import { renderChart, type PlotArea } from './render';
+import { escapeXml, renderChart, type PlotArea } from './render';
 import { drawnSeeds, seedBand, type SeedBand } from './seed-bands';
 import { finalMetricSpec, lineFrameSpec, lineSpec, MAX_LABELLED_LINES, type FinalMetricSpecInput, type LineSpecInput } from './spec';
 import type { FigureSize } from './theme';
@@ -22,7 +24,16 @@ export interface LineFigureOptions extends LineSpecInput {
   description?: string;
   /** See RenderOptions.cacheDir. */
   cacheDir?: string;
+  /**
+   * Keeps the client's data (LineFigureData, as JSON) where the page can fetch
+   * it; returns its address (the site's: writeFigureData). Without it the
+   * figure stays as drawn: no hover, no controls.
+   */
+  dataFile?: DataFile;
 }
+
+/** Writes the JSON of a figure's client data where the page can fetch it, named by its content; returns its address. */
+export type DataFile = (json: string) => string;
 
 /** A figure's markup, and the wide spec it was drawn from (for its downloads). */
 export interface RenderedFigure {
@@ -43,7 +54,6 @@ export interface LineFigureData {
   steps: number[];
   /** Logged steps per sampled step: the client smooths its samples with smooth ** stride per sample. */
   stride: number;
-  smooth: number;
   /** Every value column's exponent: a thousandth to a ten-thousandth of the y axis. */
   exponent: number;
   series: {
@@ -71,15 +81,17 @@ export interface FinalFigureData {
 }
 
 /**
- * The SVGs of a line figure, wrapped with the data the client script needs:
- * `<div class="chart" data-chart="line"><svg class="chart-wide"…/><svg class="chart-narrow"…/><script type="application/json">…</script></div>`.
+ * The SVGs of a line figure, wrapped with where the client script fetches its
+ * data, and what it needs before (to offer the controls: the figure's smoothing,
+ * and data-log when every value is above zero, so a log scale can show them):
+ * `<div class="chart" data-chart="line" data-src="/figures/….json" data-smooth="0.6" data-log><svg class="chart-wide"…/><svg class="chart-narrow"…/></div>`.
  */
 export async function renderLineFigure(options: LineFigureOptions): Promise<string> {
   return (await renderLineFigureWithSpec(options)).html;
 }
 
 export async function renderLineFigureWithSpec(options: LineFigureOptions): Promise<RenderedFigure> {
-  const { series, metric, smooth = 0, idPrefix, cacheDir } = options;
+  const { series, metric, smooth = 0, idPrefix, cacheDir, dataFile } = options;
   const title = metricTitle(metric);
   const description =
     options.description ??
@@ -97,7 +109,7 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
   const narrow = await renderChart(frame, { idPrefix: `${idPrefix}-narrow`, description, cacheDir });
   const drawn = [{ ...wide, svg: linesWithIds(wide.svg, idPrefix) }, { ...narrow, svg: narrowLines(narrow.svg, wide.svg, idPrefix, wide.plot, narrow.plot) }];
   const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
-  if (series.length > MAX_LABELLED_LINES) return { html: `<div class="chart">${svgs}</div>`, spec };
+  if (series.length > MAX_LABELLED_LINES || !dataFile) return { html: `<div class="chart">${svgs}</div>`, spec };
 
   const hover = sampledSteps(series, drawn[0].plot);
   // With seeds: the unsmoothed mean and range over seeds (the client smooths them, as EMA of a mean is the mean of EMAs).
@@ -108,7 +120,6 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
     plots: { wide: drawn[0].plot, narrow: drawn[1].plot },
     steps: encodeColumn(hover.steps, 0) as number[],
     stride: Math.max(1, hover.logged / Math.max(1, hover.steps.length)),
-    smooth,
     exponent,
     series: series.map((s, i) => {
       const band = bands[i];
@@ -129,13 +140,18 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
       };
     }),
   };
-  return { html: `<div class="chart" data-chart="line">${svgs}${jsonScript(data)}</div>`, spec };
+  // as the client reads them back: a value that rounds to 0 there cannot go on a log axis
+  const positive = data.series.every((s) => [s.raw, s.low ?? [], s.high ?? []].every((column) => decodeColumn(column, exponent).every((v) => v === null || v > 0)));
+  const attributes = `data-chart="line" data-src="${escapeXml(dataFile(JSON.stringify(data)))}" data-smooth="${smooth}"${positive ? ' data-log' : ''}`;
+  return { html: `<div class="chart" ${attributes}>${svgs}</div>`, spec };
 }
 
 export interface FinalMetricFigureOptions extends FinalMetricSpecInput {
   idPrefix: string;
   description?: string;
   cacheDir?: string;
+  /** As LineFigureOptions.dataFile, for FinalFigureData. */
+  dataFile?: DataFile;
 }
 
 /** The SVGs of a final-metric-against-swept-value figure (see finalMetricSpec), wrapped like renderLineFigure's. */
@@ -144,7 +160,7 @@ export async function renderFinalMetricFigure(options: FinalMetricFigureOptions)
 }
 
 export async function renderFinalMetricFigureWithSpec(options: FinalMetricFigureOptions): Promise<RenderedFigure> {
-  const { sweeps, xTitle, yTitle, idPrefix, cacheDir } = options;
+  const { sweeps, xTitle, yTitle, idPrefix, cacheDir, dataFile } = options;
   const description =
     options.description ??
     `Chart of ${yTitle} against ${xTitle}, one point per value` +
@@ -165,13 +181,14 @@ export async function renderFinalMetricFigureWithSpec(options: FinalMetricFigure
     specs.map((spec, i) => renderChart(spec, { idPrefix: i === 0 ? idPrefix : `${idPrefix}-${SIZE_NAMES[i]}`, description, cacheDir, probe })),
   );
   const colors = sweeps.flatMap((s) => s.runs.map((r) => themedColor(r.color)));
+  const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
+  if (!dataFile) return { html: `<div class="chart">${svgs}</div>`, spec: specs[0] };
   const data: FinalFigureData = {
     kind: 'final',
     plots: { wide: drawn[0].plot, narrow: drawn[1].plot },
     points: points.map(({ x: _x, ...p }, i) => ({ ...p, at: { wide: drawn[0].probed[i], narrow: drawn[1].probed[i] } })),
   };
-  const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
-  return { html: `<div class="chart" data-chart="final">${svgs}${jsonScript(data)}</div>`, spec: specs[0] };
+  return { html: `<div class="chart" data-chart="final" data-src="${escapeXml(dataFile(JSON.stringify(data)))}">${svgs}</div>`, spec: specs[0] };
 }
 
 /** Each layer's lines in the wide drawing get an id, `${idPrefix}-lines-raw`, for the narrow drawing to show them by. */
@@ -211,9 +228,4 @@ function sized(svg: string, size: FigureSize, style: string): string {
 
 function round(value: number): number {
   return Number(value.toPrecision(4));
-}
-
-/** JSON in a script element must not contain "</script>"; escaping every "<" rules that out. */
-function jsonScript(data: unknown): string {
-  return `<script type="application/json">${JSON.stringify(data).replace(/</g, '\\u003c')}</script>`;
 }

@@ -1,8 +1,8 @@
-// Where a line figure's hover snaps to, and the values it shows there (embedded beside the SVG: see figure.ts).
+// Where a line figure's hover snaps to, and the values it shows there (fetched by the page on first use: see figure.ts).
 import type { PlotArea } from './render';
 import { hasSeeds, isFiniteValue, type LineSeries } from './types';
 
-/** Values embedded per figure, at most; many runs get fewer sampled steps each. */
+/** Values per figure, at most; many runs get fewer sampled steps each. */
 const HOVER_VALUES = 1500;
 
 /**

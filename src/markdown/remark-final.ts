@@ -13,7 +13,7 @@ import { renderFinalMetricFigureWithSpec } from '../charts/figure';
 import { metricTitle } from '../charts/metrics';
 import { acrossSeeds } from '../charts/seed-bands';
 import { figureCacheDir } from '../site/dirs';
-import { writeFigureFiles } from '../site/figure-files';
+import { writeFigureData, writeFigureFiles } from '../site/figure-files';
 import { metricsOf, metricsOfRuns, seriesOf } from '../site/run-data';
 import { runsByValue } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
@@ -61,6 +61,7 @@ export default function remarkFinal(options: DirectiveOptions) {
         yTitle: metricTitle(metric),
         idPrefix: ids.get(node)!,
         cacheDir: figureCacheDir(),
+        dataFile: writeFigureData,
       });
       // The y title names the metric; what "final" means is said here, where there is room for it.
       const text = joinSentences(caption, `Each point is the mean of the last 10% of a run's steps.`, finalSeedsNote(counts))!;

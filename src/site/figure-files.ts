@@ -1,7 +1,10 @@
-// Report figures' downloads (data CSV and vega-lite spec): written while the
-// markdown renders, named by a digest of their content so builds running at
-// once never clash and a file never changes under its name, then copied into
-// the site at the end of the build: only those its pages link.
+// Report figures' downloads (data CSV and vega-lite spec), and every figure's
+// data for the reader's hover and controls (fetched by figure.client.ts on
+// first use, so it is not in the page): written while pages render, named by a
+// digest of their content so builds running at once never clash and a file
+// never changes under its name (a page never pairs a figure with another
+// drawing's data), then copied into the site at the end of the build: only
+// those its pages link.
 import { createHash } from 'node:crypto';
 import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
@@ -14,26 +17,33 @@ import { basePath, href } from './href';
 
 /** Where the site serves them, under its base path. */
 const FOLDER = 'figures';
-const NAME = /^[0-9a-f]{20}\.(csv|vl\.json)$/;
+const EXTENSIONS = 'csv|vl\\.json|json';
+const NAME = new RegExp(`^[0-9a-f]{20}\\.(?:${EXTENSIONS})$`);
 
 /** Writes a figure's CSV and spec (if not there yet); their links in the site. */
 export function writeFigureFiles(spec: TopLevelSpec): { csv: string; spec: string } {
-  const dir = figureFilesDir();
-  const write = (text: string, extension: string) => {
-    const name = `${createHash('sha256').update(text).digest('hex').slice(0, 20)}.${extension}`;
-    const file = join(dir, name);
-    if (!existsSync(file)) {
-      mkdirSync(dir, { recursive: true });
-      const part = `${file}.${process.pid}.tmp`;
-      writeFileSync(part, text);
-      renameSync(part, file);
-    }
-    return href(`${FOLDER}/${name}`);
-  };
   return { csv: write(figureCsv(spec), 'csv'), spec: write(figureSpecJson(spec), 'vl.json') };
 }
 
-/** Copies the downloads the built pages link into dist/figures/, and serves them in `astro dev`. */
+/** Writes a figure's data for the client script (figure.ts's dataFile); its address in the site. */
+export function writeFigureData(json: string): string {
+  return write(json, 'json');
+}
+
+function write(text: string, extension: string): string {
+  const dir = figureFilesDir();
+  const name = `${createHash('sha256').update(text).digest('hex').slice(0, 20)}.${extension}`;
+  const file = join(dir, name);
+  if (!existsSync(file)) {
+    mkdirSync(dir, { recursive: true });
+    const part = `${file}.${process.pid}.tmp`;
+    writeFileSync(part, text);
+    renameSync(part, file);
+  }
+  return href(`${FOLDER}/${name}`);
+}
+
+/** Copies the files the built pages link (downloads, and figures' data-src) into dist/figures/, and serves them in `astro dev`. */
 export function figureFiles(): AstroIntegration {
   return {
     name: 'sweepbook-figure-files',
@@ -41,7 +51,7 @@ export function figureFiles(): AstroIntegration {
       'astro:build:done': ({ dir }) => {
         const out = fileURLToPath(dir);
         const linked = new Set<string>();
-        const pattern = new RegExp(`/${FOLDER}/([0-9a-f]{20}\\.(?:csv|vl\\.json))"`, 'g');
+        const pattern = new RegExp(`/${FOLDER}/([0-9a-f]{20}\\.(?:${EXTENSIONS}))"`, 'g');
         for (const file of readdirSync(out, { recursive: true, encoding: 'utf8' })) {
           if (!file.endsWith('.html')) continue;
           for (const match of readFileSync(join(out, file), 'utf8').matchAll(pattern)) linked.add(match[1]);

@@ -10,6 +10,7 @@ import { resolve } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { Worker } from 'node:worker_threads';
 import { renderLineFigureWithSpec, type LineFigureOptions, type RenderedFigure } from '../charts/figure';
+import { writeFigureData } from './figure-files';
 
 /**
  * The worker's source, from the project root (where builds run, as dirs.ts
@@ -19,7 +20,7 @@ import { renderLineFigureWithSpec, type LineFigureOptions, type RenderedFigure }
 const WORKER_FILE = resolve('src/site/figure-worker.ts');
 
 interface Task {
-  options: LineFigureOptions;
+  options: Omit<LineFigureOptions, 'dataFile'>;
   resolve: (figure: RenderedFigure) => void;
   reject: (error: Error) => void;
 }
@@ -31,7 +32,7 @@ class FigureWorkers {
 
   constructor(private readonly size: number) {}
 
-  draw(options: LineFigureOptions): Promise<RenderedFigure> {
+  draw(options: Omit<LineFigureOptions, 'dataFile'>): Promise<RenderedFigure> {
     return new Promise((resolve, reject) => {
       this.queue.push({ options, resolve, reject });
       this.next();
@@ -74,9 +75,14 @@ class FigureWorkers {
 // One pool per process: Astro loads this module twice (its config's copy draws report figures, its page bundle's the rest).
 const shared = globalThis as { sweepbookFigureWorkers?: FigureWorkers };
 
-/** renderLineFigureWithSpec on a worker thread, or here where there is no worker source (a site built elsewhere). */
-export function drawLineFigure(options: LineFigureOptions): Promise<RenderedFigure> {
-  if (!existsSync(WORKER_FILE)) return renderLineFigureWithSpec(options);
+/** A site's line figure: drawn, its hover data written beside the downloads (figure-files.ts). */
+export function drawSiteLineFigure(options: Omit<LineFigureOptions, 'dataFile'>): Promise<RenderedFigure> {
+  return renderLineFigureWithSpec({ ...options, dataFile: writeFigureData });
+}
+
+/** drawSiteLineFigure on a worker thread (which writes the data file), or here where there is no worker source (a site built elsewhere). */
+export function drawLineFigure(options: Omit<LineFigureOptions, 'dataFile'>): Promise<RenderedFigure> {
+  if (!existsSync(WORKER_FILE)) return drawSiteLineFigure(options);
   shared.sweepbookFigureWorkers ??= new FigureWorkers(availableParallelism());
   return shared.sweepbookFigureWorkers.draw(options);
 }

@@ -1,6 +1,6 @@
 // A site built with a base path (SITE_BASE), served only below that path as a
 // project's GitHub Pages site is: every page, link, stylesheet, script and
-// download still resolves.
+// download, and each figure's data (fetched on first hover), still resolves.
 import { readdirSync } from 'node:fs';
 import { join, relative } from 'node:path';
 import { expect, test } from 'vitest';
@@ -38,6 +38,7 @@ test('under a base path, every page loads its assets and every internal link res
     expect(await page.locator('link[rel="stylesheet"], style').count(), path).toBeGreaterThan(0);
 
     const links = await page.$$eval('a[href]', (anchors) => anchors.map((a) => (a as HTMLAnchorElement).href));
+    links.push(...(await page.$$eval('[data-src]', (charts) => charts.map((chart) => new URL((chart as HTMLElement).dataset.src!, location.href).href))));
     for (const href of links) {
       const url = new URL(href);
       if (url.origin !== site.url) continue;
@@ -51,4 +52,6 @@ test('under a base path, every page loads its assets and every internal link res
   }
   // the downloads of a run page are among what was followed
   expect([...checked].some((path) => path.endsWith('metrics.csv'))).toBe(true);
+  // and figures' data
+  expect([...checked].some((path) => /\/figures\/[0-9a-f]{20}\.json$/.test(path))).toBe(true);
 }, 120_000);

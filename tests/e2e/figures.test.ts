@@ -140,10 +140,17 @@ describe('figures at phone width, in dark mode and by touch', () => {
 
   test('hover on line and ::final figures; tap on a phone shows the values, a tap elsewhere hides them', async () => {
     const { page, errors } = await open(DESKTOP);
+    // the values are not in the page: each figure fetches its data on first use
+    const fetched: string[] = [];
+    page.on('request', (request) => /\/figures\/[0-9a-f]{20}\.json$/.test(request.url()) && fetched.push(request.url()));
+    expect(await page.locator('figure script').count()).toBe(0);
+    await page.waitForTimeout(300);
+    expect(fetched).toEqual([]);
     const tip = page.locator('.chart-tip');
     const line = (await shownSvg(page, 0).boundingBox())!;
     await page.mouse.move(line.x + line.width / 2, line.y + line.height / 2);
     expect(await tip.textContent()).toMatch(/Step.*beta=0.*beta=1.*beta=10/s);
+    expect(fetched).toHaveLength(1);
     // ::final: the point under the pointer, named, with its value
     const point = await finalPointAt(page);
     await page.mouse.move(point.x, point.y);
@@ -215,29 +222,30 @@ describe('figures at phone width, in dark mode and by touch', () => {
       };
 
       await click(1);
-      expect(await drawnLines()).toBe(2);
+      await expect.poll(drawnLines).toBe(2); // once the figure's data is fetched
       // its mark and label fade (the entry's box stays, for the keyboard's focus ring)
       expect(await entries.nth(1).evaluate((entry) => getComputedStyle(entry.lastElementChild!).opacity)).toBe('0.35');
       await click(1);
-      expect(await svg.locator('.chart-client').count()).toBe(0); // back to the figure as built
+      await expect.poll(() => svg.locator('.chart-client').count()).toBe(0); // back to the figure as built
       await click(2, true);
-      expect(await drawnLines()).toBe(1);
+      await expect.poll(drawnLines).toBe(1);
       await click(2, true);
-      expect(await svg.locator('.chart-client').count()).toBe(0);
+      await expect.poll(() => svg.locator('.chart-client').count()).toBe(0);
 
       // smoothing: the slider's value redraws the lines
       const slider = figure.locator('.chart-controls input[type="range"]');
       expect(await slider.inputValue()).toBe('0.6');
       await slider.fill('0');
-      const raw = await svg.locator('.chart-client path[stroke-width="2"]').first().getAttribute('d');
+      const firstLine = svg.locator('.chart-client path[stroke-width="2"]').first();
+      const raw = await firstLine.getAttribute('d');
       await slider.fill('0.9');
-      const smoothed = await svg.locator('.chart-client path[stroke-width="2"]').first().getAttribute('d');
-      expect(smoothed).not.toBe(raw);
+      await expect.poll(() => firstLine.getAttribute('d')).not.toBe(raw);
       expect(await figure.locator('.chart-controls output').textContent()).toBe('0.90');
       await slider.fill('0.6');
 
       // log scale: its own y labels (rewards 1 to 1.2 here: 1, 1.1, 1.2), in place of vega's
       await figure.locator('.chart-controls input[type="checkbox"]').check();
+      await expect.poll(() => svg.locator('.chart-client text').count()).toBeGreaterThanOrEqual(2);
       const labels = (await svg.locator('.chart-client text').allTextContents()).map(Number);
       expect(labels.length).toBeGreaterThanOrEqual(2);
       expect(labels.every((label) => label > 0)).toBe(true);
@@ -273,18 +281,18 @@ describe('figures at phone width, in dark mode and by touch', () => {
       expect(ring).toMatchObject({ width: '2px', opacity: '1' });
 
       await page.keyboard.press('Enter');
-      expect(await drawnLines()).toBe(2);
+      await expect.poll(drawnLines).toBe(2); // once the figure's data is fetched
       expect(await focusedName()).toBe('Show beta=0');
       await page.keyboard.press('Tab');
       expect(await focusedName()).toBe('Hide beta=1');
       await page.keyboard.press('Shift+Enter');
-      expect(await drawnLines()).toBe(1);
+      await expect.poll(drawnLines).toBe(1);
       expect(await figure.getByRole('button', { name: /^Show / }).count()).toBe(2);
       await page.keyboard.press('Shift+Enter'); // again: all shown, the figure as built
-      expect(await svg.locator('.chart-client').count()).toBe(0);
+      await expect.poll(() => svg.locator('.chart-client').count()).toBe(0);
       const scrolled = await page.evaluate(() => window.scrollY);
       await page.keyboard.press(' ');
-      expect(await drawnLines()).toBe(2);
+      await expect.poll(drawnLines).toBe(2);
       expect(await page.evaluate(() => window.scrollY), 'Space scrolled the page').toBe(scrolled);
       expect(await focusedName()).toBe('Show beta=1');
 
@@ -320,7 +328,7 @@ async function finalPointAt(page: Page): Promise<{ x: number; y: number }> {
   const svg = shownSvg(page, 2);
   await svg.scrollIntoViewIfNeeded();
   return svg.evaluate((element) => {
-    const point = element.querySelector('.ends_marks path')!.getBoundingClientRect();
+    const point = element.querySelector('.ends_marks circle')!.getBoundingClientRect();
     return { x: point.x + point.width / 2, y: point.y + point.height / 2 };
   });
 }

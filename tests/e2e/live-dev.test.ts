@@ -131,5 +131,21 @@ test('open pages follow new metrics without a reload by the reader, who keeps th
   expect(await report.page.locator('.generations-label', { hasText: 'beta=10' }).textContent()).toContain(`running, step 21/${TOTAL}`);
   const after = await report.page.evaluate(() => window.scrollY);
   expect(Math.abs(after - scrolled)).toBeLessThan(40);
+  // The figure's data, fetched on first hover from a file named by its content, is the new step's too (never the old drawing's).
+  const newest = await report.page.evaluate(async () => {
+    const chart = document.querySelector<HTMLElement>('[data-chart="line"][data-src]')!;
+    const data: { exponent: number; series: { label: string; raw: (number | null)[] }[] } = await (await fetch(chart.dataset.src!)).json();
+    let whole = 0;
+    let most = -Infinity;
+    for (const difference of data.series.find((s) => s.label === 'beta=10')!.raw) if (difference !== null) most = Math.max(most, (whole += difference));
+    return most * 10 ** data.exponent;
+  });
+  expect(newest).toBeGreaterThan(98_000);
+  // and the dev server serves it to hover
+  const figure = report.page.locator('figure.metric-figure svg.marks:visible').first();
+  await figure.scrollIntoViewIfNeeded();
+  const box = (await figure.boundingBox())!;
+  await report.page.mouse.move(box.x + box.width / 2, box.y + box.height * 0.6);
+  expect(await report.page.locator('.chart-tip').textContent()).toMatch(/Step.*beta=10/s);
   for (const { errors } of [report, sweep, run]) expect(errors).toEqual([]);
 }, 120_000);
