@@ -3,6 +3,7 @@ import { defineConfig, passthroughImageService } from 'astro/config';
 import { reportPlugins } from './src/markdown';
 import { runsDir, sweepsDir } from './src/site/dirs';
 import { figureFiles } from './src/site/figure-files';
+import { figureWorkers } from './src/site/figure-workers';
 import { basePath } from './src/site/href';
 import { liveRuns } from './src/site/live';
 
@@ -20,8 +21,8 @@ export default defineConfig({
   // figure workers draw another's figures (src/site/figure-workers.ts).
   build: { concurrency: Number(process.env.BUILD_CONCURRENCY ?? 4) },
   // `npm run dev`: reports follow the runs while training (pages reload by themselves);
-  // report figures' CSV and spec downloads, copied into dist/figures/.
-  integrations: [liveRuns({ runsDir: runsDir(), sweepsDir: sweepsDir() }), figureFiles()],
+  // report figures' CSV and spec downloads, copied into dist/figures/; figure workers started early.
+  integrations: [liveRuns({ runsDir: runsDir(), sweepsDir: sweepsDir() }), figureFiles(), figureWorkers()],
   markdown: {
     remarkPlugins: [...reportPlugins({ runsDir: runsDir(), sweepsDir: sweepsDir(), base })],
   },

@@ -37,7 +37,7 @@ export function sampledSteps(series: LineSeries[], plot: Pick<PlotArea, 'width'>
   const samples = Math.max(20, Math.min(Math.round(plot.width / 2), Math.floor(HOVER_VALUES / series.length)));
   const steps =
     allSteps.length <= samples
-      ? allSteps
+      ? Array.from(allSteps)
       : [...new Set(Array.from({ length: samples }, (_, k) => allSteps[Math.round((k * (allSteps.length - 1)) / (samples - 1))]))];
   return { steps, logged: allSteps.length };
 }
@@ -47,20 +47,19 @@ function round(value: number | null): number | null {
 }
 
 /**
- * Every step any series logged, ascending, once each. One series in step
- * order (as runs log) needs no sort; others sort as a typed array, with no
- * comparator call per pair (run pages draw 500 figures of 20k steps).
+ * Every step any series logged, ascending, once each. One series (a run
+ * page's figure, 500 of them in a 100-run site) is that already, as runs log;
+ * others are merged as a typed array, sorted with no comparator call per pair.
  */
-function sortedSteps(series: LineSeries[]): number[] {
+function sortedSteps(series: LineSeries[]): ArrayLike<number> {
   const lines = series.flatMap((s) => (hasSeeds(s) ? s.seeds : [s.logged]));
+  if (lines.length === 1) return lines[0].steps;
   const steps = new Float64Array(lines.reduce((sum, line) => sum + line.steps.length, 0));
   let at = 0;
   for (const line of lines) {
     steps.set(line.steps, at);
     at += line.steps.length;
   }
-  if (lines.length > 1) steps.sort();
-  const unique: number[] = [];
-  for (const step of steps) if (unique.length === 0 || step !== unique[unique.length - 1]) unique.push(step);
-  return unique;
+  steps.sort();
+  return steps.filter((step, i) => i === 0 || step !== steps[i - 1]);
 }
