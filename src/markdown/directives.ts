@@ -33,17 +33,16 @@ export function findTextDirectives(tree: Root, name: string): DirectiveMatch<Tex
 }
 
 /**
- * Replaces each match with the nodes `render` returns. All are rendered at
- * once (a report's figures are drawn side by side on the figure workers),
- * then put in place last to first, so the indices of those before stay valid.
+ * Replaces each match with the nodes `render` returns. Matches are handled
+ * last to first, so the indices of those before stay valid.
  */
 export async function replaceDirectives<Node>(
   matches: DirectiveMatch<Node>[],
   render: (match: DirectiveMatch<Node>) => Promise<RootContent[]> | RootContent[],
 ): Promise<void> {
-  const rendered = await Promise.all(matches.map(render));
-  for (let i = matches.length - 1; i >= 0; i--) {
-    matches[i].parent.children.splice(matches[i].index, 1, ...(rendered[i] as Parent['children']));
+  for (const match of [...matches].reverse()) {
+    const nodes = await render(match);
+    match.parent.children.splice(match.index, 1, ...(nodes as Parent['children']));
   }
 }
 

@@ -1,10 +1,10 @@
 // A figure of one metric across runs: the chart from src/charts in a <figure>
 // with its caption. Shared by ::figure and the sweep and run pages.
 import type { LineSeries } from '../charts';
+import { renderLineFigureWithSpec } from '../charts/figure';
 import { metricTitle } from '../charts/metrics';
 import { figureCacheDir } from '../site/dirs';
-import { writeFigureFiles } from '../site/figure-files';
-import { drawLineFigure } from '../site/figure-workers';
+import { writeFigureData, writeFigureFiles } from '../site/figure-files';
 import { metricsOf, seriesOf } from '../site/run-data';
 import { runsByValue, type SweepRun } from '../site/sweep-runs';
 import { html, raw, type SafeHtml } from './html';
@@ -30,7 +30,7 @@ export async function figureHtml({ runs, metric, caption, smooth, seeds = 'band'
     const lines = seedRuns.map(({ run }) => seriesOf(metricsOf(run), metric));
     return lines.length > 1 ? { label, color, logged: lines[0], seeds: lines } : { label, color, logged: lines[0] };
   });
-  const { html: chart, spec } = await drawLineFigure({ series, metric, smooth, seedLines: seeds, idPrefix, cacheDir: figureCacheDir() });
+  const { html: chart, spec } = await renderLineFigureWithSpec({ series, metric, smooth, seedLines: seeds, idPrefix, cacheDir: figureCacheDir(), dataFile: writeFigureData });
   const counts = values.map((value) => value.runs.length);
   const text = joinSentences(caption ?? (label ? `${metricTitle(metric)} against training step.` : undefined), seedsNote(counts, seeds));
   return captionedFigure('metric-figure', metric, chart, text, label && { ...label, files: writeFigureFiles(spec) });
