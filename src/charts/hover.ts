@@ -1,6 +1,6 @@
 // Where a line figure's hover snaps to, and the values it shows there (fetched by the page on first use: see figure.ts).
 import type { PlotArea } from './render';
-import { hasSeeds, isFiniteValue, type LineSeries } from './types';
+import { hasSeeds, isFiniteValue, stepsOf, type LineSeries } from './types';
 
 /** Values per figure, at most; many runs get fewer sampled steps each. */
 const HOVER_VALUES = 1500;
@@ -29,11 +29,11 @@ export function binMeans(steps: Float64Array, values: Float64Array, sampled: num
 
 /**
  * The steps hover snaps to: about one step per 2 pixels of plot width (fewer
- * for many runs), so the embedded data stays a few KB however long and many
+ * for many runs), so a figure's data stays a few KB however long and many
  * the runs are; and how many distinct steps the series logged.
  */
 export function sampledSteps(series: LineSeries[], plot: Pick<PlotArea, 'width'>): { steps: number[]; logged: number } {
-  const allSteps = sortedSteps(series);
+  const allSteps = stepsOf(series.flatMap((s) => (hasSeeds(s) ? s.seeds : [s.logged])));
   const samples = Math.max(20, Math.min(Math.round(plot.width / 2), Math.floor(HOVER_VALUES / series.length)));
   const steps =
     allSteps.length <= samples
@@ -44,22 +44,4 @@ export function sampledSteps(series: LineSeries[], plot: Pick<PlotArea, 'width'>
 
 function round(value: number | null): number | null {
   return isFiniteValue(value) ? Number(value.toPrecision(4)) : null;
-}
-
-/**
- * Every step any series logged, ascending, once each. One series (a run
- * page's figure, 500 of them in a 100-run site) is that already, as runs log;
- * others are merged as a typed array, sorted with no comparator call per pair.
- */
-function sortedSteps(series: LineSeries[]): ArrayLike<number> {
-  const lines = series.flatMap((s) => (hasSeeds(s) ? s.seeds : [s.logged]));
-  if (lines.length === 1) return lines[0].steps;
-  const steps = new Float64Array(lines.reduce((sum, line) => sum + line.steps.length, 0));
-  let at = 0;
-  for (const line of lines) {
-    steps.set(line.steps, at);
-    at += line.steps.length;
-  }
-  steps.sort();
-  return steps.filter((step, i) => i === 0 || step !== steps[i - 1]);
 }

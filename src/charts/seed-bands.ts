@@ -4,7 +4,7 @@
 // already reduced per seed (smoothed, or a run's final mean), so smoothing
 // applies to each seed before the mean, as W&B's grouped runs do.
 import { smooth } from './smooth';
-import { hasSeeds, isFiniteValue, type LineSeries, type Series } from './types';
+import { hasSeeds, isFiniteValue, stepsOf, type LineSeries, type Series } from './types';
 
 /** One number summarised over seeds: their mean, lowest and highest. */
 export interface SeedSpread {
@@ -46,11 +46,7 @@ export interface SeedBand {
  * seed has a finite value for is a gap.
  */
 export function seedBand(seeds: readonly Series[]): SeedBand {
-  const all = new Float64Array(seeds.reduce((sum, s) => sum + s.steps.length, 0));
-  let at = 0;
-  for (const { steps } of seeds) all.set(steps, (at += steps.length) - steps.length);
-  all.sort();
-  const steps = all.filter((step, i) => i === 0 || step !== all[i - 1]);
+  const steps = stepsOf(seeds);
   const sum = new Float64Array(steps.length);
   const count = new Int32Array(steps.length);
   const min = new Float64Array(steps.length).fill(Infinity);

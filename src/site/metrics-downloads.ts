@@ -2,7 +2,7 @@
 // column per metric, empty where a step did not log it or logged a
 // non-finite value. A build writes millions of rows: made from the lines'
 // own bytes where they are as the writer writes them (no number formatted
-// again, ~5x faster), else from the columns. (metrics.json is the lines
+// again: half the time), else from the columns. (metrics.json is the lines
 // themselves: see readMetricsJsonArray.)
 import { readMetricsLines, type RunMetrics } from '../runs';
 import { toCsv } from './csv';
