@@ -48,12 +48,15 @@ test('new-sweep, train --quick, build the quick demo: the new sweep has its repo
   expect(trained).toContain('SWEEPBOOK_QUICK=1 npm run build');
 
   // A normal build draws only runs of the sweep file's full config: none yet.
-  npm(['run', 'build']);
-  const report = () => readFileSync(join(checkout, 'dist/reports/my-first-sweep/index.html'), 'utf8');
+  const built = npm(['run', 'build']);
+  const reportFile = join(checkout, 'dist/reports/my-first-sweep/index.html');
+  const report = () => readFileSync(reportFile, 'utf8');
+  expect(existsSync(reportFile), `no report page after npm run build:\n${built}`).toBe(true);
   expect(report()).not.toContain('<figure class="metric-figure"');
   expect(readFileSync(join(checkout, 'dist/sweeps/my-first-sweep/index.html'), 'utf8')).toContain('Runs with another config');
 
-  npm(['run', 'build'], { SWEEPBOOK_QUICK: '1' });
+  const builtQuick = npm(['run', 'build'], { SWEEPBOOK_QUICK: '1' });
+  expect(existsSync(reportFile), `no report page after SWEEPBOOK_QUICK=1 npm run build:\n${builtQuick}`).toBe(true);
   const page = report();
   expect(page).toContain('My first sweep');
   // each figure draws both values (their mean over seeds, with a band), and the runs table lists them
