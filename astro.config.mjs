@@ -2,9 +2,13 @@
 import { defineConfig, passthroughImageService } from 'astro/config';
 import { reportPlugins } from './src/markdown';
 import { runsDir, sweepsDir } from './src/site/dirs';
+import { serializeDataStoreWrites } from './src/site/data-store-writes';
 import { figureFiles } from './src/site/figure-files';
 import { basePath } from './src/site/href';
 import { liveRuns } from './src/site/live';
+
+// Astro 5.18 can drop the content store's last write (a report missing from the build): see the module.
+serializeDataStoreWrites();
 
 const base = basePath();
 
