@@ -66,6 +66,7 @@ export const MAX_LABELLED_LINES = 12;
 /** Below this many buckets per line, min/max buckets draw noise, not the line (see bucketMeans). */
 const MIN_EXTREMA_BUCKETS = 100;
 
+/** A line as at most about 2 points a bucket, non-finite values as null (vega-lite's gaps). */
 function shrink(series: Series, buckets: number): MetricPoint[] {
   return buckets >= MIN_EXTREMA_BUCKETS ? downsample(series, buckets) : bucketMeans(series, buckets * 2);
 }
@@ -111,7 +112,7 @@ export function lineSpec(input: LineSpecInput): TopLevelSpec {
   const perLine = buckets ?? bucketsPerLine(series.length * (weight > 0 ? 2 : 1), size);
   const rows = (line: (s: LineSeries) => Series) =>
     series.flatMap((s) =>
-      shrink(line(s), perLine).map((p) => ({ step: p.step, value: isFiniteValue(p.value) ? p.value : null, run: s.label })),
+      shrink(line(s), perLine).map((p) => ({ ...p, run: s.label })),
     );
   const raw = rows((s) => s.logged);
   const { scale, clip } = yScale(metric, raw.map((r) => r.value));
@@ -149,9 +150,8 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
   const { scale, clip } = yScale(metric, perSeries.flatMap(({ band }) => Array.from(band.min)));
   const y = { type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale } as const;
   const color = colorOf(series, size);
-  const finite = (value: number | null) => (isFiniteValue(value) ? value : null);
   const means = perSeries.flatMap(({ label, band }) =>
-    shrink({ steps: band.steps, values: band.mean }, perLine).map((p) => ({ step: p.step, value: finite(p.value), run: label })),
+    shrink({ steps: band.steps, values: band.mean }, perLine).map((p) => ({ ...p, run: label })),
   );
   const spread =
     seedLines === 'all'
@@ -159,7 +159,7 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
           name: 'seeds',
           data: {
             values: perSeries.flatMap(({ label, seeds }) =>
-              seeds.flatMap((line, seed) => shrink(line, perLine).map((p) => ({ step: p.step, value: finite(p.value), run: label, seed }))),
+              seeds.flatMap((line, seed) => shrink(line, perLine).map((p) => ({ ...p, run: label, seed }))),
             ),
           },
           mark: { type: 'line', strokeWidth: 1, opacity: 0.3, clip },
