@@ -5,6 +5,7 @@ import { runsDir, sweepsDir } from './src/site/dirs';
 import { serializeDataStoreWrites } from './src/site/data-store-writes';
 import { figureFiles } from './src/site/figure-files';
 import { basePath } from './src/site/href';
+import { metricsPrefetch } from './src/site/metrics-prefetch';
 import { liveRuns } from './src/site/live';
 
 // Astro 5.18 can drop the content store's last write (a report missing from the build): see the module.
@@ -21,8 +22,9 @@ export default defineConfig({
   // native install script is not allowed here.
   image: { service: passthroughImageService() },
   // `npm run dev`: reports follow the runs while training (pages reload by themselves);
-  // report figures' CSV and spec downloads, copied into dist/figures/.
-  integrations: [liveRuns({ runsDir: runsDir(), sweepsDir: sweepsDir() }), figureFiles()],
+  // report figures' CSV and spec downloads, copied into dist/figures/;
+  // `astro build`: the runs' metrics read ahead on another core.
+  integrations: [liveRuns({ runsDir: runsDir(), sweepsDir: sweepsDir() }), figureFiles(), metricsPrefetch()],
   markdown: {
     remarkPlugins: [...reportPlugins({ runsDir: runsDir(), sweepsDir: sweepsDir(), base })],
   },

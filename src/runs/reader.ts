@@ -3,6 +3,7 @@ import { basename, join } from 'node:path';
 import { isAscii } from 'node:buffer';
 import type { z } from 'zod';
 import { firstIssue, RunFormatError } from './errors';
+import { stampOf, takePrefetched } from './metrics-prefetch';
 import {
   FORMAT_VERSION,
   GENERATIONS_FILE,
@@ -217,14 +218,16 @@ export function readMetricsShared(runDir: string): RunMetrics {
   const stamp = stampOf(file);
   const known = sharedMetrics.get(file);
   if (known?.stamp === stamp) return known.metrics;
+  // During a build a worker may have read it already (see metrics-prefetch.ts).
+  const prefetched = takePrefetched(file);
+  if (prefetched?.stamp === stamp) {
+    for (const warning of prefetched.warnings) warnOnce(warning);
+    sharedMetrics.set(file, { stamp, metrics: prefetched.metrics });
+    return prefetched.metrics;
+  }
   const metrics = readMetricColumns(runDir);
   sharedMetrics.set(file, { stamp, metrics });
   return metrics;
-}
-
-function stampOf(file: string): string {
-  const stat = statSync(file, { bigint: true, throwIfNoEntry: false });
-  return stat ? `${stat.size}:${stat.mtimeNs}` : 'missing';
 }
 
 /**
