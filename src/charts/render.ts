@@ -3,6 +3,7 @@ import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vega from 'vega';
 import { version as vegaLiteVersion, type TopLevelSpec } from 'vega-lite';
+import { withExtremePoints } from './line-points';
 import { viewOf } from './spec-templates';
 
 export interface RenderOptions {
@@ -48,8 +49,11 @@ interface Drawing {
   probed: [number, number][];
 }
 
-async function draw(spec: TopLevelSpec, probe: { x: number; y: number }[]): Promise<Drawing> {
+async function draw(full: TopLevelSpec, probe: { x: number; y: number }[]): Promise<Drawing> {
+  const { spec, setPoints } = withExtremePoints(full);
   const view = viewOf(spec);
+  await view.runAsync();
+  setPoints(view);
   const svg = await view.toSVG();
   // toSVG offsets the plot by the view's origin plus its padding.
   const [originX, originY] = view.origin();
