@@ -5,6 +5,7 @@ import { runsDir, sweepsDir } from './src/site/dirs';
 import { serializeDataStoreWrites } from './src/site/data-store-writes';
 import { figureFiles } from './src/site/figure-files';
 import { basePath } from './src/site/href';
+import { metricsDownloads } from './src/site/metrics-downloads';
 import { metricsPrefetch } from './src/site/metrics-prefetch';
 import { liveRuns } from './src/site/live';
 
@@ -22,9 +23,10 @@ export default defineConfig({
   // native install script is not allowed here.
   image: { service: passthroughImageService() },
   // `npm run dev`: reports follow the runs while training (pages reload by themselves);
-  // report figures' CSV and spec downloads, copied into dist/figures/;
-  // `astro build`: the runs' metrics read ahead on another core.
-  integrations: [liveRuns({ runsDir: runsDir(), sweepsDir: sweepsDir() }), figureFiles(), metricsPrefetch()],
+  // report figures' CSV and spec downloads, copied into dist/figures/; each
+  // run's metrics.csv and metrics.json; `astro build`: the runs' metrics read
+  // ahead on another core.
+  integrations: [liveRuns({ runsDir: runsDir(), sweepsDir: sweepsDir() }), figureFiles(), metricsDownloads(), metricsPrefetch()],
   markdown: {
     remarkPlugins: [...reportPlugins({ runsDir: runsDir(), sweepsDir: sweepsDir(), base })],
   },

@@ -149,3 +149,15 @@ test('open pages follow new metrics without a reload by the reader, who keeps th
   expect(await report.page.locator('.chart-tip').textContent()).toMatch(/Step.*beta=10/s);
   for (const { errors } of [report, sweep, run]) expect(errors).toEqual([]);
 }, 120_000);
+
+test("a run page's metrics downloads are served, as the run has logged so far", async () => {
+  const runId = writer.info.id;
+  const csv = await fetch(`${url}/runs/${runId}/metrics.csv`);
+  expect(csv.headers.get('content-type')).toContain('text/csv');
+  const rows = (await csv.text()).trim().split('\r\n');
+  expect(rows[0]).toBe('step,time,raw_reward,kl,total_reward,entropy,repetition');
+  const json: { step: number }[] = await (await fetch(`${url}/runs/${runId}/metrics.json`)).json();
+  expect(json.length).toBe(rows.length - 1);
+  expect(json.at(-1)!.step).toBe(Number(rows.at(-1)!.split(',')[0]));
+  expect((await fetch(`${url}/runs/${runId}/nothing.csv`)).status).toBe(404);
+});
