@@ -75,45 +75,48 @@ function csvFromLines(bytes: Buffer, ends: Int32Array, metrics: RunMetrics): Uin
   const out = new Uint8Array(head.length + bytes.length + ends.length * (names.length + 2));
   out.set(head);
   let at = head.length;
+  // Byte loops, not Buffer.compare and copy: a native call per value cost more than the bytes it moved.
   for (let line = 0, start = 0; line < ends.length; start = ends[line++] + 1) {
+    const end = ends[line];
     let p = start;
     for (let k = 0; k < keys.length; k++) {
-      if (k > 0) out[at++] = 0x2c; // ,
-      if (!startsWithAt(bytes, keys[k], p)) {
+      if (k > 0) out[at++] = COMMA;
+      const key = keys[k];
+      let matched = 0;
+      if (p + key.length <= end) while (matched < key.length && bytes[p + matched] === key[matched]) matched++;
+      if (matched < key.length) {
         if (k < 2) return null; // step and time lead every line
         continue; // not logged at this step: an empty cell
       }
-      p += keys[k].length;
+      p += key.length;
+      // The value's text up to , or }, copied as it is checked: digits, sign, point and exponent only (a JSON number as JSON.stringify writes it).
       const valueStart = p;
-      while (p < ends[line] && bytes[p] !== 0x2c && bytes[p] !== 0x7d) p++; // up to , or }
-      if (!isNumberText(bytes, valueStart, p)) {
-        if (bytes.toString('latin1', valueStart, p) !== 'null') return null;
-        continue; // a non-finite value: an empty cell
+      for (let c = bytes[p]; p < end && c !== COMMA && c !== CLOSE; c = bytes[++p]) {
+        if (!((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x65 || c === 0x2b)) break;
+        out[at++] = c;
       }
-      for (let i = valueStart; i < p; i++) out[at++] = bytes[i];
+      if (p < end && bytes[p] !== COMMA && bytes[p] !== CLOSE) {
+        // not a number: null (a non-finite value, an empty cell) or a line written otherwise
+        at -= p - valueStart;
+        if (!isNullAt(bytes, valueStart, end)) return null;
+        p = valueStart + 4;
+        continue;
+      }
+      if (p === valueStart) return null;
     }
-    if (p + 1 !== ends[line] || bytes[p] !== 0x7d) return null; // the line must end right after its last value
+    if (p + 1 !== end || bytes[p] !== CLOSE) return null; // the line must end right after its last value
     out[at++] = 0x0d;
     out[at++] = 0x0a;
   }
   return out.subarray(0, at);
 }
 
-// Byte loops, not Buffer.compare and copy: a native call per value cost more than the bytes it moved.
-function startsWithAt(bytes: Buffer, prefix: Buffer, at: number): boolean {
-  if (at + prefix.length > bytes.length) return false;
-  for (let i = 0; i < prefix.length; i++) if (bytes[at + i] !== prefix[i]) return false;
-  return true;
-}
+const COMMA = 0x2c;
+const CLOSE = 0x7d; // }
 
-/** Digits, sign, point and exponent only: a JSON number as JSON.stringify writes it. */
-function isNumberText(bytes: Buffer, start: number, end: number): boolean {
-  if (start === end) return false;
-  for (let i = start; i < end; i++) {
-    const c = bytes[i];
-    if (!((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x65 || c === 0x2b)) return false;
-  }
-  return true;
+/** `null` at `at`, followed by , or } before `end`. */
+function isNullAt(bytes: Buffer, at: number, end: number): boolean {
+  return at + 4 < end && bytes[at] === 0x6e && bytes[at + 1] === 0x75 && bytes[at + 2] === 0x6c && bytes[at + 3] === 0x6c && (bytes[at + 4] === COMMA || bytes[at + 4] === CLOSE);
 }
 
 /** The CSV from the columns, for lines written some other way. */
