@@ -224,23 +224,36 @@ export const SIMPLIFY_PX = 0.35;
 /** How far an area's edge may move (the seeds' band, a 20% fill with no outline): a pixel, which halves its points. */
 export const FILL_SIMPLIFY_PX = 1;
 
+/** A whole number of tenths as the shortest decimal: 15 -> "1.5", -5 -> "-.5", 20 -> "2". */
+function tenths(n: number): string {
+  const size = Math.abs(n);
+  const whole = Math.floor(size / 10);
+  const tenth = size % 10;
+  const text = tenth === 0 ? String(whole) : `${whole === 0 ? '' : whole}.${tenth}`;
+  return n < 0 ? `-${text}` : text;
+}
+
 /** An M/L(/Z) path as its first point and relative moves, in tenths of a pixel (or whole multiples of `grid` px), simplified (see simplify). */
 export function relativePath(d: string, tolerance = SIMPLIFY_PX, grid = 0.1): string {
   const unit = Math.round(grid * 10);
   // each subpath's points in tenths of a pixel, and whether it closes
   const subpaths: { points: number[]; closed: boolean }[] = [];
-  for (const [, command, numbers] of d.matchAll(/([MLZ])([^MLZ]*)/g)) {
-    if (command === 'Z') {
+  let points: number[] = [];
+  // One pass over the path's commands and numbers (it holds up to a few thousand).
+  for (const [, command, number] of d.matchAll(/([MLZ])|(-?(?:\d*\.)?\d+(?:e[-+]?\d+)?)/gi)) {
+    if (number !== undefined) {
+      if (subpaths.length === 0) subpaths.push({ points: (points = []), closed: false });
+      points.push(Math.round((Number(number) * 10) / unit) * unit);
+    } else if (command === 'Z' || command === 'z') {
       if (subpaths.length) subpaths[subpaths.length - 1].closed = true;
-      continue;
+    } else if (command === 'M' || command === 'm' || subpaths.length === 0) {
+      subpaths.push({ points: (points = []), closed: false });
     }
-    const values = [...numbers.matchAll(/-?(\d*\.)?\d+(e[-+]?\d+)?/gi)].map((n) => Math.round((Number(n[0]) * 10) / unit) * unit);
-    if (command === 'M' || subpaths.length === 0) subpaths.push({ points: [], closed: false });
-    subpaths[subpaths.length - 1].points.push(...values.slice(0, values.length - (values.length % 2)));
   }
+  // a command's unpaired last number is no point
+  for (const subpath of subpaths) if (subpath.points.length % 2) subpath.points.pop();
   let out = '';
   let [x, y] = [0, 0];
-  const tenths = (n: number) => String(n / 10).replace(/^(-?)0\./, '$1.');
   const pair = (a: number, b: number) => {
     const first = tenths(a);
     const second = tenths(b);
