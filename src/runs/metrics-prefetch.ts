@@ -26,7 +26,6 @@ interface Prefetch {
   taken: Int32Array;
   index: Map<string, number>;
   arrived: Map<string, PrefetchedMetrics>;
-  worker: Worker;
 }
 
 /** What the worker is given. */
@@ -63,7 +62,7 @@ export function startMetricsPrefetch(runDirs: string[]): MetricsPrefetch {
   worker.on('error', () => {});
   worker.unref();
   port1.unref();
-  const prefetch: Prefetch = { port: port1, taken, index: new Map(files.map((file, i) => [file, i])), arrived: new Map(), worker };
+  const prefetch: Prefetch = { port: port1, taken, index: new Map(files.map((file, i) => [file, i])), arrived: new Map() };
   global.sweepbookMetricsPrefetch = prefetch;
   return {
     done: new Promise((resolve) => worker.once('exit', () => resolve())),
