@@ -2,12 +2,12 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, test } from 'vitest';
-import { readMetricColumns, readMetrics, readMetricsJsonArray, RunWriter } from '../src/runs';
+import { metricsJsonArray, readMetricColumns, readMetrics, readMetricsLines, RunWriter } from '../src/runs';
 import { toCsv } from '../src/site/csv';
 import { metricsCsv } from '../src/site/metrics-downloads';
 
-const json = (dir: string) => Buffer.from(readMetricsJsonArray(dir)).toString();
-const csv = (dir: string) => Buffer.from(metricsCsv(dir)).toString();
+const json = (dir: string) => Buffer.from(metricsJsonArray(readMetricsLines(dir))).toString();
+const csv = (dir: string) => Buffer.from(metricsCsv(readMetricsLines(dir))).toString();
 
 /** A run whose metrics.jsonl holds these lines: metrics missing on some steps, null values, one logged late, one named like a formula. */
 function runWithLines(lines: object[], after = ''): string {

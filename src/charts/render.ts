@@ -240,13 +240,13 @@ export function relativePath(d: string, tolerance = SIMPLIFY_PX, grid = 0.1): st
   const subpaths: { points: number[]; closed: boolean }[] = [];
   let points: number[] = [];
   // One pass over the path's commands and numbers (it holds up to a few thousand).
-  for (const [, command, number] of d.matchAll(/([MLZ])|(-?(?:\d*\.)?\d+(?:e[-+]?\d+)?)/gi)) {
+  for (const [, command, number] of d.matchAll(/([MLZ])|(-?(?:\d*\.)?\d+(?:e[-+]?\d+)?)/g)) {
     if (number !== undefined) {
       if (subpaths.length === 0) subpaths.push({ points: (points = []), closed: false });
       points.push(Math.round((Number(number) * 10) / unit) * unit);
-    } else if (command === 'Z' || command === 'z') {
+    } else if (command === 'Z') {
       if (subpaths.length) subpaths[subpaths.length - 1].closed = true;
-    } else if (command === 'M' || command === 'm' || subpaths.length === 0) {
+    } else if (command === 'M' || subpaths.length === 0) {
       subpaths.push({ points: (points = []), closed: false });
     }
   }

@@ -230,6 +230,13 @@ export function readMetricsShared(runDir: string): RunMetrics {
   return metrics;
 }
 
+/** A run's metrics file's accepted lines as bytes, where each ends, and the columns read from them (see readMetricsLines). */
+export interface MetricsLines {
+  bytes: Buffer;
+  ends: Int32Array;
+  metrics: RunMetrics;
+}
+
 /**
  * metrics.jsonl's accepted lines as written (what JSON.stringify gave the
  * writer), as bytes, with the columns readMetricsShared read from the same
@@ -237,7 +244,7 @@ export function readMetricsShared(runDir: string): RunMetrics {
  * made from them without formatting a number again. `ends[i]` is where line
  * i ends (its newline, or the end of the bytes).
  */
-export function readMetricsLines(runDir: string): { bytes: Buffer; ends: Int32Array; metrics: RunMetrics } {
+export function readMetricsLines(runDir: string): MetricsLines {
   const file = join(runDir, METRICS_FILE);
   for (;;) {
     const stamp = stampOf(file);
@@ -255,15 +262,14 @@ export function readMetricsLines(runDir: string): { bytes: Buffer; ends: Int32Ar
   }
 }
 
-/** metrics.jsonl's accepted lines as one JSON array, for a download (see readMetricsLines). */
-export function readMetricsJsonArray(runDir: string): Uint8Array<ArrayBuffer> {
-  const { bytes, ends } = readMetricsLines(runDir);
+/** metrics.jsonl's accepted lines as one JSON array, for a download (the lines as readMetricsLines gives them, left unchanged). */
+export function metricsJsonArray({ bytes, ends }: MetricsLines): Uint8Array<ArrayBuffer> {
   const end = ends.length > 0 ? ends[ends.length - 1] : 0;
-  // Each line's newline becomes a comma; the last line's ends the array instead.
-  for (let line = 0; line < ends.length - 1; line++) bytes[ends[line]] = 0x2c;
   const array = new Uint8Array(end + 2);
   array[0] = 0x5b; // [
   array.set(bytes.subarray(0, end), 1);
+  // Each line's newline becomes a comma; the last line's ends the array instead.
+  for (let line = 0; line < ends.length - 1; line++) array[ends[line] + 1] = 0x2c;
   array[end + 1] = 0x5d; // ]
   return array;
 }

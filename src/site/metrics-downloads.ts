@@ -3,7 +3,7 @@
 // non-finite value. A build writes millions of rows: made from the lines'
 // own bytes where they are as the writer writes them (no number formatted
 // again: half the time), else from the columns. (metrics.json is the lines
-// themselves: see readMetricsJsonArray.)
+// themselves: see metricsJsonArray.) Both are made from one read of the file.
 //
 // Both are written into the site at the end of a build, not as Astro
 // endpoints: Astro takes an endpoint's bytes through a Response (~10 ms a
@@ -12,15 +12,15 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { readMetricsJsonArray, readMetricsLines, type RunMetrics } from '../runs';
+import { metricsJsonArray, readMetricsLines, type MetricsLines, type RunMetrics } from '../runs';
 import { toCsv } from './csv';
 import { basePath } from './href';
 import { allRuns } from './site-data';
 
-/** The downloads of each run page: file name, content type, and how its bytes are made from the run folder. */
+/** The downloads of each run page: file name, content type, and how its bytes are made from the metrics file's lines. */
 const DOWNLOADS = [
   { name: 'metrics.csv', type: 'text/csv; charset=utf-8', bytes: metricsCsv },
-  { name: 'metrics.json', type: 'application/json', bytes: readMetricsJsonArray },
+  { name: 'metrics.json', type: 'application/json', bytes: metricsJsonArray },
 ];
 
 /** Writes every run's metrics.csv and metrics.json into the built site (runs/<id>/), and serves them in `astro dev`. */
@@ -33,7 +33,8 @@ export function metricsDownloads(): AstroIntegration {
         for (const run of allRuns()) {
           const folder = join(out, 'runs', run.info.id);
           mkdirSync(folder, { recursive: true });
-          for (const { name, bytes } of DOWNLOADS) writeFileSync(join(folder, name), bytes(run.dir));
+          const lines = readMetricsLines(run.dir);
+          for (const { name, bytes } of DOWNLOADS) writeFileSync(join(folder, name), bytes(lines));
         }
       },
       'astro:server:setup': ({ server }) => {
@@ -45,15 +46,14 @@ export function metricsDownloads(): AstroIntegration {
           const run = download && allRuns().find((r) => r.info.id === id);
           if (!download || !run) return next();
           response.setHeader('Content-Type', download.type);
-          response.end(download.bytes(run.dir));
+          response.end(download.bytes(readMetricsLines(run.dir)));
         });
       },
     },
   };
 }
 
-export function metricsCsv(runDir: string): Uint8Array<ArrayBuffer> {
-  const { bytes, ends, metrics } = readMetricsLines(runDir);
+export function metricsCsv({ bytes, ends, metrics }: MetricsLines): Uint8Array<ArrayBuffer> {
   return csvFromLines(bytes, ends, metrics) ?? new TextEncoder().encode(csvFromColumns(metrics));
 }
 
