@@ -4,6 +4,7 @@ import { reportPlugins } from './src/markdown';
 import { runsDir, sweepsDir } from './src/site/dirs';
 import { serializeDataStoreWrites } from './src/site/data-store-writes';
 import { figureFiles } from './src/site/figure-files';
+import { buildPhases } from './src/site/build-phases';
 import { basePath } from './src/site/href';
 import { metricsDownloads } from './src/site/metrics-downloads';
 import { metricsPrefetch } from './src/site/metrics-prefetch';
@@ -25,8 +26,8 @@ export default defineConfig({
   // `npm run dev`: reports follow the runs while training (pages reload by themselves);
   // report figures' CSV and spec downloads, copied into dist/figures/; each
   // run's metrics.csv and metrics.json; `astro build`: the runs' metrics read
-  // ahead on another core.
-  integrations: [liveRuns({ runsDir: runsDir(), sweepsDir: sweepsDir() }), figureFiles(), metricsDownloads(), metricsPrefetch()],
+  // ahead on another core; and, last, where the build's time went.
+  integrations: [liveRuns({ runsDir: runsDir(), sweepsDir: sweepsDir() }), figureFiles(), metricsDownloads(), metricsPrefetch(), buildPhases()],
   markdown: {
     remarkPlugins: [...reportPlugins({ runsDir: runsDir(), sweepsDir: sweepsDir(), base })],
   },

@@ -7,6 +7,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { listRuns, RunWriter } from '../src/runs';
+import { parseBuildPhases, PHASES } from '../src/site/build-phases';
 import { buildSite, type SiteBuild } from '../src/site/build-site';
 import {
   FIXTURE_SWEEP,
@@ -97,6 +98,20 @@ test('changed run data shows in the report on the next build, with the content c
   const row = (html: string) => html.slice(html.indexOf(`runs/${run.info.id}/`), html.indexOf('</tr>', html.indexOf(`runs/${run.info.id}/`)));
   expect(row(before)).not.toContain('>140<');
   expect(row(after)).toContain('>140<');
+}, 180_000);
+
+test('a build says where its time went: five phases that add up to its wall time', async () => {
+  const start = performance.now();
+  const result = await buildSite(site);
+  const seconds = (performance.now() - start) / 1000;
+  expect(result.code, result.output).toBe(0);
+  const phases = parseBuildPhases(result.output);
+  expect(phases, result.output).not.toBeNull();
+  const total = PHASES.reduce((sum, phase) => sum + phases![phase], 0);
+  // Each phase printed to a tenth; the process's exit and the child's spawn are outside them.
+  expect(total).toBeLessThanOrEqual(seconds + 0.3);
+  expect(total).toBeGreaterThan(seconds - 3);
+  expect(phases!.pages).toBeGreaterThan(0);
 }, 180_000);
 
 test('a run keeping 50,000 generations gets a bounded page, all of them in its download, and a safe metrics.csv; a folder without run.json is named once', async () => {

@@ -8,6 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { FORMAT_VERSION, loadSweep, RunWriter } from '../runs';
 import { buildSite } from '../site/build-site';
+import { parseBuildPhases, type BuildPhases } from '../site/build-phases';
 import { sweepUnits } from '../train/plan';
 
 const SWEEP = 'bench-sweep';
@@ -103,13 +104,14 @@ function largestPage(dir: string): { page: string; bytes: number } {
 /**
  * Builds the fixture of `runs` runs into a fresh folder. With `rebuilds`, builds
  * it again that many times keeping the cache folder, as a site is rebuilt (the
- * figures vega drew are kept there), and reports the last.
+ * figures vega drew are kept there), and reports the last, with where its time went (see build-phases.ts).
  */
 export async function benchSiteBuild(runs = 100, steps = 20_000, rebuilds = 0) {
   const root = fixture(runs, steps);
   const work = mkdtempSync(join(tmpdir(), 'sweepbook-bench-build-'));
   try {
     let seconds = 0;
+    let phases: BuildPhases | null = null;
     for (let build = 0; build <= rebuilds; build++) {
       const start = performance.now();
       const result = await buildSite({
@@ -120,10 +122,11 @@ export async function benchSiteBuild(runs = 100, steps = 20_000, rebuilds = 0) {
       });
       seconds = (performance.now() - start) / 1000;
       if (result.code !== 0) throw new Error(`bench build failed:\n${result.output}`);
+      phases = parseBuildPhases(result.output);
     }
     const { page, bytes } = largestPage(join(work, 'dist'));
     const bench = rebuilds > 0 ? 'rebuild' : 'build';
-    return { bench, runs, steps, seconds: Number(seconds.toFixed(1)), largest_page_bytes: bytes, largest_page: page };
+    return { bench, runs, steps, seconds: Number(seconds.toFixed(1)), phases_seconds: phases, largest_page_bytes: bytes, largest_page: page };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
