@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as vega from 'vega';
 import { version as vegaLiteVersion, type TopLevelSpec } from 'vega-lite';
 import { withExtremePoints } from './line-points';
+import { drawShared } from './shared-layouts';
 import { viewOf } from './spec-templates';
 
 export interface RenderOptions {
@@ -15,6 +16,8 @@ export interface RenderOptions {
   cacheDir?: string;
   /** Data points whose place in the SVG the caller needs (hover on ::final's points): drawn through the x and y scales. */
   probe?: { x: number; y: number }[];
+  /** A one-run line figure is drawn from a layout shared with other runs' (see shared-layouts.ts) unless this is false. */
+  shareLayout?: boolean;
 }
 
 /** Where the data rectangle sits in the SVG, and the step range it spans. */
@@ -36,9 +39,9 @@ export async function renderSvg(spec: TopLevelSpec, options: RenderOptions): Pro
 /** renderSvg, plus where the plot landed, which the hover script needs. */
 export async function renderChart(
   spec: TopLevelSpec,
-  { idPrefix, description, cacheDir, probe = [] }: RenderOptions,
+  { idPrefix, description, cacheDir, probe = [], shareLayout = true }: RenderOptions,
 ): Promise<{ svg: string; plot: PlotArea; probed: [number, number][] }> {
-  const { svg, plot, probed } = cacheDir ? await drawCached(spec, probe, cacheDir) : await draw(spec, probe);
+  const { svg, plot, probed } = cacheDir && shareLayout ? await drawCached(spec, probe, cacheDir) : await draw(spec, probe, shareLayout);
   return { svg: compact(roundPathData(accessible(prefixIds(svg, idPrefix), description))), plot, probed };
 }
 
@@ -49,11 +52,22 @@ interface Drawing {
   probed: [number, number][];
 }
 
-async function draw(full: TopLevelSpec, probe: { x: number; y: number }[]): Promise<Drawing> {
+async function draw(full: TopLevelSpec, probe: { x: number; y: number }[], shareLayout: boolean): Promise<Drawing> {
+  if (probe.length === 0 && shareLayout) {
+    const shared = await drawShared(full, (view) => drawingOf(view, probe));
+    if (shared) return shared;
+  }
   const { spec, setPoints } = withExtremePoints(full);
   const view = viewOf(spec);
   await view.runAsync();
   setPoints(view);
+  const drawing = await drawingOf(view, probe);
+  view.finalize();
+  return drawing;
+}
+
+/** The View's SVG, where its plot is, and where the probed points are. */
+async function drawingOf(view: vega.View, probe: { x: number; y: number }[]): Promise<Drawing> {
   const svg = await view.toSVG();
   // toSVG offsets the plot by the view's origin plus its padding.
   const [originX, originY] = view.origin();
@@ -64,13 +78,15 @@ async function draw(full: TopLevelSpec, probe: { x: number; y: number }[]): Prom
   const y = view.scale('y');
   const plot = { left, top, width: view.width(), height: view.height(), xDomain: x.domain() as [number, number], yDomain: y.domain() as [number, number] };
   const probed = probe.map((p): [number, number] => [round1(left + x(p.x)), round1(top + y(p.y))]);
-  view.finalize();
   return { svg, plot, probed };
 }
 
 function round1(n: number): number {
   return Math.round(n * 10) / 10;
 }
+
+/** How draw lays figures out; a change that moves what it draws names a new one, so no kept drawing mixes with new ones. */
+const DRAWINGS = 'shared layouts';
 
 /**
  * draw, kept in cacheDir by a digest of the spec (data included) and the vega
@@ -79,14 +95,14 @@ function round1(n: number): number {
  * (~15 ms of vega each, hundreds per site) are not drawn again.
  */
 async function drawCached(spec: TopLevelSpec, probe: { x: number; y: number }[], cacheDir: string): Promise<Drawing> {
-  const key = createHash('sha256').update(`vega ${vega.version}\0vega-lite ${vegaLiteVersion}\0${JSON.stringify(spec)}\0${JSON.stringify(probe)}`).digest('hex');
+  const key = createHash('sha256').update(`${DRAWINGS}\0vega ${vega.version}\0vega-lite ${vegaLiteVersion}\0${JSON.stringify(spec)}\0${JSON.stringify(probe)}`).digest('hex');
   const file = join(cacheDir, `${key}.json`);
   try {
     return JSON.parse(readFileSync(file, 'utf8')) as Drawing;
   } catch {
     // Not drawn yet (or a torn file from a killed build): draw it.
   }
-  const drawing = await draw(spec, probe);
+  const drawing = await draw(spec, probe, true);
   mkdirSync(cacheDir, { recursive: true });
   // Written aside and renamed, so a build running at the same time never reads half a drawing.
   const part = `${file}.${process.pid}.tmp`;
