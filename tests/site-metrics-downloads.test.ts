@@ -1,10 +1,11 @@
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
+import { basename, join } from 'node:path';
+import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
-import { metricsJsonArray, readMetricColumns, readMetrics, readMetricsLines, RunWriter } from '../src/runs';
+import { metricsJsonArray, metricsReadSoFar, readMetricColumns, readMetrics, readMetricsLines, readMetricsShared, RunWriter } from '../src/runs';
 import { toCsv } from '../src/site/csv';
-import { metricsCsv } from '../src/site/metrics-downloads';
+import { metricsCsv, writeDownloads, type DownloadsJob } from '../src/site/metrics-downloads';
 
 const json = (dir: string) => Buffer.from(metricsJsonArray(readMetricsLines(dir))).toString();
 const csv = (dir: string) => Buffer.from(metricsCsv(readMetricsLines(dir))).toString();
@@ -69,5 +70,38 @@ describe('metrics downloads', () => {
     const dir = runWithLines([]);
     expect(csv(dir)).toBe('step,time\r\n');
     expect(json(dir)).toBe('[]');
+  });
+});
+
+describe('the downloads worker', () => {
+  test('writes what the build would from the lines the build read, and leaves a changed file or lines written otherwise to the build', () => {
+    const long = Array.from({ length: 300 }, (_, step) => ({ step, time: step / 3, kl: step % 7 ? step / 7 : null, loss: 1 / (step + 1) }));
+    const dirs = {
+      read: runWithLines(long),
+      unread: runWithLines(LINES),
+      changed: runWithLines(long),
+      respaced: runWithLines([], long.map((line) => JSON.stringify(line).replace(/:/g, ': ')).join('\n') + '\n'),
+    };
+    // The build's reads (all but one), as the pages make them before the worker starts.
+    for (const name of ['read', 'changed', 'respaced'] as const) readMetricsShared(dirs[name]);
+    const expected = Object.fromEntries(Object.entries(dirs).map(([name, dir]) => [name, { csv: csv(dir), json: json(dir) }]));
+    appendFileSync(join(dirs.changed, 'metrics.jsonl'), JSON.stringify({ step: 300, time: 100, kl: 1, loss: 0.5 }) + '\n');
+
+    const outDir = mkdtempSync(join(tmpdir(), 'sweepbook-downloads-out-'));
+    const { port1, port2 } = new MessageChannel();
+    const runs: DownloadsJob['runs'] = Object.values(dirs).map((dir) => {
+      const read = metricsReadSoFar(dir);
+      return { id: basename(dir), dir, ...(read && { read: { stamp: read.stamp, names: [...read.metrics.series.keys()], lines: read.metrics.steps.length } }) };
+    });
+    writeDownloads({ outDir, runs, port: port2 });
+    const posted: string[] = [];
+    for (let message; (message = receiveMessageOnPort(port1)); ) posted.push(message.message as string);
+    expect(posted).toEqual([basename(dirs.read), basename(dirs.unread)]);
+    for (const name of ['read', 'unread'] as const) {
+      const folder = join(outDir, 'runs', basename(dirs[name]));
+      expect(readFileSync(join(folder, 'metrics.csv'), 'utf8')).toBe(expected[name].csv);
+      expect(readFileSync(join(folder, 'metrics.json'), 'utf8')).toBe(expected[name].json);
+    }
+    for (const name of ['changed', 'respaced'] as const) expect(existsSync(join(outDir, 'runs', basename(dirs[name])))).toBe(false);
   });
 });

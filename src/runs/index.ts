@@ -5,7 +5,7 @@ export { newRunId, createRunDir, makeRunsDir } from './ids';
 export { Reservoir, type ReservoirState } from './reservoir';
 export { claimValue, describeHolder, removeDeadLock, type LockHolder, type ValueClaim, type ValueKey } from './lock';
 export { RunWriter, type Checkpoint, type NamedTensor, type NewRun } from './writer';
-export { listRuns, runsOfSweep, runsBySweep, readRunInfo, readMetrics, readMetricColumns, readMetricsShared, metricsJsonArray, readMetricsLines, readGenerations, warnOnce, type MetricSeries, type MetricsLines, type Run, type RunMetrics, type Warn } from './reader';
+export { listRuns, runsOfSweep, runsBySweep, readRunInfo, readMetrics, readMetricColumns, readMetricsShared, metricsJsonArray, metricsReadSoFar, readMetricsLines, readMetricsLinesAt, readGenerations, warnOnce, type MetricSeries, type MetricsLines, type Run, type RunMetrics, type Warn } from './reader';
 export { startMetricsPrefetch, type MetricsPrefetch } from './metrics-prefetch';
 export { defaultColor, findSweepFile, formatSweepFile, loadSweep, loadSweeps, sweepFieldLine } from './sweeps';
 export {

@@ -251,19 +251,42 @@ export function readMetricsLines(runDir: string): MetricsLines {
     const bytes = stamp === 'missing' ? Buffer.alloc(0) : readFileSync(file);
     const metrics = readMetricsShared(runDir);
     if (sharedMetrics.get(file)?.stamp !== stamp) continue;
-    // In UTF-8 no character but a newline holds the byte 0x0a.
-    const ends = new Int32Array(metrics.steps.length);
-    for (let line = 0, start = 0; line < ends.length; line++) {
-      const newline = bytes.indexOf(0x0a, start);
-      ends[line] = newline < 0 ? bytes.length : newline;
-      start = ends[line] + 1;
-    }
-    return { bytes, ends, metrics };
+    return { bytes, ends: lineEnds(bytes, metrics.steps.length), metrics };
   }
 }
 
+/** Where each of the first `count` lines ends. */
+function lineEnds(bytes: Buffer, count: number): Int32Array {
+  // In UTF-8 no character but a newline holds the byte 0x0a.
+  const ends = new Int32Array(count);
+  for (let line = 0, start = 0; line < count; line++) {
+    const newline = bytes.indexOf(0x0a, start);
+    ends[line] = newline < 0 ? bytes.length : newline;
+    start = ends[line] + 1;
+  }
+  return ends;
+}
+
+/** The columns readMetricsShared holds of a run and the stamp of the file they were read from, if it has read it. */
+export function metricsReadSoFar(runDir: string): { stamp: string; metrics: RunMetrics } | undefined {
+  return sharedMetrics.get(join(runDir, METRICS_FILE));
+}
+
+/**
+ * readMetricsLines without parsing, for a file whose accepted lines were
+ * counted before (metricsReadSoFar): its bytes and line ends, or null if the
+ * file is no longer as it was then.
+ */
+export function readMetricsLinesAt(runDir: string, stamp: string, count: number): Pick<MetricsLines, 'bytes' | 'ends'> | null {
+  const file = join(runDir, METRICS_FILE);
+  if (stamp === 'missing' || stampOf(file) !== stamp) return null;
+  const bytes = readFileSync(file);
+  if (stampOf(file) !== stamp) return null;
+  return { bytes, ends: lineEnds(bytes, count) };
+}
+
 /** metrics.jsonl's accepted lines as one JSON array, for a download (the lines as readMetricsLines gives them, left unchanged). */
-export function metricsJsonArray({ bytes, ends }: MetricsLines): Uint8Array<ArrayBuffer> {
+export function metricsJsonArray({ bytes, ends }: Pick<MetricsLines, 'bytes' | 'ends'>): Uint8Array<ArrayBuffer> {
   const end = ends.length > 0 ? ends[ends.length - 1] : 0;
   const array = new Uint8Array(end + 2);
   array[0] = 0x5b; // [

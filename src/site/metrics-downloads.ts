@@ -5,14 +5,21 @@
 // again: half the time), else from the columns. (metrics.json is the lines
 // themselves: see metricsJsonArray.) Both are made from one read of the file.
 //
-// Both are written into the site at the end of a build, not as Astro
-// endpoints: Astro takes an endpoint's bytes through a Response (~10 ms a
-// 4 MB file), which was a third of a 100-run site's downloads' time.
+// Both are written into the site during a build, not as Astro endpoints:
+// Astro takes an endpoint's bytes through a Response (~10 ms a 4 MB file),
+// which was a third of a 100-run site's downloads' time. A worker writes them
+// on another core while Astro bundles and renders the pages (3-4 s for 100
+// runs, on the build's one thread at its end before); it takes what the
+// build has read of each run's metrics file (its metric names and lines) and
+// writes only while the file is as it was then; what it did not write is
+// written at the end of the build, as without it.
 import { mkdirSync, writeFileSync } from 'node:fs';
+import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
 import type { AstroIntegration } from 'astro';
-import { metricsJsonArray, readMetricsLines, type MetricsLines, type RunMetrics } from '../runs';
+import { metricsJsonArray, metricsReadSoFar, readMetricsLines, readMetricsLinesAt, type MetricsLines, type Run, type RunMetrics } from '../runs';
 import { toCsv } from './csv';
 import { basePath } from './href';
 import { allRuns } from './site-data';
@@ -25,16 +32,31 @@ const DOWNLOADS = [
 
 /** Writes every run's metrics.csv and metrics.json into the built site (runs/<id>/), and serves them in `astro dev`. */
 export function metricsDownloads(): AstroIntegration {
+  let outDir = '';
+  let worker: DownloadsWorker | undefined;
   return {
     name: 'sweepbook-metrics-downloads',
     hooks: {
-      'astro:build:done': ({ dir }) => {
+      'astro:config:done': ({ config }) => {
+        outDir = fileURLToPath(config.outDir);
+      },
+      // After Astro emptied the output folder and bundled the pages' server code, before it renders them.
+      'astro:build:setup': ({ target }) => {
+        if (target !== 'client' || availableParallelism() < 2) return;
+        let runs: Run[];
+        try {
+          runs = allRuns();
+        } catch {
+          return; // a broken run folder: the pages report it
+        }
+        worker = startDownloadsWorker(outDir, runs);
+      },
+      'astro:build:done': async ({ dir }) => {
+        const written = (await worker?.finish()) ?? new Set<string>();
         const out = fileURLToPath(dir);
         for (const run of allRuns()) {
-          const folder = join(out, 'runs', run.info.id);
-          mkdirSync(folder, { recursive: true });
-          const lines = readMetricsLines(run.dir);
-          for (const { name, bytes } of DOWNLOADS) writeFileSync(join(folder, name), bytes(lines));
+          if (out === outDir && written.has(run.info.id)) continue;
+          writeRunDownloads(out, run.info.id, downloadsOf(readMetricsLines(run.dir)));
         }
       },
       'astro:server:setup': ({ server }) => {
@@ -53,12 +75,87 @@ export function metricsDownloads(): AstroIntegration {
   };
 }
 
-export function metricsCsv({ bytes, ends, metrics }: MetricsLines): Uint8Array<ArrayBuffer> {
-  return csvFromLines(bytes, ends, metrics) ?? new TextEncoder().encode(csvFromColumns(metrics));
+/** A run's downloads' bytes, in DOWNLOADS' order. */
+function downloadsOf(lines: MetricsLines): Uint8Array[] {
+  return DOWNLOADS.map(({ bytes }) => bytes(lines));
 }
 
-function header(metrics: RunMetrics): string {
-  return toCsv([['step', 'time', ...metrics.series.keys()]]);
+function writeRunDownloads(outDir: string, id: string, files: Uint8Array[]): void {
+  const folder = join(outDir, 'runs', id);
+  mkdirSync(folder, { recursive: true });
+  DOWNLOADS.forEach(({ name }, i) => writeFileSync(join(folder, name), files[i]));
+}
+
+/** What the worker is given: where to write, and per run what the build has read of its metrics file (if it has). */
+export interface DownloadsJob {
+  outDir: string;
+  runs: { id: string; dir: string; read?: { stamp: string; names: string[]; lines: number } }[];
+  port: MessagePort;
+}
+
+interface DownloadsWorker {
+  /** Waits for the worker to end; the ids of the runs whose downloads it wrote. */
+  finish: () => Promise<Set<string>>;
+}
+
+function startDownloadsWorker(outDir: string, runs: Run[]): DownloadsWorker {
+  const { port1, port2 } = new MessageChannel();
+  const job: DownloadsJob = {
+    outDir,
+    port: port2,
+    runs: runs.map(({ info, dir }) => {
+      const read = metricsReadSoFar(dir);
+      return { id: info.id, dir, ...(read && { read: { stamp: read.stamp, names: [...read.metrics.series.keys()], lines: read.metrics.steps.length } }) };
+    }),
+  };
+  const worker = new Worker(new URL('./metrics-downloads.worker.mjs', import.meta.url), { workerData: job, transferList: [port2] });
+  // A failed worker leaves its runs to the end of the build.
+  worker.on('error', () => {});
+  const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  return {
+    finish: async () => {
+      await exited;
+      const written = new Set<string>();
+      for (let message; (message = receiveMessageOnPort(port1)); ) written.add(message.message as string);
+      port1.close();
+      return written;
+    },
+  };
+}
+
+/**
+ * The worker's side: each run's downloads, from the lines the build read
+ * (their count and metric names) while the file is as it was then, or from
+ * the file read here; posts each run it wrote. A run it cannot write (a
+ * changed file, lines written otherwise, an error) is left to the build.
+ */
+export function writeDownloads({ outDir, runs, port }: DownloadsJob): void {
+  for (const { id, dir, read } of runs) {
+    try {
+      const files = read ? downloadsOfLinesRead(dir, read) : downloadsOf(readMetricsLines(dir));
+      if (!files) continue;
+      writeRunDownloads(outDir, id, files);
+      port.postMessage(id);
+    } catch {
+      // the build writes it, and says what is wrong
+    }
+  }
+  port.close();
+}
+
+/** The downloads from the lines the build read, if the file is as it was then and its lines are as the writer writes them. */
+function downloadsOfLinesRead(dir: string, read: NonNullable<DownloadsJob['runs'][number]['read']>): Uint8Array[] | null {
+  const lines = readMetricsLinesAt(dir, read.stamp, read.lines);
+  const csv = lines && csvFromLines(lines.bytes, lines.ends, read.names);
+  return lines && csv ? [csv, metricsJsonArray(lines)] : null;
+}
+
+export function metricsCsv({ bytes, ends, metrics }: MetricsLines): Uint8Array<ArrayBuffer> {
+  return csvFromLines(bytes, ends, [...metrics.series.keys()]) ?? new TextEncoder().encode(csvFromColumns(metrics));
+}
+
+function header(metricNames: Iterable<string>): string {
+  return toCsv([['step', 'time', ...metricNames]]);
 }
 
 /**
@@ -67,10 +164,10 @@ function header(metrics: RunMetrics): string {
  * (JSON and String() write a number alike), keys dropped. null if a line is
  * written otherwise.
  */
-function csvFromLines(bytes: Buffer, ends: Int32Array, metrics: RunMetrics): Uint8Array<ArrayBuffer> | null {
-  const names = ['step', 'time', ...metrics.series.keys()];
+function csvFromLines(bytes: Buffer, ends: Int32Array, metricNames: string[]): Uint8Array<ArrayBuffer> | null {
+  const names = ['step', 'time', ...metricNames];
   const keys = names.map((name, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(name)}:`));
-  const head = Buffer.from(header(metrics));
+  const head = Buffer.from(header(metricNames));
   // A row is no longer than its line (keys go, \r\n replaces }\n) but for the commas of metrics the line left out.
   const out = new Uint8Array(head.length + bytes.length + ends.length * (names.length + 2));
   out.set(head);
@@ -123,7 +220,7 @@ function isNullAt(bytes: Buffer, at: number, end: number): boolean {
 function csvFromColumns(metrics: RunMetrics): string {
   const columns = [...metrics.series.values()];
   const at = new Int32Array(columns.length); // each column's next unwritten value
-  const chunks = [header(metrics)];
+  const chunks = [header(metrics.series.keys())];
   let rows: string[] = [];
   for (let row = 0; row < metrics.steps.length; row++) {
     const step = metrics.steps[row];
