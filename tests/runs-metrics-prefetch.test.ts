@@ -2,7 +2,7 @@ import { appendFileSync, mkdtempSync, readFileSync, utimesSync, writeFileSync } 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, describe, expect, it, vi } from 'vitest';
-import { readMetricColumns, readMetricsShared, RunWriter, startMetricsPrefetch, type MetricsPrefetch } from '../src/runs';
+import { metricsReadSoFar, readMetricColumns, readMetricsShared, RunWriter, startMetricsPrefetch, type MetricsPrefetch } from '../src/runs';
 
 function runsWithMetrics(count: number, steps: number): string[] {
   const runsDir = mkdtempSync(join(tmpdir(), 'sweepbook-prefetch-'));
@@ -28,6 +28,16 @@ describe('reading metrics ahead during a build', () => {
     prefetch = startMetricsPrefetch(dirs);
     await prefetch.done;
     for (const dir of dirs) expect(readMetricsShared(dir)).toEqual(readMetricColumns(dir));
+  });
+
+  it('shows what the worker has read as read so far (the downloads start from it), leaving it for the build to take', async () => {
+    const dirs = runsWithMetrics(2, 30);
+    expect(metricsReadSoFar(dirs[0])).toBeUndefined();
+    prefetch = startMetricsPrefetch(dirs);
+    await prefetch.done;
+    const seen = metricsReadSoFar(dirs[0])!;
+    expect(seen.metrics).toEqual(readMetricColumns(dirs[0]));
+    expect(readMetricsShared(dirs[0])).toBe(seen.metrics);
   });
 
   it("takes the worker's columns while the file is as the worker read it, and reads a changed file again", async () => {

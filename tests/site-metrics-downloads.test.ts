@@ -1,11 +1,10 @@
 import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { MessageChannel, receiveMessageOnPort } from 'node:worker_threads';
 import { describe, expect, test } from 'vitest';
 import { metricsJsonArray, metricsReadSoFar, readMetricColumns, readMetrics, readMetricsLines, readMetricsShared, RunWriter } from '../src/runs';
 import { toCsv } from '../src/site/csv';
-import { metricsCsv, writeDownloads, type DownloadsJob } from '../src/site/metrics-downloads';
+import { metricsCsv, writeRunRead, type RunRead } from '../src/site/metrics-downloads';
 
 const json = (dir: string) => Buffer.from(metricsJsonArray(readMetricsLines(dir))).toString();
 const csv = (dir: string) => Buffer.from(metricsCsv(readMetricsLines(dir))).toString();
@@ -74,7 +73,7 @@ describe('metrics downloads', () => {
 });
 
 describe('the downloads worker', () => {
-  test('writes what the build would from the lines the build read, and leaves a changed file or lines written otherwise to the build', () => {
+  test('writes what the build would from the lines the build read, and leaves unread runs, a changed file and lines written otherwise to the build', () => {
     const long = Array.from({ length: 300 }, (_, step) => ({ step, time: step / 3, kl: step % 7 ? step / 7 : null, loss: 1 / (step + 1) }));
     const dirs = {
       read: runWithLines(long),
@@ -84,24 +83,21 @@ describe('the downloads worker', () => {
     };
     // The build's reads (all but one), as the pages make them before the worker starts.
     for (const name of ['read', 'changed', 'respaced'] as const) readMetricsShared(dirs[name]);
-    const expected = Object.fromEntries(Object.entries(dirs).map(([name, dir]) => [name, { csv: csv(dir), json: json(dir) }]));
+    const expected = { csv: csv(dirs.read), json: json(dirs.read) };
     appendFileSync(join(dirs.changed, 'metrics.jsonl'), JSON.stringify({ step: 300, time: 100, kl: 1, loss: 0.5 }) + '\n');
 
     const outDir = mkdtempSync(join(tmpdir(), 'sweepbook-downloads-out-'));
-    const { port1, port2 } = new MessageChannel();
-    const runs: DownloadsJob['runs'] = Object.values(dirs).map((dir) => {
+    expect(metricsReadSoFar(dirs.unread)).toBeUndefined();
+    const written = Object.values(dirs).flatMap((dir) => {
       const read = metricsReadSoFar(dir);
-      return { id: basename(dir), dir, ...(read && { read: { stamp: read.stamp, names: [...read.metrics.series.keys()], lines: read.metrics.steps.length } }) };
+      if (!read) return [];
+      const run: RunRead = { id: basename(dir), dir, read: { stamp: read.stamp, names: [...read.metrics.series.keys()], lines: read.metrics.steps.length } };
+      return writeRunRead(outDir, run) ? [run.id] : [];
     });
-    writeDownloads({ outDir, runs, port: port2 });
-    const posted: string[] = [];
-    for (let message; (message = receiveMessageOnPort(port1)); ) posted.push(message.message as string);
-    expect(posted).toEqual([basename(dirs.read), basename(dirs.unread)]);
-    for (const name of ['read', 'unread'] as const) {
-      const folder = join(outDir, 'runs', basename(dirs[name]));
-      expect(readFileSync(join(folder, 'metrics.csv'), 'utf8')).toBe(expected[name].csv);
-      expect(readFileSync(join(folder, 'metrics.json'), 'utf8')).toBe(expected[name].json);
-    }
-    for (const name of ['changed', 'respaced'] as const) expect(existsSync(join(outDir, 'runs', basename(dirs[name])))).toBe(false);
+    expect(written).toEqual([basename(dirs.read)]);
+    const folder = join(outDir, 'runs', basename(dirs.read));
+    expect(readFileSync(join(folder, 'metrics.csv'), 'utf8')).toBe(expected.csv);
+    expect(readFileSync(join(folder, 'metrics.json'), 'utf8')).toBe(expected.json);
+    for (const name of ['unread', 'changed', 'respaced'] as const) expect(existsSync(join(outDir, 'runs', basename(dirs[name])))).toBe(false);
   });
 });

@@ -76,17 +76,29 @@ export function startMetricsPrefetch(runDirs: string[]): MetricsPrefetch {
 
 /** The worker's columns of this file, if it read them and nothing took them yet; marks the file taken, so a file the worker has not read yet is left to the caller. */
 export function takePrefetched(file: string): PrefetchedMetrics | undefined {
+  const prefetch = arrivedSoFar();
+  if (!prefetch) return undefined;
+  const index = prefetch.index.get(file);
+  if (index !== undefined) Atomics.store(prefetch.taken, index, 1);
+  const read = prefetch.arrived.get(file);
+  prefetch.arrived.delete(file);
+  return read;
+}
+
+/** The worker's columns of this file if they have arrived, left for takePrefetched. */
+export function peekPrefetched(file: string): PrefetchedMetrics | undefined {
+  return arrivedSoFar()?.arrived.get(file);
+}
+
+/** The prefetch, with what the worker has sent so far moved into `arrived`. */
+function arrivedSoFar(): Prefetch | undefined {
   const prefetch = global.sweepbookMetricsPrefetch;
   if (!prefetch) return undefined;
   for (let message; (message = receiveMessageOnPort(prefetch.port)); ) {
     const read = message.message as PrefetchedMetrics;
     prefetch.arrived.set(read.file, read);
   }
-  const index = prefetch.index.get(file);
-  if (index !== undefined) Atomics.store(prefetch.taken, index, 1);
-  const read = prefetch.arrived.get(file);
-  prefetch.arrived.delete(file);
-  return read;
+  return prefetch;
 }
 
 /**

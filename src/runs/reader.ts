@@ -3,7 +3,7 @@ import { basename, join } from 'node:path';
 import { isAscii } from 'node:buffer';
 import type { z } from 'zod';
 import { firstIssue, RunFormatError } from './errors';
-import { stampOf, takePrefetched } from './metrics-prefetch';
+import { peekPrefetched, stampOf, takePrefetched } from './metrics-prefetch';
 import {
   FORMAT_VERSION,
   GENERATIONS_FILE,
@@ -267,9 +267,10 @@ function lineEnds(bytes: Buffer, count: number): Int32Array {
   return ends;
 }
 
-/** The columns readMetricsShared holds of a run and the stamp of the file they were read from, if it has read it. */
+/** The columns of a run read so far (by readMetricsShared, or by the prefetch worker for it) and the stamp of the file they were read from. */
 export function metricsReadSoFar(runDir: string): { stamp: string; metrics: RunMetrics } | undefined {
-  return sharedMetrics.get(join(runDir, METRICS_FILE));
+  const file = join(runDir, METRICS_FILE);
+  return sharedMetrics.get(file) ?? peekPrefetched(file);
 }
 
 /**

@@ -17,7 +17,7 @@ import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
+import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
 import type { AstroIntegration } from 'astro';
 import { metricsJsonArray, metricsReadSoFar, readMetricsLines, readMetricsLinesAt, type MetricsLines, type Run, type RunMetrics } from '../runs';
 import { toCsv } from './csv';
@@ -86,34 +86,50 @@ function writeRunDownloads(outDir: string, id: string, files: Uint8Array[]): voi
   DOWNLOADS.forEach(({ name }, i) => writeFileSync(join(folder, name), files[i]));
 }
 
-/** What the worker is given: where to write, and per run what the build has read of its metrics file (if it has). */
-export interface DownloadsJob {
-  outDir: string;
-  runs: { id: string; dir: string; read?: { stamp: string; names: string[]; lines: number } }[];
-  port: MessagePort;
+/** A run the worker is to write: its folder and what the build read of its metrics file. */
+export interface RunRead {
+  id: string;
+  dir: string;
+  read: { stamp: string; names: string[]; lines: number };
 }
 
 interface DownloadsWorker {
-  /** Waits for the worker to end; the ids of the runs whose downloads it wrote. */
+  /** Hands over what the build has read since, waits for the worker to end; the ids of the runs whose downloads it wrote. */
   finish: () => Promise<Set<string>>;
 }
 
+/** How often runs the pages have read since are handed to the worker. */
+const HAND_OVER_MS = 200;
+
+/**
+ * Starts the worker, handing it each run as soon as the build has read its
+ * metrics (the content sync reads those its reports draw; the pages, the rest).
+ */
 function startDownloadsWorker(outDir: string, runs: Run[]): DownloadsWorker {
   const { port1, port2 } = new MessageChannel();
-  const job: DownloadsJob = {
-    outDir,
-    port: port2,
-    runs: runs.map(({ info, dir }) => {
-      const read = metricsReadSoFar(dir);
-      return { id: info.id, dir, ...(read && { read: { stamp: read.stamp, names: [...read.metrics.series.keys()], lines: read.metrics.steps.length } }) };
-    }),
-  };
-  const worker = new Worker(new URL('./metrics-downloads.worker.mjs', import.meta.url), { workerData: job, transferList: [port2] });
-  // A failed worker leaves its runs to the end of the build.
+  const worker = new Worker(new URL('./metrics-downloads.worker.mjs', import.meta.url), { workerData: { outDir, port: port2 }, transferList: [port2] });
+  // A failed worker leaves its runs to the end of the build; a failed build does not wait for it.
   worker.on('error', () => {});
+  worker.unref();
+  port1.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
+  let waiting = runs;
+  const handOver = () => {
+    waiting = waiting.filter(({ info, dir }) => {
+      const read = metricsReadSoFar(dir);
+      if (!read) return true;
+      port1.postMessage({ id: info.id, dir, read: { stamp: read.stamp, names: [...read.metrics.series.keys()], lines: read.metrics.steps.length } } satisfies RunRead);
+      return false;
+    });
+  };
+  handOver();
+  const timer = setInterval(handOver, HAND_OVER_MS).unref();
   return {
     finish: async () => {
+      clearInterval(timer);
+      handOver();
+      port1.postMessage('end');
+      worker.ref();
       await exited;
       const written = new Set<string>();
       for (let message; (message = receiveMessageOnPort(port1)); ) written.add(message.message as string);
@@ -124,27 +140,24 @@ function startDownloadsWorker(outDir: string, runs: Run[]): DownloadsWorker {
 }
 
 /**
- * The worker's side: each run's downloads, from the lines the build read
- * (their count and metric names) while the file is as it was then, or from
- * the file read here; posts each run it wrote. A run it cannot write (a
- * changed file, lines written otherwise, an error) is left to the build.
+ * The worker's side, for one run: its downloads, from the lines the build
+ * read (their count and metric names) while the file is as it was then.
+ * false for a run it cannot write (a changed file, lines written otherwise,
+ * an error), which is left to the build.
  */
-export function writeDownloads({ outDir, runs, port }: DownloadsJob): void {
-  for (const { id, dir, read } of runs) {
-    try {
-      const files = read ? downloadsOfLinesRead(dir, read) : downloadsOf(readMetricsLines(dir));
-      if (!files) continue;
-      writeRunDownloads(outDir, id, files);
-      port.postMessage(id);
-    } catch {
-      // the build writes it, and says what is wrong
-    }
+export function writeRunRead(outDir: string, { id, dir, read }: RunRead): boolean {
+  try {
+    const files = downloadsOfLinesRead(dir, read);
+    if (!files) return false;
+    writeRunDownloads(outDir, id, files);
+    return true;
+  } catch {
+    return false; // the build writes it, and says what is wrong
   }
-  port.close();
 }
 
 /** The downloads from the lines the build read, if the file is as it was then and its lines are as the writer writes them. */
-function downloadsOfLinesRead(dir: string, read: NonNullable<DownloadsJob['runs'][number]['read']>): Uint8Array[] | null {
+function downloadsOfLinesRead(dir: string, read: RunRead['read']): Uint8Array[] | null {
   const lines = readMetricsLinesAt(dir, read.stamp, read.lines);
   const csv = lines && csvFromLines(lines.bytes, lines.ends, read.names);
   return lines && csv ? [csv, metricsJsonArray(lines)] : null;
