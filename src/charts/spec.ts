@@ -112,7 +112,7 @@ export function lineSpec(input: LineSpecInput): TopLevelSpec {
   const perLine = buckets ?? bucketsPerLine(series.length * (weight > 0 ? 2 : 1), size);
   const rows = (line: (s: LineSeries) => Series) =>
     series.flatMap((s) =>
-      shrink(line(s), perLine).map((p) => ({ ...p, run: s.label })),
+      shrink(line(s), perLine).map((p) => ({ step: p.step, value: p.value, run: s.label })),
     );
   const raw = rows((s) => s.logged);
   const { scale, clip } = yScale(metric, raw.map((r) => r.value));
