@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { listRuns, RunWriter } from '../src/runs';
 import { parseBuildPhases, PHASES } from '../src/site/build-phases';
-import { buildSite, type SiteBuild } from '../src/site/build-site';
+import { BUILD_NODE_FLAGS, buildSite, type SiteBuild } from '../src/site/build-site';
 import {
   FIXTURE_SWEEP,
   LONG_GENERATION,
@@ -99,6 +99,11 @@ test('changed run data shows in the report on the next build, with the content c
   expect(row(before)).not.toContain('>140<');
   expect(row(after)).toContain('>140<');
 }, 180_000);
+
+test('tests and the bench build as `npm run build` does, with its Node flags', () => {
+  const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
+  expect(scripts.build).toBe(`node ${BUILD_NODE_FLAGS.join(' ')} node_modules/astro/astro.js build`);
+});
 
 test('a build says where its time went: five phases that add up to its wall time', async () => {
   const start = performance.now();

@@ -21,9 +21,17 @@ export interface BuildResult {
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
 const astroCli = `${projectRoot}node_modules/astro/astro.js`;
 
+/**
+ * Node's flags for `astro build`, as package.json's build script gives them: a
+ * young generation of up to 64 MB (V8's default is 16), as a build makes
+ * millions of short-lived objects (metrics lines, figure rows); a 100-run
+ * build took ~1.3 s less (median of 4 alternating pairs).
+ */
+export const BUILD_NODE_FLAGS = ['--max-semi-space-size=64'];
+
 export function buildSite({ contentDir, runsDir, outDir, cacheDir, base = '/' }: SiteBuild): Promise<BuildResult> {
   return new Promise((resolve, reject) => {
-    const child = spawn(process.execPath, [astroCli, 'build', '--outDir', outDir], {
+    const child = spawn(process.execPath, [...BUILD_NODE_FLAGS, astroCli, 'build', '--outDir', outDir], {
       cwd: projectRoot,
       env: { ...process.env, CONTENT_DIR: contentDir, RUNS_DIR: runsDir, SITE_CACHE_DIR: cacheDir, SITE_BASE: base },
       stdio: ['ignore', 'pipe', 'pipe'],
