@@ -8,11 +8,11 @@
 // Both are written into the site during a build, not as Astro endpoints:
 // Astro takes an endpoint's bytes through a Response (~10 ms a 4 MB file),
 // which was a third of a 100-run site's downloads' time. A worker writes them
-// on another core while Astro bundles and renders the pages (3-4 s for 100
-// runs, on the build's one thread at its end before); it takes what the
-// build has read of each run's metrics file (its metric names and lines) and
-// writes only while the file is as it was then; what it did not write is
-// written at the end of the build, as without it.
+// on another core while Astro renders the pages (3-4 s for 100 runs, on the
+// build's one thread after them before); it is handed what the build has read
+// of each run's metrics file (its metric names and line count) and writes only
+// while the file is as it was then; what it did not write is written at the
+// end of the build, as without it.
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
