@@ -135,6 +135,8 @@ function figureOf(spec: TopLevelSpec): Figure | null {
   if (!labels || !colors || labels.length !== 1 || colors.length !== 1 || typeof labels[0] !== 'string' || typeof colors[0] !== 'string') return null;
   const [label, color] = [labels[0], colors[0]];
   const rows = new Map<string, Row[]>();
+  const steps = { low: Infinity, high: -Infinity };
+  const values = { low: Infinity, high: -Infinity };
   for (const layer of layers) {
     const type = typeof layer.mark === 'string' ? layer.mark : layer.mark?.type;
     const { encoding, data, name } = layer;
@@ -142,15 +144,21 @@ function figureOf(spec: TopLevelSpec): Figure | null {
     if (Object.keys(encoding).some((channel) => !['x', 'y', 'color'].includes(channel))) return null;
     if (JSON.stringify(encoding.color.scale) !== JSON.stringify(first.color!.scale)) return null;
     if (JSON.stringify([encoding.x.scale, encoding.y.scale]) !== JSON.stringify([first.x?.scale, first.y?.scale])) return null;
-    if (!data.values.every((row) => row.run === label && Number.isFinite(row.step) && Number.isFinite(row.value))) return null;
+    // One pass over the rows (a thousand a line): each checked, and the extents taken.
+    for (const { run, step, value } of data.values) {
+      if (run !== label || !Number.isFinite(step) || !Number.isFinite(value)) return null;
+      steps.low = Math.min(steps.low, step);
+      steps.high = Math.max(steps.high, step);
+      values.low = Math.min(values.low, value);
+      values.high = Math.max(values.high, value);
+    }
     if (data.values.length > 0) {
       if (!name) return null;
       rows.set(name, data.values);
     }
   }
-  const all = [...rows.values()].flat();
-  const xDomain = domainOf(first.x?.scale, all.map((row) => row.step), false);
-  const yDomain = domainOf(first.y?.scale, all.map((row) => row.value), true);
+  const xDomain = domainOf(first.x?.scale, steps, false);
+  const yDomain = domainOf(first.y?.scale, values, true);
   if (!xDomain || !yDomain) return null;
   // level across the middle: a line's own stroke is no part of the layout
   const standInRow = (i: 0 | 1) => ({ step: xDomain[i], value: (yDomain[0] + yDomain[1]) / 2, run: LABEL_CHAR.repeat(label.length) });
@@ -171,12 +179,12 @@ function figureOf(spec: TopLevelSpec): Figure | null {
 }
 
 /**
- * The domain vega gives a linear scale of these values, for the scales line
- * figures use: a domain given as is (not made nice); else the values' extent,
- * from domainMin if given, made nice as vega does (for y; x scales say nice:
- * false). null for any other scale, or values of no extent.
+ * The domain vega gives a linear scale of values of this extent, for the
+ * scales line figures use: a domain given as is (not made nice); else the
+ * extent, from domainMin if given, made nice as vega does (for y; x scales say
+ * nice: false). null for any other scale, or no extent (no values, or one).
  */
-function domainOf(scale: Record<string, unknown> | undefined, values: number[], nice: boolean): [number, number] | null {
+function domainOf(scale: Record<string, unknown> | undefined, extent: { low: number; high: number }, nice: boolean): [number, number] | null {
   const { domain, domainMin, ...rest } = scale ?? {};
   if (Array.isArray(domain)) {
     const literal = domain as unknown[];
@@ -186,10 +194,8 @@ function domainOf(scale: Record<string, unknown> | undefined, values: number[], 
   const known = nice ? [{ zero: false }, { zero: false, nice: true }] : [{ nice: false }];
   if (!known.some((shape) => JSON.stringify(shape) === JSON.stringify(rest))) return null;
   if (domainMin !== undefined && (!nice || typeof domainMin !== 'number')) return null;
-  if (values.length === 0) return null;
-  let [low, high] = [Infinity, -Infinity];
-  for (const value of values) [low, high] = [Math.min(low, value), Math.max(high, value)];
-  if (typeof domainMin === 'number') low = domainMin;
+  const low = typeof domainMin === 'number' ? domainMin : extent.low;
+  const high = extent.high;
   if (!(low < high)) return null;
   if (!nice) return [low, high];
   const niced = vega.scale('linear')().domain([low, high]).nice().domain() as [number, number];
