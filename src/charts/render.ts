@@ -16,7 +16,7 @@ export interface RenderOptions {
   cacheDir?: string;
   /** Data points whose place in the SVG the caller needs (hover on ::final's points): drawn through the x and y scales. */
   probe?: { x: number; y: number }[];
-  /** A one-run line figure is drawn from a layout shared with other runs' (see shared-layouts.ts) unless this is false. */
+  /** A one-run line figure is drawn from a layout shared with other runs' (see shared-layouts.ts) unless this is false (then vega draws it alone, and nothing is kept in cacheDir: tests compare the two). */
   shareLayout?: boolean;
 }
 
