@@ -6,7 +6,7 @@ import { metricsJsonArray, metricsReadSoFar, readMetricColumns, readMetrics, rea
 import { toCsv } from '../src/site/csv';
 import { metricsCsv, writeRunRead, type RunRead } from '../src/site/metrics-downloads';
 
-const json = (dir: string) => Buffer.from(metricsJsonArray(readMetricsLines(dir))).toString();
+const json = (dir: string) => Buffer.concat(metricsJsonArray(readMetricsLines(dir))).toString();
 const csv = (dir: string) => Buffer.from(metricsCsv(readMetricsLines(dir))).toString();
 
 /** A run whose metrics.jsonl holds these lines: metrics missing on some steps, null values, one logged late, one named like a formula. */
