@@ -6,7 +6,8 @@ import type { TopLevelSpec } from 'vega-lite';
 import { decodeColumn, encodeColumn, exponentFor } from '../src/charts/columns';
 import { renderFinalMetricFigure, renderLineFigure } from '../src/charts/figure';
 import { themedColor } from '../src/charts/contrast';
-import { relativePath, renderSvg, simplify } from '../src/charts/render';
+import { relativePath, simplify } from '../src/charts/path-data';
+import { renderSvg } from '../src/charts/render';
 import { seriesFrom, type LineSeries } from '../src/charts/types';
 
 const COLORS = ['red', 'orange', 'yellow', 'green', 'blue', 'violet'];

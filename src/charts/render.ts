@@ -4,6 +4,7 @@ import { join } from 'node:path';
 import * as vega from 'vega';
 import { version as vegaLiteVersion, type TopLevelSpec } from 'vega-lite';
 import { withExtremePoints } from './line-points';
+import { FILL_SIMPLIFY_PX, relativePath, SIMPLIFY_PX } from './path-data';
 import { drawShared } from './shared-layouts';
 import { viewOf } from './spec-templates';
 
@@ -86,7 +87,7 @@ function round1(n: number): number {
 }
 
 /** How draw lays figures out; a change that moves what it draws names a new one, so no kept drawing mixes with new ones. */
-const DRAWINGS = 'shared layouts';
+const DRAWINGS = 'shared layouts, lines written from their points';
 
 /**
  * draw, kept in cacheDir by a digest of the spec (data included) and the vega
@@ -214,11 +215,14 @@ function hoistShared(svg: string): string {
  * points, so no error adds up, and without the points that lie within
  * SIMPLIFY_PX (an area: FILL_SIMPLIFY_PX) of the line through their neighbours (see simplify). Other
  * paths (symbols' arcs) are only rounded. Numbers in transforms get one decimal too.
+ * Paths with relative moves are already written so (by linePath: see
+ * shared-layouts.ts); vega writes absolute ones only.
  */
 function roundPathData(svg: string): string {
   return svg
     .replace(/<path\b[^>]*>/g, (path) =>
       path.replace(/ d="([^"]*)"/, (_, d: string) => {
+        if (/^M[^lm]*l/.test(d)) return ` d="${d}"`;
         if (!/^[ML\d.,eZ-]+$/.test(d)) return ` d="${d.replace(/-?\d*\.\d+/g, roundNumber)}"`;
         // a band (a faint fill, no outline) has no edge to see a pixel's move in: its points in whole pixels
         return ` d="${/ stroke="/.test(path) ? relativePath(d, SIMPLIFY_PX) : relativePath(d, FILL_SIMPLIFY_PX, 1)}"`;
@@ -229,97 +233,6 @@ function roundPathData(svg: string): string {
 
 function roundNumber(n: string): string {
   return String(Math.round(Number(n) * 10) / 10);
-}
-
-/**
- * How far (in px of the drawing) a line may move when points are dropped: a
- * third of a pixel, which a 1.5 to 2 px line hides, drops a third to half of a
- * noisy line's points and most of a smooth one's.
- */
-export const SIMPLIFY_PX = 0.35;
-/** How far an area's edge may move (the seeds' band, a 20% fill with no outline): a pixel, which halves its points. */
-export const FILL_SIMPLIFY_PX = 1;
-
-/** A whole number of tenths as the shortest decimal: 15 -> "1.5", -5 -> "-.5", 20 -> "2". */
-function tenths(n: number): string {
-  const size = Math.abs(n);
-  const whole = Math.floor(size / 10);
-  const tenth = size % 10;
-  const text = tenth === 0 ? String(whole) : `${whole === 0 ? '' : whole}.${tenth}`;
-  return n < 0 ? `-${text}` : text;
-}
-
-/** An M/L(/Z) path as its first point and relative moves, in tenths of a pixel (or whole multiples of `grid` px), simplified (see simplify). */
-export function relativePath(d: string, tolerance = SIMPLIFY_PX, grid = 0.1): string {
-  const unit = Math.round(grid * 10);
-  // each subpath's points in tenths of a pixel, and whether it closes
-  const subpaths: { points: number[]; closed: boolean }[] = [];
-  let points: number[] = [];
-  // One pass over the path's commands and numbers (it holds up to a few thousand).
-  for (const [, command, number] of d.matchAll(/([MLZ])|(-?(?:\d*\.)?\d+(?:e[-+]?\d+)?)/g)) {
-    if (number !== undefined) {
-      if (subpaths.length === 0) subpaths.push({ points: (points = []), closed: false });
-      points.push(Math.round((Number(number) * 10) / unit) * unit);
-    } else if (command === 'Z') {
-      if (subpaths.length) subpaths[subpaths.length - 1].closed = true;
-    } else if (command === 'M' || subpaths.length === 0) {
-      subpaths.push({ points: (points = []), closed: false });
-    }
-  }
-  // a command's unpaired last number is no point
-  for (const subpath of subpaths) if (subpath.points.length % 2) subpath.points.pop();
-  let out = '';
-  let [x, y] = [0, 0];
-  const pair = (a: number, b: number) => {
-    const first = tenths(a);
-    const second = tenths(b);
-    return `${first}${second.startsWith('-') ? '' : ','}${second}`;
-  };
-  for (const { points, closed } of subpaths) {
-    const kept = simplify(points, tolerance * 10);
-    for (let i = 0; i < kept.length; i += 2) {
-      const [nx, ny] = [kept[i], kept[i + 1]];
-      out += out === '' ? `M${pair(nx, ny)}` : `${i === 0 ? 'm' : 'l'}${pair(nx - x, ny - y)}`;
-      [x, y] = [nx, ny];
-    }
-    if (closed) {
-      out += 'z';
-      // after z the pen is back at its subpath's start
-      [x, y] = [kept[0], kept[1]];
-    }
-  }
-  return out;
-}
-
-/**
- * Douglas–Peucker: the points of a polyline (x0, y0, x1, y1, ...) without
- * those within `tolerance` of the segment between the points kept around
- * them. The ends are always kept, so gaps and band outlines stay where they are.
- */
-export function simplify(points: number[], tolerance: number): number[] {
-  const n = points.length / 2;
-  if (n < 3 || tolerance <= 0) return points;
-  const keep = new Uint8Array(n);
-  keep[0] = keep[n - 1] = 1;
-  const stack: [number, number][] = [[0, n - 1]];
-  while (stack.length) {
-    const [a, b] = stack.pop()!;
-    const [ax, ay, bx, by] = [points[2 * a], points[2 * a + 1], points[2 * b], points[2 * b + 1]];
-    const [dx, dy] = [bx - ax, by - ay];
-    const length = Math.hypot(dx, dy);
-    let farthest = -1;
-    let most = tolerance;
-    for (let i = a + 1; i < b; i++) {
-      const [px, py] = [points[2 * i] - ax, points[2 * i + 1] - ay];
-      const distance = length > 0 ? Math.abs(dy * px - dx * py) / length : Math.hypot(px, py);
-      if (distance > most) [farthest, most] = [i, distance];
-    }
-    if (farthest >= 0) {
-      keep[farthest] = 1;
-      stack.push([a, farthest], [farthest, b]);
-    }
-  }
-  return points.filter((_, i) => keep[i >> 1]);
 }
 
 export function escapeXml(text: string): string {

@@ -10,8 +10,13 @@
 // vega's for the figure alone (tests compare) but in one respect: the layout
 // leaves out the line's own stroke, which vega counts where a line touches the
 // plot's top or bottom edge (a plot 1 px shorter there, in a few figures).
+// A line's points do not go through vega at all: it would write each number
+// in full, for render.ts to read back and write rounded (a third of a
+// figure's time). The line mark gets one item, which vega writes as a path at
+// a place no line is, and linePath's path of the points replaces it.
 import * as vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
+import { linePath } from './path-data';
 import { viewOf } from './spec-templates';
 
 type Row = { step: number; value: number; run: string } & Record<string, unknown>;
@@ -69,12 +74,16 @@ interface Figure {
   rows: Map<string, Row[]>;
 }
 
+/** Where a line's one item goes: vega writes the line's path as `M${PLACEHOLDER_X},${the line's index}Z`, which no figure draws. */
+const PLACEHOLDER_X = -1e6;
+
 /**
  * Draws the spec from a layout it shares with figures of other runs, if it is
- * a line figure of one run (any number of line layers, every point a number),
- * and passes the View, as set for this figure, to `finish`; null otherwise.
+ * a line figure of one run (any number of line layers, every point a number):
+ * passes the View, as set for this figure, to `finish`, and gives back what
+ * that made, its SVG with the lines' paths put in; null otherwise.
  */
-export async function drawShared<T>(spec: TopLevelSpec, finish: (view: vega.View) => Promise<T>): Promise<T | null> {
+export async function drawShared<T extends { svg: string }>(spec: TopLevelSpec, finish: (view: vega.View) => Promise<T>): Promise<T | null> {
   const figure = figureOf(spec);
   if (!figure) return null;
   let pending = layouts.get(figure.key);
@@ -88,17 +97,29 @@ export async function drawShared<T>(spec: TopLevelSpec, finish: (view: vega.View
     layouts.set(figure.key, pending);
   }
   const layout = await pending;
-  const drawn = layout.queue.then(() => {
+  const drawn = layout.queue.then(async () => {
     for (const item of layout.labels) item.text = figure.label;
     for (const [item, property] of layout.colored) item[property] = figure.color;
     const x = layout.view.scale('x');
     const y = layout.view.scale('y');
+    const paths: string[] = [];
     for (const [name, { mark, template }] of layout.lines) {
       const rows = figure.rows.get(name) ?? [];
-      // A line is drawn with its first item's style through every item's x and y: the rest carry only those.
-      mark.items = rows.map((row, i) => (i === 0 ? { ...template, datum: row, x: x(row.step), y: y(row.value), defined: true } : { x: x(row.step), y: y(row.value) }));
+      if (rows.length < 2) {
+        mark.items = rows.map((row) => ({ ...template, datum: row, x: x(row.step), y: y(row.value), defined: true }));
+        continue;
+      }
+      const points = new Float64Array(2 * rows.length);
+      rows.forEach((row, i) => {
+        points[2 * i] = x(row.step);
+        points[2 * i + 1] = y(row.value);
+      });
+      // A line is drawn with its first item's style: this one's.
+      mark.items = [{ ...template, datum: rows[0], x: PLACEHOLDER_X, y: paths.length, defined: true }];
+      paths.push(linePath(points));
     }
-    return finish(layout.view);
+    const made = await finish(layout.view);
+    return { ...made, svg: paths.reduce((svg, path, i) => svg.replace(` d="M${PLACEHOLDER_X},${i}Z"`, ` d="${path}"`), made.svg) };
   });
   layout.queue = drawn.catch(() => {});
   return drawn;
