@@ -51,18 +51,39 @@ export function wordDiff(before: string, after: string, minSimilarity = 0): Diff
   });
 }
 
-/** How many words two lists have in common, in order: their longest common subsequence, one row of the table at a time. */
+/**
+ * How many words two lists have in common, in order: the length of their
+ * longest common subsequence, by the bit-parallel algorithm (Hyyrö 2004): a
+ * bit per word of b, 32 at a time, one pass per word of a (a run page
+ * compares ~50 pairs of ~100 words: a table of every pair of words took a
+ * third of its generations' time).
+ */
 function commonWords(a: string[], b: string[]): number {
-  const ids = new Map<string, number>();
-  const idsOf = (words: string[]) => Int32Array.from(words, (word) => ids.get(word) ?? (ids.set(word, ids.size), ids.size - 1));
-  const [x, y] = [idsOf(a), idsOf(b)];
-  let row = new Int32Array(y.length + 1);
-  let next = new Int32Array(y.length + 1);
-  for (let i = 0; i < x.length; i++) {
-    for (let j = 0; j < y.length; j++) next[j + 1] = x[i] === y[j] ? row[j] + 1 : Math.max(row[j + 1], next[j]);
-    [row, next] = [next, row];
+  const blocks = Math.ceil(b.length / 32);
+  // per word of b: the bits of the places it holds in b
+  const places = new Map<string, Uint32Array>();
+  b.forEach((word, j) => {
+    let bits = places.get(word);
+    if (!bits) places.set(word, (bits = new Uint32Array(blocks)));
+    bits[j >>> 5] |= 1 << (j & 31);
+  });
+  // a zero bit per word of b matched so far, along a longest common subsequence
+  const row = new Uint32Array(blocks).fill(0xffffffff);
+  for (const word of a) {
+    const bits = places.get(word);
+    if (!bits) continue;
+    let carry = 0;
+    for (let k = 0; k < blocks; k++) {
+      const old = row[k];
+      // row = (row + (row & bits)) | (row & ~bits), the sum carried from block to block
+      const sum = old + ((old & bits[k]) >>> 0) + carry;
+      carry = sum > 0xffffffff ? 1 : 0;
+      row[k] = (sum >>> 0) | (old & ~bits[k]);
+    }
   }
-  return row[y.length];
+  let common = 0;
+  for (let j = 0; j < b.length; j++) if (((row[j >>> 5] >>> (j & 31)) & 1) === 0) common++;
+  return common;
 }
 
 /** Share of `after`'s words that `before` also has (in order): 1 = same text, 0 = nothing in common. */
