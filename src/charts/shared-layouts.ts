@@ -11,9 +11,10 @@
 // leaves out the line's own stroke, which vega counts where a line touches the
 // plot's top or bottom edge (a plot 1 px shorter there, in a few figures).
 // A line's points do not go through vega at all: it would write each number
-// in full, for render.ts to read back and write rounded (a third of a
-// figure's time). The line mark gets one item, which vega writes as a path at
-// a place no line is, and linePath's path of the points replaces it.
+// to 3 decimals, for render.ts to read back and write in tenths (~1 s of the
+// 100-run bench site's 6-8 s of pages). The line mark gets one item, which
+// vega writes as a path at a place no line is, and linePath's path of the
+// points replaces it.
 import * as vega from 'vega';
 import type { TopLevelSpec } from 'vega-lite';
 import { linePath } from './path-data';

@@ -55,8 +55,8 @@ export function wordDiff(before: string, after: string, minSimilarity = 0): Diff
  * How many words two lists have in common, in order: the length of their
  * longest common subsequence, by the bit-parallel algorithm (Hyyrö 2004): a
  * bit per word of b, 32 at a time, one pass per word of a (a run page
- * compares ~50 pairs of ~100 words: a table of every pair of words took a
- * third of its generations' time).
+ * compares ~50 pairs of ~100 words: a table of every pair of words took
+ * most of its generations' time).
  */
 function commonWords(a: string[], b: string[]): number {
   const blocks = Math.ceil(b.length / 32);
