@@ -1,17 +1,14 @@
 // @ts-check
+import { unified } from '@astrojs/markdown-remark';
 import { defineConfig, passthroughImageService } from 'astro/config';
 import { reportPlugins } from './src/markdown';
 import { runsDir, sweepsDir } from './src/site/dirs';
-import { serializeDataStoreWrites } from './src/site/data-store-writes';
 import { figureFiles } from './src/site/figure-files';
 import { buildPhases } from './src/site/build-phases';
 import { basePath } from './src/site/href';
 import { metricsDownloads } from './src/site/metrics-downloads';
 import { metricsPrefetch } from './src/site/metrics-prefetch';
 import { liveRuns } from './src/site/live';
-
-// Astro 5.18 can drop the content store's last write (a report missing from the build): see the module.
-serializeDataStoreWrites();
 
 const base = basePath();
 
@@ -29,6 +26,8 @@ export default defineConfig({
   // ahead on another core; and, last, where the build's time went.
   integrations: [liveRuns({ runsDir: runsDir(), sweepsDir: sweepsDir() }), figureFiles(), metricsDownloads(), metricsPrefetch(), buildPhases()],
   markdown: {
-    remarkPlugins: [...reportPlugins({ runsDir: runsDir(), sweepsDir: sweepsDir(), base })],
+    // Astro's own remark pipeline with our directives. Astro 7 replaces it with
+    // an engine that runs no remark plugins (docs/architecture.md): stay on 6.
+    processor: unified({ remarkPlugins: reportPlugins({ runsDir: runsDir(), sweepsDir: sweepsDir(), base }) }),
   },
 });

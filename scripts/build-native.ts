@@ -20,12 +20,15 @@ function skip(why: string): never {
 
 const nodeGyp = process.env.npm_config_node_gyp;
 if (!nodeGyp) skip('run it as `npm run build:native`: npm provides node-gyp');
-// This node's own headers when it has them (Debian's /usr, official tarballs),
-// so node-gyp does not download them; an install never waits on a download.
-const prefix = dirname(dirname(process.execPath));
-const hasHeaders = existsSync(join(prefix, 'include', 'node', 'node_api.h'));
-if (!hasHeaders && ifPossible) skip(`no Node headers in ${join(prefix, 'include', 'node')}`);
-const nodedir = hasHeaders ? [`--nodedir=${prefix}`] : [];
+// Node's headers from npm's `nodedir` setting, else this node's own (Debian's
+// /usr, official tarballs), so node-gyp does not download them: an install
+// never waits on a download. The addon is N-API (NAPI_VERSION 8): built
+// against any Node's headers from 12.22 on, it loads in every later Node (the
+// npm package node@24, which CI runs, ships no headers; the system's do).
+const prefixes = [process.env.npm_config_nodedir, dirname(dirname(process.execPath))].filter((dir): dir is string => !!dir);
+const prefix = prefixes.find((dir) => existsSync(join(dir, 'include', 'node', 'node_api.h')));
+if (!prefix && ifPossible) skip(`no Node headers in ${prefixes.map((dir) => join(dir, 'include', 'node')).join(' or ')}`);
+const nodedir = prefix ? [`--nodedir=${prefix}`] : [];
 const build = spawnSync(process.execPath, [nodeGyp, 'rebuild', '--directory=native', ...nodedir], {
   stdio: ifPossible ? 'pipe' : 'inherit',
   encoding: 'utf8',

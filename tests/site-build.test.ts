@@ -67,6 +67,22 @@ function firstFigure(html: string): string {
   return html.slice(html.indexOf('<figure'), html.indexOf('</figure>'));
 }
 
+test('a report that renders seconds after another is in the build, as it rendered', async () => {
+  // A content store save asked for while an earlier one is writing must not
+  // lose the later report (Astro 5.18 wrote the earlier data again, and the
+  // build exited 0 without the page: withastro/astro#15672).
+  const late = newSite('late-report');
+  writeFixtureRuns(late.runsDir, 100_000); // its figures read 3 x 100,000 steps: it renders seconds after the note
+  writeFixtureContent(late.contentDir);
+  writeFileSync(join(late.contentDir, 'reports', 'a-note.md'), '---\ntitle: A note\ndate: 2024-11-01\ndescription: Renders at once.\n---\n\nNo figures here.\n');
+  const result = await buildSite(late);
+  expect(result.code, result.output).toBe(0);
+  expect(readFileSync(join(late.outDir, 'reports/a-note/index.html'), 'utf8')).toContain('No figures here.');
+  const report = readFileSync(join(late.outDir, 'reports/fixture-report/index.html'), 'utf8');
+  expect(report).toContain('Raw reward against steps');
+  expect(report).toContain('Each run kept 5 of the 100000 it logged.');
+});
+
 test('changed run data shows in the report on the next build, with the content cache kept', async () => {
   const first = await buildSite(site);
   expect(first.code, first.output).toBe(0);
@@ -102,7 +118,7 @@ test('changed run data shows in the report on the next build, with the content c
 
 test('tests and the bench build as `npm run build` does, with its Node flags', () => {
   const { scripts } = JSON.parse(readFileSync(new URL('../package.json', import.meta.url), 'utf8')) as { scripts: Record<string, string> };
-  expect(scripts.build).toBe(`node ${BUILD_NODE_FLAGS.join(' ')} node_modules/astro/astro.js build`);
+  expect(scripts.build).toBe(`node ${BUILD_NODE_FLAGS.join(' ')} node_modules/astro/bin/astro.mjs build`);
 });
 
 test('a build says where its time went: five phases that add up to its wall time', async () => {

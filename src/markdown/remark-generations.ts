@@ -16,6 +16,14 @@ import { directiveError } from './directive-error';
 import { findDirectives, noRunsYet, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
 import { COMPARED, generationsHtml } from './generations-html';
 
+// remark-rehype gives a node's data.hProperties to its HTML element; the type
+// is mdast-util-to-hast's, which only Astro's markdown pipeline depends on.
+declare module 'mdast' {
+  interface Data {
+    hProperties?: Record<string, unknown>;
+  }
+}
+
 const attributes = {
   sweep: z.string().min(1),
   // More per run would make a report of samples; the run page shows more.

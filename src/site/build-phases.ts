@@ -6,6 +6,7 @@
 // integrations' build:done work: the runs' metrics downloads). Registered
 // last, so its build:done runs after the others'.
 import type { AstroIntegration } from 'astro';
+import { onClientBuildStart } from './client-build';
 
 export const PHASES = ['startup', 'content', 'bundling', 'pages', 'finishing'] as const;
 export type BuildPhases = Record<(typeof PHASES)[number], number>;
@@ -16,12 +17,13 @@ export function buildPhases(): AstroIntegration {
   return {
     name: 'sweepbook-build-phases',
     hooks: {
-      'astro:config:setup': ({ command }) => {
-        if (command === 'build') at.push(performance.now());
+      'astro:config:setup': ({ command, updateConfig }) => {
+        if (command !== 'build') return;
+        at.push(performance.now());
+        // the client's build is the last before pages are rendered
+        updateConfig({ vite: { plugins: [onClientBuildStart('sweepbook-build-phases', () => void at.push(performance.now()))] } });
       },
       'astro:build:start': () => void at.push(performance.now()),
-      // the client's build is the last before pages are rendered
-      'astro:build:setup': ({ target }) => void (target === 'client' && at.push(performance.now())),
       'astro:build:generated': () => void at.push(performance.now()),
       'astro:build:done': ({ logger }) => {
         at.push(performance.now());

@@ -19,7 +19,7 @@ export interface BuildResult {
 }
 
 const projectRoot = fileURLToPath(new URL('../../', import.meta.url));
-const astroCli = `${projectRoot}node_modules/astro/astro.js`;
+const astroCli = `${projectRoot}node_modules/astro/bin/astro.mjs`;
 
 /**
  * Node's flags for `astro build`, as package.json's build script gives them: a

@@ -22,6 +22,7 @@ import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_thread
 import type { AstroIntegration } from 'astro';
 import { metricsJsonArray, metricsReadSoFar, readMetricsLines, readMetricsLinesAt, type MetricsLines, type Run, type RunMetrics } from '../runs';
 import { toCsv } from './csv';
+import { onClientBuildStart } from './client-build';
 import { basePath } from './href';
 import { allRuns } from './site-data';
 
@@ -46,15 +47,18 @@ export function metricsDownloads(): AstroIntegration {
         outDir = fileURLToPath(config.outDir);
       },
       // After Astro emptied the output folder and bundled the pages' server code, before it renders them.
-      'astro:build:setup': ({ target }) => {
-        if (target !== 'client' || availableParallelism() < 2) return;
-        let runs: Run[];
-        try {
-          runs = allRuns();
-        } catch {
-          return; // a broken run folder: the pages report it
-        }
-        worker = startDownloadsWorker(outDir, runs);
+      'astro:config:setup': ({ command, updateConfig }) => {
+        if (command !== 'build' || availableParallelism() < 2) return;
+        const start = () => {
+          let runs: Run[];
+          try {
+            runs = allRuns();
+          } catch {
+            return; // a broken run folder: the pages report it
+          }
+          worker = startDownloadsWorker(outDir, runs);
+        };
+        updateConfig({ vite: { plugins: [onClientBuildStart('sweepbook-metrics-downloads', start)] } });
       },
       'astro:build:done': async ({ dir }) => {
         const written = (await worker?.finish()) ?? new Set<string>();

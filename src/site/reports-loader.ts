@@ -1,5 +1,5 @@
 // The reports collection: Astro's glob loader over content/reports/*.md, with
-// three changes a report built from run data needs.
+// two changes a report built from run data needs.
 //  - Astro reuses a report's cached rendering while its markdown is unchanged.
 //    Our directives also read runs and sweeps (and the rendering code may have
 //    changed, or the build may show the --quick demo), so a digest of those is
@@ -7,15 +7,10 @@
 //    the next build.
 //  - The glob loader logs a rendering error and carries on with an empty page;
 //    a report whose directive is wrong must fail the build instead.
-//  - Astro 5's glob loader warns `Duplicate id "x" found in <file>` whenever
-//    it renders a report again over its own stored entry (after training,
-//    every report: its digest changed). Astro 6 warns only when the stored
-//    entry came from another file (withastro/astro#15064); so do we.
 //  - A rendering error reaches the user once, as one line naming the file at
 //    fault (a report's directive, a run's metrics.jsonl...): Astro's markdown
 //    renderer would print it first with its stack, the glob loader log it,
 //    and the build print it again with another stack.
-import { resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { glob } from 'astro/loaders';
@@ -41,9 +36,6 @@ export function reportsLoader(options: { base: string; runsDir: string; sweepsDi
         // "Error rendering <entry>: Failed to parse Markdown file ...": already kept from the renderer, below.
         if (!(message.startsWith('Error rendering ') && message.includes(': Failed to parse Markdown file "'))) errors.push(message);
       };
-      logger.warn = (message: string) => {
-        if (!rerenderOfItself(message, context)) context.logger.warn(message);
-      };
       const consoleError = console.error;
       console.error = (...args: unknown[]) => {
         if (args[0] instanceof Error && RENDER_ERROR.test(args[0].message)) errors.push(oneLine(args[0]));
@@ -67,15 +59,6 @@ export function reportsLoader(options: { base: string; runsDir: string; sweepsDi
       }
     },
   };
-}
-
-const DUPLICATE_ID = /^Duplicate id "(.*)" found in (.*)\. Later items with the same id will overwrite earlier ones\.$/s;
-
-/** Whether a warning is the glob loader's false "Duplicate id": the stored entry of that id is the same file's. */
-function rerenderOfItself(message: string, { store, config }: LoaderContext): boolean {
-  const [, id, file] = DUPLICATE_ID.exec(message) ?? [];
-  const stored = id === undefined ? undefined : store.get(id)?.filePath;
-  return stored !== undefined && resolve(fileURLToPath(config.root), stored) === resolve(file);
 }
 
 /**

@@ -66,7 +66,7 @@ beforeAll(async () => {
   writer = startFixtureRun(runsDir, 2, { steps: 20, status: 'running' });
   const port = await freePort();
   url = `http://127.0.0.1:${port}`;
-  dev = spawn(process.execPath, [join(projectRoot, 'node_modules/astro/astro.js'), 'dev', '--host', '127.0.0.1', '--port', String(port)], {
+  dev = spawn(process.execPath, [join(projectRoot, 'node_modules/astro/bin/astro.mjs'), 'dev', '--host', '127.0.0.1', '--port', String(port)], {
     cwd: projectRoot,
     // As a terminal starts it: under vitest's NODE_ENV=test, Astro turns hot reloading off.
     env: { ...devEnv(), CONTENT_DIR: join(root, 'content'), RUNS_DIR: runsDir, SITE_CACHE_DIR: join(root, 'cache'), ASTRO_TELEMETRY_DISABLED: '1' },
