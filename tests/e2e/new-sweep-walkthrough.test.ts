@@ -1,11 +1,14 @@
-// The README's "Add a new sweep page", as a new user does it in a fresh
-// checkout: new-sweep, a quick training, a build of the quick demo, and the
-// page is there; a normal build does not pass the quick runs off as results.
-import { execFileSync, spawnSync } from 'node:child_process';
+// The README's Quickstart and "Add a new sweep page", as a new user does them
+// in a fresh checkout, each command as the README writes it: train (the
+// committed runs leave nothing to do), new-sweep, a quick training, a build of
+// the quick demo, and the page is there; a normal build does not pass the
+// quick runs off as results; preview serves the built site.
+import { execFileSync } from 'node:child_process';
 import { cpSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
+import { runAsWritten, startAsWritten } from '../fixtures/as-written';
 
 let checkout: string;
 
@@ -32,21 +35,25 @@ afterAll(() => {
   if (checkout) rmSync(checkout, { recursive: true, force: true });
 });
 
-function npm(args: string[], extraEnv: Record<string, string> = {}): string {
-  const env = { ...process.env };
-  for (const name of ['RUNS_DIR', 'CONTENT_DIR', 'SITE_BASE', 'SITE_CACHE_DIR', 'BASE_URL', 'SWEEPBOOK_QUICK']) delete env[name];
-  Object.assign(env, extraEnv);
-  const result = spawnSync('npm', args, { cwd: checkout, env, encoding: 'utf8' });
-  expect(result.status, `npm ${args.join(' ')}\n${result.stdout}\n${result.stderr}`).toBe(0);
+/** Runs a README command in the checkout; it must succeed. */
+function expectOk(result: { status: number | null; stdout: string; stderr: string }, command: string): string {
+  expect(result.status, `${command}\n${result.stdout}\n${result.stderr}`).toBe(0);
   return result.stdout;
 }
 
-test('new-sweep, train --quick, build the quick demo: the new sweep has its report page', () => {
-  // Values no committed sweep has: a full run of the same config and seed would stand for this sweep's value too.
-  const created = npm(['run', 'new-sweep', '--', 'my-first-sweep', '--vary', 'beta=3,40', '--title', 'My first sweep']);
-  expect(created).toContain('content/sweeps/my-first-sweep.yaml');
+test('train, new-sweep, train --quick, build the quick demo, preview: the new sweep has its report page', async () => {
+  const cwd = checkout;
+  // The committed runs are every committed sweep's: nothing to train.
+  const nothing = expectOk(runAsWritten('npm run train', { cwd, timeout: 120_000 }), 'npm run train');
+  const units = nothing.split('\n').filter((line) => /^kl-penalty-\S+ beta=\S+ seed=\d+ /.test(line));
+  expect(units.length, nothing).toBeGreaterThan(0);
+  for (const unit of units) expect(unit).toContain('done before');
 
-  const trained = npm(['run', 'train', '--', '--quick', '--sweep', 'my-first-sweep']);
+  // Values no committed sweep has: a full run of the same config and seed would stand for this sweep's value too.
+  const created = expectOk(runAsWritten('npm run new-sweep -- my-sweep --vary beta=3,40 --title "My first sweep"', { cwd }), 'new-sweep');
+  expect(created).toContain('content/sweeps/my-sweep.yaml');
+
+  const trained = expectOk(runAsWritten('npm run train -- --sweep my-sweep --quick', { cwd }), 'train --quick');
   // every value once per seed (three by default)
   for (const seed of [0, 1, 2]) {
     expect(trained).toMatch(new RegExp(`beta=3 seed=${seed}\\b`));
@@ -55,14 +62,14 @@ test('new-sweep, train --quick, build the quick demo: the new sweep has its repo
   expect(trained).toContain('SWEEPBOOK_QUICK=1 npm run build');
 
   // A normal build draws only runs of the sweep file's full config: none yet.
-  const built = npm(['run', 'build']);
-  const reportFile = join(checkout, 'dist/reports/my-first-sweep/index.html');
+  const built = expectOk(runAsWritten('npm run build', { cwd }), 'npm run build');
+  const reportFile = join(checkout, 'dist/reports/my-sweep/index.html');
   const report = () => readFileSync(reportFile, 'utf8');
   expect(existsSync(reportFile), `no report page after npm run build:\n${built}`).toBe(true);
   expect(report()).not.toContain('<figure class="metric-figure"');
-  expect(readFileSync(join(checkout, 'dist/sweeps/my-first-sweep/index.html'), 'utf8')).toContain('Runs with another config');
+  expect(readFileSync(join(checkout, 'dist/sweeps/my-sweep/index.html'), 'utf8')).toContain('Runs with another config');
 
-  const builtQuick = npm(['run', 'build'], { SWEEPBOOK_QUICK: '1' });
+  const builtQuick = expectOk(runAsWritten('SWEEPBOOK_QUICK=1 npm run build', { cwd }), 'SWEEPBOOK_QUICK=1 npm run build');
   expect(existsSync(reportFile), `no report page after SWEEPBOOK_QUICK=1 npm run build:\n${builtQuick}`).toBe(true);
   const page = report();
   expect(page).toContain('My first sweep');
@@ -73,7 +80,17 @@ test('new-sweep, train --quick, build the quick demo: the new sweep has its repo
   for (const figure of figures) expect(figure.match(/<g class="mark-line/g)?.length).toBe(2);
   for (const figure of figures) expect(figure.match(/<g class="mark-area/g)?.length).toBe(2);
   expect(page).toMatch(/beta=3<|beta=3\b/);
-  expect(existsSync(join(checkout, 'dist/sweeps/my-first-sweep/index.html'))).toBe(true);
+  expect(existsSync(join(checkout, 'dist/sweeps/my-sweep/index.html'))).toBe(true);
   // the report's index links to it
-  expect(readFileSync(join(checkout, 'dist/index.html'), 'utf8')).toContain('/reports/my-first-sweep/');
-}, 300_000);
+  expect(readFileSync(join(checkout, 'dist/index.html'), 'utf8')).toContain('/reports/my-sweep/');
+
+  // npm run preview serves dist/ (the quick demo's, built last)
+  const preview = startAsWritten('npm run preview', { cwd, timeout: 60_000 });
+  try {
+    const served = await fetch(new URL('reports/my-sweep/', await preview.url));
+    expect(served.status).toBe(200);
+    expect(await served.text()).toContain('My first sweep');
+  } finally {
+    preview.stop();
+  }
+}, 400_000);
