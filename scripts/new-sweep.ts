@@ -1,6 +1,6 @@
 // npm run new-sweep -- <id> --vary beta=10,20,50 [--seeds 0,1,2] [--title "..."] [--force]
 import { parseArgs } from 'node:util';
-import { newSweep, NewSweepError, parseValues } from '../src/new-sweep';
+import { newSweep, NewSweepError, parseValues } from '../src/runner/new-sweep';
 import { SweepFileError } from '../src/runs';
 
 const USAGE = 'usage: npm run new-sweep -- <id> --vary <field>=<v1>,<v2>,... [--seeds 0,1,2] [--title "..."] [--force]';

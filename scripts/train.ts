@@ -1,5 +1,5 @@
-// npm run train -- [options]: see src/train/cli.ts, or run with --help.
-import { main, reportUnexpected } from '../src/train/cli';
+// npm run train -- [options]: see src/runner/cli.ts, or run with --help.
+import { main, reportUnexpected } from '../src/runner/cli';
 
 // Registered before tfjs's wasm module adds its own handler, which would print a
 // line of minified source and exit with 7.

@@ -3,11 +3,11 @@
 // training whole runs. Either way the caller sees the same events.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { BackendError, initBackend, type BackendChoice } from './backend';
+import { BackendError, initBackend, type BackendChoice } from '../train/backend';
 import { trainJob, type JobResult, type JobStart } from './job';
 import type { Job } from './plan';
-import type { PretrainProgress } from './pretrain';
-import type { TrainProgress } from './run';
+import type { PretrainProgress } from '../train/pretrain';
+import type { TrainProgress } from '../train/run';
 
 export type JobEvent =
   | { type: 'start'; job: number; start: JobStart }

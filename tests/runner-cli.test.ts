@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listRuns, readGenerations, readMetrics, RunWriter } from '../src/runs';
-import { parseOptions, reportUnexpected } from '../src/train/cli';
+import { parseOptions, reportUnexpected } from '../src/runner/cli';
 import { resolveConfig } from '../src/train/config';
 import { blasBuilt } from './backends';
 

@@ -3,8 +3,8 @@
 // lines now and then, which read well in a log.
 import type { JobResult, JobStart } from './job';
 import type { JobEvent } from './pool';
-import type { PretrainProgress } from './pretrain';
-import type { TrainProgress } from './run';
+import type { PretrainProgress } from '../train/pretrain';
+import type { TrainProgress } from '../train/run';
 
 interface Active {
   label: string;

@@ -2,8 +2,8 @@
 // for them — a sweep file and a report stub with the directives in place.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultColor, formatSweepFile, loadSweep, type ParamValue } from './runs';
-import { TrainConfig } from './train/config';
+import { defaultColor, formatSweepFile, loadSweep, type ParamValue } from '../runs';
+import { TrainConfig } from '../train/config';
 
 export interface NewSweep {
   id: string;

@@ -6,7 +6,7 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findSweepFile, loadSweep, loadSweeps, makeRunsDir, removeDeadLock, RunFormatError, SweepFileError, type Sweep } from '../runs';
-import { BACKEND_CHOICES, BackendError, blasUnavailable, type BackendChoice } from './backend';
+import { BACKEND_CHOICES, BackendError, blasUnavailable, type BackendChoice } from '../train/backend';
 import type { JobResult } from './job';
 import { planRuns, type Plan } from './plan';
 import { runJobs } from './pool';
