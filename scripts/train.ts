@@ -1,5 +1,6 @@
-// npm run train -- [options]: see src/train/cli.ts, or run with --help.
-import { main, reportUnexpected } from '../src/train/cli';
+// npm run train -- [options]: see src/runner/cli.ts, or run with --help.
+import { main } from '../src/runner/cli';
+import { reportUnexpected } from '../src/runner/report-unexpected';
 
 // Registered before tfjs's wasm module adds its own handler, which would print a
 // line of minified source and exit with 7.

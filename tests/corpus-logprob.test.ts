@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import { SeededRandom } from '../src/random';
-import { STORIES, generateStories, storyLogProb, tokenLogProbs } from '../src/train/corpus';
-import { adjective, pick, sampleStory, storyText, template, type Chooser, type Grammar } from '../src/train/grammar';
-import * as grammar from '../src/train/grammar';
-import { splitTokens } from '../src/train/tokenizer';
+import { STORIES, generateStories, storyLogProb, tokenLogProbs } from '../src/corpus/stories';
+import { adjective, pick, sampleStory, storyText, template, type Chooser, type Grammar } from '../src/corpus/grammar';
+import * as grammar from '../src/corpus/grammar';
+import { splitTokens } from '../src/corpus/tokenizer';
 
 /**
  * A grammar small enough to enumerate, with every kind of ambiguity the real

@@ -1,6 +1,6 @@
 import { createHash } from 'node:crypto';
 import { describe, expect, it } from 'vitest';
-import { PROMPT, generateStories } from '../src/train/corpus';
+import { PROMPT, generateStories } from '../src/corpus/stories';
 
 const words = (text: string) => text.match(/[A-Za-z]+/g) ?? [];
 

@@ -3,7 +3,7 @@ import { mkdtempSync, readFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { newSweep, parseValues } from '../src/new-sweep';
+import { newSweep, parseValues } from '../src/runner/new-sweep';
 import { loadSweep } from '../src/runs';
 
 const tempContent = () => mkdtempSync(join(tmpdir(), 'sweepbook-content-'));

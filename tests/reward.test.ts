@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { alliteration, distinctWordRatio, diversity, repetition, wordsOf } from '../src/train/reward';
-import { splitTokens } from '../src/train/tokenizer';
+import { splitTokens } from '../src/corpus/tokenizer';
 
 const tokens = (text: string) => splitTokens(text);
 

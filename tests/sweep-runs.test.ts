@@ -7,7 +7,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
 import { loadSweep, readRunInfo, type Sweep } from '../src/runs';
 import { sweepRuns, sweepRunsListed } from '../src/site/sweep-runs';
-import { planRuns } from '../src/train/plan';
+import { planRuns } from '../src/runner/plan';
 import { FIXTURE_SWEEP, SWEEP_YAML, writeFixtureContent, writeFixtureRun } from './fixtures/site-fixture';
 
 let root: string;

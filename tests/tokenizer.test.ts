@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { generateStories } from '../src/train/corpus';
-import { BOS, EOS, Tokenizer, UNK, splitTokens } from '../src/train/tokenizer';
+import { generateStories } from '../src/corpus/stories';
+import { BOS, EOS, Tokenizer, UNK, splitTokens } from '../src/corpus/tokenizer';
 
 describe('Tokenizer', () => {
   const stories = generateStories(300, 7);

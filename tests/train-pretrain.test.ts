@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/train/backend';
 import { configHash, resolveConfig } from '../src/train/config';
-import { heldOutStories } from '../src/train/corpus';
+import { heldOutStories } from '../src/corpus/stories';
 import { GRULanguageModel } from '../src/train/model';
 import { corpusTokens, heldOutLoss, loadOrPretrain, pretrainLr, storiesBound, type PretrainProgress } from '../src/train/pretrain';
 

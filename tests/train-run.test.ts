@@ -7,7 +7,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGenerations, readMetrics, readRunInfo, RunWriter, type MetricsLine, type Sweep } from '../src/runs';
 import { initBackend } from '../src/train/backend';
 import { configHash, resolveConfig, type TrainConfig } from '../src/train/config';
-import { sweepUnits } from '../src/train/plan';
+import { sweepUnits } from '../src/runner/plan';
 import { trainRun, type TrainRunOptions } from '../src/train/run';
 import { blasBuilt } from './backends';
 

@@ -1,6 +1,6 @@
-// Bench: the story generator's entropy rate, the lower bound on any model's loss (see corpus.ts).
+// Bench: the story generator's entropy rate, the lower bound on any model's loss (see src/corpus/stories.ts).
 import { resolveConfig } from '../train/config';
-import { entropyRate } from '../train/corpus';
+import { entropyRate } from '../corpus/stories';
 
 export function benchCorpusBound(stories = 20_000) {
   const config = resolveConfig({}, { quick: false });

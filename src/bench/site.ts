@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { FORMAT_VERSION, loadSweep, RunWriter } from '../runs';
 import { buildSite } from '../site/build-site';
 import { parseBuildPhases, type BuildPhases } from '../site/build-phases';
-import { sweepUnits } from '../train/plan';
+import { sweepUnits } from '../runner/plan';
 
 const SWEEP = 'bench-sweep';
 

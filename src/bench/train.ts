@@ -4,7 +4,7 @@ import * as tf from '@tensorflow/tfjs';
 import { countKernels } from './kernels';
 import { initBackend } from '../train/backend';
 import { resolveConfig, type TrainConfig } from '../train/config';
-import { PROMPT } from '../train/corpus';
+import { PROMPT } from '../corpus/stories';
 import { GRULanguageModel } from '../train/model';
 import { corpusTokens, pretrain } from '../train/pretrain';
 import { RLOOTrainer } from '../train/rl';

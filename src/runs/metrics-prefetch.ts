@@ -9,7 +9,7 @@
 import { statSync } from 'node:fs';
 import { join } from 'node:path';
 import { MessageChannel, receiveMessageOnPort, Worker, type MessagePort } from 'node:worker_threads';
-import type { RunMetrics, Warn } from './reader';
+import type { RunMetrics, Warn } from './metrics-types';
 import { METRICS_FILE } from './schema';
 
 /** A run's metrics as the worker read them: the file, its stamp then, the columns, and the warnings reading gave. */

@@ -4,6 +4,7 @@ import { isAscii } from 'node:buffer';
 import type { z } from 'zod';
 import { firstIssue, RunFormatError } from './errors';
 import { peekPrefetched, stampOf, takePrefetched } from './metrics-prefetch';
+import type { MetricSeries, RunMetrics, Warn } from './metrics-types';
 import {
   FORMAT_VERSION,
   GENERATIONS_FILE,
@@ -14,13 +15,13 @@ import {
   RunInfo,
 } from './schema';
 
+export type { MetricSeries, RunMetrics, Warn } from './metrics-types';
+
 /** A run folder and its run.json. */
 export interface Run {
   dir: string;
   info: RunInfo;
 }
-
-export type Warn = (message: string) => void;
 
 // A build reads the runs folder for many pages, from two copies of this module
 // (Astro's config and its page bundle): each warning is printed once a process.
@@ -131,25 +132,6 @@ function isMetricsLine(json: unknown): json is MetricsLine {
     if (value !== null && typeof value !== 'number') return false;
   }
   return true;
-}
-
-/** One metric of a run: the steps that logged it, and its values there (NaN where the line logged null, a non-finite value). */
-export interface MetricSeries {
-  steps: Float64Array;
-  values: Float64Array;
-}
-
-/**
- * A run's metrics as columns: what a site build holds (millions of logged
- * steps), as one typed array per metric rather than an object per line,
- * which the garbage collector would trace again and again.
- */
-export interface RunMetrics {
-  /** Every line's step (strictly increasing) and wall time. */
-  steps: Float64Array;
-  times: Float64Array;
-  /** Each metric logged, in first-seen order. */
-  series: Map<string, MetricSeries>;
 }
 
 /** readMetrics as columns: the same lines accepted, the same errors and warnings. */

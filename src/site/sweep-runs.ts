@@ -3,7 +3,7 @@
 // the sweep file lists them, labelled and colored as it says; the units'
 // other runs and the sweep's runs of another config only listed.
 import { warnOnce, type ConfigDifference, type ParamValue, type Run, type Sweep } from '../runs';
-import { sweepRunsNow } from '../train/plan';
+import { sweepRunsNow } from '../runner/plan';
 import { quickBuild } from './dirs';
 import { shortPath } from './short-path';
 

@@ -27,7 +27,7 @@ export const TrainConfig = z.strictObject({
   pretrain_lr: z.number().positive().default(0.015),
   pretrain_seed: z.number().int().default(1),
   /**
-   * Held-out stories (their own stream, see corpus.ts), scored whole while and
+   * Held-out stories (their own stream, see src/corpus/stories.ts), scored whole while and
    * after pretraining: 256 give a standard error of ~0.005 nats/token.
    */
   held_out_stories: positiveInt.default(256),

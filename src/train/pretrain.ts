@@ -11,11 +11,11 @@ import { RunReference } from '../runs';
 import { Adam } from './adam';
 import { currentBackend } from './backend';
 import { configHash, referenceConfig, type TrainConfig } from './config';
-import { generateStories, heldOutStories, PROMPT, storyLogProb } from './corpus';
+import { generateStories, heldOutStories, PROMPT, storyLogProb } from '../corpus/stories';
 import { GRULanguageModel, type TensorData } from './model';
 import { sample } from './sampler';
 import { SeededRandom } from '../random';
-import { splitTokens, Tokenizer } from './tokenizer';
+import { splitTokens, Tokenizer } from '../corpus/tokenizer';
 
 export const DEFAULT_CACHE_DIR = join('.cache', 'reference');
 

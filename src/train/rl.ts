@@ -14,12 +14,12 @@
 import * as tf from '@tensorflow/tfjs';
 import { Adam } from './adam';
 import type { TrainConfig } from './config';
-import { PROMPT } from './corpus';
+import { PROMPT } from '../corpus/stories';
 import type { GRULanguageModel } from './model';
 import { sampleWithGradient, type Samples } from './sampler';
 import { mulberry32 } from '../random';
 import { alliteration, diversity, repetition } from './reward';
-import type { Tokenizer } from './tokenizer';
+import type { Tokenizer } from '../corpus/tokenizer';
 
 export interface StepResult {
   metrics: {

@@ -1,4 +1,4 @@
-// One run, end to end: the CLI calls trainRun once per run folder.
+// One run, end to end: the sweep runner (src/runner/job.ts) calls trainRun once per run folder.
 import type { Checkpoint, NamedTensor, RunWriter } from '../runs';
 import type { TrainConfig } from './config';
 import { GRULanguageModel, type TensorData } from './model';

@@ -5,7 +5,7 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listRuns, runsOfSweep, RunWriter, SweepFileError, type Sweep } from '../src/runs';
 import { resolveConfig } from '../src/train/config';
-import { planRuns, planValue, sweepUnits } from '../src/train/plan';
+import { planRuns, planValue, sweepUnits } from '../src/runner/plan';
 
 const sweep = (id: string, values: number[], config: Record<string, unknown> = {}, seeds = [0]): Sweep => ({
   id,

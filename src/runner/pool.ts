@@ -3,17 +3,10 @@
 // training whole runs. Either way the caller sees the same events.
 import { fork, type ChildProcess } from 'node:child_process';
 import { fileURLToPath } from 'node:url';
-import { BackendError, initBackend, type BackendChoice } from './backend';
+import { BackendError, initBackend, type BackendChoice } from '../train/backend';
 import { trainJob, type JobResult, type JobStart } from './job';
+import type { FromWorker, JobEvent, ToWorker } from './job-events';
 import type { Job } from './plan';
-import type { PretrainProgress } from './pretrain';
-import type { TrainProgress } from './run';
-
-export type JobEvent =
-  | { type: 'start'; job: number; start: JobStart }
-  | { type: 'pretrain'; job: number; progress: PretrainProgress }
-  | { type: 'progress'; job: number; progress: TrainProgress }
-  | { type: 'finish'; job: number; result: JobResult };
 
 export interface RunJobsOptions {
   backend: BackendChoice;
@@ -22,11 +15,6 @@ export interface RunJobsOptions {
   signal: AbortSignal;
   onEvent(event: JobEvent): void;
 }
-
-/** Messages from the CLI to a worker process. */
-export type ToWorker = { type: 'run'; job: number; spec: Job } | { type: 'stop' };
-/** Messages from a worker process to the CLI. */
-export type FromWorker = { type: 'ready'; backend: string } | { type: 'backend-error'; message: string } | JobEvent;
 
 /**
  * Trains every job (until the signal aborts). Results are in job order; null

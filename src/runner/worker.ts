@@ -1,9 +1,9 @@
 // A worker process of `npm run train --parallel n` (forked by pool.ts): sets
 // up the backend, then trains the runs the CLI sends it, one at a time.
-import { BackendError, initBackend, type BackendChoice } from './backend';
-import { reportUnexpected } from './cli';
+import { BackendError, initBackend, type BackendChoice } from '../train/backend';
 import { trainJob } from './job';
-import type { FromWorker, ToWorker } from './pool';
+import type { FromWorker, ToWorker } from './job-events';
+import { reportUnexpected } from './report-unexpected';
 
 const controller = new AbortController();
 let busy = false;

@@ -8,7 +8,8 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { listRuns, readGenerations, readMetrics, RunWriter } from '../src/runs';
-import { parseOptions, reportUnexpected } from '../src/train/cli';
+import { parseOptions } from '../src/runner/cli';
+import { reportUnexpected } from '../src/runner/report-unexpected';
 import { resolveConfig } from '../src/train/config';
 import { blasBuilt } from './backends';
 

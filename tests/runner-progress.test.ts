@@ -1,6 +1,6 @@
 // What `npm run train` prints while it trains: bars on a terminal, plain lines in CI.
 import { describe, expect, it } from 'vitest';
-import { duration, ProgressDisplay } from '../src/train/progress';
+import { duration, ProgressDisplay } from '../src/runner/progress';
 
 function recorder() {
   const out = { text: '', columns: 200, write: (chunk: string) => ((out.text += chunk), true) };

@@ -2,8 +2,9 @@
 // for them — a sweep file and a report stub with the directives in place.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { defaultColor, formatSweepFile, loadSweep, type ParamValue } from './runs';
-import { TrainConfig } from './train/config';
+import { parseArgs } from 'node:util';
+import { defaultColor, formatSweepFile, loadSweep, SweepFileError, type ParamValue } from '../runs';
+import { TrainConfig } from '../train/config';
 
 export interface NewSweep {
   id: string;
@@ -98,4 +99,48 @@ The last two generations of each run:
 
 Write here what the figures and generations show.
 `;
+}
+
+const USAGE = 'usage: npm run new-sweep -- <id> --vary <field>=<v1>,<v2>,... [--seeds 0,1,2] [--title "..."] [--force]';
+
+/**
+ * `npm run new-sweep -- <id> --vary beta=10,20,50 [--seeds 0,1,2] [--title "..."] [--force]`:
+ * writes the files and says what to do next. Exit code 0, or 2 with one line
+ * for bad arguments or a file that would be overwritten; anything else is thrown.
+ */
+export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): number {
+  try {
+    const { values: flags, positionals } = parseArgs({
+      args: argv,
+      allowPositionals: true,
+      options: { vary: { type: 'string' }, seeds: { type: 'string' }, title: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } },
+    });
+    if (flags.help) {
+      console.log(USAGE);
+      return 0;
+    }
+    const [id, ...extra] = positionals;
+    const match = /^([^=]+)=(.*)$/.exec(flags.vary ?? '');
+    if (!id || extra.length > 0 || !match) throw new NewSweepError(USAGE);
+    const seeds = flags.seeds === undefined ? undefined : parseValues(flags.seeds);
+    if (seeds && !seeds.every(Number.isInteger)) throw new NewSweepError(`--seeds ${flags.seeds}: give whole numbers, e.g. --seeds 0,1,2`);
+    const { sweepFile, reportFile } = newSweep({
+      id,
+      vary: match[1].trim(),
+      values: parseValues(match[2]),
+      seeds: seeds as number[] | undefined,
+      title: flags.title,
+      contentDir: env.CONTENT_DIR ?? 'content',
+      force: flags.force,
+    });
+    console.log(`wrote ${sweepFile}\nwrote ${reportFile}\n
+next:
+  npm run train -- --sweep ${id}     # add --quick for a fast demo
+  npm run build && npm run preview   # the page is /reports/${id}/`);
+    return 0;
+  } catch (error) {
+    if (!(error instanceof NewSweepError || error instanceof SweepFileError || (error as { code?: string }).code?.startsWith('ERR_PARSE_ARGS'))) throw error;
+    console.error(`new-sweep: ${(error as Error).message}`);
+    return 2;
+  }
 }

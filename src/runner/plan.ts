@@ -13,7 +13,7 @@ import {
   type SweepRunsMatch,
   type SweepUnit,
 } from '../runs';
-import { resolveConfig, TrainConfig } from './config';
+import { resolveConfig, TrainConfig } from '../train/config';
 
 /** One run of the plan, whole enough to be sent to a worker process as JSON. */
 export interface Job {

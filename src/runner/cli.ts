@@ -6,11 +6,12 @@ import { existsSync, readdirSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { findSweepFile, loadSweep, loadSweeps, makeRunsDir, removeDeadLock, RunFormatError, SweepFileError, type Sweep } from '../runs';
-import { BACKEND_CHOICES, BackendError, blasUnavailable, type BackendChoice } from './backend';
+import { BACKEND_CHOICES, BackendError, blasUnavailable, type BackendChoice } from '../train/backend';
 import type { JobResult } from './job';
 import { planRuns, type Plan } from './plan';
 import { runJobs } from './pool';
 import { ProgressDisplay } from './progress';
+import { reportUnexpected } from './report-unexpected';
 import { nextSteps, summaryTable, type SummaryRow } from './summary';
 
 export const USAGE = `Usage: npm run train -- [options]
@@ -125,13 +126,6 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   } catch (error) {
     return reportUnexpected(error, env);
   }
-}
-
-/** One line for an error nothing else caught, rather than Node's stack trace (or tfjs-wasm's minified source). */
-export function reportUnexpected(error: unknown, env: NodeJS.ProcessEnv = process.env): number {
-  if (env.SWEEPBOOK_DEBUG === '1') console.error(error);
-  else console.error(`train: ${error instanceof Error ? error.message : String(error)} (SWEEPBOOK_DEBUG=1 shows where)`);
-  return 1;
 }
 
 async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {

@@ -2,9 +2,9 @@
 // per active run, redrawn in place; elsewhere (CI, a pipe, a log file) plain
 // lines now and then, which read well in a log.
 import type { JobResult, JobStart } from './job';
-import type { JobEvent } from './pool';
-import type { PretrainProgress } from './pretrain';
-import type { TrainProgress } from './run';
+import type { JobEvent } from './job-events';
+import type { PretrainProgress } from '../train/pretrain';
+import type { TrainProgress } from '../train/run';
 
 interface Active {
   label: string;

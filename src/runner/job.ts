@@ -3,8 +3,8 @@
 // records how it ended.
 import { claimValue, describeHolder, listRuns, RunWriter, RunWriteError, type Checkpoint, type RunStatus } from '../runs';
 import { planValue, type Job } from './plan';
-import type { PretrainProgress } from './pretrain';
-import { trainRun, type TrainProgress } from './run';
+import type { PretrainProgress } from '../train/pretrain';
+import { trainRun, type TrainProgress } from '../train/run';
 
 export interface JobStart {
   runId: string;
