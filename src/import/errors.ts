@@ -1,0 +1,17 @@
+/**
+ * An event file that cannot be read: names the file and the byte offset, as
+ * `<file>: byte 1234: data CRC mismatch (record 17)`, so that a user can find
+ * the spot with a hex dump (event files have no lines).
+ */
+export class EventFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly byte: number,
+    readonly detail: string,
+  ) {
+    super(`${file}: byte ${byte}: ${detail}`);
+    this.name = 'EventFileError';
+    // As for the run folder errors (src/runs/errors.ts): the message says all a user needs.
+    this.stack = '';
+  }
+}
