@@ -7,6 +7,7 @@ import { benchCompare, type Clock } from '../src/bench/compare';
 import { benchCorpusBound } from '../src/bench/corpus';
 import { benchReference } from '../src/bench/reference';
 import { benchSiteBuild, benchSiteScaling } from '../src/bench/site';
+import { benchEventsRead } from '../src/bench/tfevents';
 import { benchMatMul, benchPretrain, benchRL } from '../src/bench/train';
 
 const { values } = parseArgs({ options: { compare: { type: 'string' }, rounds: { type: 'string', default: '3' }, clock: { type: 'string', default: 'wall' } } });
@@ -27,6 +28,7 @@ if (values.compare) {
     () => benchPretrain(),
     () => benchRL(),
     () => benchFigure(),
+    async () => benchEventsRead(),
     () => benchSiteScaling([25, 50, 100, 200], print),
     // The 100-run site built again with its cache kept, as a site is rebuilt.
     () => benchSiteBuild(100, 20_000, 1),
