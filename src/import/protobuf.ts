@@ -50,10 +50,27 @@ export class ProtoReader {
     throw new ProtobufError(this.pos, 'varint longer than 10 bytes');
   }
 
-  /** An int64 varint: negative numbers are written as their 64-bit two's complement. */
+  /**
+   * An int64 varint. Negative numbers are written as their 64-bit two's complement,
+   * too big for a double to hold exactly, so the two 32-bit halves are read apart.
+   */
   int64(): number {
-    const value = this.varint();
-    return value >= 2 ** 63 ? value - 2 ** 64 : value;
+    const bytes = this.bytes;
+    let lo = 0;
+    let hi = 0;
+    for (let shift = 0; shift < 70; shift += 7) {
+      if (this.pos >= this.end) throw new ProtobufError(this.pos, 'varint runs past the end of its message');
+      const byte = bytes[this.pos++];
+      const bits = byte & 0x7f;
+      if (shift < 28) lo |= bits << shift;
+      else if (shift === 28) (lo |= bits << 28), (hi |= bits >>> 4);
+      else hi |= bits << (shift - 32);
+      if (byte < 0x80) {
+        if (hi & 0x80000000) return -((~hi >>> 0) * 2 ** 32 + (~lo >>> 0) + 1);
+        return (hi >>> 0) * 2 ** 32 + (lo >>> 0);
+      }
+    }
+    throw new ProtobufError(this.pos, 'varint longer than 10 bytes');
   }
 
   double(): number {

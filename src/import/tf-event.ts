@@ -229,8 +229,9 @@ function decodeMetadata(r: ProtoReader, end: number): Metadata {
         } else if (pluginKey >>> 3 === 2) {
           r.expect(pluginKey, LEN);
           const contentEnd = r.lengthEnd();
-          // A copy: the file's bytes need not stay alive for the sake of a few.
-          metadata.content = r.bytes.slice(r.pos, contentEnd);
+          // A copy, so the file's bytes need not stay alive for the sake of a few (and
+          // not Buffer's slice, which is a view).
+          metadata.content = new Uint8Array(r.bytes.subarray(r.pos, contentEnd));
           r.pos = contentEnd;
         } else r.skip(pluginKey & 7);
       }
