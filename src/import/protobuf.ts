@@ -140,7 +140,7 @@ export function utf8(bytes: Uint8Array, start: number, end: number): string {
   }
   const known = interned.get(hash);
   if (known !== undefined && sameAscii(known, bytes, start, end)) return known;
-  const text = String.fromCharCode.apply(null, bytes.subarray(start, end) as unknown as number[]);
+  const text = String.fromCharCode(...bytes.subarray(start, end));
   // Bounded, so that a file of a million distinct strings does not keep them all.
   if (interned.size < 10_000) interned.set(hash, text);
   return text;
