@@ -90,32 +90,18 @@ export function decodeEvent(r: ProtoReader, end: number, plugins: TagPlugins): D
         r.end = end;
         break;
       }
-      case 4: // bytes graph_def
-        skip(r, key, event, 'graph');
-        break;
-      case 6: // LogMessage log_message
-        skip(r, key, event, 'log_message');
-        break;
-      case 7: // SessionLog session_log
-        skip(r, key, event, 'session_log');
-        break;
-      case 8: // TaggedRunMetadata tagged_run_metadata
-        skip(r, key, event, 'run_metadata');
-        break;
-      case 9: // bytes meta_graph_def
-        skip(r, key, event, 'meta_graph');
-        break;
-      default:
+      default: {
+        const kind = SKIPPED_EVENT_FIELDS[key >>> 3];
         r.skip(key & 7);
+        if (kind) count(event, kind);
+      }
     }
   }
   return event;
 }
 
-function skip(r: ProtoReader, key: number, event: Building, kind: SkipKind): void {
-  r.skip(key & 7);
-  count(event, kind);
-}
+/** Event payloads an import does not read, by field number: graph_def 4, log_message 6, session_log 7, tagged_run_metadata 8, meta_graph_def 9. */
+const SKIPPED_EVENT_FIELDS: Record<number, SkipKind> = { 4: 'graph', 6: 'log_message', 7: 'session_log', 8: 'run_metadata', 9: 'meta_graph' };
 
 function count(event: Building, kind: SkipKind): void {
   event.skipped = { ...event.skipped, [kind]: (event.skipped[kind] ?? 0) + 1 };
@@ -170,20 +156,8 @@ function decodeValue(r: ProtoReader, end: number, plugins: TagPlugins, event: Bu
         r.end = end;
         break;
       }
-      case 3: // bytes obsolete_old_style_histogram
-      case 5: // HistogramProto histo
-        other = 'histogram';
-        r.skip(key & 7);
-        break;
-      case 4: // Image image
-        other = 'image';
-        r.skip(key & 7);
-        break;
-      case 6: // Audio audio
-        other = 'audio';
-        r.skip(key & 7);
-        break;
-      default: // 7, string node_name: deprecated, never set
+      default: // histograms, images and audio are not read; 7, string node_name: deprecated, never set
+        other = SKIPPED_VALUE_FIELDS[key >>> 3] ?? other;
         r.skip(key & 7);
     }
   }
@@ -201,6 +175,9 @@ function decodeValue(r: ProtoReader, end: number, plugins: TagPlugins, event: Bu
     else count(event, TENSOR_PLUGINS[plugin ?? ''] ?? 'tensor');
   }
 }
+
+/** Summary.Value kinds an import does not read, by field number: obsolete_old_style_histogram 3, image 4, histo 5, audio 6. */
+const SKIPPED_VALUE_FIELDS: Record<number, SkipKind> = { 3: 'histogram', 4: 'image', 5: 'histogram', 6: 'audio' };
 
 /** The plugins whose tensors hold what the older value kinds hold. */
 const TENSOR_PLUGINS: Record<string, SkipKind> = { histograms: 'histogram', images: 'image', audio: 'audio' };
