@@ -10,6 +10,7 @@ import { planRuns, planValue, sweepUnits } from '../src/runner/plan';
 const sweep = (id: string, values: number[], config: Record<string, unknown> = {}, seeds = [0]): Sweep => ({
   id,
   file: `content/sweeps/${id}.yaml`,
+  runs: 'trained',
   title: id,
   vary: 'beta',
   seeds,

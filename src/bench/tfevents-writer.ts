@@ -96,3 +96,17 @@ export function eventFile(records: Bytes[]): Buffer {
   }
   return out;
 }
+
+/** A SessionLog event (status 1 = START, 2 = STOP, 3 = CHECKPOINT), as a restarted TF1 Supervisor writes one. */
+export function sessionLogEvent(step: number, wallTime: number, status: number): number[] {
+  return [...pb.double(1, wallTime), ...pb.varint(2, step), ...pb.message(7, pb.varint(1, status))];
+}
+
+/** HParamsPluginData content of a session_start_info with these hparams, as PyTorch's add_hparams writes it. */
+export function sessionStartContent(hparams: Record<string, number | string | boolean>): number[] {
+  const entries = Object.entries(hparams).map(([name, v]) => {
+    const protoValue = typeof v === 'number' ? pb.double(2, v) : typeof v === 'string' ? pb.string(3, v) : pb.varint(4, v ? 1 : 0);
+    return pb.message(1, pb.string(1, name), pb.message(2, protoValue));
+  });
+  return [...pb.varint(1, 0), ...pb.message(3, ...entries)];
+}

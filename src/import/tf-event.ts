@@ -1,6 +1,8 @@
 // The parts of tensorflow.Event (tensorflow/core/util/event.proto) and of the Summary
 // it carries (tensorflow/core/framework/summary.proto, tensor.proto) that an import
 // needs; every other field is skipped. Field numbers are given beside each case.
+// float32 values come out as the shortest decimal that is the same float32 (float32.ts).
+import { shortFloat32 } from './float32';
 import { I32, I64, LEN, ProtoReader, utf8, VARINT } from './protobuf';
 
 /** What an event held that the reader does not import, by kind. */
@@ -27,6 +29,8 @@ export interface TfEvent {
   /** The hparams plugin's summaries (`_hparams_/session_start_info`, ...): their HParamsPluginData bytes, not yet decoded. */
   readonly hparams: readonly { readonly tag: string; readonly content: Uint8Array }[];
   readonly skipped: Readonly<Partial<Record<SkipKind, number>>>;
+  /** A SessionLog START: a session (re)starting at this step, which TensorBoard takes as a restart after the first. */
+  readonly sessionStart?: true;
 }
 
 /** An event being decoded: its lists are the shared empty ones until something is added. */
@@ -82,6 +86,15 @@ export function decodeEvent(r: ProtoReader, end: number, plugins: TagPlugins): D
         r.expect(key, LEN);
         event.fileVersion = r.string();
         break;
+      case 7: {
+        // SessionLog session_log: SessionStatus status = 1 (START = 1), the rest not needed
+        r.expect(key, LEN);
+        const logEnd = r.lengthEnd();
+        if (sessionLogStatus(r, logEnd) === SESSION_START) event.sessionStart = true;
+        else count(event, 'session_log');
+        r.end = end;
+        break;
+      }
       case 5: {
         // Summary summary
         r.expect(key, LEN);
@@ -100,8 +113,23 @@ export function decodeEvent(r: ProtoReader, end: number, plugins: TagPlugins): D
   return event;
 }
 
-/** Event payloads an import does not read, by field number: graph_def 4, log_message 6, session_log 7, tagged_run_metadata 8, meta_graph_def 9. */
-const SKIPPED_EVENT_FIELDS: Record<number, SkipKind> = { 4: 'graph', 6: 'log_message', 7: 'session_log', 8: 'run_metadata', 9: 'meta_graph' };
+/** Event payloads an import does not read, by field number: graph_def 4, log_message 6, tagged_run_metadata 8, meta_graph_def 9 (session_log 7 is read for its START). */
+const SKIPPED_EVENT_FIELDS: Record<number, SkipKind> = { 4: 'graph', 6: 'log_message', 8: 'run_metadata', 9: 'meta_graph' };
+
+const SESSION_START = 1;
+
+function sessionLogStatus(r: ProtoReader, end: number): number {
+  let status = 0;
+  r.end = end;
+  while (r.pos < end) {
+    const key = r.varint();
+    if (key >>> 3 === 1) {
+      r.expect(key, VARINT);
+      status = r.varint();
+    } else r.skip(key & 7);
+  }
+  return status;
+}
 
 function count(event: Building, kind: SkipKind): void {
   event.skipped = { ...event.skipped, [kind]: (event.skipped[kind] ?? 0) + 1 };
@@ -138,7 +166,7 @@ function decodeValue(r: ProtoReader, end: number, plugins: TagPlugins, event: Bu
         break;
       case 2: // float simple_value
         r.expect(key, I32);
-        simpleValue = r.float();
+        simpleValue = shortFloat32(r.float());
         break;
       case 9: {
         // SummaryMetadata metadata
@@ -328,7 +356,7 @@ function tensorScalar(r: ProtoReader, t: Tensor): number | undefined {
   if (t.contentEnd > t.contentStart) {
     const at = t.contentStart;
     const size = t.contentEnd - at;
-    if (t.dtype === DT_FLOAT && size === 4) return view.getFloat32(at, true);
+    if (t.dtype === DT_FLOAT && size === 4) return shortFloat32(view.getFloat32(at, true));
     if (t.dtype === DT_DOUBLE && size === 8) return view.getFloat64(at, true);
     if (t.dtype === DT_INT32 && size === 4) return view.getInt32(at, true);
     if (t.dtype === DT_INT64 && size === 8) return Number(view.getBigInt64(at, true));
@@ -337,7 +365,7 @@ function tensorScalar(r: ProtoReader, t: Tensor): number | undefined {
   }
   if (t.valField !== VAL_FIELD[t.dtype] || t.valEnd <= t.valStart) return undefined;
   const at = t.valStart;
-  if (t.valField === 5) return t.valEnd - at >= 4 ? view.getFloat32(at, true) : undefined;
+  if (t.valField === 5) return t.valEnd - at >= 4 ? shortFloat32(view.getFloat32(at, true)) : undefined;
   if (t.valField === 6) return t.valEnd - at >= 8 ? view.getFloat64(at, true) : undefined;
   // The varint kinds (int_val, int64_val, half_val): read the first one.
   const { pos, end } = r;

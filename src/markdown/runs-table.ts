@@ -2,15 +2,29 @@
 // color, status, steps done and final metrics; with several seeds, one row
 // per value with its seeds' runs linked and each metric's mean and range. Shared by ::runs and the sweep
 // page, which also lists the runs it does not draw in a plainer table.
-import type { ConfigDifference, ParamValue, Run } from '../runs';
+import type { ConfigDifference, ParamValue, Run, RunMetrics } from '../runs';
 import { finalValue, metricsOf } from '../site/run-data';
 import { metricInfo } from '../charts/metrics';
 import { acrossSeeds } from '../charts/seed-bands';
 import { runsByValue, type SweepRun, type ValueRuns } from '../site/sweep-runs';
 import { html, type SafeHtml } from './html';
 
-/** The final metrics the table shows, when the runs logged them. */
+/** The final metrics the table shows of sweepbook's own runs, when they logged them. */
 const FINAL_METRICS = ['raw_reward', 'kl', 'total_reward', 'repetition', 'diversity'];
+/** How many metrics a table shows of runs that logged none of FINAL_METRICS (imported ones): a phone scrolls more. */
+const OTHER_METRICS_SHOWN = 6;
+
+/**
+ * The metrics a table shows: those asked for (::runs' metrics="..."), else those
+ * of FINAL_METRICS the runs logged, else the first few the runs logged, in the
+ * order they were first logged.
+ */
+function tableMetrics(finals: RunMetrics[], asked: string[] | undefined): string[] {
+  if (asked) return asked;
+  const known = FINAL_METRICS.filter((metric) => finals.some((lines) => finalValue(lines, metric) !== undefined));
+  if (known.length > 0) return known;
+  return [...new Set(finals.flatMap((lines) => [...lines.series.keys()]))].slice(0, OTHER_METRICS_SHOWN);
+}
 
 export function formatNumber(value: number | undefined): string {
   if (value === undefined) return '–';
@@ -20,11 +34,11 @@ export function formatNumber(value: number | undefined): string {
   return Number(value.toPrecision(3)).toString();
 }
 
-export function runsTableHtml(runs: SweepRun[], vary: string, base = '/'): SafeHtml {
+export function runsTableHtml(runs: SweepRun[], vary: string, base = '/', asked?: string[]): SafeHtml {
   const values = runsByValue(runs);
-  if (values.some((value) => value.runs.length > 1)) return seededRunsTableHtml(values, vary, base);
+  if (values.some((value) => value.runs.length > 1)) return seededRunsTableHtml(values, vary, base, asked);
   const finals = runs.map(({ run }) => metricsOf(run));
-  const metrics = FINAL_METRICS.filter((metric) => finals.some((lines) => finalValue(lines, metric) !== undefined));
+  const metrics = tableMetrics(finals, asked);
   const rows = runs.map(({ run, value, color }, index) => {
     const { id, status, steps_done, total_steps } = run.info;
     return html`<tr>
@@ -48,9 +62,9 @@ ${tableCaption(runs, metrics.length > 0 ? "Metrics are each run's last logged va
  * seeds' runs linked, and each final metric as the mean over the seeds with
  * their range, as inline values write it.
  */
-function seededRunsTableHtml(values: ValueRuns[], vary: string, base: string): SafeHtml {
+function seededRunsTableHtml(values: ValueRuns[], vary: string, base: string, asked: string[] | undefined): SafeHtml {
   const finals = values.map((value) => value.runs.map(({ run }) => metricsOf(run)));
-  const metrics = FINAL_METRICS.filter((metric) => finals.some((seeds) => seeds.some((lines) => finalValue(lines, metric) !== undefined)));
+  const metrics = tableMetrics(finals.flat(), asked);
   const rows = values.map(({ value, color, runs }, index) => {
     const statuses = [...new Set(runs.map(({ run }) => run.info.status))];
     const steps = [...new Set(runs.map(({ run }) => `${run.info.steps_done}/${run.info.total_steps}`))];

@@ -4,6 +4,7 @@
 import { z } from 'zod';
 import {
   listRuns,
+  matchImportedSweepRuns,
   matchSweepRuns,
   sweepFieldLine,
   SweepFileError,
@@ -86,14 +87,21 @@ function describeIssue(error: z.ZodError, sweep: Sweep, index: number): { messag
  * The runs of each unit of a sweep as the sweep file resolves now (with
  * `--quick` or not), by src/runs' rule: the plan and the site both ask this.
  * Runs of other sweeps count too: one with a unit's config stands for it.
+ * An imported sweep's units are matched by params (quick or not alike).
  */
-export function sweepRunsNow(sweep: Sweep, runsDir: string, quick: boolean): SweepRunsMatch<TrainConfig> {
+export function sweepRunsNow(sweep: Sweep, runsDir: string, quick: boolean): SweepRunsMatch<Record<string, unknown>> {
+  if (sweep.runs === 'imported') return matchImportedSweepRuns(listRuns(runsDir), sweep);
+  return trainedSweepRuns(sweep, runsDir, quick);
+}
+
+function trainedSweepRuns(sweep: Sweep, runsDir: string, quick: boolean): SweepRunsMatch<TrainConfig> {
   return matchSweepRuns(listRuns(runsDir), sweepUnits(sweep, quick), parseRecordedConfig, sweep.id);
 }
 
 /** Configs compare after parsing, so a default added to TrainConfig since the run does not count as a change. */
-function parseRecordedConfig(recorded: Record<string, unknown>): TrainConfig | undefined {
-  const parsed = TrainConfig.safeParse(recorded);
+function parseRecordedConfig(run: Run): TrainConfig | undefined {
+  if (run.info.source) return undefined; // imported: its config is not a training config, whatever it parses as
+  const parsed = TrainConfig.safeParse(run.info.config);
   return parsed.success ? parsed.data : undefined;
 }
 
@@ -114,7 +122,8 @@ export function planRuns(sweeps: Sweep[], runsDir: string, opts: PlanOptions): P
   let position = 0;
   // Code-unit order, not localeCompare: it must not depend on the machine's locale.
   for (const sweep of [...sweeps].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
-    const { units } = sweepRunsNow(sweep, runsDir, opts.quick);
+    if (sweep.runs === 'imported') continue; // another program trains them; `npm run import` brings them in
+    const { units } = trainedSweepRuns(sweep, runsDir, opts.quick);
     // --fresh sets aside the runs there are now, not those another trainer makes meanwhile.
     const setAside = opts.fresh ? units.flatMap((unit) => unit.runs.map((run) => run.info.id)) : [];
     for (const { value, label, color, seed, config, completed, unfinished } of units) {

@@ -25,11 +25,12 @@ const VIRTUES = [
   'patience', 'radiance', 'resolve', 'serenity', 'tolerance', 'valor', 'wonder', 'zeal',
 ];
 
-function pick(words: readonly string[]): string {
-  return words[randomInt(words.length)];
+function pick(words: readonly string[], draw: (n: number) => number = randomInt): string {
+  return words[draw(words.length)];
 }
 
-function timestamp(date: Date): string {
+/** A date as a run id starts: 20241030-225813 (UTC). */
+export function timestamp(date: Date): string {
   const pad = (n: number) => String(n).padStart(2, '0');
   return (
     `${date.getUTCFullYear()}${pad(date.getUTCMonth() + 1)}${pad(date.getUTCDate())}-` +
@@ -39,8 +40,18 @@ function timestamp(date: Date): string {
 
 /** A new run id: UTC time of day to the second, then a readable random slug. */
 export function newRunId(date = new Date()): string {
-  const tail = randomInt(PLACES.length + VIRTUES.length) < PLACES.length ? pick(PLACES) : `of-${pick(VIRTUES)}`;
-  return `${timestamp(date)}${pick(ADJECTIVES)}-${pick(ADJECTIVES)}-${pick(ANIMALS)}-${tail}`;
+  return `${timestamp(date)}${slug(randomInt)}`;
+}
+
+function slug(draw: (n: number) => number): string {
+  const tail = draw(PLACES.length + VIRTUES.length) < PLACES.length ? pick(PLACES, draw) : `of-${pick(VIRTUES, draw)}`;
+  return `${pick(ADJECTIVES, draw)}-${pick(ADJECTIVES, draw)}-${pick(ANIMALS, draw)}-${tail}`;
+}
+
+/** The slug that bytes (a digest, 5 bytes or more) pick: the same bytes, the same slug. */
+export function slugOf(bytes: Uint8Array): string {
+  let i = 0;
+  return slug((n) => bytes[i++] % n);
 }
 
 /**

@@ -8,9 +8,13 @@ export { RunWriter, type Checkpoint, type NamedTensor, type NewRun } from './wri
 export { listRuns, runsOfSweep, runsBySweep, readRunInfo, readMetrics, readMetricColumns, readMetricsShared, metricsJsonArray, metricsReadSoFar, readMetricsLines, readMetricsLinesAt, readGenerations, warnOnce, type MetricSeries, type MetricsLines, type Run, type RunMetrics, type Warn } from './reader';
 export { startMetricsPrefetch, type MetricsPrefetch } from './metrics-prefetch';
 export { defaultColor, findSweepFile, formatSweepFile, loadSweep, loadSweeps, sweepFieldLine } from './sweeps';
+export { findImportedRun, metricsText, writeImportedRun, type ImportChange, type ImportedRunFiles, type SeriesPoints } from './imported';
 export {
   isDrawn,
+  importedSweepUnits,
+  matchImportedSweepRuns,
   matchSweepRuns,
+  type ImportedUnitKey,
   type ConfigDifference,
   type NormaliseConfig,
   type OtherConfigRun,

@@ -126,7 +126,7 @@ function stepsMustIncrease(file: string, step: number, previous: number, line: n
 function isMetricsLine(json: unknown): json is MetricsLine {
   if (typeof json !== 'object' || json === null || Array.isArray(json)) return false;
   const line = json as Record<string, unknown>;
-  if (!Number.isSafeInteger(line.step) || (line.step as number) < 0 || typeof line.time !== 'number') return false;
+  if (!Number.isSafeInteger(line.step) || (line.step as number) < 0 || (typeof line.time !== 'number' && line.time !== null)) return false;
   for (const key in line) {
     const value = line[key];
     if (value !== null && typeof value !== 'number') return false;
@@ -144,7 +144,7 @@ export function readMetricColumns(runDir: string, warn: Warn = warnOnce): RunMet
     const previous = steps.last();
     if (line.step <= previous) throw stepsMustIncrease(file, line.step, previous, lineNo);
     steps.push(line.step);
-    times.push(line.time);
+    times.push(line.time ?? NaN);
     for (const name in line) {
       if (name === 'step' || name === 'time') continue;
       let column = columns.get(name);

@@ -38,18 +38,35 @@ export const RunReference = z.strictObject({
 });
 export type RunReference = z.infer<typeof RunReference>;
 
+const count = z.number().int().nonnegative();
+
+/** Where an imported run came from (`npm run import`): absent in trained runs. */
+export const RunSource = z.strictObject({
+  /** What wrote the files. */
+  format: z.enum(['tensorboard', 'csv', 'hf']),
+  /** The folder or file imported from, as given to the import. */
+  root: z.string(),
+  /** The run's path under root ('.' for root itself): TensorBoard's run name. With `sweep`, what identifies the run. */
+  run: z.string(),
+  /** The files read, their paths relative to root. */
+  files: z.array(z.strictObject({ path: z.string(), size: count, sha256: z.string().regex(/^[0-9a-f]{64}$/) })),
+  /** What the files held that was not imported, by kind: { histogram: 12 }. */
+  skipped: z.record(z.string(), count),
+});
+export type RunSource = z.infer<typeof RunSource>;
+
 export const RunInfo = z.strictObject({
   format: z.number().int(),
   /** The run's folder name (checked by the reader). */
   id: z.string().min(1),
   sweep: z.string().min(1),
-  /** The varied parameter values, e.g. { beta: 0.01 }. */
+  /** The varied parameter values, e.g. { beta: 0.01 }; an imported run's hyperparameters and its `run` path. */
   params: z.record(z.string(), ParamValue),
   /** How the sweep file labels and colors this run (copied so a run folder describes itself). */
   label: z.string(),
   color: cssColor,
   seed: z.number().int(),
-  /** The full resolved training config. */
+  /** The full resolved training config; {} for an imported run. */
   config: z.record(z.string(), z.unknown()),
   status: RunStatus,
   created: z.iso.datetime(),
@@ -66,24 +83,26 @@ export const RunInfo = z.strictObject({
   error: z.string().nullable(),
   generations: z.strictObject({
     /** Generations offered to the reservoir. */
-    seen: z.number().int().nonnegative(),
+    seen: count,
     /** Generations kept in generations.jsonl. */
-    kept: z.number().int().nonnegative(),
+    kept: count,
     /** Reservoir size; 0 keeps every generation. */
-    capacity: z.number().int().nonnegative(),
+    capacity: count,
   }),
+  source: RunSource.optional(),
 });
 export type RunInfo = z.infer<typeof RunInfo>;
 
 /**
- * One line of metrics.jsonl: step, wall time in seconds since the epoch, and
- * any number of named scalar metrics. null stands for a non-finite value
- * (NaN or infinity), which JSON cannot hold.
+ * One line of metrics.jsonl: step, wall time in seconds since the epoch (null
+ * for runs imported from a source that records none), and any number of named
+ * scalar metrics. null stands for a non-finite value (NaN or infinity), which
+ * JSON cannot hold.
  */
 export const MetricsLine = z
   .object({
     step: z.number().int().nonnegative(),
-    time: z.number(),
+    time: z.number().nullable(),
   })
   .catchall(z.number().nullable());
 export type MetricsLine = z.infer<typeof MetricsLine>;
@@ -92,6 +111,8 @@ export type MetricsLine = z.infer<typeof MetricsLine>;
 export const GenerationLine = z.strictObject({
   step: z.number().int().nonnegative(),
   text: z.string(),
+  /** The summary's tag, for a text imported from TensorBoard. */
+  tag: z.string().optional(),
 });
 export type GenerationLine = z.infer<typeof GenerationLine>;
 
@@ -115,6 +136,12 @@ export const SweepFile = z.strictObject({
   seed: z.number().int().optional(),
   /** Overrides of the default training config, shared by every run. */
   config: z.record(z.string(), z.unknown()).default({}),
+  /**
+   * `imported`: the runs come from `npm run import` (another program trained them),
+   * a value's runs being the sweep's imported runs whose params hold it; `npm run
+   * train` leaves the sweep alone. `trained` (the default): sweepbook trains them.
+   */
+  runs: z.enum(['trained', 'imported']).default('trained'),
 });
 export type SweepFile = z.infer<typeof SweepFile>;
 
@@ -128,5 +155,6 @@ export interface Sweep {
   /** At least one, distinct; `[0]` when the file names none. */
   seeds: number[];
   config: Record<string, unknown>;
+  runs: 'trained' | 'imported';
   values: { value: ParamValue; label: string; color: string }[];
 }

@@ -12,10 +12,15 @@
 // matches by config alone, whichever sweep recorded the run, so a run whose
 // config is also another sweep's unit (beta=10 in both KL sweeps) is trained
 // once and stands for both.
+//
+// A sweep of imported runs (`runs: imported`) has no config to resolve: a
+// unit's runs are the runs imported into that sweep whose params hold the
+// value and whose seed is the unit's. Imported runs never stand for a trained
+// sweep's unit, nor trained runs for an imported one's.
 import { isDeepStrictEqual } from 'node:util';
 import { isRunLocked } from './lock';
 import type { Run } from './reader';
-import type { ParamValue } from './schema';
+import type { ParamValue, Sweep } from './schema';
 
 /** What a sweep file asks for now: one unit, a (value, seed), with its resolved config. */
 export interface SweepUnit<Config> {
@@ -57,8 +62,8 @@ export interface SweepRunsMatch<Config> {
   otherConfig: OtherConfigRun[];
 }
 
-/** A recorded config as the caller's config type, or undefined when it no longer parses as one. */
-export type NormaliseConfig<Config> = (recorded: Record<string, unknown>) => Config | undefined;
+/** A run's config as the caller's config type, or undefined when it is not one (it no longer parses, or the run was imported). */
+export type NormaliseConfig<Config> = (run: Run) => Config | undefined;
 
 /**
  * Completed runs are results; a running one is drawn so a page can follow
@@ -83,7 +88,7 @@ export function matchSweepRuns<Config extends Record<string, unknown>>(
   const byUnit = units.map((): Run[] => []);
   const otherConfig: OtherConfigRun[] = [];
   for (const run of [...runs].sort(byCreation)) {
-    const config = normalise(run.info.config);
+    const config = normalise(run);
     const index = config === undefined ? -1 : units.findIndex((unit) => isDeepStrictEqual(unit.config, config));
     if (index >= 0) byUnit[index].push(run);
     else if (run.info.sweep === sweepId) otherConfig.push({ run, differences: nearestDifferences(config ?? run.info.config, units) });
@@ -124,4 +129,26 @@ function configDifferences(recorded: Record<string, unknown>, now: Record<string
   return keys
     .filter((key) => !isDeepStrictEqual(recorded[key], now[key]))
     .map((key) => ({ key, recorded: recorded[key], now: now[key] }));
+}
+
+/** What an imported sweep's unit is matched by: the varied param's value and the seed. */
+export type ImportedUnitKey = Record<string, ParamValue>;
+
+/** An imported sweep's units: one per (value, seed), seed by seed as a trained sweep's. */
+export function importedSweepUnits(sweep: Sweep): SweepUnit<ImportedUnitKey>[] {
+  return sweep.seeds.flatMap((seed) => sweep.values.map(({ value, label, color }) => ({ value, label, color, seed, config: { [sweep.vary]: value, seed } })));
+}
+
+/** The unit key of a run imported into `sweep`, or undefined for any other run (trained, or another sweep's). */
+export function importedUnitKey(sweep: Sweep): NormaliseConfig<ImportedUnitKey> {
+  return (run) => {
+    if (!run.info.source || run.info.sweep !== sweep.id) return undefined;
+    const value = run.info.params[sweep.vary];
+    return value === undefined ? { seed: run.info.seed } : { [sweep.vary]: value, seed: run.info.seed };
+  };
+}
+
+/** The runs of each unit of an imported sweep, by the rule above. */
+export function matchImportedSweepRuns(runs: Run[], sweep: Sweep): SweepRunsMatch<ImportedUnitKey> {
+  return matchSweepRuns(runs, importedSweepUnits(sweep), importedUnitKey(sweep), sweep.id);
 }

@@ -51,6 +51,9 @@ export function loadSweep(file: string): Sweep {
   if ('seed' in sweep.config) {
     throw new SweepFileError(file, 'set the seed with seeds: [...] (or seed:), not in config:', lineInDocument(doc, lineCounter, ['config', 'seed']), 'config.seed');
   }
+  if (sweep.runs === 'imported' && Object.keys(sweep.config).length > 0) {
+    throw new SweepFileError(file, 'a sweep of imported runs trains nothing, so it takes no config: (its runs\' params come from the import)', lineInDocument(doc, lineCounter, ['config']), 'config');
+  }
   if (sweep.seed !== undefined && sweep.seeds !== undefined) {
     throw new SweepFileError(file, 'give seeds: [...] or seed:, not both', lineInDocument(doc, lineCounter, ['seed']), 'seed');
   }
@@ -79,6 +82,7 @@ export function loadSweep(file: string): Sweep {
     vary: sweep.vary,
     seeds,
     config: sweep.config,
+    runs: sweep.runs,
     values: sweep.values.map((entry, index) => ({
       value: entry.value,
       label: entry.label ?? `${sweep.vary}=${entry.value}`,
@@ -172,22 +176,24 @@ export function formatSweepFile(sweep: {
   vary: string;
   seeds: number[];
   values: { value: ParamValue; label: string; color: string }[];
-  config: Record<string, unknown>;
+  config?: Record<string, unknown>;
+  runs?: 'imported';
 }): string {
   const doc = new Document({
     title: sweep.title,
     ...(sweep.description ? { description: sweep.description } : {}),
+    ...(sweep.runs ? { runs: sweep.runs } : {}),
     vary: sweep.vary,
     seeds: sweep.seeds,
     values: sweep.values,
-    config: sweep.config,
+    ...(sweep.config ? { config: sweep.config } : {}),
   });
   // one value per line reads like a legend: { value: 10, label: beta=10, color: blue }
   const values = doc.get('values', true);
   if (isSeq(values)) for (const item of values.items) if (isMap(item)) item.flow = true;
   const seeds = doc.get('seeds', true);
   if (isSeq(seeds)) seeds.flow = true; // seeds: [0, 1, 2]
-  return doc.toString({ lineWidth: 0 });
+  return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
 }
 
 /** The color of the i-th value when a sweep file names none. */

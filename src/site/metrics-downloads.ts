@@ -262,7 +262,8 @@ function csvFromColumns(metrics: RunMetrics): string {
   let rows: string[] = [];
   for (let row = 0; row < metrics.steps.length; row++) {
     const step = metrics.steps[row];
-    let line = `${step},${metrics.times[row]}`;
+    const time = metrics.times[row];
+    let line = Number.isNaN(time) ? `${step},` : `${step},${time}`; // an imported run's source may record no times
     for (let column = 0; column < columns.length; column++) {
       const { steps, values } = columns[column];
       const value = steps[at[column]] === step ? values[at[column]++] : NaN;

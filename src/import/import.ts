@@ -1,0 +1,204 @@
+// `npm run import`: runs another program wrote (TensorBoard event files, CSV files,
+// Hugging Face trainer state) become run folders of a sweep, through src/runs like
+// trained ones. Every source is read before anything is written, so a damaged file
+// leaves every run folder as it was.
+import { existsSync, statSync } from 'node:fs';
+import { join, resolve } from 'node:path';
+import {
+  defaultColor,
+  findImportedRun,
+  findSweepFile,
+  formatSweepFile,
+  listRuns,
+  loadSweep,
+  makeRunsDir,
+  SweepFileError,
+  writeImportedRun,
+  type ImportChange,
+  type ParamValue,
+  type RunSource,
+} from '../runs';
+import { writeFileAtomic } from '../runs/atomic';
+import type { ImportedRun } from './imported-run';
+
+export type ImportFormat = RunSource['format'];
+
+/** `--param name=<regex>`: a param read off each run's path by the regex's named group. */
+export interface PathParam {
+  name: string;
+  pattern: RegExp;
+}
+
+export interface ImportOptions {
+  format: ImportFormat;
+  /** The logdir, file or folder, as given. */
+  root: string;
+  sweep: string;
+  runsDir: string;
+  sweepsDir: string;
+  pathParams: PathParam[];
+  /** The param that holds each run's seed; `seed` if the runs have one. */
+  seedFrom?: string;
+  /** The param the sweep varies, for a new sweep file; else the one param whose values differ between runs. */
+  vary?: string;
+}
+
+/** What an import did, for the CLI to say. */
+export interface ImportResult {
+  sweepFile: string;
+  sweepFileWritten: boolean;
+  runs: { path: string; dir: string; change: ImportChange }[];
+  /** Lines to print as warnings, each naming the run. */
+  warnings: string[];
+  /** What the files held that was not imported, summed over runs: { histogram: 40 }. */
+  skipped: Record<string, number>;
+}
+
+/** A problem with the import's input (arguments, params, the sweep file): its message is all a user needs. */
+export class ImportError extends Error {
+  constructor(message: string) {
+    super(message);
+    this.name = 'ImportError';
+    this.stack = '';
+  }
+}
+
+/** The run's params: what its files record, then --param's reading of its path, and `run`, its path. */
+function runParams(run: ImportedRun, pathParams: PathParam[], warnings: string[]): Record<string, ParamValue> {
+  const params: Record<string, ParamValue> = { ...run.params };
+  for (const { name, pattern } of pathParams) {
+    const groups = pattern.exec(run.path)?.groups;
+    const text = groups?.[name] ?? (groups && Object.keys(groups).length === 1 ? Object.values(groups)[0] : undefined);
+    if (text === undefined) warnings.push(`run ${run.path}: --param ${name}=${pattern.source} does not match its path: it has no ${name}`);
+    else params[name] = paramValue(text);
+  }
+  params.run ??= run.path;
+  return params;
+}
+
+/** A value read off a path: a number if it reads as one, true/false, else the text. */
+export function paramValue(text: string): ParamValue {
+  if (/^[-+]?(\d+\.?\d*|\.\d+)(e[-+]?\d+)?$/i.test(text)) return Number(text);
+  if (text === 'true' || text === 'false') return text === 'true';
+  return text;
+}
+
+/** The run's seed: an integer param named by --seed-from, or `seed`; 0 without one. */
+function runSeed(path: string, params: Record<string, ParamValue>, seedFrom: string | undefined): number {
+  const name = seedFrom ?? 'seed';
+  const value = params[name];
+  if (value === undefined) {
+    if (seedFrom) throw new ImportError(`run ${path}: has no param "${seedFrom}" to take its seed from (--seed-from); its params: ${Object.keys(params).join(', ')}`);
+    return 0;
+  }
+  if (typeof value !== 'number' || !Number.isSafeInteger(value)) throw new ImportError(`run ${path}: its ${name} ${JSON.stringify(value)} is not a whole number, so it cannot be a seed`);
+  return value;
+}
+
+interface PreparedRun {
+  run: ImportedRun;
+  params: Record<string, ParamValue>;
+  seed: number;
+}
+
+/** The param a new sweep varies: the one whose values differ between runs (the seed and `run` aside), else `run`. */
+function variedParam(runs: PreparedRun[], seedParam: string): string {
+  const names = [...new Set(runs.flatMap(({ params }) => Object.keys(params)))].filter((name) => name !== 'run' && name !== seedParam);
+  const varied = names.filter((name) => new Set(runs.map(({ params }) => JSON.stringify(params[name]))).size > 1);
+  return varied.length === 1 ? varied[0] : 'run';
+}
+
+/** Numbers ascending, then booleans, then strings, each in code-unit order. */
+function compareValues(a: ParamValue, b: ParamValue): number {
+  const rank = (v: ParamValue) => (typeof v === 'number' ? 0 : typeof v === 'boolean' ? 1 : 2);
+  if (rank(a) !== rank(b)) return rank(a) - rank(b);
+  return a < b ? -1 : a > b ? 1 : 0;
+}
+
+/** The sweep file a first import writes: one value per distinct value of the varied param, colored in order. */
+function newSweepText(id: string, root: string, format: ImportFormat, vary: string, runs: PreparedRun[]): string {
+  const values = [...new Map(runs.map(({ params }) => [JSON.stringify(params[vary]), params[vary]])).values()].filter((v) => v !== undefined).sort(compareValues);
+  const seeds = [...new Set(runs.map(({ seed }) => seed))].sort((a, b) => a - b);
+  const text = formatSweepFile({
+    title: id,
+    description: `Runs imported from ${root} (${format}).`,
+    runs: 'imported',
+    vary,
+    seeds,
+    values: values.map((value, index) => ({ value, label: vary === 'run' ? String(value) : `${vary}=${value}`, color: defaultColor(index) })),
+  });
+  return (
+    `# Written by \`npm run import\`: edit it as any sweep file (title, labels, colors, the order of values).\n` +
+    (vary === 'run'
+      ? `# runs: imported — each value is a run's path under the folder imported (no param told the runs apart).\n`
+      : `# runs: imported — each value's runs are the runs imported into this sweep whose ${vary} has it.\n`) +
+    text
+  );
+}
+
+/** Writes the runs read (all of them, read before anything is written) as run folders of the sweep, and its sweep file if missing. */
+export function importRuns(options: ImportOptions, runs: ImportedRun[]): ImportResult {
+  const warnings: string[] = [];
+  const seedParam = options.seedFrom ?? 'seed';
+  const prepared = runs.map((run): PreparedRun => {
+    const params = runParams(run, options.pathParams, warnings);
+    return { run, params, seed: runSeed(run.path, params, options.seedFrom) };
+  });
+  if (prepared.length === 0) throw new ImportError(`${options.root}: ${NO_RUNS[options.format]}`);
+
+  let sweepFile = findSweepFile(options.sweepsDir, options.sweep);
+  let sweepFileWritten = false;
+  if (!sweepFile) {
+    const vary = options.vary ?? variedParam(prepared, seedParam);
+    if (!prepared.some(({ params }) => params[vary] !== undefined)) throw new ImportError(`--vary ${vary}: no run has a param "${vary}"; their params: ${[...new Set(prepared.flatMap(({ params }) => Object.keys(params)))].join(', ')}`);
+    sweepFile = join(options.sweepsDir, `${options.sweep}.yaml`);
+    makeRunsDir(options.sweepsDir);
+    writeFileAtomic(sweepFile, newSweepText(options.sweep, options.root, options.format, vary, prepared));
+    sweepFileWritten = true;
+  }
+  const sweep = loadSweep(sweepFile);
+  if (sweep.runs !== 'imported') {
+    throw new SweepFileError(sweepFile, `sweep "${sweep.id}" is trained by sweepbook (it has no runs: imported): import into another --sweep, or add runs: imported to it`);
+  }
+  if (options.vary && options.vary !== sweep.vary) warnings.push(`${sweepFile} varies ${sweep.vary}, not ${options.vary} (--vary only chooses for a new sweep file)`);
+
+  makeRunsDir(options.runsDir);
+  const existing = listRuns(options.runsDir);
+  const written = prepared.map(({ run, params, seed }) => {
+    const entry = sweep.values.find(({ value }) => value === params[sweep.vary]);
+    if (!entry) warnings.push(`run ${run.path}: its ${sweep.vary} ${JSON.stringify(params[sweep.vary] ?? null)} is not among ${sweepFile}'s values: listed on the sweep page, not drawn`);
+    else if (!sweep.seeds.includes(seed)) warnings.push(`run ${run.path}: its seed ${seed} is not among ${sweepFile}'s seeds: listed on the sweep page, not drawn`);
+    const source: RunSource = { format: options.format, root: options.root, run: run.path, files: run.files, skipped: run.skipped };
+    const { dir, change } = writeImportedRun(options.runsDir, findImportedRun(existing, sweep.id, options.format, run.path), {
+      sweep: sweep.id,
+      params,
+      label: entry?.label ?? run.path,
+      color: entry?.color ?? 'gray',
+      seed,
+      source,
+      series: run.scalars,
+      generations: run.texts.map(({ step, time, tag, text }) => ({ step, time, tag, text })),
+      timeless: timelessDate(options.root, run),
+    });
+    for (const warning of run.warnings) warnings.push(`run ${run.path}: ${warning}`);
+    return { path: run.path, dir, change };
+  });
+  const skipped: Record<string, number> = {};
+  for (const { run } of prepared) for (const [kind, n] of Object.entries(run.skipped)) skipped[kind] = (skipped[kind] ?? 0) + n;
+  return { sweepFile, sweepFileWritten, runs: written, warnings, skipped };
+}
+
+const NO_RUNS: Record<ImportFormat, string> = {
+  tensorboard: 'no event files (events.out.tfevents.*) in it or below it',
+  csv: 'no CSV files in it or below it',
+  hf: 'no trainer_state.json in it or below it',
+};
+
+/** For a source without times: its newest file's modification time, the nearest thing it has to when the run ended. */
+function timelessDate(root: string, run: ImportedRun): string {
+  const base = existsSync(root) && statSync(root).isFile() ? resolve(root, '..') : root;
+  let newest = 0;
+  for (const { path } of run.files) newest = Math.max(newest, statSync(join(base, path)).mtimeMs);
+  return new Date(Math.floor(newest / 1000) * 1000).toISOString();
+}
+
