@@ -15,3 +15,22 @@ export class EventFileError extends Error {
     this.stack = '';
   }
 }
+
+/**
+ * A trainer_state.json that cannot be read: names the file, and the line and
+ * column (`<file>:12:5: not JSON: expected ',' or '}', found "x"`) or the field
+ * (`<file>: log_history.3: not an object`), so that a user can go to the spot.
+ */
+export class StateFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly detail: string,
+    readonly at?: { line: number; column: number },
+    readonly field?: string,
+  ) {
+    super(`${file}${at ? `:${at.line}:${at.column}` : ''}: ${field ? `${field}: ` : ''}${detail}`);
+    this.name = 'StateFileError';
+    // As for EventFileError: the message says all a user needs.
+    this.stack = '';
+  }
+}
