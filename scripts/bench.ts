@@ -7,6 +7,7 @@ import { benchCompare, type Clock } from '../src/bench/compare';
 import { benchCorpusBound } from '../src/bench/corpus';
 import { benchReference } from '../src/bench/reference';
 import { benchSiteBuild, benchSiteScaling } from '../src/bench/site';
+import { benchImport } from '../src/bench/import';
 import { benchEventsRead } from '../src/bench/tfevents';
 import { benchMatMul, benchPretrain, benchRL } from '../src/bench/train';
 
@@ -29,6 +30,7 @@ if (values.compare) {
     () => benchRL(),
     () => benchFigure(),
     async () => benchEventsRead(),
+    async () => benchImport(),
     () => benchSiteScaling([25, 50, 100, 200], print),
     // The 100-run site built again with its cache kept, as a site is rebuilt.
     () => benchSiteBuild(100, 20_000, 1),

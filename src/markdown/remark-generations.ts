@@ -33,6 +33,8 @@ const attributes = {
   seeds: z.literal('all').optional(),
   /** One seed's run of each value. */
   seed: z.coerce.number().int().optional(),
+  /** Only the texts of this TensorBoard tag (imported runs': "samples", not the "args" a trainer logs too). */
+  tag: z.string().min(1).optional(),
 };
 
 const NUMBER_WORDS = ['zero', 'one', 'two', 'three', 'four', 'five', 'six', 'seven', 'eight', 'nine', 'ten'];
@@ -41,11 +43,12 @@ const RESERVOIR =
   'Generations are a reservoir sample, as in TensorBoard: a run keeps its newest generation and a ' +
   'uniform random sample of the older ones, so "last" means last kept.';
 
-/** What the runs of one ::generations kept: "Each run kept 5 of the 40 it logged." */
-export function keptText(runs: SweepRun[]): string {
+/** What the runs of one ::generations kept: "Each run kept 5 of the 40 it logged." With a tag, the counts are of that tag's texts, all kept (imported runs keep every text). */
+export function keptText(runs: SweepRun[], tag?: string): string {
   const counts = ({ kept, seen, capacity }: RunInfo['generations']) =>
     capacity === 0 ? `all ${seen} it logged` : `${kept} of the ${seen} it logged`;
-  const all = runs.map(({ run }) => counts(run.info.generations));
+  const tagged = (run: SweepRun['run']) => generationsOf(run).filter((g) => g.tag === tag).length;
+  const all = runs.map(({ run }) => (tag === undefined ? counts(run.info.generations) : `all ${tagged(run)} it logged with tag ${tag}`));
   return all.every((text) => text === all[0])
     ? `Each run kept ${all[0]}.`
     : runs.map(({ label, seed }, index) => `${label}${runs.some((other) => other.label === label && other !== runs[index]) ? ` seed ${seed}` : ''} kept ${all[index]}.`).join(' ');
@@ -57,10 +60,10 @@ const FOOTNOTE = 'sweepbook-generations';
 export default function remarkGenerations(options: DirectiveOptions) {
   return async (tree: Root, file: VFile) => {
     // What each directive's runs kept, in document order: one footnote says it for all of them.
-    const notes: { sweepId: string; seed: number | undefined; text: string }[] = [];
+    const notes: { sweepId: string; seed: number | undefined; text: string; sampled: boolean }[] = [];
     const matches = findDirectives(tree, 'generations');
     await replaceDirectives(matches, ({ node }) => {
-      const { sweep: sweepId, last: lastGiven, seeds: seedsGiven, seed } = parseAttributes(attributes, node, file);
+      const { sweep: sweepId, last: lastGiven, seeds: seedsGiven, seed, tag } = parseAttributes(attributes, node, file);
       const { sweep, runs: drawn, listedOnly } = sweepOf(options, sweepId, node, file);
       if (seed !== undefined && seedsGiven) throw directiveError(file, node, 'generations', 'give seeds="all" or seed=N, not both');
       if (seed !== undefined && !sweep.seeds.includes(seed)) {
@@ -68,15 +71,19 @@ export default function remarkGenerations(options: DirectiveOptions) {
       }
       const runs = seed === undefined ? drawn : drawn.filter((run) => run.seed === seed);
       if (runs.length === 0) return [noRunsYet(sweepId, listedOnly)];
+      if (tag !== undefined && !runs.some(({ run }) => generationsOf(run).some((g) => g.tag === tag))) {
+        const tags = [...new Set(runs.flatMap(({ run }) => generationsOf(run).flatMap((g) => (g.tag === undefined ? [] : [g.tag]))))];
+        throw directiveError(file, node, 'generations', `no run of sweep "${sweepId}" logged a text with tag "${tag}" (${tags.length > 0 ? `tags: ${tags.join(', ')}` : 'their texts have no tags'})`);
+      }
       const everySeed = seed === undefined && sweep.seeds.length > 1;
       const last = lastGiven ?? (everySeed ? 1 : 2);
       // Directives are replaced last to first.
-      notes.unshift({ sweepId, seed, text: keptText(runs) });
+      notes.unshift({ sweepId, seed, text: keptText(runs, tag), sampled: runs.some(({ run }) => run.info.generations.capacity > 0) });
       const shown = runs.map(({ run, label, color, seed: runSeed }) => ({
         label,
         color,
         ...(everySeed || seed !== undefined ? { seed: runSeed } : {}),
-        generations: generationsOf(run),
+        generations: tag === undefined ? generationsOf(run) : generationsOf(run).filter((g) => g.tag === tag),
         download: `${options.base ?? '/'}runs/${run.info.id}/generations.jsonl`,
         ...(run.info.status === 'running' ? { running: `running, step ${run.info.steps_done}/${run.info.total_steps}` } : {}),
       }));
@@ -98,8 +105,8 @@ export default function remarkGenerations(options: DirectiveOptions) {
   };
 }
 
-/** The footnote: what a reservoir sample is, once, and what the runs of each ::generations kept. */
-function reservoirFootnote(notes: { sweepId: string; seed: number | undefined; text: string }[]): FootnoteDefinition {
+/** The footnote: what a reservoir sample is, once (if any run kept one), and what the runs of each ::generations kept. */
+function reservoirFootnote(notes: { sweepId: string; seed: number | undefined; text: string; sampled: boolean }[]): FootnoteDefinition {
   const distinct = notes.filter((note, index) => notes.findIndex((other) => other.sweepId === note.sweepId && other.seed === note.seed) === index);
   const kept = distinct.every((note) => note.text === distinct[0].text)
     ? distinct[0].text
@@ -108,6 +115,6 @@ function reservoirFootnote(notes: { sweepId: string; seed: number | undefined; t
     type: 'footnoteDefinition',
     identifier: FOOTNOTE,
     label: FOOTNOTE,
-    children: [{ type: 'paragraph', children: [{ type: 'text', value: `${RESERVOIR} ${kept}` }] }],
+    children: [{ type: 'paragraph', children: [{ type: 'text', value: notes.some((note) => note.sampled) ? `${RESERVOIR} ${kept}` : kept }] }],
   };
 }
