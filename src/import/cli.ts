@@ -5,7 +5,8 @@ import { existsSync } from 'node:fs';
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { RunFormatError, RunWriteError, SweepFileError } from '../runs';
-import { EventFileError, StateFileError } from './errors';
+import { readCsvRuns } from './csv';
+import { CsvFileError, EventFileError, StateFileError } from './errors';
 import { readHfRuns } from './hf';
 import { importRuns, ImportError, type ImportFormat, type ImportOptions, type ImportResult, type PathParam } from './import';
 import type { ImportedRun } from './imported-run';
@@ -123,12 +124,12 @@ function readRuns(options: CliOptions, known: Map<string, TensorboardRun>): Impo
       return tensorboardRuns(options.root, known).map((run) => run.imported(options.watch));
     case 'hf':
       return readHfRuns(options.root);
-    default:
-      throw new ImportError(`${options.format} import is not built yet`);
+    case 'csv':
+      return readCsvRuns(options.root, { step: options.step });
   }
 }
 
-const INPUT_ERRORS = [ImportError, EventFileError, StateFileError, SweepFileError, RunFormatError, RunWriteError];
+const INPUT_ERRORS = [ImportError, EventFileError, StateFileError, CsvFileError, SweepFileError, RunFormatError, RunWriteError];
 const isInputError = (error: unknown) => INPUT_ERRORS.some((kind) => error instanceof kind);
 
 export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env): Promise<number> {

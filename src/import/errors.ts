@@ -34,3 +34,22 @@ export class StateFileError extends Error {
     this.stack = '';
   }
 }
+
+/**
+ * A CSV file of an import (or the hparams.yaml beside one) that cannot be read:
+ * names the file, line and column, as `runs.csv:17: column "val_loss": ...`, so
+ * that a user can go to the cell in an editor.
+ */
+export class CsvFileError extends Error {
+  constructor(
+    readonly file: string,
+    readonly line: number | undefined,
+    readonly column: string | undefined,
+    readonly detail: string,
+  ) {
+    super(`${file}${line === undefined ? '' : `:${line}`}: ${column === undefined ? '' : `column "${column}": `}${detail}`);
+    this.name = 'CsvFileError';
+    // As for the run folder errors (src/runs/errors.ts): the message says all a user needs.
+    this.stack = '';
+  }
+}
