@@ -94,7 +94,7 @@ describe('::generations', () => {
     ['::generations{sweep="fixture-sweep" last=11}', 'attribute last="11": Too big: expected number to be <=10'],
     ['::generations{sweep="fixture-sweep" last=two}', 'attribute last="two"'],
     ['::generations{last=2}', 'missing attribute "sweep"'],
-    ['::generations{sweep="fixture-sweep" n=2}', 'unknown attribute "n" (known: sweep, last, seeds, seed)'],
+    ['::generations{sweep="fixture-sweep" n=2}', 'unknown attribute "n" (known: sweep, last, seeds, seed, tag)'],
   ])('%s fails with the report file and line', async (directive, message) => {
     const body = `Intro.\n\n${directive}\n`;
     await expect(renderReport(dirs, body, 'bad.md')).rejects.toThrow(`reports/bad.md:${lineOf(body, '::generations')}: ::generations: ${message}`);

@@ -18,7 +18,7 @@ describe('new-sweep', () => {
     const { sweepFile, reportFile } = newSweep({ id: 'kl-third', vary: 'beta', values: [10, 20, 50], contentDir });
     const sweep = loadSweep(sweepFile);
     expect(sweep).toMatchObject({ id: 'kl-third', vary: 'beta', seeds: [0, 1, 2] });
-    expect(readFileSync(sweepFile, 'utf8')).toContain('seeds: [ 0, 1, 2 ]');
+    expect(readFileSync(sweepFile, 'utf8')).toContain('seeds: [0, 1, 2]');
     expect(loadSweep(newSweep({ id: 'one-seed', vary: 'beta', values: [1], seeds: [5], contentDir }).sweepFile).seeds).toEqual([5]);
     expect(sweep.values.map((v) => [v.value, v.label])).toEqual([[10, 'beta=10'], [20, 'beta=20'], [50, 'beta=50']]);
     expect(new Set(sweep.values.map((v) => v.color)).size).toBe(3);

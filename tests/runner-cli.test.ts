@@ -176,6 +176,16 @@ describe('npm run train: bad input', () => {
     expectCleanError(await train('--sweep', 'nope'), /unknown sweep "nope": .* has pair/);
   });
 
+  it('leaves a sweep of imported runs alone, saying so', async () => {
+    const sweeps = join(project, 'imported-sweeps');
+    writeSweep('theirs', 'title: Theirs\nruns: imported\nvary: lr\nvalues:\n  - value: 0.1\n', sweeps);
+    const runs = runsIn('runs-imported');
+    const result = await train('--quick', '--sweeps', sweeps, '--runs', runs, '--sweep', 'theirs');
+    expect(result.code, result.stderr).toBe(0);
+    expect(result.stdout).toContain(`Sweep theirs: its runs are imported (runs: imported in ${join(sweeps, 'theirs.yaml')}), not trained here`);
+    expect(runFolders(runs)).toEqual([]);
+  });
+
   it.skipIf(hasNodeGpu)('rejects an unusable backend before creating any run', async () => {
     const runs = runsIn('runs-gpu');
     expectCleanError(await train('--quick', '--runs', runs, '--backend', 'node-gpu'), /node-gpu/);

@@ -140,7 +140,12 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     if (existsSync(options.runsDir) && !statSync(options.runsDir).isDirectory()) {
       throw new UsageError(`--runs ${options.runsDir}: not a folder`);
     }
-    plan = planRuns(selectSweeps(options), options.runsDir, {
+    const sweeps = selectSweeps(options);
+    // Another program trains an imported sweep's runs; say so rather than "nothing to train" alone.
+    for (const sweep of sweeps.filter((s) => s.runs === 'imported')) {
+      console.log(`Sweep ${sweep.id}: its runs are imported (runs: imported in ${sweep.file}), not trained here; npm run import brings in new ones.`);
+    }
+    plan = planRuns(sweeps, options.runsDir, {
       quick: options.quick,
       fresh: options.fresh,
       shard: options.shard,
