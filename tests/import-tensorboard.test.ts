@@ -219,6 +219,17 @@ describe('what event files hold', () => {
     ]);
   });
 
+  it('--seed-from names the param that holds the seed; a param that is no whole number cannot be one', async () => {
+    const logdir = join(root, 'logs');
+    for (const [run, trial] of [['a', 3], ['b', 4]] as const) writeRun(logdir, `beta_1/trial_${trial}${run}`, 'events.out.tfevents.1700000000.host.1.0', [scalar(1, 'loss', trial)]);
+    expect(await importTb(logdir, 'trials', '--param', 'beta=beta_(?<beta>[0-9.]+)', '--param', 'trial=trial_(?<trial>\\d+)', '--seed-from', 'trial')).toBe(0);
+    expect(loadSweep(join(sweepsDir(), 'trials.yaml'))).toMatchObject({ vary: 'beta', seeds: [3, 4] });
+    expect(runOf('beta_1/trial_4b').info.seed).toBe(4);
+    output.length = 0;
+    expect(await importTb(logdir, 'trials3', '--param', 'x=(?<x>trial_\\w+)', '--seed-from', 'x')).toBe(2);
+    expect(output).toEqual(['import: run beta_1/trial_3a: its x "trial_3a" is not a whole number, so it cannot be a seed']);
+  });
+
   it('--param without a named group, or with a bad regex, is a usage error', async () => {
     const logdir = fixtureLogdir();
     expect(await importTb(logdir, 'x', '--param', 'lr=lr_[0-9]+')).toBe(2);

@@ -101,11 +101,23 @@ interface PreparedRun {
   seed: number;
 }
 
-/** The param a new sweep varies: the one whose values differ between runs (the seed and `run` aside), else `run`. */
-function variedParam(runs: PreparedRun[], seedParam: string): string {
+/**
+ * The params that could be the varied one, and the choice: the one param whose values
+ * differ between runs (the seed and `run` aside); of several, the one --param reads; with
+ * none differing (one value, several seeds), the one --param reads; else `run`, each
+ * run a value of its own.
+ */
+function variedParams(runs: PreparedRun[], seedParam: string, pathParams: PathParam[]): { vary: string; varied: string[] } {
   const names = [...new Set(runs.flatMap(({ params }) => Object.keys(params)))].filter((name) => name !== 'run' && name !== seedParam);
-  const varied = names.filter((name) => new Set(runs.map(({ params }) => JSON.stringify(params[name]))).size > 1);
-  return varied.length === 1 ? varied[0] : 'run';
+  const varied = names.filter((name) => new Set(runs.map(({ params }) => JSON.stringify(params[name] ?? null))).size > 1);
+  const fromPaths = pathParams.map(({ name }) => name).filter((name) => name !== seedParam);
+  const pick = (among: string[]) => (among.length === 1 ? among[0] : undefined);
+  const vary = pick(varied) ?? pick(varied.filter((name) => fromPaths.includes(name))) ?? (varied.length === 0 ? pick(fromPaths) : undefined) ?? 'run';
+  return { vary, varied };
+}
+
+function variedParam(runs: PreparedRun[], seedParam: string, pathParams: PathParam[]): string {
+  return variedParams(runs, seedParam, pathParams).vary;
 }
 
 /** Numbers ascending, then booleans, then strings, each in code-unit order. */
@@ -149,7 +161,11 @@ export function importRuns(options: ImportOptions, runs: ImportedRun[]): ImportR
   let sweepFile = findSweepFile(options.sweepsDir, options.sweep);
   let sweepFileWritten = false;
   if (!sweepFile) {
-    const vary = options.vary ?? variedParam(prepared, seedParam);
+    const { vary: chosen, varied } = variedParams(prepared, seedParam, options.pathParams);
+    const vary = options.vary ?? chosen;
+    if (!options.vary && vary === 'run' && varied.length > 1) {
+      warnings.push(`the runs differ in ${varied.length} params (${varied.slice(0, 5).join(', ')}${varied.length > 5 ? ', ...' : ''}): the new sweep file varies run, each run a value of its own; --vary <param> picks one`);
+    }
     if (!prepared.some(({ params }) => params[vary] !== undefined)) throw new ImportError(`--vary ${vary}: no run has a param "${vary}"; their params: ${[...new Set(prepared.flatMap(({ params }) => Object.keys(params)))].join(', ')}`);
     sweepFile = join(options.sweepsDir, `${options.sweep}.yaml`);
     makeRunsDir(options.sweepsDir);
@@ -161,6 +177,11 @@ export function importRuns(options: ImportOptions, runs: ImportedRun[]): ImportR
     throw new SweepFileError(sweepFile, `sweep "${sweep.id}" is trained by sweepbook (it has no runs: imported): import into another --sweep, or add runs: imported to it`);
   }
   if (options.vary && options.vary !== sweep.vary) warnings.push(`${sweepFile} varies ${sweep.vary}, not ${options.vary} (--vary only chooses for a new sweep file)`);
+  else if (!sweepFileWritten && sweep.vary === 'run' && variedParam(prepared, seedParam, options.pathParams) !== 'run') {
+    // Typically a first import without --param, then one with it: the sweep file was written for the first.
+    const param = variedParam(prepared, seedParam, options.pathParams);
+    warnings.push(`the runs differ in ${param}, but ${sweepFile} varies run (each run a value of its own): set vary: ${param} and its values there, or delete the file to have it written again`);
+  }
 
   makeRunsDir(options.runsDir);
   const existing = listRuns(options.runsDir);
