@@ -230,6 +230,16 @@ describe('what event files hold', () => {
     expect(output).toEqual(['import: run beta_1/trial_3a: its x "trial_3a" is not a whole number, so it cannot be a seed']);
   });
 
+  it("runs that share a value and seed (an experiment's train/ and validation/) are imported with a warning that one is drawn", async () => {
+    const logdir = join(root, 'logs');
+    for (const lr of ['0.1', '0.2']) for (const split of ['train', 'validation']) writeRun(logdir, `lr_${lr}/${split}`, 'events.out.tfevents.1700000000.host.1.0', [scalar(1, `${split}/loss`, 1)]);
+    expect(await importTb(logdir, 'splits', '--param', 'lr=lr_(?<lr>[0-9.]+)')).toBe(0);
+    expect(listRuns(runsDir())).toHaveLength(4);
+    expect(output).toContain(
+      'warning: runs lr_0.1/train, lr_0.1/validation have the same lr (0.1) and seed (0): only one is drawn; give each a value or seed of its own (--param, --seed-from), or import them into sweeps of their own',
+    );
+  });
+
   it('--param without a named group, or with a bad regex, is a usage error', async () => {
     const logdir = fixtureLogdir();
     expect(await importTb(logdir, 'x', '--param', 'lr=lr_[0-9]+')).toBe(2);

@@ -183,6 +183,21 @@ export function importRuns(options: ImportOptions, runs: ImportedRun[]): ImportR
     warnings.push(`the runs differ in ${param}, but ${sweepFile} varies run (each run a value of its own): set vary: ${param} and its values there, or delete the file to have it written again`);
   }
 
+  // One run is drawn per (value, seed): runs that share one (a logdir's train/ and validation/) would hide all but the newest.
+  const byUnit = new Map<string, string[]>();
+  for (const { run, params, seed } of prepared) {
+    const key = JSON.stringify([params[sweep.vary] ?? null, seed]);
+    byUnit.set(key, [...(byUnit.get(key) ?? []), run.path]);
+  }
+  for (const [key, paths] of byUnit) {
+    if (paths.length < 2) continue;
+    const [value, seed] = JSON.parse(key) as [unknown, number];
+    warnings.push(
+      `runs ${paths.join(', ')} have the same ${sweep.vary} (${JSON.stringify(value)}) and seed (${seed}): only one is drawn; ` +
+        `give each a value or seed of its own (--param, --seed-from), or import them into sweeps of their own`,
+    );
+  }
+
   makeRunsDir(options.runsDir);
   const existing = listRuns(options.runsDir);
   const written = prepared.map(({ run, params, seed }) => {

@@ -32,6 +32,10 @@ export function reportsLoader(options: { base: string; runsDir: string; sweepsDi
       const inputs = `${files}\0quick=${options.quick}`;
       const errors: string[] = [];
       const logger = Object.create(context.logger) as LoaderContext['logger'];
+      // A site of imported runs before its first report: nothing to warn about.
+      logger.warn = (message: string) => {
+        if (!message.startsWith('No files found matching')) context.logger.warn(message);
+      };
       logger.error = (message: string) => {
         // "Error rendering <entry>: Failed to parse Markdown file ...": already kept from the renderer, below.
         if (!(message.startsWith('Error rendering ') && message.includes(': Failed to parse Markdown file "'))) errors.push(message);
