@@ -25,6 +25,27 @@ function dirsWith(withReference: number) {
   return { root, runsDir: join(root, 'runs'), sweepsDir: join(root, 'content', 'sweeps') };
 }
 
+const metric = (mean: number, step_sd: number) => ({ mean, step_sd, se: step_sd / 8 });
+const SAMPLED: RunReference = {
+  ...REFERENCE,
+  sample: { samples: 2048, batch: 32, raw_reward: metric(144.2, 16), repetition: metric(0.21, 0.04), diversity: metric(0.83, 0.02), fluency: metric(-1.12, 0.08), grammatical: metric(0.97, 0.02) },
+};
+
+test('::reference shows the reference measured on a large sample, as a first step measures a run', async () => {
+  const root = mkdtempSync(join(tmpdir(), 'sweepbook-md-reference-'));
+  writeFixtureRun(join(root, 'runs'), 0, { reference: SAMPLED });
+  writeFixtureContent(join(root, 'content'));
+  mkdirSync(join(root, 'reports'));
+  try {
+    const html = await renderReport({ root, runsDir: join(root, 'runs'), sweepsDir: join(root, 'content', 'sweeps') }, '::reference{sweep="fixture-sweep"}\n');
+    expect(html).toContain('over 2,048 samples (64 steps of 32)');
+    expect(html).toContain('<tr><td>raw reward</td><td class="num">144</td><td class="num">2</td><td class="num">16</td></tr>');
+    expect(html).toContain('<tr><td>fluency (nats/token)</td><td class="num">-1.12</td><td class="num">0.01</td><td class="num">0.08</td></tr>');
+  } finally {
+    rmSync(root, { recursive: true, force: true });
+  }
+});
+
 const recorded = dirsWith(3);
 const older = dirsWith(0);
 afterAll(() => [recorded, older].forEach(({ root }) => rmSync(root, { recursive: true, force: true })));

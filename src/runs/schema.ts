@@ -21,6 +21,26 @@ export type RunStatus = z.infer<typeof RunStatus>;
 /** Checked wherever a color is read, because it reaches a page's style attribute. */
 const cssColor = z.string().refine(isCssColor, 'expected a CSS color name (e.g. violet) or #rgb/#rrggbb');
 
+/** A metric over a large sample: its mean, how much one step's value (a batch of the step's size) scatters, and the mean's standard error. */
+const SampledMetric = z.strictObject({ mean: z.number(), step_sd: z.number().nonnegative(), se: z.number().nonnegative() });
+
+/**
+ * The reference model's metrics as a run measures them at its first step (before any
+ * update the policy is the reference), over many steps' worth of samples: what the
+ * report compares a run's metrics with (src/train/reference-sample.ts).
+ */
+export const ReferenceSample = z.strictObject({
+  samples: z.number().int().positive(),
+  /** Samples per batch: a step's. */
+  batch: z.number().int().positive(),
+  raw_reward: SampledMetric,
+  repetition: SampledMetric,
+  diversity: SampledMetric,
+  fluency: SampledMetric,
+  grammatical: SampledMetric,
+});
+export type ReferenceSample = z.infer<typeof ReferenceSample>;
+
 /** The reference model a run started from and was held to by the KL penalty: how well it learnt the corpus. */
 export const RunReference = z.strictObject({
   /** Its cache key. */
@@ -35,6 +55,8 @@ export const RunReference = z.strictObject({
   pretrain_cpu_seconds: z.number().nonnegative(),
   /** A few stories it wrote from the prompt, to its <eos>. */
   samples: z.array(z.string()),
+  /** Its metrics over a large sample, as a run's first step measures them; absent in runs trained before. */
+  sample: ReferenceSample.optional(),
 });
 export type RunReference = z.infer<typeof RunReference>;
 

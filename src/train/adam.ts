@@ -27,11 +27,11 @@ export class Adam {
     });
   }
 
-  /** Applies one update from tf.variableGrads' gradients (keyed by variable name). */
-  apply(grads: tf.NamedTensorMap): void {
+  /** Applies one update from tf.variableGrads' gradients (keyed by variable name); returns their global norm before clipping. */
+  apply(grads: tf.NamedTensorMap): number {
     this.step += 1;
     const t = this.step;
-    tf.tidy(() => {
+    return tf.tidy(() => {
       const names = Object.keys(this.params);
       const gradOf = (n: string) => grads[this.params[n].name];
       const sq = names.map((n) => tf.sum(tf.square(gradOf(n))));
@@ -47,6 +47,7 @@ export class Adam {
         this.v[n].assign(v);
         this.params[n].assign(tf.sub(this.params[n], tf.mul(tf.div(m, tf.add(tf.sqrt(v), this.eps)), lrT)));
       }
+      return norm.dataSync()[0];
     });
   }
 

@@ -57,6 +57,8 @@ export const TrainConfig = z.strictObject({
    * Changing gen_tokens moves that step change: recalibrate together.
    */
   reward_scale: z.number().positive().default(2000),
+  /** Steps between measurements of fluency (src/train/fluency.ts), which costs most of a step; also at step 1. */
+  fluency_every: positiveInt.default(10),
   checkpoint_every: positiveInt.default(25),
   log_every: positiveInt.default(1),
   /** Generations kept per run (reservoir); 0 keeps all. */

@@ -19,6 +19,7 @@ import type { GRULanguageModel } from './model';
 import { sampleWithGradient, type Samples } from './sampler';
 import { mulberry32 } from '../random';
 import { alliteration, diversity, repetition } from './reward';
+import { fluencyOf, sampleFluency } from './fluency';
 import type { Tokenizer } from '../corpus/tokenizer';
 
 export interface StepResult {
@@ -30,6 +31,11 @@ export interface StepResult {
     repetition: number;
     /** Across the step's samples: distinct word bigrams / bigrams (src/train/reward.ts). */
     diversity: number;
+    /** The gradient's global norm before clipping to max norm 1 (src/train/adam.ts). */
+    grad_norm: number;
+    /** Every fluency_every steps: the story generator's nats per writable token, and the writable share (src/train/fluency.ts). */
+    fluency?: number;
+    grammatical?: number;
   };
   /** The first sample of the step, prompt included, as text. */
   generation: string;
@@ -112,13 +118,15 @@ export class RLOOTrainer {
       lap('scoring');
       return tf.neg(tf.mean(tf.mul(tf.sum(logProbs, 1), advantages))) as tf.Scalar;
     });
-    this.optimizer.apply(grads);
+    const gradNorm = this.optimizer.apply(grads);
     tf.dispose(grads);
     value.dispose();
     lap('backward');
 
     const { ids } = drawn!;
     const first = Array.from(ids.subarray(0, G));
+    // The generator's forward pass costs ~3 ms a sample, most of a step: so only every fluency_every steps.
+    const fluency = step % this.config.fluency_every === 0 || step === 1 ? fluencyOf(storiesOf(ids, n, G, this.tokenizer).map(sampleFluency)) : undefined;
     return {
       metrics: {
         raw_reward: mean(raw),
@@ -127,6 +135,8 @@ export class RLOOTrainer {
         entropy: entropySum / (n * G),
         repetition: mean(reps),
         diversity: diversity(texts),
+        grad_norm: gradNorm,
+        ...fluency,
       },
       generation: this.tokenizer.decode([...this.promptIds, ...first]),
     };
@@ -147,6 +157,15 @@ export function tokenLogProbs(model: GRULanguageModel, ids: tf.Tensor2D, start: 
   const targets = tf.transpose(ids.slice([0, start], [n, T - start])).reshape([(T - start) * n]) as tf.Tensor1D;
   // n rows per readout matMul, as sampling reads out: so a policy equal to the reference scores KL 0.
   return tf.transpose(model.targetLogProbs(predicting, targets, n).reshape([T - start, n])) as tf.Tensor2D;
+}
+
+/** Each of n samples' generated token strings up to its <eos> (the story's end; what follows is not part of it). */
+export function storiesOf(ids: Int32Array, n: number, G: number, tokenizer: Tokenizer): string[][] {
+  return Array.from({ length: n }, (_, i) => {
+    const sample = Array.from(ids.subarray(i * G, (i + 1) * G));
+    const end = sample.indexOf(tokenizer.eos);
+    return tokenizer.tokenStrings(end < 0 ? sample : sample.slice(0, end));
+  });
 }
 
 /** RLOO: each sample's reward minus the mean reward of the other samples of its group of K. */

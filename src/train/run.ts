@@ -3,6 +3,7 @@ import type { Checkpoint, NamedTensor, RunWriter } from '../runs';
 import type { TrainConfig } from './config';
 import { GRULanguageModel, type TensorData } from './model';
 import { loadOrPretrain, type PretrainProgress } from './pretrain';
+import { referenceSample } from './reference-sample';
 import { RLOOTrainer } from './rl';
 
 export interface TrainProgress {
@@ -55,7 +56,7 @@ export async function trainRun(writer: RunWriter, config: TrainConfig, opts: Tra
     onProgress: opts.onPretrainProgress,
     signal: opts.signal,
   });
-  if (reference.quality) writer.setReference(reference.quality);
+  if (reference.quality) writer.setReference({ ...reference.quality, sample: referenceSample(reference.model, reference.tokenizer, config, reference.dir) });
   const policy = new GRULanguageModel(reference.model.size, config.seed);
   const trainer = new RLOOTrainer(policy, reference.model, reference.tokenizer, config);
   try {
