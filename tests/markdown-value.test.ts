@@ -1,7 +1,7 @@
 // :value{...}: numbers in a report's prose come from the runs, with their spread over seeds.
 import { rmSync } from 'node:fs';
 import { afterAll, describe, expect, test, vi } from 'vitest';
-import { finalMean as finalMeanOf, seriesFrom, type MetricPoint } from '../src/charts';
+import { meanOfLast10Pct, seriesFrom, type MetricPoint } from '../src/charts';
 import { readMetrics, runsOfSweep } from '../src/runs';
 import { fixtureDirs, lineOf, renderReport } from './fixtures/render-report';
 
@@ -17,8 +17,8 @@ function seriesOf(dirs: { runsDir: string }, beta: number, metric: string) {
     .map((run) => readMetrics(run.dir).map((line) => ({ step: line.step, value: line[metric] ?? null })));
 }
 
-/** finalMean of points as the test has them. */
-const finalMean = (points: MetricPoint[]) => finalMeanOf(seriesFrom(points));
+/** The final value of points as the test has them. */
+const finalMean = (points: MetricPoint[]) => meanOfLast10Pct(seriesFrom(points));
 
 const text = (html: string) => html.replace(/<[^>]+>/g, '');
 
