@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { bucketMeans, downsample } from '../src/charts/downsample';
-import { finalMean } from '../src/charts/final';
+import { meanOfLast10Pct } from '../src/charts/final';
 import { binMeans, sampledSteps } from '../src/charts/hover';
 import { smooth } from '../src/charts/smooth';
 import { pointsOf, seriesFrom, type Series } from '../src/charts/types';
@@ -78,16 +78,16 @@ describe('downsample', () => {
   });
 });
 
-describe('finalMean', () => {
+describe('meanOfLast10Pct', () => {
   it('averages the finite values of the last 10% of steps', () => {
     const points = line(Array.from({ length: 101 }, (_, i) => (i === 95 ? null : i)));
     // steps 90..100 without 95
-    expect(finalMean(points)).toBeCloseTo((90 + 91 + 92 + 93 + 94 + 96 + 97 + 98 + 99 + 100) / 10, 12);
+    expect(meanOfLast10Pct(points)).toBeCloseTo((90 + 91 + 92 + 93 + 94 + 96 + 97 + 98 + 99 + 100) / 10, 12);
   });
 
   it('is null when there is nothing finite to average', () => {
-    expect(finalMean(line([]))).toBeNull();
-    expect(finalMean(line([null]))).toBeNull();
+    expect(meanOfLast10Pct(line([]))).toBeNull();
+    expect(meanOfLast10Pct(line([null]))).toBeNull();
   });
 });
 

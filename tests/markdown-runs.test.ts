@@ -29,8 +29,12 @@ describe('::runs', () => {
       expect(row).toContain(`</span> ${['red', 'green', 'blue'][index]}</td>`);
       expect(row).toContain('40/40');
     });
-    // beta=1: final kl = 10 / (1 + 1)
-    expect(rows[1]).toContain('<td class="num">5</td>');
+    // beta=1 logs kl = step / 8 at steps 1..40, so its last value is 5; the
+    // table gives the final value, the mean over the last 10% of steps
+    // (37..40, past 40 - 0.1 * 39): (37 + 38 + 39 + 40) / 4 / 8 = 4.8125.
+    expect(rows[1]).toContain('<td class="num">4.81</td>');
+    expect(rows[1]).not.toContain('<td class="num">5</td>');
+    expect(html).toContain("<caption>Metrics are each run's mean over its last 10% of steps.</caption>");
   });
 
   test('several seeds: one row per value, its seeds\' runs linked, metrics as mean (lowest–highest)', async () => {
@@ -43,13 +47,15 @@ describe('::runs', () => {
       runs.map((run) => [run.info.id, run.info.seed, run.info.seed]),
     );
     expect(rows[1]).toContain('<td class="num">40/40</td>');
-    // kl is the same for every seed; raw_reward differs by 0.02 per seed: its mean and range
-    expect(rows[1]).toContain('<td class="num spread-cell">5 <span class="spread">(5–5)</span></td>');
-    const last = (seed: number) => 1 / 2 + 0.05 * Math.sin(40 + 1 + 7 * (seed - 1)) + 0.02 * (seed - 1);
-    const rewards = [1, 2, 3].map(last);
+    // kl is the same for every seed (its final value 4.8125, as above); raw_reward differs by 0.02 per seed: its mean and range
+    expect(rows[1]).toContain('<td class="num spread-cell">4.81 <span class="spread">(4.81–4.81)</span></td>');
+    // each seed's mean of raw_reward over steps 37..40
+    const reward = (seed: number, step: number) => step / 40 / 2 + 0.05 * Math.sin(step + 1 + 7 * (seed - 1)) + 0.02 * (seed - 1);
+    const final = (seed: number) => [37, 38, 39, 40].reduce((sum, step) => sum + reward(seed, step), 0) / 4;
+    const rewards = [1, 2, 3].map(final);
     const f = (x: number) => String(Number(x.toPrecision(3)));
     expect(rows[1]).toContain(`${f(rewards.reduce((a, b) => a + b) / 3)} <span class="spread">(${f(Math.min(...rewards))}–${f(Math.max(...rewards))})</span>`);
-    expect(html).toContain('the mean over the value\'s seeds, their lowest to highest in brackets');
+    expect(html).toContain("Metrics are each run's mean over its last 10% of steps, averaged over the value's seeds, their lowest to highest in brackets.");
   });
 
   test('a list of runs not drawn names their seeds when they differ', () => {

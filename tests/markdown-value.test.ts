@@ -1,13 +1,28 @@
 // :value{...}: numbers in a report's prose come from the runs, with their spread over seeds.
-import { rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
-import { finalMean as finalMeanOf, seriesFrom, type MetricPoint } from '../src/charts';
+import { meanOfLast10Pct, seriesFrom, type MetricPoint } from '../src/charts';
+import { changeNoiseOf, changeOf } from '../src/charts/final';
 import { readMetrics, runsOfSweep } from '../src/runs';
 import { fixtureDirs, lineOf, renderReport } from './fixtures/render-report';
+import { writeFixtureContent, writeFixtureRun } from './fixtures/site-fixture';
+
+/** The fixture sweep with runs of 100 steps: each window of change holds 8 or 10 steps, enough for a noise floor (the 40-step runs' hold 4). */
+function longDirs(seeds: number[]): { runsDir: string; sweepsDir: string; root: string } {
+  const root = mkdtempSync(join(tmpdir(), 'sweepbook-md-long-'));
+  for (const seed of seeds) for (const index of [0, 1, 2]) writeFixtureRun(join(root, 'runs'), index, { seed, steps: 100 });
+  writeFixtureContent(join(root, 'content'), undefined, seeds.length > 1 ? seeds : undefined);
+  mkdirSync(join(root, 'reports'), { recursive: true });
+  return { root, runsDir: join(root, 'runs'), sweepsDir: join(root, 'content', 'sweeps') };
+}
 
 const seeded = fixtureDirs([1, 2, 3]);
 const single = fixtureDirs();
-afterAll(() => [seeded, single].forEach((dirs) => rmSync(dirs.root, { recursive: true, force: true })));
+const longSeeded = longDirs([1, 2, 3]);
+const longSingle = longDirs([1]);
+afterAll(() => [seeded, single, longSeeded, longSingle].forEach((dirs) => rmSync(dirs.root, { recursive: true, force: true })));
 
 /** The metric's series of the fixture runs of one beta, one per seed. */
 function seriesOf(dirs: { runsDir: string }, beta: number, metric: string) {
@@ -17,8 +32,8 @@ function seriesOf(dirs: { runsDir: string }, beta: number, metric: string) {
     .map((run) => readMetrics(run.dir).map((line) => ({ step: line.step, value: line[metric] ?? null })));
 }
 
-/** finalMean of points as the test has them. */
-const finalMean = (points: MetricPoint[]) => finalMeanOf(seriesFrom(points));
+/** The final value of points as the test has them. */
+const finalMean = (points: MetricPoint[]) => meanOfLast10Pct(seriesFrom(points));
 
 const text = (html: string) => html.replace(/<[^>]+>/g, '');
 
@@ -65,6 +80,46 @@ describe(':value', () => {
     expect(await render('')).toBe(`${change >= 0 ? '+' : '−'}${Math.round(Math.abs(change) * 100)}%`);
   });
 
+  test('stat="noise": the noise floor of each seed\'s change, averaged over the seeds with their range, as ±percent', async () => {
+    const floors = seriesOf(longSeeded, 10, 'raw_reward').map((points) => changeNoiseOf(seriesFrom(points))!);
+    expect(new Set(floors).size).toBe(3);
+    const mean = floors.reduce((a, b) => a + b) / 3;
+    const pct = (x: number) => `${(100 * x).toFixed(1)}%`;
+    const html = await renderReport(longSeeded, 'Noise :value{sweep="fixture-sweep" at="beta=10" metric="raw_reward" stat="noise" format=".1%"}.\n');
+    expect(text(html)).toBe(`Noise ±${pct(mean)} (${pct(Math.min(...floors))}–${pct(Math.max(...floors))}).`);
+    expect(html).toContain('title="raw_reward of beta=10 in sweep fixture-sweep: noise floor of the change over the last 20% of steps (2 standard errors, by batch means), mean over 3 seeds');
+    const [one] = seriesOf(longSingle, 10, 'raw_reward').map((points) => changeNoiseOf(seriesFrom(points))!);
+    expect(text(await renderReport(longSingle, ':value{sweep="fixture-sweep" at="beta=10" metric="raw_reward" stat="noise"}\n'))).toBe(`±${Math.round(100 * one)}%`);
+  });
+
+  test('stat="change" says in its title whether the change is within its noise floor', async () => {
+    const titleOf = async (dirs: typeof longSingle, at: string) =>
+      /title="([^"]*)"/.exec(await renderReport(dirs, `:value{sweep="fixture-sweep" at="${at}" metric="raw_reward" stat="change"}\n`))![1];
+    // beta=0's reward rises with the step, far past the noise: beta=10's rises 11 times slower, within its sine wobble.
+    const [rising] = seriesOf(longSingle, 0, 'raw_reward').map(seriesFrom);
+    const signed = (x: number) => `${x < 0 ? '−' : '+'}${(100 * Math.abs(x)).toFixed(1)}%`;
+    expect(changeOf(rising)!).toBeGreaterThan(changeNoiseOf(rising)!);
+    expect(await titleOf(longSingle, 'beta=0')).toMatch(
+      new RegExp(`, seed 1; beyond its noise floor \\(\\${signed(changeOf(rising)!)} against ±${(100 * changeNoiseOf(rising)!).toFixed(1)}%\\)$`),
+    );
+    expect(await titleOf(longSingle, 'beta=10')).toMatch(/, seed 1; within its noise floor \(\+[\d.]+% against ±[\d.]+%\)$/);
+    expect(await titleOf(longSeeded, 'beta=10')).toMatch(/, mean over 3 seeds \(their range in brackets\); within its noise floor in 3 of 3 seeds$/);
+    expect(await titleOf(longSeeded, 'beta=0')).toMatch(/; within its noise floor in 0 of 3 seeds$/);
+    // 40-step runs have 4 values in a window: no floor, and the title says why.
+    expect(await titleOf(single, 'beta=0')).toMatch(/; no noise floor \(each of the two 10% windows it compares needs 5 finite values\)$/);
+  });
+
+  test('stat="noise" of runs too short for a floor renders n/a with a warning, so a --quick build still builds', async () => {
+    const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+    const body = 'Noise :value{sweep="fixture-sweep" at="beta=1" metric="kl" stat="noise"}.\n';
+    try {
+      expect(text(await renderReport(single, body, 'short.md'))).toBe('Noise n/a.');
+      expect(warn.mock.calls.flat().join('\n')).toContain(`reports/short.md:${lineOf(body, ':value')}: :value: beta=1 of sweep "fixture-sweep" has too few logged steps for a noise floor`);
+    } finally {
+      warn.mockRestore();
+    }
+  });
+
   test('a value with no runs yet renders n/a, with a warning naming the file and line, so a report written before training builds', async () => {
     const dirs = fixtureDirs();
     try {
@@ -83,7 +138,7 @@ describe(':value', () => {
     [':value{sweep="nope" at="beta=1" metric="kl"}', 'unknown sweep "nope"'],
     [':value{sweep="fixture-sweep" at="beta=2" metric="kl"}', 'no value "beta=2" in sweep "fixture-sweep" (values: beta=0, beta=1, beta=10)'],
     [':value{sweep="fixture-sweep" at="beta=1" metric="klx"}', 'unknown metric "klx" in sweep "fixture-sweep"'],
-    [':value{sweep="fixture-sweep" at="beta=1" metric="kl" stat="median"}', 'attribute stat="median": expected final, first, max, min, change or step=N'],
+    [':value{sweep="fixture-sweep" at="beta=1" metric="kl" stat="median"}', 'attribute stat="median": expected final, first, max, min, change, noise or step=N'],
     [':value{sweep="fixture-sweep" at="beta=1" metric="kl" stat="step=999"}', 'step 999 was not logged by run'],
     [':value{sweep="fixture-sweep" at="beta=1" metric="kl" seed=7}', 'seed 7 is not one of sweep "fixture-sweep"\'s seeds (1, 2, 3)'],
     [':value{sweep="fixture-sweep" at="beta=1" metric="kl" format="%%"}', 'attribute format="%%"'],

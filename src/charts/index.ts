@@ -1,5 +1,5 @@
 export { renderLineFigure, renderFinalMetricFigure, type LineFigureOptions, type FinalMetricFigureOptions } from './figure';
-export { finalMean } from './final';
+export { meanOfLast10Pct } from './final';
 export { lineSpec, finalMetricSpec, type LineSpecInput, type FinalMetricSpecInput, type FinalMetricRun } from './spec';
 export { renderSvg, renderChart, type PlotArea, type RenderOptions } from './render';
 export { smooth } from './smooth';

@@ -8,7 +8,7 @@
 import type { Root } from 'mdast';
 import type { VFile } from 'vfile';
 import { z } from 'zod';
-import { finalMean } from '../charts';
+import { meanOfLast10Pct } from '../charts';
 import { renderFinalMetricFigureWithSpec } from '../charts/figure';
 import { metricTitle } from '../charts/metrics';
 import { acrossSeeds } from '../charts/seed-bands';
@@ -49,7 +49,7 @@ export default function remarkFinal(options: DirectiveOptions) {
           name: sweep.title,
           runs: runsByValue(runs).map(({ value, label, color, runs: seedRuns }) => {
             if (typeof value !== 'number') throw directiveError(file, node, 'final', `sweep "${sweep.id}" varies ${sweep.vary} over non-numbers`);
-            const ends = seedRuns.map(({ run }) => finalMean(seriesOf(metricsOf(run), metric)));
+            const ends = seedRuns.map(({ run }) => meanOfLast10Pct(seriesOf(metricsOf(run), metric)));
             return { label, color, x: value, value: acrossSeeds(ends)?.mean ?? null, ...(ends.length > 1 ? { seeds: ends } : {}) };
           }),
         };

@@ -3,14 +3,16 @@
 // text cannot drift from the data when runs are trained again. It renders the
 // stat (default: how the metric ended, the mean of the last 10% of steps) of
 // each seed's run, averaged over the seeds, with their range when there are
-// several: `527 (510–537)`. Options: stat="final|first|max|min|change|step=N",
-// format (a d3-format specifier, e.g. ".2f" or ".0%"; default 3 significant
-// digits), seed=N (one seed's run alone).
+// several: `527 (510–537)`. Options: stat="final|first|max|min|change|noise|step=N"
+// (src/charts/final.ts), format (a d3-format specifier, e.g. ".2f" or ".0%";
+// default 3 significant digits), seed=N (one seed's run alone). A change's
+// title says whether it is within its noise floor, so "settled" can be checked.
 import type { Root } from 'mdast';
 import { formatLocale } from 'vega';
 import type { VFile } from 'vfile';
 import { z } from 'zod';
-import { statOf, type Stat } from '../charts/final';
+import { changeNoiseOf, changeOf, changeWithinNoise, NOISE_BATCHES, statOf, type Stat } from '../charts/final';
+import type { Series } from '../charts/types';
 import { acrossSeeds } from '../charts/seed-bands';
 import { warnOnce } from '../runs';
 import { metricsOf, metricsOfRuns, seriesOf } from '../site/run-data';
@@ -20,14 +22,14 @@ import { findTextDirectives, parseAttributes, replaceDirectives, sweepOf, type D
 import { html } from './html';
 import { formatNumber } from './runs-table';
 
-const STAT = /^(final|first|max|min|change|step=(\d+))$/;
+const STAT = /^(final|first|max|min|change|noise|step=(\d+))$/;
 
 const attributes = {
   sweep: z.string().min(1),
   /** A value's label, or `<vary>=<value>`. */
   at: z.string().min(1),
   metric: z.string().min(1),
-  stat: z.string().regex(STAT, 'expected final, first, max, min, change or step=N').default('final'),
+  stat: z.string().regex(STAT, 'expected final, first, max, min, change, noise or step=N').default('final'),
   format: z.string().min(1).optional(),
   seed: z.coerce.number().int().optional(),
 };
@@ -39,6 +41,7 @@ const STAT_WORDS: Record<Stat['kind'], string> = {
   max: 'highest value',
   min: 'lowest value',
   change: 'change of the mean of the last 10% of steps over the last 20% of steps',
+  noise: 'noise floor of the change over the last 20% of steps (2 standard errors, by batch means)',
   step: 'at step',
 };
 
@@ -53,8 +56,8 @@ export default function remarkValue(options: DirectiveOptions) {
       if (seed !== undefined && !sweep.seeds.includes(seed)) throw fail(`seed ${seed} is not one of sweep "${sweepId}"'s seeds (${sweep.seeds.join(', ')})`);
       const known = metricsOfRuns(runs.map(({ run }) => run));
       if (known.length > 0 && !known.includes(metric)) throw fail(`unknown metric "${metric}" in sweep "${sweepId}" (known: ${known.join(', ')})`);
-      // A change reads best as a signed percentage ("+23%").
-      const toText = numberFormat(format ?? (statText === 'change' ? '+.0%' : undefined), fail);
+      const stat = parseStat(statText);
+      const toText = numberFormat(format ?? DEFAULT_FORMATS[stat.kind], fail);
 
       const group: ValueRuns | undefined = runsByValue(runs).find((g) => g.label === entry.label);
       const seedRuns = (group?.runs ?? []).filter((r) => seed === undefined || r.seed === seed);
@@ -63,22 +66,49 @@ export default function remarkValue(options: DirectiveOptions) {
         warnOnce(`${directiveError(file, node, 'value', `${at} of sweep "${sweepId}" has no runs with metrics yet`).message}`);
         return [{ type: 'html', value: html`<span class="inline-value missing" title="no runs yet">n/a</span>`.value }];
       }
-      const stat = parseStat(statText);
-      const values = seedRuns.map(({ run }) => {
-        const value = statOf(seriesOf(metricsOf(run), metric), stat);
-        if (value === undefined) throw fail(`step ${(stat as { step: number }).step} was not logged by run ${run.info.id}`);
+      const series = seedRuns.map(({ run }) => seriesOf(metricsOf(run), metric));
+      const values = series.map((one, i) => {
+        const value = statOf(one, stat);
+        if (value === undefined) throw fail(`step ${(stat as { step: number }).step} was not logged by run ${seedRuns[i].run.info.id}`);
         return value;
       });
       const spread = acrossSeeds(values);
+      if (!spread && stat.kind === 'noise') {
+        // Short runs (--quick demos) have no noise floor; the report still builds.
+        warnOnce(`${directiveError(file, node, 'value', `${at} of sweep "${sweepId}" has too few logged steps for a noise floor (${NOISE_NEEDS})`).message}`);
+        return [{ type: 'html', value: html`<span class="inline-value missing" title="too few logged steps for a noise floor">n/a</span>`.value }];
+      }
       if (!spread) throw fail(`${metric} has no finite value for ${at} (${statText})`);
 
       const seedsText = seedRuns.length === 1 ? `seed ${seedRuns[0].seed}` : `mean over ${seedRuns.length} seeds (their range in brackets)`;
       const what = stat.kind === 'step' ? `${STAT_WORDS.step} ${stat.step}` : STAT_WORDS[stat.kind];
-      const title = `${metric} of ${at} in sweep ${sweepId}: ${what}, ${seedsText}`;
+      const title = `${metric} of ${at} in sweep ${sweepId}: ${what}, ${seedsText}${stat.kind === 'change' ? `; ${noiseVerdict(series)}` : ''}`;
       const range = seedRuns.length > 1 ? html` <span class="spread">(${toText(spread.min)}–${toText(spread.max)})</span>` : '';
-      return [{ type: 'html', value: html`<span class="inline-value" title="${title}">${toText(spread.mean)}${range}</span>`.value }];
+      // A noise floor is a half-width: "±4%", its range over seeds plain.
+      const sign = stat.kind === 'noise' ? '±' : '';
+      return [{ type: 'html', value: html`<span class="inline-value" title="${title}">${sign}${toText(spread.mean)}${range}</span>`.value }];
     });
   };
+}
+
+/** The format a stat reads best in when the directive gives none: a change as a signed percentage ("+23%"), its noise floor as a percentage. */
+const DEFAULT_FORMATS: Partial<Record<Stat['kind'], string>> = { change: '+.0%', noise: '.0%' };
+
+const NOISE_NEEDS = `each of the two 10% windows it compares needs ${NOISE_BATCHES} finite values`;
+
+/**
+ * Whether each run's change is within its noise floor (stat="noise"), for a
+ * change's title: within it, the change is what the run's own noise gives.
+ * One run's numbers get a decimal more than the text, so a change that reads
+ * "+4%" against a floor of "±4%" shows which way it went.
+ */
+function noiseVerdict(series: Series[]): string {
+  const verdicts = series.map(changeWithinNoise).filter((within) => within !== null);
+  if (verdicts.length === 0) return `no noise floor (${NOISE_NEEDS})`;
+  if (series.length === 1) {
+    return `${verdicts[0] ? 'within' : 'beyond'} its noise floor (${signedPercent(changeOf(series[0])!)} against ±${percent(changeNoiseOf(series[0])!)})`;
+  }
+  return `within its noise floor in ${verdicts.filter(Boolean).length} of ${verdicts.length} seeds`;
 }
 
 function parseStat(text: string): Stat {
@@ -88,6 +118,8 @@ function parseStat(text: string): Stat {
 
 /** d3-format's default locale, which vega's charts format with; vega's typings miss that formatLocale() with no definition returns it. */
 const numberLocale = (formatLocale as unknown as () => { format(specifier: string): (value: number) => string })();
+const percent = numberLocale.format('.1%');
+const signedPercent = numberLocale.format('+.1%');
 
 /** A d3-format specifier as a function; a bad one is the directive's error. */
 function numberFormat(specifier: string | undefined, fail: (message: string) => Error): (value: number) => string {

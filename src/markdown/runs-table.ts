@@ -1,10 +1,12 @@
 // The table of a sweep's runs: id (linked to its page), the varied value,
-// color, status, steps done and final metrics; with several seeds, one row
+// color, status, steps done and final metrics (each run's final value, as
+// :value and ::final give it: src/charts/final.ts); with several seeds, one row
 // per value with its seeds' runs linked and each metric's mean and range. Shared by ::runs and the sweep
 // page, which also lists the runs it does not draw in a plainer table.
 import type { ConfigDifference, ParamValue, Run, RunMetrics } from '../runs';
-import { finalValue, metricsOf } from '../site/run-data';
+import { meanOfLast10Pct } from '../charts/final';
 import { metricInfo } from '../charts/metrics';
+import { metricsOf, seriesOf } from '../site/run-data';
 import { acrossSeeds } from '../charts/seed-bands';
 import { runsByValue, type SweepRun, type ValueRuns } from '../site/sweep-runs';
 import { html, type SafeHtml } from './html';
@@ -21,9 +23,14 @@ const OTHER_METRICS_SHOWN = 6;
  */
 function tableMetrics(finals: RunMetrics[], asked: string[] | undefined): string[] {
   if (asked) return asked;
-  const known = FINAL_METRICS.filter((metric) => finals.some((lines) => finalValue(lines, metric) !== undefined));
+  const known = FINAL_METRICS.filter((metric) => finals.some((lines) => finalOf(lines, metric) !== null));
   if (known.length > 0) return known;
   return [...new Set(finals.flatMap((lines) => [...lines.series.keys()]))].slice(0, OTHER_METRICS_SHOWN);
+}
+
+/** A run's final value of a metric, as every table, figure and inline value gives it. */
+function finalOf(metrics: RunMetrics, metric: string): number | null {
+  return meanOfLast10Pct(seriesOf(metrics, metric));
 }
 
 export function formatNumber(value: number | undefined): string {
@@ -47,11 +54,11 @@ export function runsTableHtml(runs: SweepRun[], vary: string, base = '/', asked?
 <td class="color"><span class="swatch" style="background:${color}"></span> ${color}</td>
 <td><span class="status status-${status}">${status}</span></td>
 <td class="num">${steps_done}/${total_steps}</td>
-${metrics.map((metric) => html`<td class="num">${formatNumber(finalValue(finals[index], metric))}</td>`)}
+${metrics.map((metric) => html`<td class="num">${formatNumber(finalOf(finals[index], metric) ?? undefined)}</td>`)}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table">
-${tableCaption(runs, metrics.length > 0 ? "Metrics are each run's last logged value." : '')}
+${tableCaption(runs, metrics.length > 0 ? "Metrics are each run's mean over its last 10% of steps." : '')}
 <thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(metricHead)}</tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`;
@@ -74,13 +81,13 @@ function seededRunsTableHtml(values: ValueRuns[], vary: string, base: string, as
 <td class="color"><span class="swatch" style="background:${color}"></span> ${color}</td>
 <td>${statuses.map((status, i) => html`${i > 0 ? ' ' : ''}<span class="status status-${status}">${status}</span>`)}</td>
 <td class="num">${steps.join(', ')}</td>
-${metrics.map((metric) => html`<td class="num spread-cell">${spreadText(finals[index].map((lines) => finalValue(lines, metric) ?? null))}</td>`)}
+${metrics.map((metric) => html`<td class="num spread-cell">${spreadText(finals[index].map((lines) => finalOf(lines, metric)))}</td>`)}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table seeded-runs">
 ${tableCaption(
   values.flatMap((value) => value.runs),
-  metrics.length > 0 ? "Metrics are each run's last logged value: the mean over the value's seeds, their lowest to highest in brackets." : '',
+  metrics.length > 0 ? "Metrics are each run's mean over its last 10% of steps, averaged over the value's seeds, their lowest to highest in brackets." : '',
 )}
 <thead><tr><th scope="col">Runs by seed</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(metricHead)}</tr></thead>
 <tbody>${rows}</tbody>

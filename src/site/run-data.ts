@@ -35,10 +35,3 @@ function metricRank(name: string): number {
 export function seriesOf(metrics: RunMetrics, metric: string): Series {
   return metrics.series.get(metric) ?? { steps: new Float64Array(0), values: new Float64Array(0) };
 }
-
-/** The last finite value logged for a metric, or undefined. */
-export function finalValue(metrics: RunMetrics, metric: string): number | undefined {
-  const values = metrics.series.get(metric)?.values ?? [];
-  for (let i = values.length - 1; i >= 0; i--) if (!Number.isNaN(values[i])) return values[i];
-  return undefined;
-}

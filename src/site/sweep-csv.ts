@@ -1,12 +1,15 @@
 // A sweep's runs and how each metric ended, as one CSV (the sweep page's
-// final-metrics.csv): every run of the sweep, drawn or only listed, with the
-// two numbers the site shows of a metric's end, by the rules that draw them:
-// the last logged value (finalValue, as the runs table) and the mean of the
-// last 10% of steps (finalMean, as ::final and :value).
-import { finalMean } from '../charts';
+// final-metrics.csv): every run of the sweep, drawn or only listed, with four
+// numbers of each metric, headed so that none passes for another: the last
+// logged value (shown nowhere else), the final value (the mean of the last
+// 10% of steps, as tables, ::final and :value give it), and how much that
+// still moved over the last 20% of steps with the noise floor of that change
+// (as fractions, as :value's stat="change" and "noise"), so a reader can tell
+// which runs had settled across a whole sweep.
+import { changeNoiseOf, changeOf, lastLoggedValue, meanOfLast10Pct } from '../charts/final';
 import type { Sweep } from '../runs';
 import { toCsv, type CsvCell } from './csv';
-import { finalValue, metricsOf, metricsOfRuns, seriesOf } from './run-data';
+import { metricsOf, metricsOfRuns, seriesOf } from './run-data';
 import type { ListedSweepRuns, SweepRun } from './sweep-runs';
 
 /** How the sweep page lists a run: drawn in figures, a unit's run not drawn, or a run of another config. */
@@ -20,13 +23,16 @@ export function sweepFinalsCsv(sweep: Sweep, listed: ListedSweepRuns): string {
   ];
   const metrics = metricsOfRuns(rows.map(([{ run }]) => run));
   const header = ['run', 'trained_for', sweep.vary, 'label', 'seed', 'listed', 'status', 'steps_done', 'total_steps'];
-  for (const metric of metrics) header.push(`${metric}_last`, `${metric}_mean_last_10pct`);
+  for (const metric of metrics) header.push(`${metric}_last_logged`, `${metric}_final_mean_last_10pct`, `${metric}_change`, `${metric}_change_noise_floor`);
   return toCsv([
     header,
     ...rows.map(([{ run, value, label, seed }, listing]) => {
       const logged = metricsOf(run);
       const cells: CsvCell[] = [run.info.id, run.info.sweep, typeof value === 'boolean' ? String(value) : value, label, seed, listing, run.info.status, run.info.steps_done, run.info.total_steps];
-      for (const metric of metrics) cells.push(finalValue(logged, metric), finalMean(seriesOf(logged, metric)));
+      for (const metric of metrics) {
+        const series = seriesOf(logged, metric);
+        cells.push(lastLoggedValue(series), meanOfLast10Pct(series), changeOf(series), changeNoiseOf(series));
+      }
       return cells;
     }),
   ]);

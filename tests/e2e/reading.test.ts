@@ -100,7 +100,7 @@ describe('a report on a 390 px phone in dark mode', () => {
     const response = await page.request.get(new URL((await link.getAttribute('href'))!, page.url()).href);
     expect(response.status()).toBe(200);
     const [header, ...rows] = (await response.text()).trimEnd().split('\r\n');
-    expect(header).toMatch(/^run,trained_for,beta,label,seed,listed,status,steps_done,total_steps,raw_reward_last,raw_reward_mean_last_10pct,/);
+    expect(header).toMatch(/^run,trained_for,beta,label,seed,listed,status,steps_done,total_steps,raw_reward_last_logged,raw_reward_final_mean_last_10pct,raw_reward_change,raw_reward_change_noise_floor,/);
     expect(rows).toHaveLength(3);
     await page.close();
   });
