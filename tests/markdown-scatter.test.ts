@@ -159,6 +159,11 @@ describe('::scatter', () => {
       expect(layer(specOf(html), 'ends')).toEqual([{ run: 'both', x: loss.reduce((a, b) => a + b) / 5, y: 5 }]);
       expect([...wideOf(html).matchAll(/<text[^>]*>([\w-]+only|both)<\/text>/g)].map((m) => m[1])).toEqual(['both']);
       expect(html).toContain('train/loss');
+      // each tag logged by some run, both by none: nothing to draw, said at the directive's line
+      const body = 'Text.\n\n::scatter{sweeps="theirs" x="train/loss" y="lr"}\n';
+      await expect(renderReport({ runsDir, sweepsDir, root: join(root, 'content') }, body, 'bad.md')).rejects.toThrow(
+        `reports/bad.md:${lineOf(body, '::scatter')}: ::scatter: no run of sweep "theirs" logged both "train/loss" and "lr"`,
+      );
     } finally {
       rmSync(root, { recursive: true, force: true });
     }
