@@ -12,7 +12,7 @@
 // a finger or the keyboard first reaches the figure, or a control is used.
 // Budget: this file is ~4 KB gzipped (see README).
 import { decodeColumn } from './columns';
-import type { FinalFigureData, LineFigureData } from './figure';
+import type { FinalFigureData, LineFigureData, ScatterFigureData } from './figure';
 import type { PlotArea } from './render';
 import type { FigureSize } from './theme';
 
@@ -40,7 +40,7 @@ for (const chart of document.querySelectorAll<HTMLElement>('[data-chart][data-sr
   const tip = document.createElement('div');
   tip.className = 'chart-tip';
   if (chart.dataset.chart === 'line') lineFigure(chart, load as () => Promise<LineFigureData>, drawings, tip);
-  else finalFigure(chart, load as () => Promise<FinalFigureData>, drawings, tip);
+  else finalFigure(chart, load as () => Promise<FinalFigureData | ScatterFigureData>, drawings, tip);
 }
 
 /**
@@ -122,7 +122,8 @@ function ema(values: Num[], weight: number): Num[] {
 
 const round = (v: Num) => (v === null ? null : Number(v.toPrecision(4)));
 
-function finalFigure(chart: HTMLElement, load: () => Promise<FinalFigureData>, drawings: Drawing[], tip: HTMLElement) {
+/** ::final's points, and ::scatter's end points (which name their x and y). */
+function finalFigure(chart: HTMLElement, load: () => Promise<FinalFigureData | ScatterFigureData>, drawings: Drawing[], tip: HTMLElement) {
   const ring = svgEl('circle', { r: 9, fill: 'none', stroke: 'currentColor', 'stroke-width': 2, 'pointer-events': 'none' });
   onPointer(
     chart,
@@ -140,10 +141,13 @@ function finalFigure(chart: HTMLElement, load: () => Promise<FinalFigureData>, d
       if (best < 0) return false;
       const p = data.points[best];
       const [px, py] = p.at[d.size];
+      const name = p.label + (sweeps > 1 ? ` · ${p.sweep}` : '');
+      const color = darkScheme.matches ? p.dark : p.color;
       ring.setAttribute('cx', String(px));
       ring.setAttribute('cy', String(py));
       d.svg.append(ring);
-      tip.replaceChildren(row(p.label + (sweeps > 1 ? ` · ${p.sweep}` : ''), show(p.value, p.range), darkScheme.matches ? p.dark : p.color));
+      if (data.kind === 'scatter' && 'x' in p) tip.replaceChildren(row(name, undefined, color), row(data.titles.x, show(p.x.value, p.x.range)), row(data.titles.y, show(p.value, p.range)));
+      else tip.replaceChildren(row(name, show(p.value, p.range), color));
       place(chart, d, tip, px, py);
       return true;
     },

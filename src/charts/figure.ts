@@ -10,9 +10,10 @@ import type { TopLevelSpec } from 'vega-lite';
 import { decodeColumn, encodeColumn, exponentFor } from './columns';
 import { darkColorStyle, themedColor } from './contrast';
 import { binMeans, sampledSteps } from './hover';
-import { metricTitle } from './metrics';
+import { metricName, metricTitle } from './metrics';
 import { escapeXml, renderChart, type PlotArea } from './render';
 import { drawnSeeds, seedBand, type SeedBand } from './seed-bands';
+import { scatterSpec, type ScatterSpecInput } from './scatter';
 import { finalMetricSpec, lineFrameSpec, lineSpec, MAX_LABELLED_LINES, type FinalMetricSpecInput, type LineSpecInput } from './spec';
 import type { FigureSize } from './theme';
 import { hasSeeds, isFiniteValue } from './types';
@@ -78,6 +79,14 @@ export interface FinalFigureData {
   kind: 'final';
   plots: Record<FigureSize, PlotArea>;
   points: { label: string; sweep: string; color: string; dark: string; value: number; range?: [number, number]; at: Record<FigureSize, [number, number]> }[];
+}
+
+/** A ::scatter figure's: its end points as ::final's (value: y), each with its x, and the axes' titles the tip names them by. */
+export interface ScatterFigureData {
+  kind: 'scatter';
+  plots: Record<FigureSize, PlotArea>;
+  titles: { x: string; y: string };
+  points: (FinalFigureData['points'][number] & { x: { value: number; range?: [number, number] } })[];
 }
 
 /**
@@ -189,6 +198,51 @@ export async function renderFinalMetricFigureWithSpec(options: FinalMetricFigure
     points: points.map(({ x: _x, ...p }, i) => ({ ...p, at: { wide: drawn[0].probed[i], narrow: drawn[1].probed[i] } })),
   };
   return { html: `<div class="chart" data-chart="final" data-src="${escapeXml(dataFile(JSON.stringify(data)))}">${svgs}</div>`, spec: specs[0] };
+}
+
+export interface ScatterFigureOptions extends ScatterSpecInput {
+  idPrefix: string;
+  /** The paths' EMA weight, for the description. */
+  smooth?: number;
+  description?: string;
+  cacheDir?: string;
+  /** As LineFigureOptions.dataFile, for ScatterFigureData. */
+  dataFile?: DataFile;
+}
+
+/**
+ * The SVGs of a ::scatter figure (see scatterSpec), wrapped like ::final's:
+ * the client's hover is ::final's, over the end points (the paths have none).
+ */
+export async function renderScatterFigureWithSpec(options: ScatterFigureOptions): Promise<RenderedFigure> {
+  const { values, x, y, smooth = 0, idPrefix, cacheDir, dataFile } = options;
+  const seeded = values.some((v) => v.paths.length > 1);
+  const description =
+    options.description ??
+    `Chart of ${metricTitle(y)} against ${metricTitle(x)} for ${values.length} values: ` +
+      `${seeded ? "each seed's run" : 'each run'}'s path through training${smooth > 0 ? ` (smoothed, EMA weight ${smooth})` : ''}, ` +
+      `and a large point where the value ended${seeded ? ', the mean over its seeds with bars from lowest to highest in both directions' : ''}: ` +
+      `${values.map((v) => v.label).join(', ')}.`;
+  const specs = SIZE_NAMES.map((size) => scatterSpec({ ...options, size }));
+  const ends = values.flatMap(({ label, color, end }) => (end ? [{ label, color, end }] : []));
+  const probe = ends.map(({ end }) => ({ x: end.x.mean, y: end.y.mean }));
+  const drawn = await Promise.all(
+    specs.map((spec, i) => renderChart(spec, { idPrefix: i === 0 ? idPrefix : `${idPrefix}-${SIZE_NAMES[i]}`, description, cacheDir, probe })),
+  );
+  const colors = values.map((v) => themedColor(v.color));
+  const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
+  if (!dataFile) return { html: `<div class="chart">${svgs}</div>`, spec: specs[0] };
+  const range = (spread: { min: number; max: number; seeds: number }): { range?: [number, number] } => (spread.seeds > 1 ? { range: [round(spread.min), round(spread.max)] } : {});
+  const data: ScatterFigureData = {
+    kind: 'scatter',
+    plots: { wide: drawn[0].plot, narrow: drawn[1].plot },
+    titles: { x: metricName(x), y: metricName(y) },
+    points: ends.map(({ label, color, end }, i) => {
+      const { light, dark } = themedColor(color);
+      return { label, sweep: '', color: light, dark, value: round(end.y.mean), ...range(end.y), x: { value: round(end.x.mean), ...range(end.x) }, at: { wide: drawn[0].probed[i], narrow: drawn[1].probed[i] } };
+    }),
+  };
+  return { html: `<div class="chart" data-chart="scatter" data-src="${escapeXml(dataFile(JSON.stringify(data)))}">${svgs}</div>`, spec: specs[0] };
 }
 
 /** Each layer's lines in the wide drawing get an id, `${idPrefix}-lines-raw`, for the narrow drawing to show them by. */

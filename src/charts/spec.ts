@@ -8,7 +8,7 @@ import { SIZES, theme, type FigureSize } from './theme';
 import { hasSeeds, isFiniteValue, pointsOf, type LineSeries, type MetricPoint, type Series } from './types';
 
 /** What every figure shares: size, fit and theme. */
-function frame(size: FigureSize) {
+export function frame(size: FigureSize) {
   return {
     $schema: 'https://vega.github.io/schema/vega-lite/v6.json',
     width: SIZES[size].width,
@@ -26,20 +26,25 @@ const STEP_AXIS = { title: 'Step', scale: { nice: false }, axis: { labelExpr: ST
  * The legend: beside the plot when there is room, above it in rows on a
  * narrow figure, where a side legend would take a third of the width.
  */
-function legendOf(size: FigureSize, labels: string[], extra: object = {}) {
+export function legendOf(size: FigureSize, labels: string[], extra: object = {}) {
   if (size === 'wide') return extra;
+  return { orient: 'top', direction: 'horizontal', columns: legendColumns(size, labels), ...extra };
+}
+
+/** How many entries a row of a legend above the plot (legendOf's narrow one) holds. */
+export function legendColumns(size: FigureSize, labels: string[]): number {
   const longest = Math.max(...labels.map((label) => label.length));
   const perEntry = 40 + 7.5 * longest; // symbol, gaps and ~7.5 px a character at 12 px
   // the legend starts at the plot's left edge, ~70 px in
-  return { orient: 'top', direction: 'horizontal', columns: Math.max(1, Math.floor((SIZES[size].width - 75) / perEntry)), ...extra };
+  return Math.max(1, Math.floor((SIZES[size].width - 75) / perEntry));
 }
 
 /**
- * The y scale of a metric: fitted to the data, never padded with zero; a
+ * The scale of a metric's axis: fitted to the data, never padded with zero; a
  * metric that cannot truly be negative (KL, whose sampled estimate dips below
  * zero by chance) stops at 0, with the marks clipped there.
  */
-function yScale(metric: string, values: (number | null)[]): { scale: object; clip: boolean } {
+export function metricScale(metric: string, values: (number | null)[]): { scale: object; clip: boolean } {
   const below = metricInfo(metric).nonNegative && values.some((v) => isFiniteValue(v) && v < 0);
   return below ? { scale: { zero: false, domainMin: 0, nice: true }, clip: true } : { scale: { zero: false }, clip: false };
 }
@@ -115,7 +120,7 @@ export function lineSpec(input: LineSpecInput): TopLevelSpec {
       shrink(line(s), perLine).map((p) => ({ step: p.step, value: p.value, run: s.label })),
     );
   const raw = rows((s) => s.logged);
-  const { scale, clip } = yScale(metric, raw.map((r) => r.value));
+  const { scale, clip } = metricScale(metric, raw.map((r) => r.value));
   const encoding = {
     x: { field: 'step', type: 'quantitative', ...STEP_AXIS },
     y: { field: 'value', type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale },
@@ -147,7 +152,7 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
   });
   const perLine = buckets ?? bucketsPerLine(series.length * 2, size);
   const x = { field: 'step', type: 'quantitative', ...STEP_AXIS } as const;
-  const { scale, clip } = yScale(metric, perSeries.flatMap(({ band }) => Array.from(band.min)));
+  const { scale, clip } = metricScale(metric, perSeries.flatMap(({ band }) => Array.from(band.min)));
   const y = { type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale } as const;
   const color = colorOf(series, size);
   const means = perSeries.flatMap(({ label, band }) =>

@@ -11,6 +11,7 @@ import remarkGenerations from './remark-generations';
 import remarkLiteralDirectives from './remark-literal-directives';
 import remarkReference from './remark-reference';
 import remarkRuns from './remark-runs';
+import remarkScatter from './remark-scatter';
 import remarkValue from './remark-value';
 
 export type { DirectiveOptions } from './directives';
@@ -19,10 +20,11 @@ export { DirectiveError } from './directive-error';
 export function reportPlugins(options: DirectiveOptions): RemarkPlugins {
   return [
     remarkDirective,
-    // before the figures: it numbers them all, ::figure and ::final, in reading order
+    // before the figures: it numbers them all, ::figure, ::final and ::scatter, in reading order
     remarkFigureRefs,
     [remarkFigure, options],
     [remarkFinal, options],
+    [remarkScatter, options],
     [remarkGenerations, options],
     [remarkRuns, options],
     [remarkValue, options],
