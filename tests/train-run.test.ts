@@ -77,7 +77,9 @@ describe('trainRun', () => {
     const metrics = metricsOf(dir);
     expect(metrics.map((m) => m.step)).toEqual([1, 2, 3, 4, 5, 6]);
     for (const m of metrics) {
-      expect(Object.keys(m).sort()).toEqual(['diversity', 'entropy', 'kl', 'raw_reward', 'repetition', 'step', 'total_reward']);
+      // fluency and grammatical at step 1 and every fluency_every (10) steps: of these six, step 1 only
+      const fluency = m.step === 1 ? ['fluency', 'grammatical'] : [];
+      expect(Object.keys(m).sort()).toEqual(['diversity', 'entropy', ...fluency, 'grad_norm', 'kl', 'raw_reward', 'repetition', 'step', 'total_reward'].sort());
       expect(m.diversity).toBeGreaterThan(0);
       expect(m.diversity).toBeLessThanOrEqual(1);
       expect(m.total_reward).toBeCloseTo(m.raw_reward! - config.beta * m.kl!, 4);
@@ -103,6 +105,7 @@ describe('trainRun', () => {
       pretrain_seconds: info.pretrain_seconds,
       pretrain_cpu_seconds: info.pretrain_cpu_seconds,
       samples: info.samples,
+      sample: expect.objectContaining({ samples: 64 * config.samples_per_prompt * config.prompts_per_step, batch: config.samples_per_prompt * config.prompts_per_step }),
     });
     expect(reference!.held_out_loss).toBeGreaterThan(reference!.bound);
   });
