@@ -147,7 +147,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
   }
   const known = new Map<string, TensorboardRun>();
   try {
-    report(importOnce(options, known), options, true);
+    report(importOnce(options, known), options);
   } catch (error) {
     if (!isInputError(error)) throw error;
     console.error(`import: ${(error as Error).message}`);
@@ -186,7 +186,7 @@ async function watch(options: CliOptions, known: Map<string, TensorboardRun>): P
   console.log('import: stopped watching; the run folders hold everything read');
 }
 
-function report(result: ImportResult, options: CliOptions, first: boolean): void {
+function report(result: ImportResult, options: CliOptions): void {
   const counts = new Map<string, number>();
   for (const run of result.runs) counts.set(run.change, (counts.get(run.change) ?? 0) + 1);
   const summary = [...counts].map(([change, n]) => `${n} ${change}`).join(', ');
@@ -196,5 +196,5 @@ function report(result: ImportResult, options: CliOptions, first: boolean): void
   for (const [kind, n] of skipped) console.log(`  skipped (not imported): ${kind} × ${n}`);
   for (const warning of result.warnings) console.warn(`warning: ${warning}`);
   if (result.sweepFileWritten) console.log(`Wrote ${result.sweepFile}: check its title, labels and colors.`);
-  if (first && !options.watch) console.log('Next: npm run build (or npm run dev) shows the sweep page; docs/importing.md says how to write a report.');
+  if (!options.watch) console.log('Next: npm run build (or npm run dev) shows the sweep page; docs/importing.md says how to write a report.');
 }

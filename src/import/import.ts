@@ -116,10 +116,6 @@ function variedParams(runs: PreparedRun[], seedParam: string, pathParams: PathPa
   return { vary, varied };
 }
 
-function variedParam(runs: PreparedRun[], seedParam: string, pathParams: PathParam[]): string {
-  return variedParams(runs, seedParam, pathParams).vary;
-}
-
 /** Numbers ascending, then booleans, then strings, each in code-unit order. */
 function compareValues(a: ParamValue, b: ParamValue): number {
   const rank = (v: ParamValue) => (typeof v === 'number' ? 0 : typeof v === 'boolean' ? 1 : 2);
@@ -158,10 +154,10 @@ export function importRuns(options: ImportOptions, runs: ImportedRun[]): ImportR
   });
   if (prepared.length === 0) throw new ImportError(`${options.root}: ${NO_RUNS[options.format]}`);
 
+  const { vary: chosen, varied } = variedParams(prepared, seedParam, options.pathParams);
   let sweepFile = findSweepFile(options.sweepsDir, options.sweep);
   let sweepFileWritten = false;
   if (!sweepFile) {
-    const { vary: chosen, varied } = variedParams(prepared, seedParam, options.pathParams);
     const vary = options.vary ?? chosen;
     if (!options.vary && vary === 'run' && varied.length > 1) {
       warnings.push(`the runs differ in ${varied.length} params (${varied.slice(0, 5).join(', ')}${varied.length > 5 ? ', ...' : ''}): the new sweep file varies run, each run a value of its own; --vary <param> picks one`);
@@ -177,10 +173,9 @@ export function importRuns(options: ImportOptions, runs: ImportedRun[]): ImportR
     throw new SweepFileError(sweepFile, `sweep "${sweep.id}" is trained by sweepbook (it has no runs: imported): import into another --sweep, or add runs: imported to it`);
   }
   if (options.vary && options.vary !== sweep.vary) warnings.push(`${sweepFile} varies ${sweep.vary}, not ${options.vary} (--vary only chooses for a new sweep file)`);
-  else if (!sweepFileWritten && sweep.vary === 'run' && variedParam(prepared, seedParam, options.pathParams) !== 'run') {
+  else if (!sweepFileWritten && sweep.vary === 'run' && chosen !== 'run') {
     // Typically a first import without --param, then one with it: the sweep file was written for the first.
-    const param = variedParam(prepared, seedParam, options.pathParams);
-    warnings.push(`the runs differ in ${param}, but ${sweepFile} varies run (each run a value of its own): set vary: ${param} and its values there, or delete the file to have it written again`);
+    warnings.push(`the runs differ in ${chosen}, but ${sweepFile} varies run (each run a value of its own): set vary: ${chosen} and its values there, or delete the file to have it written again`);
   }
 
   // One run is drawn per (value, seed): runs that share one (a logdir's train/ and validation/) would hide all but the newest.

@@ -56,6 +56,8 @@ export class TensorboardRun {
   private readonly progress = new Map<string, FileProgress>();
   private readonly builder = new SeriesBuilder();
   private readonly texts: ImportedText[] = [];
+  /** Each tag's latest text step: a lookup per text, where searching the texts was quadratic in their number. */
+  private readonly lastTextStep = new Map<string, number>();
   private readonly params: Record<string, ParamValue> = {};
   private readonly skipped: Record<string, number> = {};
   private sessionStarts = 0;
@@ -122,13 +124,14 @@ export class TensorboardRun {
 
   /** Texts follow the scalars' restart rule: a tag's step going back drops its texts from that step on. */
   private addText(text: ImportedText): void {
-    const last = this.texts.findLast((other) => other.tag === text.tag);
-    if (last && text.step < last.step) {
+    const last = this.lastTextStep.get(text.tag);
+    if (last !== undefined && text.step < last) {
       const kept = this.texts.filter((other) => other.tag !== text.tag || other.step < text.step);
       this.texts.length = 0;
       this.texts.push(...kept);
     }
     this.texts.push(text);
+    this.lastTextStep.set(text.tag, text.step);
   }
 
   /** What has been read, as an ImportedRun; `watching` leaves out the warning about a last record still being written. */
