@@ -3,7 +3,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test } from 'vitest';
 import type { RunReference } from '../src/runs';
-import { renderReport } from './fixtures/render-report';
+import { lineOf, renderReport } from './fixtures/render-report';
 import { writeFixtureContent, writeFixtureRun } from './fixtures/site-fixture';
 
 const REFERENCE: RunReference = {
@@ -44,6 +44,32 @@ test('::reference shows the reference measured on a large sample, as a first ste
   } finally {
     rmSync(root, { recursive: true, force: true });
   }
+});
+
+describe(':value{at="reference"}', () => {
+  const root = mkdtempSync(join(tmpdir(), 'sweepbook-md-reference-'));
+  writeFixtureRun(join(root, 'runs'), 0, { reference: SAMPLED });
+  writeFixtureContent(join(root, 'content'));
+  mkdirSync(join(root, 'reports'));
+  const dirs = { root, runsDir: join(root, 'runs'), sweepsDir: join(root, 'content', 'sweeps') };
+  afterAll(() => rmSync(root, { recursive: true, force: true }));
+  const text = (html: string) => html.replace(/<[^>]+>/g, '');
+
+  test("puts the reference's mean over its large sample in the prose, with its standard error", async () => {
+    const html = await renderReport(dirs, 'The reference scores :value{sweep="fixture-sweep" at="reference" metric="raw_reward" format=".1f"}.\n');
+    expect(text(html)).toBe('The reference scores 144.2 ± 2.0.');
+    expect(html).toContain('title="raw_reward of the reference model of sweep fixture-sweep: mean ± standard error over 2048 samples"');
+    expect(text(await renderReport(dirs, ':value{sweep="fixture-sweep" at="reference" metric="fluency"}\n'))).toBe('-1.12 ± 0.01');
+  });
+
+  test('names what is wrong: a metric the sample lacks, a stat, runs without a sample', async () => {
+    const body = ':value{sweep="fixture-sweep" at="reference" metric="kl"}\n';
+    await expect(renderReport(dirs, body, 'bad.md')).rejects.toThrow(
+      `reports/bad.md:${lineOf(body, ':value')}: :value: the reference\'s sample has no metric "kl" (it has raw_reward, repetition, diversity, fluency, grammatical)`,
+    );
+    await expect(renderReport(dirs, ':value{sweep="fixture-sweep" at="reference" metric="kl" stat="max"}\n', 'bad.md')).rejects.toThrow('at="reference" takes no stat or seed');
+    expect(text(await renderReport(older, ':value{sweep="fixture-sweep" at="reference" metric="raw_reward"}\n'))).toBe('n/a');
+  });
 });
 
 const recorded = dirsWith(3);

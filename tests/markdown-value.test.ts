@@ -136,7 +136,7 @@ describe(':value', () => {
 
   test.each([
     [':value{sweep="nope" at="beta=1" metric="kl"}', 'unknown sweep "nope"'],
-    [':value{sweep="fixture-sweep" at="beta=2" metric="kl"}', 'no value "beta=2" in sweep "fixture-sweep" (values: beta=0, beta=1, beta=10)'],
+    [':value{sweep="fixture-sweep" at="beta=2" metric="kl"}', 'no value "beta=2" in sweep "fixture-sweep" (values: beta=0, beta=1, beta=10, or reference)'],
     [':value{sweep="fixture-sweep" at="beta=1" metric="klx"}', 'unknown metric "klx" in sweep "fixture-sweep"'],
     [':value{sweep="fixture-sweep" at="beta=1" metric="kl" stat="median"}', 'attribute stat="median": expected final, first, max, min, change, noise or step=N'],
     [':value{sweep="fixture-sweep" at="beta=1" metric="kl" stat="step=999"}', 'step 999 was not logged by run'],

@@ -7,6 +7,9 @@
 // (src/charts/final.ts), format (a d3-format specifier, e.g. ".2f" or ".0%";
 // default 3 significant digits), seed=N (one seed's run alone). A change's
 // title says whether it is within its noise floor, so "settled" can be checked.
+// at="reference" takes the sweep's reference model measured on its large
+// sample instead (run.json reference.sample), as `139 ± 1.6`: the number a
+// run's metrics are compared with.
 import type { Root } from 'mdast';
 import { formatLocale } from 'vega';
 import type { VFile } from 'vfile';
@@ -14,10 +17,11 @@ import { z } from 'zod';
 import { changeNoiseOf, changeOf, changeWithinNoise, NOISE_BATCHES, statOf, type Stat } from '../charts/final';
 import type { Series } from '../charts/types';
 import { acrossSeeds } from '../charts/seed-bands';
-import { warnOnce } from '../runs';
+import { warnOnce, type ReferenceSample, type RunReference } from '../runs';
 import { metricsOf, metricsOfRuns, seriesOf } from '../site/run-data';
 import { runsByValue, type ValueRuns } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
+import { referencesOf } from './reference-html';
 import { findTextDirectives, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
 import { html } from './html';
 import { formatNumber } from './runs-table';
@@ -52,7 +56,11 @@ export default function remarkValue(options: DirectiveOptions) {
       const { sweep: sweepId, at, metric, stat: statText, format, seed } = parseAttributes(attributes, node, file);
       const { sweep, runs } = sweepOf(options, sweepId, node, file);
       const entry = sweep.values.find((v) => v.label === at || `${sweep.vary}=${v.value}` === at);
-      if (!entry) throw fail(`no value "${at}" in sweep "${sweepId}" (values: ${sweep.values.map((v) => v.label).join(', ')})`);
+      if (!entry && at === REFERENCE) {
+        if (statText !== 'final' || seed !== undefined) throw fail('at="reference" takes no stat or seed: it is the reference model over its large sample');
+        return [referenceValue(referencesOf(runs), sweepId, metric, format, fail, (message) => warnOnce(directiveError(file, node, 'value', message).message))];
+      }
+      if (!entry) throw fail(`no value "${at}" in sweep "${sweepId}" (values: ${sweep.values.map((v) => v.label).join(', ')}, or reference)`);
       if (seed !== undefined && !sweep.seeds.includes(seed)) throw fail(`seed ${seed} is not one of sweep "${sweepId}"'s seeds (${sweep.seeds.join(', ')})`);
       const known = metricsOfRuns(runs.map(({ run }) => run));
       if (known.length > 0 && !known.includes(metric)) throw fail(`unknown metric "${metric}" in sweep "${sweepId}" (known: ${known.join(', ')})`);
@@ -89,6 +97,34 @@ export default function remarkValue(options: DirectiveOptions) {
       return [{ type: 'html', value: html`<span class="inline-value" title="${title}">${sign}${toText(spread.mean)}${range}</span>`.value }];
     });
   };
+}
+
+const REFERENCE = 'reference';
+type SampledMetric = Exclude<keyof ReferenceSample, 'samples' | 'batch'>;
+const SAMPLED_METRICS: SampledMetric[] = ['raw_reward', 'repetition', 'diversity', 'fluency', 'grammatical'];
+
+/** at="reference": the sweep's reference model on its large sample, `mean ± standard error`. */
+function referenceValue(
+  references: RunReference[],
+  sweepId: string,
+  metric: string,
+  format: string | undefined,
+  fail: (message: string) => Error,
+  warn: (message: string) => void,
+) {
+  if (!SAMPLED_METRICS.includes(metric as SampledMetric)) throw fail(`the reference's sample has no metric "${metric}" (it has ${SAMPLED_METRICS.join(', ')})`);
+  const sampled = references.filter((r) => r.sample);
+  if (sampled.length > 1) throw fail(`the runs of sweep "${sweepId}" start from ${sampled.length} reference models (${sampled.map((r) => r.hash).join(', ')}): which one is meant is ambiguous`);
+  const sample = sampled[0]?.sample;
+  if (!sample) {
+    // Runs trained before the reference was measured on a sample; the report still builds.
+    warn(`the runs of sweep "${sweepId}" recorded no large sample of their reference model`);
+    return { type: 'html' as const, value: html`<span class="inline-value missing" title="no reference sample recorded">n/a</span>`.value };
+  }
+  const { mean, se } = sample[metric as SampledMetric];
+  const toText = numberFormat(format, fail);
+  const title = `${metric} of the reference model of sweep ${sweepId}: mean ± standard error over ${sample.samples} samples`;
+  return { type: 'html' as const, value: html`<span class="inline-value" title="${title}">${toText(mean)} <span class="spread">± ${toText(se)}</span></span>`.value };
 }
 
 /** The format a stat reads best in when the directive gives none: a change as a signed percentage ("+23%"), its noise floor as a percentage. */
