@@ -25,8 +25,8 @@ export const METRICS: Readonly<Record<string, MetricEntry>> = {
   repetition: { name: 'Repetition', unit: 'share of words', nonNegative: true },
   diversity: { name: 'Diversity', unit: 'distinct bigrams', nonNegative: true },
   loss: { name: 'Loss', unit: 'nats per token', nonNegative: true },
-  fluency: { name: 'Fluency', unit: "the story generator's nats per token" },
-  grammatical: { name: 'Grammatical', unit: 'share the story generator could write', nonNegative: true },
+  fluency: { name: 'Fluency', unit: 'nats/token' },
+  grammatical: { name: 'Grammatical', unit: 'share of tokens', nonNegative: true },
   grad_norm: { name: 'Gradient norm', unit: 'before clipping to 1', nonNegative: true },
 };
 

@@ -25,7 +25,7 @@ function sampleHtml(sample: ReferenceSample): SafeHtml {
     ['grammatical', 'grammatical'],
   ];
   return html`<p>On its own metrics, as a run's first step measures them, over ${sample.samples.toLocaleString('en-US')} samples (${sample.samples / sample.batch} steps of ${sample.batch}):</p>
-<div class="table-scroll"><table class="reference-sample-table">
+<div class="table-scroll narrow"><table class="reference-sample-table">
 <thead><tr><th scope="col">metric</th><th scope="col" class="num">mean</th><th scope="col" class="num">± standard error</th><th scope="col" class="num">one step's scatter (sd)</th></tr></thead>
 <tbody>${rows.map(([name, key]) => html`<tr><td>${name}</td><td class="num">${formatNumber(sample[key].mean)}</td><td class="num">${formatNumber(sample[key].se)}</td><td class="num">${formatNumber(sample[key].step_sd)}</td></tr>`)}</tbody>
 </table></div>`;
