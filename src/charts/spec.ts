@@ -1,4 +1,5 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { bandOpacity } from './band';
 import { bucketMeans, downsample } from './downsample';
 import { acrossSeeds, drawnSeeds, seedBand, type SeedBand } from './seed-bands';
 import { smooth } from './smooth';
@@ -173,7 +174,7 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
       : {
           name: 'band',
           data: { values: perSeries.flatMap(({ label, band }) => shrinkBand(band, perLine).map((p) => ({ ...p, run: label }))) },
-          mark: { type: 'area', opacity: 0.2, clip },
+          mark: { type: 'area', opacity: bandOpacity(series.filter(hasSeeds).length), clip },
           encoding: { x, y: { ...y, field: 'min' }, y2: { field: 'max' }, color },
         };
   return {
