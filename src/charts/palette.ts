@@ -96,12 +96,12 @@ function resolveTheme(colors: readonly string[], theme: Theme): string[] {
       continue;
     }
     // Every candidate of 3:1, nearest to the color's own first; the first far enough wins, else the farthest.
-    let best = { color: own, labs, score: -Infinity };
+    let best = { color: own, labs, score: -Infinity, distance: Infinity };
     for (const candidate of candidates(bg)) {
-      const score = Math.min(...before.map((c) => worstShare(candidate.labs, c.labs)));
       const distance = ciede2000(labs[0], candidate.labs[0]);
-      if (score >= 1 && (best.score < 1 || distance < ciede2000(labs[0], best.labs[0]))) best = { ...candidate, score };
-      else if (best.score < 1 && score > best.score) best = { ...candidate, score };
+      if (best.score >= 1 && distance >= best.distance) continue; // a nearer one passes already
+      const score = Math.min(...before.map((c) => worstShare(candidate.labs, c.labs)));
+      if (score >= 1 ? best.score < 1 || distance < best.distance : score > best.score) best = { ...candidate, score, distance };
     }
     chosen.push({ color: best.color, labs: best.labs });
   }
