@@ -5,7 +5,7 @@ import { describe, expect, it } from 'vitest';
 import type { TopLevelSpec } from 'vega-lite';
 import { decodeColumn, encodeColumn, exponentFor } from '../src/charts/columns';
 import { renderFinalMetricFigure, renderLineFigure } from '../src/charts/figure';
-import { themedColor } from '../src/charts/contrast';
+import { valueColors } from '../src/charts/palette';
 import { relativePath, simplify } from '../src/charts/path-data';
 import { renderSvg } from '../src/charts/render';
 import { seriesFrom, type LineSeries } from '../src/charts/types';
@@ -42,7 +42,7 @@ describe('renderLineFigure', () => {
     const html = await renderLineFigure({ series: sweep, metric: 'raw_reward', idPrefix: 'fig-1' });
     const paths = linePaths(html);
     expect(paths).toHaveLength(6);
-    for (const color of COLORS) expect(paths.some((p) => p.includes(`stroke="${themedColor(color).light}"`))).toBe(true);
+    for (const { light } of valueColors(COLORS)) expect(paths.some((p) => p.includes(`stroke="${light}"`))).toBe(true);
     const legend = wideOf(html).slice(html.indexOf('role-legend'));
     const labelsInOrder = [...legend.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     expect(labelsInOrder).toEqual(sweep.map((s) => s.label));
@@ -171,7 +171,7 @@ describe('renderFinalMetricFigure', () => {
     const points = html.match(/<g class="mark-symbol[^"]*"[^>]*>(.*?)<\/g>/)![1].match(/<circle [^>]*>/g)!;
     expect(points).toHaveLength(6);
     // each in its color, made dark enough for the light page where it was not (yellow, orange, violet)
-    for (const color of COLORS) expect(points.some((p) => p.includes(`fill="${themedColor(color).light}"`))).toBe(true);
+    for (const { light } of valueColors(COLORS)) expect(points.some((p) => p.includes(`fill="${light}"`))).toBe(true);
     const tickLabels = [...html.matchAll(/<text[^>]*>([^<]*)<\/text>/g)].map((m) => m[1]);
     for (const label of ['0', '0.01', '0.1', '1', '10', '100']) expect(tickLabels).toContain(label);
   });

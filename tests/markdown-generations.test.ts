@@ -105,7 +105,7 @@ describe('generationsHtml bounds what a page shows', () => {
   const long = (word: string) => `${word} and the tree `.repeat(60_000); // ~1 MB
   const run = (texts: string[]) => ({
     label: 'beta=1',
-    color: 'green',
+    color: { light: 'green', dark: 'green' },
     download: '/runs/r/generations.jsonl',
     generations: texts.map((text, index) => ({ step: index + 1, text })),
   });
@@ -133,7 +133,7 @@ describe('generationsHtml bounds what a page shows', () => {
 describe('generationsHtml: the newest as written, the one before told against it', () => {
   const run = (texts: string[], seed?: number) => ({
     label: 'beta=1',
-    color: 'green',
+    color: { light: 'green', dark: 'green' },
     ...(seed === undefined ? {} : { seed }),
     download: '/runs/r/generations.jsonl',
     generations: texts.map((text, index) => ({ step: index + 1, text })),

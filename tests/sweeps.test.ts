@@ -39,7 +39,7 @@ describe('sweep files', () => {
     expect(sweep.values).toEqual([
       { value: 0, label: 'beta=0', color: 'red' },
       { value: 0.01, label: 'tiny', color: '#ff8800' },
-      { value: 1, label: 'beta=1', color: 'gold' },
+      { value: 1, label: 'beta=1', color: 'seagreen' },
     ]);
   });
 

@@ -11,6 +11,7 @@
 // fifth of a report): it is fetched from the figure's data-src when a pointer,
 // a finger or the keyboard first reaches the figure, or a control is used.
 // Budget: this file is ~4 KB gzipped (see README).
+import { bandOpacity } from './band';
 import { decodeColumn } from './columns';
 import type { FinalFigureData, LineFigureData, ScatterFigureData } from './figure';
 import type { PlotArea } from './render';
@@ -270,6 +271,7 @@ function lineFigure(chart: HTMLElement, load: () => Promise<LineFigureData>, dra
       });
       return d;
     };
+    const bands = shown.filter((s) => s.ranges).length;
     for (const { s, values, ranges } of shown) {
       if (ranges) {
         // the band: along the highs, back along the lows, a polygon per run of drawable points
@@ -281,7 +283,7 @@ function lineFigure(chart: HTMLElement, load: () => Promise<LineFigureData>, dra
         };
         ranges.forEach((r, i) => (r && usable(r[0]) && usable(r[1]) ? run.push(i) : flush()));
         flush();
-        group.append(svgEl('path', { d, fill: s.color, 'fill-opacity': 0.2, stroke: 'none' }));
+        group.append(svgEl('path', { d, fill: s.color, 'fill-opacity': bandOpacity(bands), stroke: 'none' }));
       } else if (state.smooth > 0) {
         group.append(svgEl('path', { d: path(s.raw), stroke: s.color, 'stroke-width': 1.5, 'stroke-opacity': 0.25 }));
       }

@@ -8,7 +8,8 @@
 // weighed a fifth of a report.
 import type { TopLevelSpec } from 'vega-lite';
 import { decodeColumn, encodeColumn, exponentFor } from './columns';
-import { darkColorStyle, themedColor } from './contrast';
+import { darkColorStyle } from './contrast';
+import { drawnColors } from './palette';
 import { binMeans, sampledSteps } from './hover';
 import { metricName, metricTitle } from './metrics';
 import { escapeXml, renderChart, type PlotArea } from './render';
@@ -110,7 +111,7 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
       : `Line chart of ${title} against step for ${series.length} runs: `) +
     series.map((s) => s.label).join(', ') +
       (smooth > 0 ? `; smoothed lines (EMA weight ${smooth}) over faint raw lines.` : '.');
-  const colors = series.map((s) => themedColor(s.color));
+  const colors = drawnColors(series.map((s) => s.color));
   const spec = lineSpec({ ...options, size: 'wide' });
   const wide = await renderChart(spec, { idPrefix, description, cacheDir });
   // The narrow drawing: its own axes and legend, around the wide drawing's lines (see narrowLines).
@@ -175,12 +176,13 @@ export async function renderFinalMetricFigureWithSpec(options: FinalMetricFigure
     `Chart of ${yTitle} against ${xTitle}, one point per value` +
     (sweeps.some((s) => s.runs.some((r) => (r.seeds?.length ?? 0) > 1)) ? ' (the mean over its seeds, with a bar from lowest to highest and each seed small beside it)' : '') +
       (sweeps.length > 1 ? `, for sweeps ${sweeps.map((s) => s.name).join(' and ')}.` : '.');
-  const points = sweeps.flatMap(({ name, runs }) =>
-    runs.flatMap((r) => {
+  const colors = sweeps.map(({ runs }) => drawnColors(runs.map((r) => r.color)));
+  const points = sweeps.flatMap(({ name, runs }, s) =>
+    runs.flatMap((r, i) => {
       if (!isFiniteValue(r.value)) return [];
       const finite = (r.seeds ?? []).filter(isFiniteValue);
       const range: [number, number] | undefined = finite.length > 1 ? [round(Math.min(...finite)), round(Math.max(...finite))] : undefined;
-      const { light, dark } = themedColor(r.color);
+      const { light, dark } = colors[s][i];
       return [{ label: r.label, sweep: name, color: light, dark, x: r.x, value: round(r.value), ...(range ? { range } : {}) }];
     }),
   );
@@ -189,8 +191,7 @@ export async function renderFinalMetricFigureWithSpec(options: FinalMetricFigure
   const drawn = await Promise.all(
     specs.map((spec, i) => renderChart(spec, { idPrefix: i === 0 ? idPrefix : `${idPrefix}-${SIZE_NAMES[i]}`, description, cacheDir, probe })),
   );
-  const colors = sweeps.flatMap((s) => s.runs.map((r) => themedColor(r.color)));
-  const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
+  const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors.flat()) : '')).join('');
   if (!dataFile) return { html: `<div class="chart">${svgs}</div>`, spec: specs[0] };
   const data: FinalFigureData = {
     kind: 'final',
@@ -224,12 +225,12 @@ export async function renderScatterFigureWithSpec(options: ScatterFigureOptions)
       `and a large point where the value ended${seeded ? ', the mean over its seeds with bars from lowest to highest in both directions' : ''}: ` +
       `${values.map((v) => v.label).join(', ')}.`;
   const specs = SIZE_NAMES.map((size) => scatterSpec({ ...options, size }));
-  const ends = values.flatMap(({ label, color, end }) => (end ? [{ label, color, end }] : []));
+  const colors = drawnColors(values.map((v) => v.color));
+  const ends = values.flatMap(({ label, end }, i) => (end ? [{ label, color: colors[i], end }] : []));
   const probe = ends.map(({ end }) => ({ x: end.x.mean, y: end.y.mean }));
   const drawn = await Promise.all(
     specs.map((spec, i) => renderChart(spec, { idPrefix: i === 0 ? idPrefix : `${idPrefix}-${SIZE_NAMES[i]}`, description, cacheDir, probe })),
   );
-  const colors = values.map((v) => themedColor(v.color));
   const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
   if (!dataFile) return { html: `<div class="chart">${svgs}</div>`, spec: specs[0] };
   const range = (spread: { min: number; max: number; seeds: number }): { range?: [number, number] } => (spread.seeds > 1 ? { range: [round(spread.min), round(spread.max)] } : {});
@@ -238,7 +239,7 @@ export async function renderScatterFigureWithSpec(options: ScatterFigureOptions)
     plots: { wide: drawn[0].plot, narrow: drawn[1].plot },
     titles: { x: metricName(x), y: metricName(y) },
     points: ends.map(({ label, color, end }, i) => {
-      const { light, dark } = themedColor(color);
+      const { light, dark } = color;
       return { label, sweep: '', color: light, dark, value: round(end.y.mean), ...range(end.y), x: { value: round(end.x.mean), ...range(end.x) }, at: { wide: drawn[0].probed[i], narrow: drawn[1].probed[i] } };
     }),
   };

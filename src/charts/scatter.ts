@@ -4,7 +4,7 @@
 // where both were logged; an end is meanOfLast10Pct's (the mean of the last 10% of
 // steps, as ::final and :value say) of each, over the value's seeds.
 import type { TopLevelSpec } from 'vega-lite';
-import { themedColor } from './contrast';
+import { drawnColors, type ValueColor } from './palette';
 import { bucketMeans } from './downsample';
 import { meanOfLast10Pct } from './final';
 import { metricInfo } from './metrics';
@@ -23,7 +23,7 @@ export interface ScatterRun {
 /** One value of the figure: its label and color, and its seeds' runs. */
 export interface ScatterValue {
   label: string;
-  color: string;
+  color: ValueColor;
   runs: ScatterRun[];
 }
 
@@ -43,7 +43,7 @@ export interface ScatterEnd {
 /** A value as the figure draws it: a path per seed, and its end (null when no run has a finite end in both). */
 export interface DrawnValue {
   label: string;
-  color: string;
+  color: ValueColor;
   paths: MetricPath[];
   end: ScatterEnd | null;
 }
@@ -172,7 +172,7 @@ export function scatterSpec({ values, x, y, logx = false, logy = false, size = '
     field: 'run',
     type: 'nominal',
     title: null,
-    scale: { domain: labels, range: values.map((v) => themedColor(v.color).light) },
+    scale: { domain: labels, range: drawnColors(values.map((v) => v.color)).map((c) => c.light) },
     // the theme's symbol stroke (3 px, for line figures' strokes) would space a dozen circles past the plot's height
     legend: legend ? legendOf(size, labels, { symbolType: 'circle', symbolStrokeWidth: 0.75 }) : null,
   };

@@ -1,8 +1,9 @@
 import type { TopLevelSpec } from 'vega-lite';
+import { bandOpacity } from './band';
 import { bucketMeans, downsample } from './downsample';
 import { acrossSeeds, drawnSeeds, seedBand, type SeedBand } from './seed-bands';
 import { smooth } from './smooth';
-import { themedColor } from './contrast';
+import { drawnColors, type ValueColor } from './palette';
 import { metricInfo } from './metrics';
 import { SIZES, theme, type FigureSize } from './theme';
 import { hasSeeds, isFiniteValue, pointsOf, type LineSeries, type MetricPoint, type Series } from './types';
@@ -173,7 +174,7 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
       : {
           name: 'band',
           data: { values: perSeries.flatMap(({ label, band }) => shrinkBand(band, perLine).map((p) => ({ ...p, run: label }))) },
-          mark: { type: 'area', opacity: 0.2, clip },
+          mark: { type: 'area', opacity: bandOpacity(series.filter(hasSeeds).length), clip },
           encoding: { x, y: { ...y, field: 'min' }, y2: { field: 'max' }, color },
         };
   return {
@@ -191,7 +192,7 @@ function colorOf(series: LineSeries[], size: FigureSize) {
     field: 'run',
     type: 'nominal',
     title: null,
-    scale: { domain: labels, range: series.map((s) => themedColor(s.color).light) },
+    scale: { domain: labels, range: drawnColors(series.map((s) => s.color)).map((c) => c.light) },
     legend: series.length > MAX_LABELLED_LINES ? null : legendOf(size, labels, extra),
   } as const;
 }
@@ -234,7 +235,7 @@ function shrinkBand({ steps, min, max }: SeedBand, buckets: number): { step: num
 /** One run's summary point: its swept value and how the metric ended. */
 export interface FinalMetricRun {
   label: string;
-  color: string;
+  color: ValueColor;
   x: number;
   /** With several seeds, their mean. */
   value: number | null;
@@ -258,14 +259,16 @@ export interface FinalMetricSpecInput {
  * beta = 0 still has a place.
  */
 export function finalMetricSpec({ sweeps, xTitle, yTitle, size = 'wide' }: FinalMetricSpecInput): TopLevelSpec {
-  const rows = sweeps.flatMap(({ name, runs }) =>
-    runs.map((r) => ({ sweep: name, label: r.label, color: themedColor(r.color).light, x: r.x, value: isFiniteValue(r.value) ? r.value : null })),
+  // each sweep's values colored as a sweep's (palette.ts); two sweeps tell apart by their points' shapes
+  const colors = sweeps.map(({ runs }) => drawnColors(runs.map((r) => r.color)));
+  const rows = sweeps.flatMap(({ name, runs }, s) =>
+    runs.map((r, i) => ({ sweep: name, label: r.label, color: colors[s][i].light, x: r.x, value: isFiniteValue(r.value) ? r.value : null })),
   );
-  const seeded = sweeps.flatMap(({ name, runs }) =>
-    runs.flatMap((r) => {
+  const seeded = sweeps.flatMap(({ name, runs }, s) =>
+    runs.flatMap((r, i) => {
       const spread = r.seeds && r.seeds.length > 1 ? acrossSeeds(r.seeds) : null;
       if (!spread) return [];
-      const color = themedColor(r.color).light;
+      const color = colors[s][i].light;
       const seeds = r.seeds!.filter(isFiniteValue).map((value) => ({ sweep: name, color, x: r.x, value }));
       return [{ bar: { sweep: name, color, x: r.x, min: spread.min, max: spread.max }, seeds }];
     }),

@@ -1,3 +1,5 @@
+import type { ValueColor } from './palette';
+
 /** One value of a metric as a figure draws it. null stands for a non-finite value (NaN, ±Infinity). */
 export interface MetricPoint {
   step: number;
@@ -18,7 +20,8 @@ export interface Series {
 /** One run's line in a figure, labelled and colored as its sweep file says. */
 export interface LineSeries {
   label: string;
-  color: string;
+  /** See palette.ts: a CSS color, or its sweep's drawn pair. */
+  color: ValueColor;
   logged: Series;
   /**
    * A value trained with several seeds: each seed's series (logged is then

@@ -29,7 +29,7 @@ export async function figureHtml({ runs, metric, caption, smooth, seeds = 'band'
   // logged metrics but not this one would be a legend entry without a line. One that has
   // logged nothing yet stays, as a trained run does before its first step.
   const values = runsByValue(runs.filter(({ run }) => metricsOf(run).series.size === 0 || metricsOf(run).series.has(metric)));
-  const series: LineSeries[] = values.map(({ label, color, runs: seedRuns }) => {
+  const series: LineSeries[] = values.map(({ label, themed: color, runs: seedRuns }) => {
     const lines = seedRuns.map(({ run }) => seriesOf(metricsOf(run), metric));
     return lines.length > 1 ? { label, color, logged: lines[0], seeds: lines } : { label, color, logged: lines[0] };
   });

@@ -2,12 +2,15 @@
 // one told against the one above it. Shared by ::generations and the run page.
 // Generation text is data: it only ever reaches the page escaped.
 import type { GenerationLine } from '../runs';
+import type { ThemedColor } from '../charts/contrast';
+import { swatchStyle } from '../charts/palette';
 import { html, type SafeHtml } from './html';
 import { changesOf, similarity, splitWords, wordDiff } from './word-diff';
 
 export interface RunGenerations {
   label: string;
-  color: string;
+  /** As its figures draw it (SweepRun.themed). */
+  color: ThemedColor;
   /** Set when the value has several seeds: each generation says which seed's run wrote it. */
   seed?: number;
   generations: GenerationLine[];
@@ -114,7 +117,7 @@ export function generationsHtml(runs: RunGenerations[], last: number): SafeHtml 
     const { label, color } = group[0];
     const running = group.filter((run) => run.running).map(({ running, seed }) => (seed === undefined ? running : `seed ${seed} ${running}`));
     return html`<div class="generations-run">
-<p class="generations-label"><span class="swatch" style="background:${color}"></span> ${label}${running.length > 0 ? html` <span class="generations-running">· ${running.join(', ')}</span>` : ''}</p>
+<p class="generations-label"><span class="swatch" style="${swatchStyle(color)}"></span> ${label}${running.length > 0 ? html` <span class="generations-running">· ${running.join(', ')}</span>` : ''}</p>
 ${group.map(({ generations, download, seed }) => {
   const shown = newestFirst(generations, last);
   const texts = shown.map((generation) => generation.text).join('\0');

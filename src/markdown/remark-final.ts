@@ -47,7 +47,7 @@ export default function remarkFinal(options: DirectiveOptions) {
         }
         return {
           name: sweep.title,
-          runs: runsByValue(runs).map(({ value, label, color, runs: seedRuns }) => {
+          runs: runsByValue(runs).map(({ value, label, themed: color, runs: seedRuns }) => {
             if (typeof value !== 'number') throw directiveError(file, node, 'final', `sweep "${sweep.id}" varies ${sweep.vary} over non-numbers`);
             const ends = seedRuns.map(({ run }) => meanOfLast10Pct(seriesOf(metricsOf(run), metric)));
             return { label, color, x: value, value: acrossSeeds(ends)?.mean ?? null, ...(ends.length > 1 ? { seeds: ends } : {}) };

@@ -79,7 +79,7 @@ export default function remarkGenerations(options: DirectiveOptions) {
       const last = lastGiven ?? (everySeed ? 1 : 2);
       // Directives are replaced last to first.
       notes.unshift({ sweepId, seed, text: keptText(runs, tag), sampled: runs.some(({ run }) => run.info.generations.capacity > 0) });
-      const shown = runs.map(({ run, label, color, seed: runSeed }) => ({
+      const shown = runs.map(({ run, label, themed: color, seed: runSeed }) => ({
         label,
         color,
         ...(everySeed || seed !== undefined ? { seed: runSeed } : {}),

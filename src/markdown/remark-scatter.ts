@@ -77,7 +77,7 @@ export default function remarkScatter(options: DirectiveOptions) {
           seen.set(label, dirs);
           // A run that logged one of the two metrics only (an imported train/ or validation/ run) has no path.
           const both = group.runs.map(({ run }) => metricsOf(run)).filter((metrics) => metrics.series.has(x) && metrics.series.has(y));
-          if (both.length > 0) values.push({ label, color: group.color, runs: both.map((metrics) => ({ x: seriesOf(metrics, x), y: seriesOf(metrics, y) })) });
+          if (both.length > 0) values.push({ label, color: group.themed, runs: both.map((metrics) => ({ x: seriesOf(metrics, x), y: seriesOf(metrics, y) })) });
         }
       }
       if (values.length === 0) {

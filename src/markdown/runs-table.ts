@@ -6,6 +6,7 @@
 import type { ConfigDifference, ParamValue, Run, RunMetrics } from '../runs';
 import { meanOfLast10Pct } from '../charts/final';
 import { metricInfo } from '../charts/metrics';
+import { swatchStyle } from '../charts/palette';
 import { metricsOf, seriesOf } from '../site/run-data';
 import { acrossSeeds } from '../charts/seed-bands';
 import { runsByValue, type SweepRun, type ValueRuns } from '../site/sweep-runs';
@@ -46,12 +47,12 @@ export function runsTableHtml(runs: SweepRun[], vary: string, base = '/', asked?
   if (values.some((value) => value.runs.length > 1)) return seededRunsTableHtml(values, vary, base, asked);
   const finals = runs.map(({ run }) => metricsOf(run));
   const metrics = tableMetrics(finals, asked);
-  const rows = runs.map(({ run, value, color }, index) => {
+  const rows = runs.map(({ run, value, color, themed }, index) => {
     const { id, status, steps_done, total_steps } = run.info;
     return html`<tr>
 <td class="run-id"><a href="${base}runs/${id}/">${id}</a></td>
 <td class="num">${String(value)}</td>
-<td class="color"><span class="swatch" style="background:${color}"></span> ${color}</td>
+<td class="color"><span class="swatch" style="${swatchStyle(themed)}"></span> ${color}</td>
 <td><span class="status status-${status}">${status}</span></td>
 <td class="num">${steps_done}/${total_steps}</td>
 ${metrics.map((metric) => html`<td class="num">${formatNumber(finalOf(finals[index], metric) ?? undefined)}</td>`)}
@@ -72,13 +73,13 @@ ${tableCaption(runs, metrics.length > 0 ? "Metrics are each run's mean over its 
 function seededRunsTableHtml(values: ValueRuns[], vary: string, base: string, asked: string[] | undefined): SafeHtml {
   const finals = values.map((value) => value.runs.map(({ run }) => metricsOf(run)));
   const metrics = tableMetrics(finals.flat(), asked);
-  const rows = values.map(({ value, color, runs }, index) => {
+  const rows = values.map(({ value, color, themed, runs }, index) => {
     const statuses = [...new Set(runs.map(({ run }) => run.info.status))];
     const steps = [...new Set(runs.map(({ run }) => `${run.info.steps_done}/${run.info.total_steps}`))];
     return html`<tr>
 <td class="seed-runs">${runs.map(({ run, seed }, i) => html`${i > 0 ? ', ' : ''}<a href="${base}runs/${run.info.id}/" title="${run.info.id}" aria-label="Run of seed ${seed}">${seed}</a>`)}</td>
 <td class="num">${String(value)}</td>
-<td class="color"><span class="swatch" style="background:${color}"></span> ${color}</td>
+<td class="color"><span class="swatch" style="${swatchStyle(themed)}"></span> ${color}</td>
 <td>${statuses.map((status, i) => html`${i > 0 ? ' ' : ''}<span class="status status-${status}">${status}</span>`)}</td>
 <td class="num">${steps.join(', ')}</td>
 ${metrics.map((metric) => html`<td class="num spread-cell">${spreadText(finals[index].map((lines) => finalOf(lines, metric)))}</td>`)}

@@ -1,7 +1,7 @@
 // What the pages list: sweeps from the sweep files, runs from the runs folder.
-import { findSweepFile, listRuns, loadSweeps, type Run, type Sweep } from '../runs';
+import { findSweepFile, listRuns, loadSweep, loadSweeps, type Run, type Sweep } from '../runs';
 import { runsDir, sweepsDir } from './dirs';
-import type { SweepRun } from './sweep-runs';
+import { sweepColor, type SweepRun } from './sweep-runs';
 
 export function allSweeps(): Sweep[] {
   return loadSweeps(sweepsDir());
@@ -16,8 +16,19 @@ export function allRuns(): Run[] {
   return listRuns(runsDir());
 }
 
-/** A run shown on its own, labelled and colored as its run.json says. */
+/** A run shown on its own, labelled as its run.json says, in its value's color in its sweep (as the sweep's pages draw it). */
 export function asSweepRun(run: Run): SweepRun {
   const [value] = Object.values(run.info.params);
-  return { run, value: value ?? '', label: run.info.label, color: run.info.color, seed: run.info.seed };
+  const { label, color } = run.info;
+  return { run, value: value ?? '', label, color, themed: sweepColor(sweepOfRun(run), label, color), seed: run.info.seed };
+}
+
+/** The sweep a run recorded, if its sweep file is there and reads. */
+function sweepOfRun(run: Run): Sweep | undefined {
+  const file = findSweepFile(sweepsDir(), run.info.sweep);
+  try {
+    return file ? loadSweep(file) : undefined;
+  } catch {
+    return undefined; // the sweep's own page reports a broken sweep file
+  }
 }

@@ -2,6 +2,8 @@
 // trainer's plan uses): one run drawn per (value, seed), values in the order
 // the sweep file lists them, labelled and colored as it says; the units'
 // other runs and the sweep's runs of another config only listed.
+import type { ThemedColor } from '../charts/contrast';
+import { valueColors } from '../charts/palette';
 import { warnOnce, type ConfigDifference, type ParamValue, type Run, type Sweep } from '../runs';
 import { sweepRunsNow } from '../runner/plan';
 import { quickBuild } from './dirs';
@@ -11,7 +13,10 @@ export interface SweepRun {
   run: Run;
   value: ParamValue;
   label: string;
+  /** The sweep file's color, as it names it. */
   color: string;
+  /** The color drawn for the value, per theme: its sweep's values resolved together (valueColors). */
+  themed: ThemedColor;
   seed: number;
 }
 
@@ -37,15 +42,17 @@ export function sweepRunsListed(sweep: Sweep, runsDir: string): ListedSweepRuns 
   // Units come seed by seed (the plan's order); pages read value by value.
   const byValue = sweep.values.flatMap(({ value }) => units.filter((unit) => unit.value === value));
   for (const { value, label, color, seed, runs, shown } of byValue) {
-    if (shown) listed.drawn.push({ run: shown, value, label, color, seed });
-    for (const run of runs) if (run !== shown) listed.notDrawn.push({ run, value, label, color, seed });
+    const themed = sweepColor(sweep, label, color);
+    if (shown) listed.drawn.push({ run: shown, value, label, color, themed, seed });
+    for (const run of runs) if (run !== shown) listed.notDrawn.push({ run, value, label, color, themed, seed });
   }
   // Most other-config runs are the sweep as it is, trained the other way (--quick or not): say so rather than list every key.
   const otherWay = new Set(otherConfig.length > 0 ? sweepRunsNow(sweep, runsDir, !quick).units.flatMap((unit) => unit.runs.map((run) => run.dir)) : []);
   for (const { run, differences } of otherConfig) {
     const value = run.info.params[sweep.vary] ?? '';
     const quickMode = otherWay.has(run.dir) ? !quick : undefined;
-    listed.otherConfig.push({ run, value, label: run.info.label, color: run.info.color, seed: run.info.seed, differences, quickMode });
+    const { label, color } = run.info;
+    listed.otherConfig.push({ run, value, label, color, themed: sweepColor(sweep, label, color), seed: run.info.seed, differences, quickMode });
   }
   if (otherConfig.length > 0) warnOtherConfig(sweep, otherConfig.length, quick);
   return listed;
@@ -61,6 +68,16 @@ function warnOtherConfig(sweep: Sweep, count: number, quick: boolean): void {
   );
 }
 
+/**
+ * The color drawn for a sweep's value (by label), per theme, as every page
+ * shows it; a run whose label the sweep no longer lists keeps its own color,
+ * made to contrast with the page.
+ */
+export function sweepColor(sweep: Sweep | undefined, label: string, own: string): ThemedColor {
+  const index = sweep ? sweep.values.findIndex((v) => v.label === label) : -1;
+  return index >= 0 ? valueColors(sweep!.values.map((v) => v.color))[index] : valueColors([own])[0];
+}
+
 /** The sweep with this id, or undefined. */
 export function findSweep(sweeps: Sweep[], id: string): Sweep | undefined {
   return sweeps.find((sweep) => sweep.id === id);
@@ -71,6 +88,7 @@ export interface ValueRuns {
   value: ParamValue;
   label: string;
   color: string;
+  themed: ThemedColor;
   /** In seed order; at least one. */
   runs: SweepRun[];
 }
@@ -81,7 +99,7 @@ export function runsByValue(runs: SweepRun[]): ValueRuns[] {
   for (const run of runs) {
     const group = groups.at(-1);
     if (group && group.label === run.label) group.runs.push(run);
-    else groups.push({ value: run.value, label: run.label, color: run.color, runs: [run] });
+    else groups.push({ value: run.value, label: run.label, color: run.color, themed: run.themed, runs: [run] });
   }
   return groups;
 }

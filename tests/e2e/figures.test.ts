@@ -83,7 +83,7 @@ describe('figures at phone width, in dark mode and by touch', () => {
     }
   });
 
-  test('every line has at least 3:1 contrast with the page, light and dark, each run keeping its hue', async () => {
+  test('every line has at least 3:1 contrast with the page, light and dark, each run in its own color', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       for (const options of [DESKTOP, PHONE]) {
         const { page } = await open({ ...options, colorScheme });
@@ -110,9 +110,8 @@ describe('figures at phone width, in dark mode and by touch', () => {
         });
         expect(ratios.length).toBeGreaterThanOrEqual(6);
         for (const { stroke, ratio } of ratios) expect(ratio, `${stroke} on the ${colorScheme} page`).toBeGreaterThanOrEqual(3);
-        // yellow stays a yellow (red and green channels equal, no blue), only darker on the light page
-        const strokes = ratios.map((r) => r.stroke);
-        expect(strokes.some((s) => /^rgb\((\d+), \1, 0\)$/.test(s))).toBe(true);
+        // three values, three colors: yellow, darkened on the light page, moves from red's (palette.ts; tests/e2e/colors.test.ts)
+        expect(new Set(ratios.map((r) => r.stroke)).size).toBe(3);
         await page.context().close();
       }
     }
