@@ -1,14 +1,15 @@
 // The table of a sweep's runs: id (linked to its page), the varied value,
 // color, status, steps done and final metrics (each run's final value, as
 // :value and ::final give it: src/charts/final.ts); with several seeds, one row
-// per value with its seeds' runs linked and each metric's mean and range. Shared by ::runs and the sweep
+// per value with its seeds' runs linked and each metric's mean and range. A
+// value with nothing drawn keeps its row, saying why. Shared by ::runs and the sweep
 // page, which also lists the runs it does not draw in a plainer table.
 import type { ConfigDifference, ParamValue, Run, RunMetrics } from '../runs';
 import { meanOfLast10Pct } from '../charts/final';
 import { metricInfo } from '../charts/metrics';
 import { metricsOf, seriesOf } from '../site/run-data';
 import { acrossSeeds } from '../charts/seed-bands';
-import { runsByValue, type SweepRun, type ValueRuns } from '../site/sweep-runs';
+import { isMissing, type MissingValue, type SweepRun, type SweepValue, type ValueRuns } from '../site/sweep-runs';
 import { html, type SafeHtml } from './html';
 
 /** The final metrics the table shows of sweepbook's own runs, when they logged them. */
@@ -41,20 +42,23 @@ export function formatNumber(value: number | undefined): string {
   return Number(value.toPrecision(3)).toString();
 }
 
-export function runsTableHtml(runs: SweepRun[], vary: string, base = '/', asked?: string[]): SafeHtml {
-  const values = runsByValue(runs);
-  if (values.some((value) => value.runs.length > 1)) return seededRunsTableHtml(values, vary, base, asked);
-  const finals = runs.map(({ run }) => metricsOf(run));
-  const metrics = tableMetrics(finals, asked);
-  const rows = runs.map(({ run, value, color }, index) => {
+export function runsTableHtml(values: SweepValue[], vary: string, base = '/', asked?: string[]): SafeHtml {
+  const drawn = values.filter((value): value is ValueRuns => !isMissing(value));
+  if (drawn.some((value) => value.runs.length > 1)) return seededRunsTableHtml(values, vary, base, asked);
+  const runs = drawn.map((value) => value.runs[0]);
+  const metrics = tableMetrics(runs.map(({ run }) => metricsOf(run)), asked);
+  const rows = values.map((value) => {
+    if (isMissing(value)) return missingRow(value, metrics);
+    const { run, color } = value.runs[0];
+    const finals = metricsOf(run);
     const { id, status, steps_done, total_steps } = run.info;
     return html`<tr>
 <td class="run-id"><a href="${base}runs/${id}/">${id}</a></td>
-<td class="num">${String(value)}</td>
+<td class="num">${String(value.value)}</td>
 <td class="color"><span class="swatch" style="background:${color}"></span> ${color}</td>
 <td><span class="status status-${status}">${status}</span></td>
 <td class="num">${steps_done}/${total_steps}</td>
-${metrics.map((metric) => html`<td class="num">${formatNumber(finalOf(finals[index], metric) ?? undefined)}</td>`)}
+${metrics.map((metric) => html`<td class="num">${formatNumber(finalOf(finals, metric) ?? undefined)}</td>`)}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table">
@@ -69,29 +73,43 @@ ${tableCaption(runs, metrics.length > 0 ? "Metrics are each run's mean over its 
  * seeds' runs linked, and each final metric as the mean over the seeds with
  * their range, as inline values write it.
  */
-function seededRunsTableHtml(values: ValueRuns[], vary: string, base: string, asked: string[] | undefined): SafeHtml {
-  const finals = values.map((value) => value.runs.map(({ run }) => metricsOf(run)));
-  const metrics = tableMetrics(finals.flat(), asked);
-  const rows = values.map(({ value, color, runs }, index) => {
-    const statuses = [...new Set(runs.map(({ run }) => run.info.status))];
-    const steps = [...new Set(runs.map(({ run }) => `${run.info.steps_done}/${run.info.total_steps}`))];
+function seededRunsTableHtml(values: SweepValue[], vary: string, base: string, asked: string[] | undefined): SafeHtml {
+  const runs = values.flatMap((value) => (isMissing(value) ? [] : value.runs));
+  const metrics = tableMetrics(runs.map(({ run }) => metricsOf(run)), asked);
+  const rows = values.map((value) => {
+    if (isMissing(value)) return missingRow(value, metrics);
+    const finals = value.runs.map(({ run }) => metricsOf(run));
+    const statuses = [...new Set(value.runs.map(({ run }) => run.info.status))];
+    const steps = [...new Set(value.runs.map(({ run }) => `${run.info.steps_done}/${run.info.total_steps}`))];
     return html`<tr>
-<td class="seed-runs">${runs.map(({ run, seed }, i) => html`${i > 0 ? ', ' : ''}<a href="${base}runs/${run.info.id}/" title="${run.info.id}" aria-label="Run of seed ${seed}">${seed}</a>`)}</td>
-<td class="num">${String(value)}</td>
-<td class="color"><span class="swatch" style="background:${color}"></span> ${color}</td>
+<td class="seed-runs">${value.runs.map(({ run, seed }, i) => html`${i > 0 ? ', ' : ''}<a href="${base}runs/${run.info.id}/" title="${run.info.id}" aria-label="Run of seed ${seed}">${seed}</a>`)}</td>
+<td class="num">${String(value.value)}</td>
+<td class="color"><span class="swatch" style="background:${value.color}"></span> ${value.color}</td>
 <td>${statuses.map((status, i) => html`${i > 0 ? ' ' : ''}<span class="status status-${status}">${status}</span>`)}</td>
 <td class="num">${steps.join(', ')}</td>
-${metrics.map((metric) => html`<td class="num spread-cell">${spreadText(finals[index].map((lines) => finalOf(lines, metric)))}</td>`)}
+${metrics.map((metric) => html`<td class="num spread-cell">${spreadText(finals.map((lines) => finalOf(lines, metric)))}</td>`)}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table seeded-runs">
 ${tableCaption(
-  values.flatMap((value) => value.runs),
+  runs,
   metrics.length > 0 ? "Metrics are each run's mean over its last 10% of steps, averaged over the value's seeds, their lowest to highest in brackets." : '',
 )}
 <thead><tr><th scope="col">Runs by seed</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(metricHead)}</tr></thead>
 <tbody>${rows}</tbody>
 </table></div>`;
+}
+
+/** A value nothing is drawn for keeps its row, saying why ("not trained yet", "failed"), so a reader sees the sweep is not complete. */
+function missingRow({ value, color, state }: MissingValue, metrics: string[]): SafeHtml {
+  return html`<tr class="missing-value">
+<td>–</td>
+<td class="num">${String(value)}</td>
+<td class="color"><span class="swatch" style="background:${color}"></span> ${color}</td>
+<td><span class="status status-${state.replaceAll(' ', '-')}">${state}</span></td>
+<td class="num">–</td>
+${metrics.map(() => html`<td class="num">${formatNumber(undefined)}</td>`)}
+</tr>`;
 }
 
 /**
