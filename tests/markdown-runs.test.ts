@@ -40,17 +40,17 @@ describe('::runs', () => {
     rows.forEach((row, index) => {
       const value = [0, 1, 10][index];
       expect(row).toContain(`<a href="/runs/${byValue.get(value)}/">`);
-      expect(row).toContain(`<td class="num">${value}</td>`);
+      expect(row).toContain(`</span>${value}</td>`);
       expect(row).toContain('completed');
       expect(row).toContain(`</span> ${['red', 'green', 'blue'][index]}</td>`);
-      expect(row).toContain('40/40');
+      expect(row).toContain('<td class="num steps">40/40</td>');
     });
     // beta=1 logs kl = step / 8 at steps 1..40, so its last value is 5; the
     // table gives the final value, the mean over the last 10% of steps
     // (37..40, past 40 - 0.1 * 39): (37 + 38 + 39 + 40) / 4 / 8 = 4.8125.
     expect(rows[1]).toContain('<td class="num">4.81</td>');
     expect(rows[1]).not.toContain('<td class="num">5</td>');
-    expect(html).toContain("<caption>Metrics are each run's mean over its last 10% of steps.</caption>");
+    expect(html).toContain("</table></div><p class=\"table-note\">Metrics are each run's mean over its last 10% of steps.</p>");
   });
 
   test('several seeds: one row per value, its seeds\' runs linked, metrics as mean (lowest–highest)', async () => {
@@ -62,7 +62,7 @@ describe('::runs', () => {
     expect([...rows[1].matchAll(/<a href="\/runs\/([^/]+)\/"[^>]*aria-label="Run of seed (\d)">(\d)<\/a>/g)].map((m) => [m[1], Number(m[2]), Number(m[3])])).toEqual(
       runs.map((run) => [run.info.id, run.info.seed, run.info.seed]),
     );
-    expect(rows[1]).toContain('<td class="num">40/40</td>');
+    expect(rows[1]).toContain('<td class="num steps">40/40</td>');
     // kl is the same for every seed (its final value 4.8125, as above); raw_reward differs by 0.02 per seed: its mean and range
     expect(rows[1]).toContain('<td class="num spread-cell">4.81 <span class="spread">(4.81–4.81)</span></td>');
     // each seed's mean of raw_reward over steps 37..40
@@ -86,10 +86,11 @@ describe('::runs', () => {
       [rows[1], 1, 'failed'],
       [rows[2], 10, 'not trained yet'],
     ] as const) {
-      expect(row).toContain(`<td class="num">${value}</td>`);
+      expect(row).toContain(`</span>${value}</td>`);
       expect(row).toContain(`>${state}</span>`);
       expect(row).not.toContain('<a href=');
-      expect([...row.matchAll(/<td class="num">–<\/td>/g)]).toHaveLength(1 + METRIC_HEADS.length); // steps and every metric
+      expect(row).toContain('<td class="num steps">–</td>');
+      expect([...row.matchAll(/<td class="num">–<\/td>/g)]).toHaveLength(METRIC_HEADS.length);
     }
   });
 

@@ -54,18 +54,16 @@ export function runsTableHtml(values: SweepValue[], vary: string, base = '/', as
     const { id, status, steps_done, total_steps } = run.info;
     return html`<tr>
 <td class="run-id"><a href="${base}runs/${id}/">${id}</a></td>
-<td class="num">${String(value.value)}</td>
+${valueCell(value.value, color)}
 <td class="color"><span class="swatch" style="background:${color}"></span> ${color}</td>
-<td><span class="status status-${status}">${status}</span></td>
-<td class="num">${steps_done}/${total_steps}</td>
+${statusCell(html`<span class="status status-${status}">${status}</span>`, `${steps_done}/${total_steps}`)}
 ${metrics.map((metric) => html`<td class="num">${formatNumber(finalOf(finals, metric) ?? undefined)}</td>`)}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table">
-${tableCaption(runs, metrics.length > 0 ? "Metrics are each run's mean over its last 10% of steps." : '')}
-<thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(metricHead)}</tr></thead>
+<thead><tr><th scope="col">Run</th>${headsBeforeMetrics(vary)}${metrics.map(metricHead)}</tr></thead>
 <tbody>${rows}</tbody>
-</table></div>`;
+</table></div>${tableNote(runs, metrics.length > 0 ? "Metrics are each run's mean over its last 10% of steps." : '')}`;
 }
 
 /**
@@ -83,33 +81,53 @@ function seededRunsTableHtml(values: SweepValue[], vary: string, base: string, a
     const steps = [...new Set(value.runs.map(({ run }) => `${run.info.steps_done}/${run.info.total_steps}`))];
     return html`<tr>
 <td class="seed-runs">${value.runs.map(({ run, seed }, i) => html`${i > 0 ? ', ' : ''}<a href="${base}runs/${run.info.id}/" title="${run.info.id}" aria-label="Run of seed ${seed}">${seed}</a>`)}</td>
-<td class="num">${String(value.value)}</td>
+${valueCell(value.value, value.color)}
 <td class="color"><span class="swatch" style="background:${value.color}"></span> ${value.color}</td>
-<td>${statuses.map((status, i) => html`${i > 0 ? ' ' : ''}<span class="status status-${status}">${status}</span>`)}</td>
-<td class="num">${steps.join(', ')}</td>
+${statusCell(statuses.map((status, i) => html`${i > 0 ? ' ' : ''}<span class="status status-${status}">${status}</span>`), steps.join(', '))}
 ${metrics.map((metric) => html`<td class="num spread-cell">${spreadText(finals.map((lines) => finalOf(lines, metric)))}</td>`)}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table seeded-runs">
-${tableCaption(
-  runs,
-  metrics.length > 0 ? "Metrics are each run's mean over its last 10% of steps, averaged over the value's seeds, their lowest to highest in brackets." : '',
-)}
-<thead><tr><th scope="col">Runs by seed</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(metricHead)}</tr></thead>
+<thead><tr><th scope="col">Runs by seed</th>${headsBeforeMetrics(vary)}${metrics.map(metricHead)}</tr></thead>
 <tbody>${rows}</tbody>
-</table></div>`;
+</table></div>${tableNote(
+    runs,
+    metrics.length > 0 ? "Metrics are each run's mean over its last 10% of steps, averaged over the value's seeds, their lowest to highest in brackets." : '',
+  )}`;
 }
 
 /** A value nothing is drawn for keeps its row, saying why ("not trained yet", "failed"), so a reader sees the sweep is not complete. */
 function missingRow({ value, color, state }: MissingValue, metrics: string[]): SafeHtml {
   return html`<tr class="missing-value">
 <td>–</td>
-<td class="num">${String(value)}</td>
+${valueCell(value, color)}
 <td class="color"><span class="swatch" style="background:${color}"></span> ${color}</td>
-<td><span class="status status-${state.replaceAll(' ', '-')}">${state}</span></td>
-<td class="num">–</td>
+${statusCell(html`<span class="status status-${state.replaceAll(' ', '-')}">${state}</span>`, '–')}
 ${metrics.map(() => html`<td class="num">${formatNumber(undefined)}</td>`)}
 </tr>`;
+}
+
+/*
+ * On a phone the columns before the metrics take what room they need, so the
+ * first metric shows beside the value (site.css): the value's swatch goes
+ * into its cell instead of the Color column, and the steps under the status
+ * instead of the Steps column. Each is written in both places; CSS shows one.
+ */
+
+/** The heads of the value, color, status and steps columns. */
+function headsBeforeMetrics(vary: string): SafeHtml {
+  return html`<th scope="col" class="num">${vary}</th><th scope="col" class="color">Color</th><th scope="col">Status</th><th scope="col" class="num steps">Steps</th>`;
+}
+
+/** The swept value, its swatch before it (shown on phones). */
+function valueCell(value: ParamValue, color: string): SafeHtml {
+  return html`<td class="num value"><span class="swatch" style="background:${color}"></span>${String(value)}</td>`;
+}
+
+/** The status cell, the steps under it (shown on phones), then the Steps column's cell. */
+function statusCell(status: SafeHtml | SafeHtml[], steps: string): SafeHtml {
+  return html`<td class="status-cell">${status}<span class="steps-under">${steps}</span></td>
+<td class="num steps">${steps}</td>`;
 }
 
 /**
@@ -124,10 +142,15 @@ function metricHead(metric: string): SafeHtml {
   }</th>`;
 }
 
-/** The table's caption: which runs are still training, so their numbers are where they are now, and what the metrics are. */
-function tableCaption(runs: SweepRun[], metricsNote: string): SafeHtml | string {
+/**
+ * The note under the table: which runs are still training, so their numbers
+ * are where they are now, and what the metrics are. Below the table's box,
+ * not a <caption> in it: a caption is as wide as the table, so on a phone it
+ * ran off the screen with the columns.
+ */
+function tableNote(runs: SweepRun[], metricsNote: string): SafeHtml | string {
   const note = [runningNote(runs), metricsNote].filter(Boolean).join(' ');
-  return note ? html`<caption>${note}</caption>` : '';
+  return note ? html`<p class="table-note">${note}</p>` : '';
 }
 
 /** "Still training: beta=10 (step 40 of 150)." for the runs shown while a trainer writes them, or ''. */
