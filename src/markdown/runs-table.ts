@@ -102,7 +102,7 @@ function missingRow({ value, color, state }: MissingValue, metrics: string[]): S
 <td>–</td>
 ${valueCell(value, color)}
 <td class="color"><span class="swatch" style="background:${color}"></span> ${color}</td>
-${statusCell(html`<span class="status status-${state.replaceAll(' ', '-')}">${state}</span>`, '–')}
+${statusCell(html`<span class="status status-${state.replaceAll(' ', '-')}">${state}</span>`, undefined)}
 ${metrics.map(() => html`<td class="num">${formatNumber(undefined)}</td>`)}
 </tr>`;
 }
@@ -124,10 +124,10 @@ function valueCell(value: ParamValue, color: string): SafeHtml {
   return html`<td class="num value"><span class="swatch" style="background:${color}"></span>${String(value)}</td>`;
 }
 
-/** The status cell, the steps under it (shown on phones), then the Steps column's cell. */
-function statusCell(status: SafeHtml | SafeHtml[], steps: string): SafeHtml {
-  return html`<td class="status-cell">${status}<span class="steps-under">${steps}</span></td>
-<td class="num steps">${steps}</td>`;
+/** The status cell, the steps under it (shown on phones), then the Steps column's cell; a value with no run has no steps. */
+function statusCell(status: SafeHtml | SafeHtml[], steps: string | undefined): SafeHtml {
+  return html`<td class="status-cell">${status}${steps === undefined ? '' : html`<span class="steps-under">${steps}</span>`}</td>
+<td class="num steps">${steps ?? formatNumber(undefined)}</td>`;
 }
 
 /**

@@ -38,7 +38,7 @@ const site = servedFixtureSite('missing-values', ({ runsDir, contentDir }) => {
 /** The runs table's rows as the reader sees them: value, then status. */
 async function rows(page: import('playwright-core').Page): Promise<string[][]> {
   return page.locator('table.runs-table').first().locator('tbody tr').evaluateAll((trs) =>
-    trs.map((tr) => [...tr.querySelectorAll('td')].filter((_, i) => i === 1 || i === 3).map((td) => (td as HTMLElement).innerText.trim())),
+    trs.map((tr) => [tr.querySelectorAll('td')[1], tr.querySelector('.status')!].map((cell) => (cell as HTMLElement).innerText.trim())),
   );
 }
 
