@@ -164,14 +164,14 @@ function compact(svg: string): string {
  * The same drawing in fewer bytes (a third of a report's frames and points):
  * groups' backgrounds with no fill or stroke draw nothing (a legend entry's
  * stays: site.css fills it for clicks and the focus ring); labels vega hid
- * for overlapping (opacity 0) go; an axis's grid lines or ticks become one
+ * for overlapping (opacity 0) and empty ones (::final's left-out labels) go; an axis's grid lines or ticks become one
  * path; a label's translate becomes its x and y; a circle symbol (::final's
  * points) becomes a <circle> instead of a path of two arcs.
  */
 function shorterMarks(svg: string): string {
   return svg
     .replace(/<path class="background" d="[^"]*"\/>(?!<g><g class="mark-symbol role-legend-symbol")/g, '')
-    .replace(/<text[^>]* opacity="0"[^>]*>[^<]*<\/text>/g, '')
+    .replace(/<text[^>]* opacity="0"[^>]*>[^<]*<\/text>|<text\b[^>]*(?:\/>|><\/text>)/g, '')
     .replace(/(<g class="mark-rule role-axis-(?:grid|tick)"[^>]*>)((?:<line[^>]*\/>)+)<\/g>/g, (group, open: string, lines: string) => {
       let d = '';
       for (const [, attributes] of lines.matchAll(/<line([^>]*)\/>/g)) {

@@ -323,8 +323,9 @@ export function finalMetricSpec({ sweeps, xTitle, yTitle, size = 'wide' }: Final
 /**
  * Ticks sit exactly at the swept values. The domain gets 5% room either side
  * in the scale's own (log or symlog) space, so end points are not cut by the
- * axes. Every value keeps its label: one too close to its left neighbour to
- * print beside it goes one row lower (see labelRows).
+ * axes. A label too close to one already placed to print beside it goes a
+ * row lower, up to LABEL_ROWS; one that fits no row is left out, its tick
+ * kept (see labelRows).
  */
 function sweptValueAxis(xs: number[], size: FigureSize) {
   const positive = xs.filter((x) => x > 0);
@@ -344,22 +345,33 @@ function sweptValueAxis(xs: number[], size: FigureSize) {
   // The plot is the figure less the y axis (labels and title, ~70 px) and padding.
   const plotWidth = SIZES[size].width - 80;
   const at = ts.map((t) => ((t - ts[0]) / span) * 0.9 * plotWidth);
-  const rows = labelRows(xs.map((x, i) => ({ x, at: at[i], width: 7 * formatLabel(x).length })));
-  const lower = (row: number) => xs.filter((_, i) => rows[i] === row);
-  const conditions = [1, 2, 3].filter((row) => lower(row).length > 0).map((row) => ({ test: `indexof(${JSON.stringify(lower(row))}, datum.value) >= 0`, value: 2 + 14 * row }));
+  const rows = labelRows(xs.map((x, i) => ({ at: at[i], width: 7 * formatLabel(x).length })), LABEL_ROWS[size]);
+  const inRow = (row: number) => xs.filter((_, i) => rows[i] === row);
+  const conditions = [1, 2, 3].filter((row) => inRow(row).length > 0).map((row) => ({ test: `indexof(${JSON.stringify(inRow(row))}, datum.value) >= 0`, value: 2 + 14 * row }));
+  const labelled = xs.filter((_, i) => rows[i] !== null);
   return {
     scale: { type, domain, ...(type === 'symlog' ? { constant } : {}) },
     axis: {
       values: xs,
-      format: '~r',
+      // A precision of its own: vega's default for '~r' follows the tick step, printing 15 as "20" on a 10-100 axis.
+      format: '.12~r',
       grid: false,
       labelAngle: 0,
-      // vega would drop the labels that overlap (20 and 70 between 15 and 100); rows keep them all.
+      // vega's own overlap rule could drop the last value's label; labelRows keeps the first and last.
       labelOverlap: false,
       labelPadding: conditions.length ? { condition: conditions, value: 2 } : 2,
+      ...(labelled.length < xs.length ? { labelExpr: `indexof(${JSON.stringify(labelled)}, datum.value) >= 0 ? datum.label : ''` } : {}),
     },
   };
 }
+
+/**
+ * How many rows of tick labels a swept-value axis may take. The desktop
+ * drawing keeps every value's label in up to four; a phone's keeps one row,
+ * as any axis, since three rows of numbers crammed between 10 and 100 read as
+ * none (the values are in the runs table, and a tap on a point gives it).
+ */
+const LABEL_ROWS: Record<FigureSize, number> = { wide: 4, narrow: 1 };
 
 /** Roughly d3-format's "~r", to estimate a label's width in characters. */
 function formatLabel(x: number): string {
@@ -367,15 +379,22 @@ function formatLabel(x: number): string {
 }
 
 /**
- * The row (0 = just below the axis) each label prints in: the first row whose
- * last label ends 4 px before this one starts. At most 4 rows.
+ * The row (0 = just below the axis) each label prints in, or null for one
+ * left out: the first and the last value first, so the axis shows its
+ * extent, then left to right, each in the first row where it clears every
+ * label already there by 4 px.
  */
-export function labelRows(labels: { at: number; width: number }[]): number[] {
-  const ends: number[] = [];
-  return labels.map(({ at, width }) => {
-    const row = ends.findIndex((end) => end + 4 <= at - width / 2);
-    const chosen = row >= 0 ? row : Math.min(ends.length, 3);
-    ends[chosen] = at + width / 2;
-    return chosen;
-  });
+export function labelRows(labels: { at: number; width: number }[], maxRows: number): (number | null)[] {
+  const placed: { from: number; to: number }[][] = Array.from({ length: maxRows }, () => []);
+  const rows: (number | null)[] = labels.map(() => null);
+  const order = labels.length === 0 ? [] : [...new Set([0, labels.length - 1, ...labels.keys()])];
+  for (const i of order) {
+    const from = labels[i].at - labels[i].width / 2;
+    const to = labels[i].at + labels[i].width / 2;
+    const row = placed.findIndex((row) => row.every((other) => other.to + 4 <= from || to + 4 <= other.from));
+    if (row < 0) continue;
+    placed[row].push({ from, to });
+    rows[i] = row;
+  }
+  return rows;
 }

@@ -82,8 +82,8 @@ export interface DirectiveOptions {
 
 /**
  * The sweep a directive names, with the runs drawn for it in sweep order
- * (src/runs' rule) and how many of its runs are only listed on its sweep
- * page; an unknown sweep is an error.
+ * (src/runs' rule), the values nothing is drawn for, and how many of its runs
+ * are only listed on its sweep page; an unknown sweep is an error.
  */
 export function sweepOf(options: DirectiveOptions, id: string, node: LeafDirective | TextDirective, file: VFile) {
   const sweeps = loadSweeps(options.sweepsDir);
@@ -92,9 +92,9 @@ export function sweepOf(options: DirectiveOptions, id: string, node: LeafDirecti
     const known = sweeps.map((s) => s.id).join(', ') || `none in ${options.sweepsDir}`;
     throw directiveError(file, node, node.name, `unknown sweep "${id}" (known: ${known})`);
   }
-  const { drawn, notDrawn, otherConfig } = sweepRunsListed(sweep, options.runsDir);
+  const { drawn, notDrawn, otherConfig, missing } = sweepRunsListed(sweep, options.runsDir);
   noteSweepUsed(file, id, node.position?.start.line ?? 0);
-  return { sweep, runs: drawn, listedOnly: notDrawn.length + otherConfig.length };
+  return { sweep, runs: drawn, missing, listedOnly: notDrawn.length + otherConfig.length };
 }
 
 /** Where a report keeps which sweeps it draws from: its remark frontmatter, which Astro stores with the rendering. */

@@ -6,7 +6,7 @@ import { metricTitle } from '../charts/metrics';
 import { figureCacheDir } from '../site/dirs';
 import { writeFigureData, writeFigureFiles } from '../site/figure-files';
 import { metricsOf, seriesOf } from '../site/run-data';
-import { runsByValue, type SweepRun } from '../site/sweep-runs';
+import { runsByValue, type MissingValue, type SweepRun } from '../site/sweep-runs';
 import { html, raw, type SafeHtml } from './html';
 import type { FigureLabel } from './remark-figure-refs';
 
@@ -22,9 +22,11 @@ export interface FigureOptions {
   idPrefix: string;
   /** In a report: the figure's number and id (remark-figure-refs), and links to its data and spec. */
   label?: FigureLabel;
+  /** The sweep's values with nothing to draw: the caption names them. */
+  missing?: MissingValue[];
 }
 
-export async function figureHtml({ runs, metric, caption, smooth, seeds = 'band', idPrefix, label }: FigureOptions): Promise<SafeHtml> {
+export async function figureHtml({ runs, metric, caption, smooth, seeds = 'band', idPrefix, label, missing = [] }: FigureOptions): Promise<SafeHtml> {
   // Imported runs log different tags (TensorBoard's train/ and validation/ runs): a run that
   // logged metrics but not this one would be a legend entry without a line. One that has
   // logged nothing yet stays, as a trained run does before its first step.
@@ -35,7 +37,7 @@ export async function figureHtml({ runs, metric, caption, smooth, seeds = 'band'
   });
   const { html: chart, spec } = await renderLineFigureWithSpec({ series, metric, smooth, seedLines: seeds, idPrefix, cacheDir: figureCacheDir(), dataFile: writeFigureData });
   const counts = values.map((value) => value.runs.length);
-  const text = joinSentences(caption ?? (label ? `${metricTitle(metric)} against training step.` : undefined), seedsNote(counts, seeds));
+  const text = joinSentences(caption ?? (label ? `${metricTitle(metric)} against training step.` : undefined), seedsNote(counts, seeds), missingNote(missing));
   return captionedFigure('metric-figure', metric, chart, text, label && { ...label, files: writeFigureFiles(spec) });
 }
 
@@ -48,6 +50,25 @@ export function seedsNote(counts: number[], seeds: 'band' | 'all'): string | und
   return seeds === 'all'
     ? `Each value's line is the mean over its ${per}; the faint lines are the seeds.`
     : `Each value's line is the mean over its ${per}; the band spans their lowest to highest value.`;
+}
+
+/**
+ * "No results yet for beta=40 (not trained yet) and beta=50 (failed).": the
+ * values a figure of the sweep cannot draw, so a reader does not take the
+ * sweep for smaller than it is; nothing when every value is drawn.
+ */
+export function missingNote(missing: MissingValue[]): string | undefined {
+  if (missing.length === 0) return undefined;
+  const named = missing.map(({ label, state }) => `${label} (${state})`);
+  const list = named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
+  return `No results yet for ${list}.`;
+}
+
+/** What a figure of several sweeps cannot draw: each label once, and none that another of its sweeps draws. */
+export function missingAcross(sweeps: { runs: SweepRun[]; missing: MissingValue[] }[]): MissingValue[] {
+  const drawn = new Set(sweeps.flatMap(({ runs }) => runs.map(({ label }) => label)));
+  const missing = sweeps.flatMap((sweep) => sweep.missing).filter(({ label }) => !drawn.has(label));
+  return missing.filter(({ label }, index) => missing.findIndex((other) => other.label === label) === index);
 }
 
 /** Sentences for a caption, each ended with a full stop where its writer left none. */

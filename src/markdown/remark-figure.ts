@@ -29,7 +29,7 @@ export default function remarkFigure(options: DirectiveOptions) {
     const ids = new Map(matches.map((match, index) => [match.node, `figure-${index + 1}`]));
     await replaceDirectives(matches, async ({ node }) => {
       const { sweep: sweepId, metric, caption, smooth, seeds } = parseAttributes(attributes, node, file);
-      const { runs, listedOnly } = sweepOf(options, sweepId, node, file);
+      const { runs, missing, listedOnly } = sweepOf(options, sweepId, node, file);
       if (runs.length === 0) return [noRunsYet(sweepId, listedOnly)];
       const known = metricsOfRuns(runs.map(({ run }) => run));
       // Runs stopped or still in pretraining have logged nothing: no metric is known to be wrong yet.
@@ -37,7 +37,7 @@ export default function remarkFigure(options: DirectiveOptions) {
       if (!known.includes(metric)) {
         throw directiveError(file, node, 'figure', `unknown metric "${metric}" in sweep "${sweepId}" (known: ${known.join(', ')})`);
       }
-      const figure = await figureHtml({ runs, metric, caption, smooth, seeds, idPrefix: ids.get(node)!, label: figureLabel(node) });
+      const figure = await figureHtml({ runs, metric, caption, smooth, seeds, idPrefix: ids.get(node)!, label: figureLabel(node), missing });
       return [{ type: 'html', value: figure.value }];
     });
   };

@@ -18,7 +18,7 @@ import { metricsOf, metricsOfRuns, seriesOf } from '../site/run-data';
 import { runsByValue } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
 import { findDirectives, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
-import { captionedFigure, joinSentences } from './figure-html';
+import { captionedFigure, joinSentences, missingAcross, missingNote } from './figure-html';
 import { figureLabel } from './remark-figure-refs';
 
 const attributes = {
@@ -64,7 +64,7 @@ export default function remarkFinal(options: DirectiveOptions) {
         dataFile: writeFigureData,
       });
       // The y title names the metric; what "final" means is said here, where there is room for it.
-      const text = joinSentences(caption, `Each point is the mean of the last 10% of a run's steps.`, finalSeedsNote(counts))!;
+      const text = joinSentences(caption, `Each point is the mean of the last 10% of a run's steps.`, finalSeedsNote(counts), missingNote(missingAcross(sweeps)))!;
       const label = figureLabel(node);
       return [{ type: 'html', value: captionedFigure('final-figure', metric, chart, text, label && { ...label, files: writeFigureFiles(spec) }).value }];
     });

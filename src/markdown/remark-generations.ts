@@ -15,6 +15,7 @@ import type { SweepRun } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
 import { findDirectives, noRunsYet, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
 import { COMPARED, generationsHtml } from './generations-html';
+import { missingNote } from './figure-html';
 
 // remark-rehype gives a node's data.hProperties to its HTML element; the type
 // is mdast-util-to-hast's, which only Astro's markdown pipeline depends on.
@@ -64,7 +65,7 @@ export default function remarkGenerations(options: DirectiveOptions) {
     const matches = findDirectives(tree, 'generations');
     await replaceDirectives(matches, ({ node }) => {
       const { sweep: sweepId, last: lastGiven, seeds: seedsGiven, seed, tag } = parseAttributes(attributes, node, file);
-      const { sweep, runs: drawn, listedOnly } = sweepOf(options, sweepId, node, file);
+      const { sweep, runs: drawn, missing, listedOnly } = sweepOf(options, sweepId, node, file);
       if (seed !== undefined && seedsGiven) throw directiveError(file, node, 'generations', 'give seeds="all" or seed=N, not both');
       if (seed !== undefined && !sweep.seeds.includes(seed)) {
         throw directiveError(file, node, 'generations', `seed ${seed} is not one of sweep "${sweepId}"'s seeds (${sweep.seeds.join(', ')})`);
@@ -95,7 +96,7 @@ export default function remarkGenerations(options: DirectiveOptions) {
           children: [
             { type: 'text', value: `${newest} of ${everySeed ? 'each seed of each value' : seed !== undefined ? `seed ${seed} of each value` : 'each run'}, newest first` },
             { type: 'footnoteReference', identifier: FOOTNOTE, label: FOOTNOTE },
-            { type: 'text', value: `.${last > 1 ? ` ${COMPARED}` : ''}` },
+            { type: 'text', value: `.${last > 1 ? ` ${COMPARED}` : ''}${missing.length > 0 ? ` ${missingNote(missing)}` : ''}` },
           ],
         },
         { type: 'html', value: generationsHtml(shown, last).value },

@@ -17,7 +17,7 @@ import { metricsOf, metricsOfRuns, seriesOf } from '../site/run-data';
 import { runsByValue } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
 import { findDirectives, noMetricsYet, noRunsYet, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
-import { captionedFigure, joinSentences } from './figure-html';
+import { captionedFigure, joinSentences, missingAcross, missingNote } from './figure-html';
 import { figureLabel } from './remark-figure-refs';
 
 /**
@@ -110,6 +110,7 @@ export default function remarkScatter(options: DirectiveOptions) {
         `Each line is a run's path through training, at the steps that logged both metrics` + (smooth > 0 ? `, each smoothed with EMA weight ${smooth}` : ''),
         `Each large point is where a value ended: the mean of its last 10% of steps`,
         scatterSeedsNote(counts),
+        missingNote(missingAcross(sweeps)),
       )!;
       const label = figureLabel(node);
       return [{ type: 'html', value: captionedFigure('scatter-figure', y, chart, text, label && { ...label, files: writeFigureFiles(spec) }).value }];

@@ -1,15 +1,17 @@
 // The table of a sweep's runs: id (linked to its page), the varied value,
 // color, status, steps done and final metrics (each run's final value, as
 // :value and ::final give it: src/charts/final.ts); with several seeds, one row
-// per value with its seeds' runs linked and each metric's mean and range. Shared by ::runs and the sweep
+// per value with its seeds' runs linked and each metric's mean and range. A
+// value with nothing drawn keeps its row, saying why. Shared by ::runs and the sweep
 // page, which also lists the runs it does not draw in a plainer table.
 import type { ConfigDifference, ParamValue, Run, RunMetrics } from '../runs';
 import { meanOfLast10Pct } from '../charts/final';
 import { metricInfo } from '../charts/metrics';
 import { swatchStyle } from '../charts/palette';
+import type { ThemedColor } from '../charts/contrast';
 import { metricsOf, seriesOf } from '../site/run-data';
 import { acrossSeeds } from '../charts/seed-bands';
-import { runsByValue, type SweepRun, type ValueRuns } from '../site/sweep-runs';
+import { isMissing, type MissingValue, type SweepRun, type SweepValue, type ValueRuns } from '../site/sweep-runs';
 import { html, type SafeHtml } from './html';
 
 /** The final metrics the table shows of sweepbook's own runs, when they logged them. */
@@ -42,27 +44,28 @@ export function formatNumber(value: number | undefined): string {
   return Number(value.toPrecision(3)).toString();
 }
 
-export function runsTableHtml(runs: SweepRun[], vary: string, base = '/', asked?: string[]): SafeHtml {
-  const values = runsByValue(runs);
-  if (values.some((value) => value.runs.length > 1)) return seededRunsTableHtml(values, vary, base, asked);
-  const finals = runs.map(({ run }) => metricsOf(run));
-  const metrics = tableMetrics(finals, asked);
-  const rows = runs.map(({ run, value, color, themed }, index) => {
+export function runsTableHtml(values: SweepValue[], vary: string, base = '/', asked?: string[]): SafeHtml {
+  const drawn = values.filter((value): value is ValueRuns => !isMissing(value));
+  if (drawn.some((value) => value.runs.length > 1)) return seededRunsTableHtml(values, vary, base, asked);
+  const runs = drawn.map((value) => value.runs[0]);
+  const metrics = tableMetrics(runs.map(({ run }) => metricsOf(run)), asked);
+  const rows = values.map((value) => {
+    if (isMissing(value)) return missingRow(value, metrics);
+    const { run, color, themed } = value.runs[0];
+    const finals = metricsOf(run);
     const { id, status, steps_done, total_steps } = run.info;
     return html`<tr>
 <td class="run-id"><a href="${base}runs/${id}/">${id}</a></td>
-<td class="num">${String(value)}</td>
+${valueCell(value.value, themed)}
 <td class="color"><span class="swatch" style="${swatchStyle(themed)}"></span> ${color}</td>
-<td><span class="status status-${status}">${status}</span></td>
-<td class="num">${steps_done}/${total_steps}</td>
-${metrics.map((metric) => html`<td class="num">${formatNumber(finalOf(finals[index], metric) ?? undefined)}</td>`)}
+${statusCell(html`<span class="status status-${status}">${status}</span>`, `${steps_done}/${total_steps}`)}
+${metrics.map((metric) => html`<td class="num">${formatNumber(finalOf(finals, metric) ?? undefined)}</td>`)}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table">
-${tableCaption(runs, metrics.length > 0 ? "Metrics are each run's mean over its last 10% of steps." : '')}
-<thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(metricHead)}</tr></thead>
+<thead><tr><th scope="col">Run</th>${headsBeforeMetrics(vary)}${metrics.map(metricHead)}</tr></thead>
 <tbody>${rows}</tbody>
-</table></div>`;
+</table></div>${tableNote(runs, metrics.length > 0 ? "Metrics are each run's mean over its last 10% of steps." : '')}`;
 }
 
 /**
@@ -70,29 +73,63 @@ ${tableCaption(runs, metrics.length > 0 ? "Metrics are each run's mean over its 
  * seeds' runs linked, and each final metric as the mean over the seeds with
  * their range, as inline values write it.
  */
-function seededRunsTableHtml(values: ValueRuns[], vary: string, base: string, asked: string[] | undefined): SafeHtml {
-  const finals = values.map((value) => value.runs.map(({ run }) => metricsOf(run)));
-  const metrics = tableMetrics(finals.flat(), asked);
-  const rows = values.map(({ value, color, themed, runs }, index) => {
-    const statuses = [...new Set(runs.map(({ run }) => run.info.status))];
-    const steps = [...new Set(runs.map(({ run }) => `${run.info.steps_done}/${run.info.total_steps}`))];
+function seededRunsTableHtml(values: SweepValue[], vary: string, base: string, asked: string[] | undefined): SafeHtml {
+  const runs = values.flatMap((value) => (isMissing(value) ? [] : value.runs));
+  const metrics = tableMetrics(runs.map(({ run }) => metricsOf(run)), asked);
+  const rows = values.map((value) => {
+    if (isMissing(value)) return missingRow(value, metrics);
+    const finals = value.runs.map(({ run }) => metricsOf(run));
+    const statuses = [...new Set(value.runs.map(({ run }) => run.info.status))];
+    const steps = [...new Set(value.runs.map(({ run }) => `${run.info.steps_done}/${run.info.total_steps}`))];
     return html`<tr>
-<td class="seed-runs">${runs.map(({ run, seed }, i) => html`${i > 0 ? ', ' : ''}<a href="${base}runs/${run.info.id}/" title="${run.info.id}" aria-label="Run of seed ${seed}">${seed}</a>`)}</td>
-<td class="num">${String(value)}</td>
-<td class="color"><span class="swatch" style="${swatchStyle(themed)}"></span> ${color}</td>
-<td>${statuses.map((status, i) => html`${i > 0 ? ' ' : ''}<span class="status status-${status}">${status}</span>`)}</td>
-<td class="num">${steps.join(', ')}</td>
-${metrics.map((metric) => html`<td class="num spread-cell">${spreadText(finals[index].map((lines) => finalOf(lines, metric)))}</td>`)}
+<td class="seed-runs">${value.runs.map(({ run, seed }, i) => html`${i > 0 ? ', ' : ''}<a href="${base}runs/${run.info.id}/" title="${run.info.id}" aria-label="Run of seed ${seed}">${seed}</a>`)}</td>
+${valueCell(value.value, value.themed)}
+<td class="color"><span class="swatch" style="${swatchStyle(value.themed)}"></span> ${value.color}</td>
+${statusCell(statuses.map((status, i) => html`${i > 0 ? ' ' : ''}<span class="status status-${status}">${status}</span>`), steps.join(', '))}
+${metrics.map((metric) => html`<td class="num spread-cell">${spreadText(finals.map((lines) => finalOf(lines, metric)))}</td>`)}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table seeded-runs">
-${tableCaption(
-  values.flatMap((value) => value.runs),
-  metrics.length > 0 ? "Metrics are each run's mean over its last 10% of steps, averaged over the value's seeds, their lowest to highest in brackets." : '',
-)}
-<thead><tr><th scope="col">Runs by seed</th><th scope="col" class="num">${vary}</th><th scope="col">Color</th><th scope="col">Status</th><th scope="col" class="num">Steps</th>${metrics.map(metricHead)}</tr></thead>
+<thead><tr><th scope="col">Runs by seed</th>${headsBeforeMetrics(vary)}${metrics.map(metricHead)}</tr></thead>
 <tbody>${rows}</tbody>
-</table></div>`;
+</table></div>${tableNote(
+    runs,
+    metrics.length > 0 ? "Metrics are each run's mean over its last 10% of steps, averaged over the value's seeds, their lowest to highest in brackets." : '',
+  )}`;
+}
+
+/** A value nothing is drawn for keeps its row, saying why ("not trained yet", "failed"), so a reader sees the sweep is not complete. */
+function missingRow({ value, color, themed, state }: MissingValue, metrics: string[]): SafeHtml {
+  return html`<tr class="missing-value">
+<td>–</td>
+${valueCell(value, themed)}
+<td class="color"><span class="swatch" style="${swatchStyle(themed)}"></span> ${color}</td>
+${statusCell(html`<span class="status status-${state.replaceAll(' ', '-')}">${state}</span>`, undefined)}
+${metrics.map(() => html`<td class="num">${formatNumber(undefined)}</td>`)}
+</tr>`;
+}
+
+/*
+ * On a phone the columns before the metrics take what room they need, so the
+ * first metric shows beside the value (site.css): the value's swatch goes
+ * into its cell instead of the Color column, and the steps under the status
+ * instead of the Steps column. Each is written in both places; CSS shows one.
+ */
+
+/** The heads of the value, color, status and steps columns. */
+function headsBeforeMetrics(vary: string): SafeHtml {
+  return html`<th scope="col" class="num">${vary}</th><th scope="col" class="color">Color</th><th scope="col">Status</th><th scope="col" class="num steps">Steps</th>`;
+}
+
+/** The swept value, its swatch before it (shown on phones). */
+function valueCell(value: ParamValue, color: ThemedColor): SafeHtml {
+  return html`<td class="num value"><span class="swatch" style="${swatchStyle(color)}"></span>${String(value)}</td>`;
+}
+
+/** The status cell, the steps under it (shown on phones), then the Steps column's cell; a value with no run has no steps. */
+function statusCell(status: SafeHtml | SafeHtml[], steps: string | undefined): SafeHtml {
+  return html`<td class="status-cell">${status}${steps === undefined ? '' : html`<span class="steps-under">${steps}</span>`}</td>
+<td class="num steps">${steps ?? formatNumber(undefined)}</td>`;
 }
 
 /**
@@ -107,10 +144,15 @@ function metricHead(metric: string): SafeHtml {
   }</th>`;
 }
 
-/** The table's caption: which runs are still training, so their numbers are where they are now, and what the metrics are. */
-function tableCaption(runs: SweepRun[], metricsNote: string): SafeHtml | string {
+/**
+ * The note under the table: which runs are still training, so their numbers
+ * are where they are now, and what the metrics are. Below the table's box,
+ * not a <caption> in it: a caption is as wide as the table, so on a phone it
+ * ran off the screen with the columns.
+ */
+function tableNote(runs: SweepRun[], metricsNote: string): SafeHtml | string {
   const note = [runningNote(runs), metricsNote].filter(Boolean).join(' ');
-  return note ? html`<caption>${note}</caption>` : '';
+  return note ? html`<p class="table-note">${note}</p>` : '';
 }
 
 /** "Still training: beta=10 (step 40 of 150)." for the runs shown while a trainer writes them, or ''. */

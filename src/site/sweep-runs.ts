@@ -27,6 +27,23 @@ export interface ListedSweepRuns {
   notDrawn: SweepRun[];
   /** Runs of the sweep with another config than the sweep file's now, with how it differs. */
   otherConfig: (SweepRun & { differences: ConfigDifference[]; quickMode: boolean | undefined })[];
+  /** The values with no drawn run, in sweep order: a report still shows them, saying why. */
+  missing: MissingValue[];
+}
+
+/**
+ * A value of the sweep that nothing is drawn for: no run of its config yet,
+ * or only runs that failed or were interrupted (listed on the sweep page).
+ */
+export interface MissingValue {
+  value: ParamValue;
+  label: string;
+  color: string;
+  themed: ThemedColor;
+  /** "not trained yet" ("not imported yet"), or the status of its newest run: "failed", "interrupted". */
+  state: string;
+  /** How many runs of its config it has, none drawn: the sweep page lists them. */
+  undrawnRuns: number;
 }
 
 /** The runs drawn for a sweep in figures, tables and generations: one per (value, seed), units not trained left out. */
@@ -34,17 +51,27 @@ export function sweepRuns(sweep: Sweep, runsDir: string): SweepRun[] {
   return sweepRunsListed(sweep, runsDir).drawn;
 }
 
-/** Every run of a sweep, sorted into drawn, not drawn and other-config; warns once per sweep about the last. */
+/**
+ * Every run of a sweep, sorted into drawn, not drawn and other-config, and
+ * the values nothing is drawn for; warns once per sweep about other-config
+ * runs and once per value nothing is drawn for.
+ */
 export function sweepRunsListed(sweep: Sweep, runsDir: string): ListedSweepRuns {
   const quick = quickBuild();
   const { units, otherConfig } = sweepRunsNow(sweep, runsDir, quick);
-  const listed: ListedSweepRuns = { drawn: [], notDrawn: [], otherConfig: [] };
+  const listed: ListedSweepRuns = { drawn: [], notDrawn: [], otherConfig: [], missing: [] };
   // Units come seed by seed (the plan's order); pages read value by value.
-  const byValue = sweep.values.flatMap(({ value }) => units.filter((unit) => unit.value === value));
-  for (const { value, label, color, seed, runs, shown } of byValue) {
+  for (const { value, label, color } of sweep.values) {
+    const ofValue = units.filter((unit) => unit.value === value);
     const themed = sweepColor(sweep, label, color);
-    if (shown) listed.drawn.push({ run: shown, value, label, color, themed, seed });
-    for (const run of runs) if (run !== shown) listed.notDrawn.push({ run, value, label, color, themed, seed });
+    for (const { seed, runs, shown } of ofValue) {
+      if (shown) listed.drawn.push({ run: shown, value, label, color, themed, seed });
+      for (const run of runs) if (run !== shown) listed.notDrawn.push({ run, value, label, color, themed, seed });
+    }
+    if (ofValue.every((unit) => !unit.shown)) {
+      const runs = ofValue.flatMap((unit) => unit.runs);
+      listed.missing.push({ value, label, color, themed, state: missingState(sweep, runs), undrawnRuns: runs.length });
+    }
   }
   // Most other-config runs are the sweep as it is, trained the other way (--quick or not): say so rather than list every key.
   const otherWay = new Set(otherConfig.length > 0 ? sweepRunsNow(sweep, runsDir, !quick).units.flatMap((unit) => unit.runs.map((run) => run.dir)) : []);
@@ -55,7 +82,23 @@ export function sweepRunsListed(sweep: Sweep, runsDir: string): ListedSweepRuns 
     listed.otherConfig.push({ run, value, label, color, themed: sweepColor(sweep, label, color), seed: run.info.seed, differences, quickMode });
   }
   if (otherConfig.length > 0) warnOtherConfig(sweep, otherConfig.length, quick);
+  for (const missing of listed.missing) warnMissing(sweep, missing);
   return listed;
+}
+
+/** Why a value's runs (none drawn) stand for nothing: none yet, or how the newest one ended. */
+function missingState(sweep: Sweep, runs: Run[]): string {
+  const newest = runs.reduce<Run | undefined>((latest, run) => (!latest || run.info.created >= latest.info.created ? run : latest), undefined);
+  if (!newest) return sweep.runs === 'imported' ? 'not imported yet' : 'not trained yet';
+  // "running" with no trainer holding it (isDrawn): a trainer was killed, the run is as unfinished as an interrupted one.
+  return newest.info.status === 'running' ? 'interrupted' : newest.info.status;
+}
+
+/** One line per value with nothing drawn (warnOnce: however many directives show it), with how to get it drawn. */
+function warnMissing(sweep: Sweep, { label, state, undrawnRuns }: MissingValue): void {
+  const how = sweep.runs === 'imported' ? `npm run import -- <format> <path> --sweep ${sweep.id}` : `npm run train -- --sweep ${sweep.id}${quickBuild() ? ' --quick' : ''}`;
+  const why = undrawnRuns === 0 ? 'has no run yet' : `has no completed or running run (its newest ${state})`;
+  warnOnce(`sweep "${sweep.id}": ${label} ${why}: tables and figures show it without results (${how})`);
 }
 
 /** One line per sweep (warnOnce: however many pages and directives ask) saying its other-config runs are not drawn. */
@@ -102,4 +145,19 @@ export function runsByValue(runs: SweepRun[]): ValueRuns[] {
     else groups.push({ value: run.value, label: run.label, color: run.color, themed: run.themed, runs: [run] });
   }
   return groups;
+}
+
+/** A value of the sweep as a table lists it: its drawn runs, one per seed, or why it has none. */
+export type SweepValue = ValueRuns | MissingValue;
+
+/** Every value of the sweep, in sweep order: runsByValue's groups of its drawn runs, and the missing values between them. */
+export function sweepValues(sweep: Sweep, { drawn, missing }: Pick<ListedSweepRuns, 'drawn' | 'missing'>): SweepValue[] {
+  const groups = runsByValue(drawn);
+  // sweepRunsListed puts each value in one of the two.
+  return sweep.values.map(({ label }) => groups.find((group) => group.label === label) ?? missing.find((value) => value.label === label)!);
+}
+
+/** Whether a value of the table has nothing drawn. */
+export function isMissing(value: SweepValue): value is MissingValue {
+  return 'state' in value;
 }

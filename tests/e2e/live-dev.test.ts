@@ -119,7 +119,7 @@ test('open pages follow new metrics without a reload by the reader, who keeps th
   for (const { page, text } of changed) expect(await page.locator('main').textContent()).not.toContain(text);
   if (process.env.DEBUG_LIVE) console.log(await report.page.locator('main').textContent());
   // run.json says how far the run is at most a second late (here: not yet past step 0).
-  expect(await report.page.locator('table.runs-table caption').textContent()).toMatch(new RegExp(`^Still training: beta=10 \\(step \\d+ of ${TOTAL}\\)\\.`));
+  expect(await report.page.locator('.table-scroll:has(table.runs-table) + .table-note').textContent()).toMatch(new RegExp(`^Still training: beta=10 \\(step \\d+ of ${TOTAL}\\)\\.`));
 
   // The reader is at the runs table.
   await report.page.locator('table.runs-table').scrollIntoViewIfNeeded();
@@ -134,7 +134,7 @@ test('open pages follow new metrics without a reload by the reader, who keeps th
   }
   const row = report.page.locator(`table.runs-table tr:has(a[href$="/runs/${runId}/"])`);
   expect(await row.textContent()).toMatch(new RegExp(`running.*21/${TOTAL}.*${final}`, 's'));
-  expect(await report.page.locator('table.runs-table caption').textContent()).toContain(`Still training: beta=10 (step 21 of ${TOTAL})`);
+  expect(await report.page.locator('.table-scroll:has(table.runs-table) + .table-note').textContent()).toContain(`Still training: beta=10 (step 21 of ${TOTAL})`);
   expect(await report.page.locator('.generations-label', { hasText: 'beta=10' }).textContent()).toContain(`running, step 21/${TOTAL}`);
   const after = await report.page.evaluate(() => window.scrollY);
   expect(Math.abs(after - scrolled)).toBeLessThan(40);
