@@ -32,7 +32,7 @@ describe('::figure', () => {
     expect(bands.flat()).toEqual(['red', 'green', 'blue']);
     const strokes = [...wideOf(html).matchAll(/<g class="mark-line[^>]*><path[^>]* stroke="(\w+)"/g)].map((m) => m[1]);
     expect(strokes).toEqual(['red', 'green', 'blue']);
-    expect(html).toContain("<figcaption><span class=\"figure-number\">Figure 1:</span> Reward. Each value's line is the mean over its 3 seeds; the band spans their lowest to highest value.</figcaption>");
+    expect(html).toContain("<figcaption><span class=\"figure-number\">Figure 1:</span> Reward. Each value's line is the mean over its 3 seeds; the band spans their lowest to highest value. <span class=\"smoothing-note\">Smoothed with an EMA of weight 0.60, each seed before the mean.</span></figcaption>");
     // the hover data (in its own file, which the page names) carries the range
     const src = /data-src="[^"]*\/figures\/([^"/]+)"/.exec(html)![1];
     const hover = JSON.parse(readFileSync(join(figureFilesDir(), src), 'utf8'));

@@ -120,14 +120,35 @@ describe(':value', () => {
     }
   });
 
-  test('a value with no runs yet renders n/a, with a warning naming the file and line, so a report written before training builds', async () => {
+  test('a sweep with no runs yet: its numbers render n/a, with one warning for the report naming its lines, so a report written before training builds', async () => {
     const dirs = fixtureDirs();
     try {
       rmSync(dirs.runsDir, { recursive: true, force: true });
       const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
-      const body = 'Text.\n\nIt ends at :value{sweep="fixture-sweep" at="beta=1" metric="kl"}.\n';
-      expect(text(await renderReport(dirs, body, 'early.md'))).toBe('Text.\nIt ends at n/a.');
-      expect(warn.mock.calls.flat().join('\n')).toContain(`reports/early.md:${lineOf(body, ':value')}: :value: beta=1 of sweep "fixture-sweep" has no runs with metrics yet`);
+      const body =
+        'Text.\n\nIt ends at :value{sweep="fixture-sweep" at="beta=1" metric="kl"}.\n\n' +
+        'Then :value{sweep="fixture-sweep" at="beta=10" metric="kl"} and :value{sweep="fixture-sweep" at="reference" metric="raw_reward"}.\n';
+      expect(text(await renderReport(dirs, body, 'early.md'))).toBe('Text.\nIt ends at n/a.\nThen n/a and n/a.');
+      const warnings = warn.mock.calls.flat().filter((line) => String(line).includes('early.md'));
+      const [first, second] = [lineOf(body, 'It ends'), lineOf(body, 'Then')];
+      expect(warnings).toEqual([expect.stringMatching(/reports\/early\.md:\d+: /)]);
+      expect(warnings[0]).toContain(`reports/early.md:${first}: :value: 3 numbers show n/a: sweep "fixture-sweep" has no runs yet (lines ${first}, ${second}, ${second})`);
+      warn.mockRestore();
+    } finally {
+      rmSync(dirs.root, { recursive: true, force: true });
+    }
+  });
+
+  test('a value with no runs while others have them: the warning names the value and its line', async () => {
+    const dirs = fixtureDirs();
+    try {
+      for (const run of runsOfSweep(dirs.runsDir, 'fixture-sweep')) if (run.info.params.beta === 1) rmSync(run.dir, { recursive: true });
+      const warn = vi.spyOn(console, 'warn').mockImplementation(() => {});
+      const body = 'A :value{sweep="fixture-sweep" at="beta=1" metric="kl"}, B :value{sweep="fixture-sweep" at="beta=10" metric="kl" format=".0f"}.\n';
+      expect(text(await renderReport(dirs, body, 'partial.md'))).toMatch(/^A n\/a, B \d+\.$/);
+      const warnings = warn.mock.calls.flat().filter((line) => String(line).includes('partial.md'));
+      expect(warnings).toEqual([expect.stringMatching(/reports\/partial\.md:\d+: /)]);
+      expect(warnings[0]).toContain(`reports/partial.md:${lineOf(body, ':value')}: :value: beta=1 of sweep "fixture-sweep" has no runs with metrics yet`);
       warn.mockRestore();
     } finally {
       rmSync(dirs.root, { recursive: true, force: true });

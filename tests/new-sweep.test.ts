@@ -27,6 +27,8 @@ describe('new-sweep', () => {
     for (const directive of ['::runs{sweep="kl-third"}', '::figure{sweep="kl-third" metric="raw_reward"', '::generations{sweep="kl-third" last=2}']) {
       expect(report).toContain(directive);
     }
+    // The figures' axes say what x is; a stub caption saying it again ends up in every report made from it.
+    expect(report).not.toMatch(/caption=/);
   });
 
   it('refuses to overwrite, to vary a field training does not have, and values it would reject', () => {

@@ -13,6 +13,7 @@
 // Budget: this file is ~4 KB gzipped (see README).
 import { bandOpacity } from './band';
 import { decodeColumn } from './columns';
+import { smoothingNote } from './smoothing-note';
 import type { FinalFigureData, LineFigureData, ScatterFigureData } from './figure';
 import type { PlotArea } from './render';
 import type { FigureSize } from './theme';
@@ -73,16 +74,27 @@ function onPointer<T>(chart: HTMLElement, drawings: Drawing[], load: () => Promi
   document.addEventListener('pointerdown', (event) => !chart.contains(event.target as Node) && cancel());
 }
 
-/** Puts the tip beside `x` (SVG units) of the drawing, flipped left near the right edge. */
+/**
+ * Puts the tip beside `x` (SVG units) of the drawing: to its right, or to its
+ * left near the right edge or where it would cover the legend (which the
+ * reader may be reaching for), else below the legend.
+ */
 function place(chart: HTMLElement, d: Drawing, tip: HTMLElement, x: number, y: number) {
   chart.append(tip);
   const box = d.svg.getBoundingClientRect();
   const chartBox = chart.getBoundingClientRect();
   const scale = d.svg.viewBox.baseVal.width / box.width;
-  const left = box.left - chartBox.left + x / scale;
-  const flip = left + 12 + tip.offsetWidth > box.right - chartBox.left;
-  tip.style.left = `${Math.max(0, flip ? left - 12 - tip.offsetWidth : left + 12)}px`;
-  tip.style.top = `${box.top - chartBox.top + y / scale}px`;
+  const [width, height] = [tip.offsetWidth, tip.offsetHeight];
+  const legend = d.svg.querySelector('.role-legend')?.getBoundingClientRect();
+  const covers = (left: number, top: number) =>
+    !!legend && left < legend.right - chartBox.left && left + width > legend.left - chartBox.left && top < legend.bottom - chartBox.top && top + height > legend.top - chartBox.top;
+  const at = box.left - chartBox.left + x / scale;
+  let top = box.top - chartBox.top + y / scale;
+  let left = at + 12;
+  if (left + width > box.right - chartBox.left || covers(left, top)) left = Math.max(0, at - 12 - width);
+  if (covers(left, top)) top = legend!.bottom - chartBox.top + 4;
+  tip.style.left = `${left}px`;
+  tip.style.top = `${top}px`;
 }
 
 function row(label: string, value?: string, color?: string) {
@@ -348,6 +360,7 @@ function lineFigure(chart: HTMLElement, load: () => Promise<LineFigureData>, dra
   slider.addEventListener('input', () => {
     state.smooth = Number(slider.value);
     output.textContent = state.smooth.toFixed(2);
+    void lines().then(({ series }) => captionNote(chart, smoothingNote(state.smooth, series.some((s) => s.low))));
     redraw();
   });
   toggle?.addEventListener('change', () => {
@@ -357,6 +370,19 @@ function lineFigure(chart: HTMLElement, load: () => Promise<LineFigureData>, dra
   // reaching a control (Tab, a touch) starts the fetch too
   controls.addEventListener('focusin', () => void lines(), { once: true });
   chart.after(controls);
+}
+
+/** Rewrites the sentence of the figure's caption that says how its lines are smoothed (added if the build wrote none). */
+function captionNote(chart: HTMLElement, text: string) {
+  const caption = chart.closest('figure')?.querySelector('figcaption');
+  if (!caption) return;
+  let note = caption.querySelector('.smoothing-note');
+  if (!note) {
+    note = document.createElement('span');
+    note.className = 'smoothing-note';
+    caption.append(' ', note);
+  }
+  note.textContent = text;
 }
 
 /** A line figure's legend entries, one per series in order. */

@@ -5,7 +5,8 @@ import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
 import { z } from 'zod';
 import { loadSweeps } from '../runs';
-import { findSweep, sweepRunsListed } from '../site/sweep-runs';
+import { quickBuild } from '../site/dirs';
+import { findSweep, otherWayNote, sweepRunsListed } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
 
 export interface DirectiveMatch<Node = LeafDirective> {
@@ -94,7 +95,14 @@ export function sweepOf(options: DirectiveOptions, id: string, node: LeafDirecti
   }
   const { drawn, notDrawn, otherConfig, missing } = sweepRunsListed(sweep, options.runsDir);
   noteSweepUsed(file, id, node.position?.start.line ?? 0);
-  return { sweep, runs: drawn, missing, listedOnly: notDrawn.length + otherConfig.length };
+  const otherWay = otherConfig.filter((run) => run.quickMode !== undefined).length;
+  return { sweep, runs: drawn, missing, listedOnly: { count: notDrawn.length + otherConfig.length, otherWay } };
+}
+
+/** How many of a sweep's runs are listed on its sweep page but not drawn, and how many of those were trained the other way (--quick, or not). */
+export interface ListedOnly {
+  count: number;
+  otherWay: number;
 }
 
 /** Where a report keeps which sweeps it draws from: its remark frontmatter, which Astro stores with the rendering. */
@@ -125,11 +133,15 @@ export function sweepsUsed(frontmatter: Record<string, unknown> | undefined): st
  * report written before training; `listedOnly` runs (unfinished, or of
  * another config) are on the sweep page.
  */
-export function noRunsYet(sweepId: string, listedOnly: number): RootContent {
+export function noRunsYet(sweepId: string, listed: ListedOnly | ListedOnly[]): RootContent {
+  const { count, otherWay } = [listed].flat().reduce((sum, l) => ({ count: sum.count + l.count, otherWay: sum.otherWay + l.otherWay }));
+  // A demo trained with --quick and built without SWEEPBOOK_QUICK=1 (or the other way round) lands here: name the command that draws it.
   const text =
-    listedOnly === 0
+    count === 0
       ? `No runs of sweep "${sweepId}" yet.`
-      : `No completed or running runs of sweep "${sweepId}" as its sweep file is now; its sweep page lists its other runs.`;
+      : otherWay === count
+        ? `No runs of sweep "${sweepId}" drawn: ${otherWayNote(otherWay, quickBuild())}.`
+        : `No completed or running runs of sweep "${sweepId}" as its sweep file is now; its sweep page lists its other runs.`;
   return { type: 'paragraph', children: [{ type: 'emphasis', children: [{ type: 'text', value: text }] }] };
 }
 

@@ -3,6 +3,7 @@
 import type { LineSeries } from '../charts';
 import { renderLineFigureWithSpec } from '../charts/figure';
 import { metricTitle } from '../charts/metrics';
+import { smoothingNote } from '../charts/smoothing-note';
 import { figureCacheDir } from '../site/dirs';
 import { writeFigureData, writeFigureFiles } from '../site/figure-files';
 import { metricsOf, seriesOf } from '../site/run-data';
@@ -38,7 +39,9 @@ export async function figureHtml({ runs, metric, caption, smooth, seeds = 'band'
   const { html: chart, spec } = await renderLineFigureWithSpec({ series, metric, smooth, seedLines: seeds, idPrefix, cacheDir: figureCacheDir(), dataFile: writeFigureData });
   const counts = values.map((value) => value.runs.length);
   const text = joinSentences(caption ?? (label ? `${metricTitle(metric)} against training step.` : undefined), seedsNote(counts, seeds), missingNote(missing));
-  return captionedFigure('metric-figure', metric, chart, text, label && { ...label, files: writeFigureFiles(spec) });
+  // The reader's slider rewrites this sentence (figure.client.ts), so the caption follows it.
+  const note = smooth ? html`<span class="smoothing-note">${smoothingNote(smooth, Math.max(...counts, 0) > 1)}</span>` : undefined;
+  return captionedFigure('metric-figure', metric, chart, text, label && { ...label, files: writeFigureFiles(spec) }, note);
 }
 
 /** What a figure of several seeds per value draws, for its caption; nothing when every value has one seed. */
@@ -90,11 +93,12 @@ export interface NumberedFigure extends FigureLabel {
  * has one; in a report, "Figure N:" before the caption, the figure's id for
  * :ref links, and links to its data and spec below the chart.
  */
-export function captionedFigure(className: string, metric: string, chart: string, caption?: string, numbered?: NumberedFigure): SafeHtml {
+export function captionedFigure(className: string, metric: string, chart: string, caption?: string, numbered?: NumberedFigure, note?: SafeHtml): SafeHtml {
+  const after = note ? html` ${note}` : '';
   if (!numbered) {
-    return html`<figure class="${className}" data-metric="${metric}">${raw(chart)}${caption ? html`<figcaption>${caption}</figcaption>` : ''}</figure>`;
+    return html`<figure class="${className}" data-metric="${metric}">${raw(chart)}${caption || note ? html`<figcaption>${caption ?? ''}${after}</figcaption>` : ''}</figure>`;
   }
   const { number, id, files } = numbered;
   const name = `Figure ${number}`;
-  return html`<figure class="${className}" data-metric="${metric}" id="${id}">${raw(chart)}<p class="chart-downloads">Download <a href="${files.csv}" download aria-label="${name} data (CSV)">data (CSV)</a> · <a href="${files.spec}" download aria-label="${name} Vega-Lite spec (JSON)">Vega-Lite spec (JSON)</a></p><figcaption><span class="figure-number">${name}${caption ? ':' : ''}</span>${caption ? ` ${caption}` : ''}</figcaption></figure>`;
+  return html`<figure class="${className}" data-metric="${metric}" id="${id}">${raw(chart)}<p class="chart-downloads">Download <a href="${files.csv}" download aria-label="${name} data (CSV)">data (CSV)</a> · <a href="${files.spec}" download aria-label="${name} Vega-Lite spec (JSON)">Vega-Lite spec (JSON)</a></p><figcaption><span class="figure-number">${name}${caption ? ':' : ''}</span>${caption ? ` ${caption}` : ''}${after}</figcaption></figure>`;
 }

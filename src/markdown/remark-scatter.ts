@@ -63,7 +63,7 @@ export default function remarkScatter(options: DirectiveOptions) {
         }
       }
       const names = sweeps.map(({ sweep }) => sweep.id).join('", "');
-      if (sweeps.every(({ runs }) => runs.length === 0)) return [noRunsYet(names, sweeps.reduce((sum, s) => sum + s.listedOnly, 0))];
+      if (sweeps.every(({ runs }) => runs.length === 0)) return [noRunsYet(names, sweeps.map((s) => s.listedOnly))];
 
       // Values in sweep order; one a sweep before had (same label, same runs) is that one.
       const seen = new Map<string, string>();

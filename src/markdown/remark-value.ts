@@ -20,7 +20,8 @@ import { acrossSeeds } from '../charts/seed-bands';
 import { warnOnce, type ReferenceSample, type RunReference } from '../runs';
 import { metricsOf, metricsOfRuns, seriesOf } from '../site/run-data';
 import { runsByValue, type ValueRuns } from '../site/sweep-runs';
-import { directiveError } from './directive-error';
+import { quickBuild } from '../site/dirs';
+import { directiveError, type DirectiveError } from './directive-error';
 import { referencesOf } from './reference-html';
 import { findTextDirectives, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
 import { html } from './html';
@@ -51,14 +52,21 @@ const STAT_WORDS: Record<Stat['kind'], string> = {
 
 export default function remarkValue(options: DirectiveOptions) {
   return async (tree: Root, file: VFile) => {
+    const unavailable = new Unavailable();
     await replaceDirectives(findTextDirectives(tree, 'value'), ({ node }) => {
       const fail = (message: string) => directiveError(file, node, 'value', message);
       const { sweep: sweepId, at, metric, stat: statText, format, seed } = parseAttributes(attributes, node, file);
       const { sweep, runs } = sweepOf(options, sweepId, node, file);
+      const notYet = (what: string) => {
+        const why = runs.length === 0 ? `sweep "${sweepId}" has no ${quickBuild() ? '--quick ' : ''}runs yet` : `${what} of sweep "${sweepId}" has no runs with metrics yet`;
+        unavailable.add(directiveError(file, node, 'value', ''), why);
+        return [{ type: 'html' as const, value: html`<span class="inline-value missing" title="no runs yet">n/a</span>`.value }];
+      };
       const entry = sweep.values.find((v) => v.label === at || `${sweep.vary}=${v.value}` === at);
       if (!entry && at === REFERENCE) {
         if (statText !== 'final' || seed !== undefined) throw fail('at="reference" takes no stat or seed: it is the reference model over its large sample');
-        return [referenceValue(referencesOf(runs), sweepId, metric, format, fail, (message) => warnOnce(directiveError(file, node, 'value', message).message))];
+        if (runs.length === 0) return notYet('reference');
+        return [referenceValue(referencesOf(runs), sweepId, metric, format, fail, (message) => unavailable.add(directiveError(file, node, 'value', ''), message))];
       }
       if (!entry) throw fail(`no value "${at}" in sweep "${sweepId}" (values: ${sweep.values.map((v) => v.label).join(', ')}, or reference)`);
       if (seed !== undefined && !sweep.seeds.includes(seed)) throw fail(`seed ${seed} is not one of sweep "${sweepId}"'s seeds (${sweep.seeds.join(', ')})`);
@@ -69,11 +77,8 @@ export default function remarkValue(options: DirectiveOptions) {
 
       const group: ValueRuns | undefined = runsByValue(runs).find((g) => g.label === entry.label);
       const seedRuns = (group?.runs ?? []).filter((r) => seed === undefined || r.seed === seed);
-      if (seedRuns.length === 0 || known.length === 0) {
-        // A report written before training builds, and says so where the number will be.
-        warnOnce(`${directiveError(file, node, 'value', `${at} of sweep "${sweepId}" has no runs with metrics yet`).message}`);
-        return [{ type: 'html', value: html`<span class="inline-value missing" title="no runs yet">n/a</span>`.value }];
-      }
+      // A report written before training builds, and says so where the number will be.
+      if (seedRuns.length === 0 || known.length === 0) return notYet(at);
       const series = seedRuns.map(({ run }) => seriesOf(metricsOf(run), metric));
       const values = series.map((one, i) => {
         const value = statOf(one, stat);
@@ -83,7 +88,7 @@ export default function remarkValue(options: DirectiveOptions) {
       const spread = acrossSeeds(values);
       if (!spread && stat.kind === 'noise') {
         // Short runs (--quick demos) have no noise floor; the report still builds.
-        warnOnce(`${directiveError(file, node, 'value', `${at} of sweep "${sweepId}" has too few logged steps for a noise floor (${NOISE_NEEDS})`).message}`);
+        unavailable.add(directiveError(file, node, 'value', ''), `${at} of sweep "${sweepId}" has too few logged steps for a noise floor (${NOISE_NEEDS})`);
         return [{ type: 'html', value: html`<span class="inline-value missing" title="too few logged steps for a noise floor">n/a</span>`.value }];
       }
       if (!spread) throw fail(`${metric} has no finite value for ${at} (${statText})`);
@@ -96,7 +101,37 @@ export default function remarkValue(options: DirectiveOptions) {
       const sign = stat.kind === 'noise' ? '±' : '';
       return [{ type: 'html', value: html`<span class="inline-value" title="${title}">${sign}${toText(spread.mean)}${range}</span>`.value }];
     });
+    unavailable.warn();
   };
+}
+
+/**
+ * The numbers of one report that render n/a, told in one warning for the
+ * report rather than one per number: a report written before training, or a
+ * quick demo build of a report on full runs, would otherwise print dozens.
+ * Grouped by why: a sweep with no runs at all, a value with none, a value
+ * whose runs are too short for a noise floor.
+ */
+class Unavailable {
+  private groups = new Map<string, { what: string; lines: number[] }>();
+  private first: DirectiveError | undefined;
+
+  add(where: DirectiveError, what: string): void {
+    const group = this.groups.get(what) ?? { what, lines: [] };
+    if (where.line !== undefined) group.lines.push(where.line);
+    this.groups.set(what, group);
+    if (!this.first || (where.line ?? Infinity) < (this.first.line ?? Infinity)) this.first = where;
+  }
+
+  warn(): void {
+    if (!this.first) return;
+    const groups = [...this.groups.values()].map((g) => ({ ...g, lines: g.lines.sort((a, b) => a - b) }));
+    const total = groups.reduce((sum, g) => sum + g.lines.length, 0);
+    const place = `${this.first.file}${this.first.line ? `:${this.first.line}` : ''}: :value:`;
+    if (total <= 1) return warnOnce(`${place} ${groups[0].what}`);
+    const lines = (l: number[]) => (l.length === 1 ? `line ${l[0]}` : l.length <= 6 ? `lines ${l.join(', ')}` : `${l.length} numbers from line ${l[0]}`);
+    warnOnce(`${place} ${total} numbers show n/a: ${groups.map((g) => `${g.what} (${lines(g.lines)})`).join('; ')}`);
+  }
 }
 
 const REFERENCE = 'reference';

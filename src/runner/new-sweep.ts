@@ -81,15 +81,15 @@ We sweep \`${vary}\` over ${values.map((value) => `\`${value}\``).join(', ')}:
 
 The raw reward:
 
-::figure{sweep="${id}" metric="raw_reward" caption="The x-axis is the number of training steps."}
+::figure{sweep="${id}" metric="raw_reward"}
 
 The KL divergence from the reference model (before multiplying by \`beta\`):
 
-::figure{sweep="${id}" metric="kl" caption="The x-axis is the number of training steps."}
+::figure{sweep="${id}" metric="kl"}
 
 How repetitive the text is (the share of words that repeat an earlier word):
 
-::figure{sweep="${id}" metric="repetition" caption="The x-axis is the number of training steps."}
+::figure{sweep="${id}" metric="repetition"}
 
 The last two generations of each run:
 

@@ -121,6 +121,23 @@ export function sweepColor(sweep: Sweep | undefined, label: string, own: string)
   return index >= 0 ? valueColors(sweep!.values.map((v) => v.color))[index] : valueColors([own])[0];
 }
 
+/**
+ * Why runs of a sweep trained the other way (--quick, or not) are not drawn,
+ * and the command that draws them: `count` such runs, in a quick build or not.
+ */
+export function otherWayNote(count: number, quick: boolean): string {
+  const runs = count === 1 ? '1 run was' : `${count} runs were`;
+  return quick
+    ? `its ${runs} trained without --quick, and this quick demo build draws only --quick runs (npm run dev or build without SWEEPBOOK_QUICK=1 draws them)`
+    : `its ${runs} trained with --quick, and only a quick demo build draws those (SWEEPBOOK_QUICK=1 npm run dev, or SWEEPBOOK_QUICK=1 npm run build)`;
+}
+
+/** The folders of the runs `npm run train -- --quick` trained for these sweeps as they are now: a quick demo's runs, to label them. */
+export function quickRunDirs(sweeps: Sweep[], runsDir: string): Set<string> {
+  const trained = sweeps.filter((sweep) => sweep.runs !== 'imported');
+  return new Set(trained.flatMap((sweep) => sweepRunsNow(sweep, runsDir, true).units.flatMap((unit) => unit.runs.map((run) => run.dir))));
+}
+
 /** The sweep with this id, or undefined. */
 export function findSweep(sweeps: Sweep[], id: string): Sweep | undefined {
   return sweeps.find((sweep) => sweep.id === id);

@@ -260,6 +260,42 @@ describe('figures at phone width, in dark mode and by touch', () => {
     }
   });
 
+  test("the caption says how the lines are smoothed and follows the slider; a double-click solo selects no text; the hover tip never covers the legend", async () => {
+    const { page, errors } = await open(DESKTOP);
+    const figure = page.locator('figure').nth(0);
+    const note = figure.locator('figcaption .smoothing-note');
+    expect(await note.textContent()).toBe('Smoothed with an EMA of weight 0.60; the values as logged are faint.');
+    // a figure drawn as logged says nothing of smoothing until the reader smooths it
+    expect(await page.locator('figure').nth(1).locator('figcaption .smoothing-note').count()).toBe(0);
+    const slider = figure.locator('.chart-controls input[type="range"]');
+    await slider.fill('0');
+    expect(await note.textContent()).toBe('Not smoothed: the values as logged.');
+    await slider.fill('0.9');
+    expect(await note.textContent()).toBe('Smoothed with an EMA of weight 0.90; the values as logged are faint.');
+
+    const svg = shownSvg(page, 0);
+    await svg.scrollIntoViewIfNeeded();
+    const entry = svg.locator('.role-legend-entry .role-scope > g').nth(2);
+    const entryBox = (await entry.boundingBox())!;
+    await page.mouse.dblclick(entryBox.x + entryBox.width / 2, entryBox.y + entryBox.height / 2);
+    expect(await page.evaluate(() => window.getSelection()?.toString() ?? '')).toBe('');
+    await page.mouse.dblclick(entryBox.x + entryBox.width / 2, entryBox.y + entryBox.height / 2);
+
+    // pointer on the plot, left of the legend, at the legend's height: the tip goes where the legend is not
+    const legend = (await svg.locator('.role-legend').boundingBox())!;
+    const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
+      a.x < b.x + b.width && a.x + a.width > b.x && a.y < b.y + b.height && a.y + a.height > b.y;
+    for (let x = legend.x - 140; x < legend.x - 4; x += 15) {
+      await page.mouse.move(x, legend.y + legend.height / 2);
+      const tip = page.locator('.chart-tip');
+      await expect.poll(() => tip.isVisible()).toBe(true);
+      const tipBox = (await tip.boundingBox())!;
+      expect(overlaps(tipBox, legend), `tip at pointer x=${x}: ${JSON.stringify(tipBox)} over legend ${JSON.stringify(legend)}`).toBe(false);
+    }
+    expect(errors).toEqual([]);
+    await page.context().close();
+  });
+
   test('keyboard: Tab reaches a legend entry named "Hide beta=0", Enter hides the line, Shift+Enter solos; the focus shows; axe clean', async () => {
     for (const colorScheme of ['light', 'dark'] as const) {
       const { page, errors } = await open({ ...DESKTOP, colorScheme });

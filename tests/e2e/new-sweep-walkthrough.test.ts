@@ -68,11 +68,22 @@ test('train, new-sweep, train --quick, build the quick demo, preview: the new sw
   expect(existsSync(reportFile), `no report page after npm run build:\n${built}`).toBe(true);
   expect(report()).not.toContain('<figure class="metric-figure"');
   expect(readFileSync(join(checkout, 'dist/sweeps/my-sweep/index.html'), 'utf8')).toContain('Runs with another config');
+  // ... and says why, with the command that draws the quick runs
+  expect(report()).toContain('No runs of sweep "my-sweep" drawn: its 6 runs were trained with --quick, and only a quick demo build draws those (SWEEPBOOK_QUICK=1 npm run dev');
+  expect(report()).not.toContain('quick-banner');
 
-  const builtQuick = expectOk(runAsWritten('SWEEPBOOK_QUICK=1 npm run build', { cwd }), 'SWEEPBOOK_QUICK=1 npm run build');
+  const quickBuild = runAsWritten('SWEEPBOOK_QUICK=1 npm run build', { cwd });
+  const builtQuick = expectOk(quickBuild, 'SWEEPBOOK_QUICK=1 npm run build');
   expect(existsSync(reportFile), `no report page after SWEEPBOOK_QUICK=1 npm run build:\n${builtQuick}`).toBe(true);
   const page = report();
   expect(page).toContain('My first sweep');
+  // The demo says it is one, on every page and beside each quick run; the report the author did not touch is one warning, not one per number.
+  expect(page).toContain('<strong>Quick demo.</strong>');
+  const home = readFileSync(join(checkout, 'dist/index.html'), 'utf8');
+  expect(home).toContain('<strong>Quick demo.</strong>');
+  expect(home.match(/--quick demo<\/span>/g)?.length).toBe(6);
+  const untouched = `${quickBuild.stdout}\n${quickBuild.stderr}`.split('\n').filter((line) => line.includes('tuning-the-kl-penalty.md'));
+  expect(untouched.length, quickBuild.stderr).toBeLessThanOrEqual(1);
   // each figure draws both values (their mean over seeds, with a band), and the runs table lists them
   // (in each figure's wide drawing: a narrow one for phones follows it)
   const figures = page.split('<figure class="metric-figure"').slice(1).map((figure) => figure.slice(0, figure.indexOf('chart-narrow')));

@@ -97,6 +97,9 @@ describe('a report of a sweep with four seeds', () => {
     expect(captions.some((caption) => caption.includes('Raw reward against training step'))).toBe(true);
     expect(captions.some((caption) => caption.includes('KL against training step'))).toBe(true);
     expect(captions.join(' ')).not.toMatch(/\b(raw_reward|kl|total_reward)\b/);
+    // seeds drawn as a mean and band: the caption says so, and nothing that contradicts it
+    expect(captions.join(' ')).not.toContain('one line per run');
+    expect(captions.every((caption) => caption.includes("Each value's line is the mean over its"))).toBe(true);
     // the seed links are named for what they open: "Run of seed 1"
     expect(await page.getByRole('link', { name: 'Run of seed 1' }).count()).toBe(3);
     expect(await axeViolations(page)).toEqual([]);
