@@ -90,7 +90,7 @@ describe('colors and bands as drawn', () => {
         const legend = [...svg.querySelectorAll<SVGPathElement>('.role-legend-symbol path')].map((p) => rgb(getComputedStyle(p).stroke));
         const points = [...document.querySelectorAll<SVGElement>('figure.final-figure svg.chart-wide g.ends_marks circle')].map((p) => rgb(getComputedStyle(p).fill));
         const swatches = (selector: string) => [...document.querySelectorAll<HTMLElement>(selector)].map((s) => rgb(getComputedStyle(s).backgroundColor));
-        return { page: rgb(getComputedStyle(document.body).backgroundColor), lines, legend, points, table: swatches('.runs-table .swatch'), generations: swatches('.generations-label .swatch') };
+        return { page: rgb(getComputedStyle(document.body).backgroundColor), lines, legend, points, table: swatches('.runs-table td.color .swatch'), valueCells: swatches('.runs-table td.value .swatch'), generations: swatches('.generations-label .swatch') };
       });
       const lines = drawn.lines.map(hex);
       expect(lines).toHaveLength(6);
@@ -107,6 +107,7 @@ describe('colors and bands as drawn', () => {
       expect(drawn.legend.map(hex), 'legend').toEqual(lines);
       expect(drawn.points.map(hex), '::final points').toEqual(lines);
       expect(drawn.table.map(hex), 'runs table').toEqual(lines);
+      expect(drawn.valueCells.map(hex), 'runs table value cells (the swatch phones show)').toEqual(lines);
       expect(drawn.generations.map(hex), 'generations').toEqual(lines);
       expect(errors).toEqual([]);
       await page.close();

@@ -177,7 +177,7 @@ describe('figures at phone width, in dark mode and by touch', () => {
     const { page } = await open(DESKTOP);
     const captions = await page.locator('figcaption').allTextContents();
     expect(captions.map((c) => c.split(':')[0])).toEqual(['Figure 1', 'Figure 2', 'Figure 3']);
-    expect(captions[0]).toBe('Figure 1: Reward against steps.');
+    expect(captions[0]).toBe('Figure 1: Reward against steps. Smoothed with an EMA of weight 0.60; the values as logged are faint.');
     const refs = await page.locator('article p a[href^="#fig-"]').evaluateAll((links) => links.map((a) => [a.textContent, a.getAttribute('href')]));
     expect(refs).toEqual([
       ['Figure 1', '#fig-reward'],
@@ -269,9 +269,9 @@ describe('figures at phone width, in dark mode and by touch', () => {
     expect(await page.locator('figure').nth(1).locator('figcaption .smoothing-note').count()).toBe(0);
     const slider = figure.locator('.chart-controls input[type="range"]');
     await slider.fill('0');
-    expect(await note.textContent()).toBe('Not smoothed: the values as logged.');
+    await expect.poll(() => note.textContent()).toBe('Not smoothed: the values as logged.');
     await slider.fill('0.9');
-    expect(await note.textContent()).toBe('Smoothed with an EMA of weight 0.90; the values as logged are faint.');
+    await expect.poll(() => note.textContent()).toBe('Smoothed with an EMA of weight 0.90; the values as logged are faint.');
 
     const svg = shownSvg(page, 0);
     await svg.scrollIntoViewIfNeeded();
@@ -285,7 +285,8 @@ describe('figures at phone width, in dark mode and by touch', () => {
     const legend = (await svg.locator('.role-legend').boundingBox())!;
     const overlaps = (a: { x: number; y: number; width: number; height: number }, b: typeof a) =>
       a.x < b.x + b.width && a.x + a.width > b.x && a.y < b.y + b.height && a.y + a.height > b.y;
-    for (let x = legend.x - 140; x < legend.x - 4; x += 15) {
+    // (the legend stands 22 px right of the plot: the pointer stays on the plot)
+    for (let x = legend.x - 160; x < legend.x - 26; x += 15) {
       await page.mouse.move(x, legend.y + legend.height / 2);
       const tip = page.locator('.chart-tip');
       await expect.poll(() => tip.isVisible()).toBe(true);
