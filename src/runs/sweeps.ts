@@ -163,6 +163,11 @@ function lineInDocument(doc: Document, lineCounter: LineCounter, path: PropertyK
 
 /** Every sweep file in a folder, sorted by id. */
 export function loadSweeps(dir: string): Sweep[] {
+  return sweepFiles(dir).map(loadSweep);
+}
+
+/** The sweep files in a folder (none if it is missing), sorted by id; two files of one sweep are a SweepFileError. */
+export function sweepFiles(dir: string): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -175,7 +180,7 @@ export function loadSweeps(dir: string): Sweep[] {
     const twin = files.slice(0, i).find((other) => sweepId(other) === sweepId(name));
     if (twin) throw new SweepFileError(join(dir, name), `sweep "${sweepId(name)}" is also defined by ${join(dir, twin)}: keep one of the two files`);
   }
-  return files.map((name) => loadSweep(join(dir, name)));
+  return files.map((name) => join(dir, name));
 }
 
 /**

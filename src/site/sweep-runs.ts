@@ -2,8 +2,8 @@
 // trainer's plan uses): one run drawn per (value, seed), values in the order
 // the sweep file lists them, labelled and colored as it says; the units'
 // other runs and the sweep's runs of another config only listed.
-import { warnOnce, type ConfigDifference, type ParamValue, type Run, type Sweep } from '../runs';
-import { sweepRunsNow } from '../runner/plan';
+import { loadSweep, SweepFileError, sweepFiles, warnOnce, type ConfigDifference, type ParamValue, type Run, type Sweep } from '../runs';
+import { sweepRunsNow, sweepUnits } from '../runner/plan';
 import { quickBuild } from './dirs';
 import { shortPath } from './short-path';
 
@@ -84,4 +84,30 @@ export function runsByValue(runs: SweepRun[]): ValueRuns[] {
     else groups.push({ value: run.value, label: run.label, color: run.color, runs: [run] });
   }
   return groups;
+}
+
+/**
+ * Each sweep file's error (the first in it), config included as the build
+ * resolves it, so that a build can list them all before it renders anything:
+ * a page that met one would stop the build at it, and Astro prints a page's
+ * error three times (its router, its build and its CLI).
+ */
+export function sweepFileErrors(sweepsDir: string, quick: boolean): SweepFileError[] {
+  let files: string[];
+  try {
+    files = sweepFiles(sweepsDir);
+  } catch (error) {
+    if (error instanceof SweepFileError) return [error];
+    throw error;
+  }
+  return files.flatMap((file) => {
+    try {
+      const sweep = loadSweep(file);
+      if (sweep.runs !== 'imported') sweepUnits(sweep, quick);
+      return [];
+    } catch (error) {
+      if (error instanceof SweepFileError) return [error];
+      throw error;
+    }
+  });
 }
