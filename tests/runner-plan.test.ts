@@ -4,7 +4,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { listRuns, runsOfSweep, RunWriter, SweepFileError, type Sweep } from '../src/runs';
-import { resolveConfig } from '../src/train/config';
+import { resolveConfig, TrainConfig } from '../src/train/config';
 import { planRuns, planValue, sweepUnits } from '../src/runner/plan';
 
 const sweep = (id: string, values: number[], config: Record<string, unknown> = {}, seeds = [0]): Sweep => ({
@@ -167,5 +167,21 @@ describe('sweepUnits', () => {
     expect(error(sweep('s', [1], { nope: 1 }))).toMatchObject({ field: 'config.nope' });
     expect(error({ ...sweep('s', [1]), vary: 'betta' })).toMatchObject({ field: 'vary' });
     expect(error(sweep('s', [1], { lr: 'fast' }))).toBeInstanceOf(SweepFileError);
+  });
+
+  it('lists the training config keys for an unknown one, and suggests the one meant', () => {
+    const detail = (config: Record<string, unknown>, vary = 'beta') => {
+      try {
+        sweepUnits({ ...sweep('s', [1], config), vary }, false);
+      } catch (err) {
+        return (err as SweepFileError).detail;
+      }
+      throw new Error('expected an error');
+    };
+    const keys = Object.keys(TrainConfig.shape).filter((key) => key !== 'seed');
+    expect(detail({ learning_rate: 0.1 })).toBe(`"learning_rate" is not a training config key (did you mean "lr"?); the keys: ${keys.join(', ')}`);
+    expect(detail({ rl_stepz: 3 })).toMatch(/^"rl_stepz" is not a training config key \(did you mean "rl_steps"\?\); the keys: model, /);
+    expect(detail({}, 'betta')).toMatch(/^"betta" is not a training config key \(did you mean "beta"\?\)/);
+    expect(detail({ colour: 'red' })).toBe(`"colour" is not a training config key; the keys: ${keys.join(', ')}`);
   });
 });

@@ -190,6 +190,37 @@ test('an unknown sweep fails the build too, and keeps failing until it is fixed'
   }
 }, 180_000);
 
+test('wrong sweep files fail the build with each one\'s error once, all in one build, with the line to fix and the valid keys', async () => {
+  const bad = newSite('bad-sweeps');
+  writeFixtureRuns(bad.runsDir);
+  writeFixtureContent(bad.contentDir);
+  // No report uses these two: a page is the first to read them.
+  const sweeps = join(bad.contentDir, 'sweeps');
+  writeFileSync(join(sweeps, 'learning.yaml'), 'title: L\nvary: beta\nvalues:\n  - { value: 1 }\nconfig:\n  learning_rate: 0.1\n');
+  writeFileSync(join(sweeps, 'unclosed.yaml'), 'title: U\nvary: beta\nseeds: [0]\nvalues:\n  - { value: 1, label: "a" }\n  - { value: 2, label: "b"\n  - { value: 3, label: "c" }\n');
+  const result = await buildSite(bad);
+  expect(result.code).not.toBe(0);
+  expectOneLineError(result.output, `${join(sweeps, 'learning.yaml')}:6: config.learning_rate: "learning_rate" is not a training config key (did you mean "lr"?); the keys: model, embed_dim,`);
+  expectOneLineError(result.output, `${join(sweeps, 'unclosed.yaml')}:6: not valid YAML at column 5: the { opened here is not closed with }`);
+  expect(result.output).not.toContain('Caught error rendering');
+}, 120_000);
+
+test('every wrong directive of every report fails one build, each once with its file and line', async () => {
+  const bad = newSite('bad-directives');
+  writeFixtureRuns(bad.runsDir);
+  const first = REPORT.replace('metric="kl"', 'metric="foo"').replace('last=2', 'lsat=2');
+  writeFixtureContent(bad.contentDir, first);
+  const second = REPORT.replace('::runs{sweep="fixture-sweep"}', '::runs{sweep="nope"}').replace('metric="repetition"', 'metric="rep"');
+  writeFileSync(join(bad.contentDir, 'reports', 'second.md'), second);
+  const result = await buildSite(bad);
+  expect(result.code).not.toBe(0);
+  const line = (report: string, needle: string) => report.split('\n').findIndex((text) => text.includes(needle)) + 1;
+  expectOneLineError(result.output, `fixture-report.md:${line(first, 'metric="foo"')}: ::figure: unknown metric "foo" in sweep "fixture-sweep" (known: `);
+  expectOneLineError(result.output, `fixture-report.md:${line(first, 'lsat=2')}: ::generations: unknown attribute "lsat" (known: sweep, last, seeds, seed, tag)`);
+  expectOneLineError(result.output, `second.md:${line(second, 'metric="rep"')}: ::final: unknown metric "rep" in sweep "fixture-sweep" (known: `);
+  expectOneLineError(result.output, `second.md:${line(second, 'sweep="nope"')}: ::runs: unknown sweep "nope" (known: fixture-sweep)`);
+}, 120_000);
+
 test('a bad line in a run\'s metrics.jsonl fails the build with one line naming that file, line and field', async () => {
   const bad = newSite('bad-metrics');
   writeFixtureRuns(bad.runsDir);

@@ -80,6 +80,19 @@ describe('sweep files', () => {
     expect(errorOf(sweepFile('Bad Name.yaml', VALID)).message).toMatch(/sweep id/);
   });
 
+  it('puts a YAML error at the line and column to fix: an unclosed {, [ or quote where it opens, not where the parser noticed', () => {
+    const values = 'title: T\nvary: beta\nseeds: [0]\nvalues:\n  - { value: 0, label: "a" }\n  - { value: 1, label: "x"\n  - { value: 2, label: "b" }\n';
+    const unclosedMap = errorOf(sweepFile('s.yaml', values));
+    expect(unclosedMap.message).toMatch(/s\.yaml:6: not valid YAML at column 5: the \{ opened here is not closed with \}$/);
+    expect(unclosedMap.line).toBe(6);
+    // the last line of the file, and a list
+    expect(errorOf(sweepFile('s.yaml', values.split('\n').slice(0, 6).join('\n') + '\n')).message).toMatch(/s\.yaml:6: not valid YAML at column 5: the \{/);
+    expect(errorOf(sweepFile('s.yaml', 'title: T\nvary: beta\nseeds: [0, 1\nvalues: [{ value: 0 }]\n')).message).toMatch(/s\.yaml:3: not valid YAML at column 8: the \[ opened here is not closed with \]$/);
+    expect(errorOf(sweepFile('s.yaml', 'title: "T\nvary: beta\nvalues: [{ value: 0 }]\n')).message).toMatch(/s\.yaml:1: not valid YAML at column 8: the " opened here is not closed$/);
+    // other errors are where the parser puts them
+    expect(errorOf(sweepFile('s.yaml', 'title: T\nvary: beta\n  seeds: [0]\n')).message).toMatch(/s\.yaml:2: not valid YAML at column 7: /);
+  });
+
   it('loads every sweep in a folder, sorted, and none from a missing folder', () => {
     const dir = mkdtempSync(join(tmpdir(), 'sweepbook-sweeps-'));
     writeFileSync(join(dir, 'b.yaml'), VALID);

@@ -38,3 +38,38 @@ function bodyLineOffset(file: VFile): number {
   const start = source.indexOf(String(file.value));
   return start > 0 ? source.slice(0, start).split('\n').length - 1 : 0;
 }
+
+/** Where a report's directive errors wait (in its vfile's data) until all its directives are rendered. */
+const KEPT = 'sweepbookDirectiveErrors';
+
+/**
+ * Keeps a directive's error and lets the report's other directives render:
+ * a build then lists every mistake of a report at once (see remarkDirectiveErrors).
+ */
+export function keepDirectiveError(file: VFile, error: DirectiveError): void {
+  ((file.data[KEPT] ??= []) as DirectiveError[]).push(error);
+}
+
+/**
+ * The last plugin: fails the report with every directive error kept, in line
+ * order, one per line (one alone is thrown as it is).
+ */
+export function remarkDirectiveErrors() {
+  return (_tree: unknown, file: VFile) => {
+    const errors = ((file.data[KEPT] ?? []) as DirectiveError[]).sort((a, b) => (a.line ?? 0) - (b.line ?? 0));
+    if (errors.length === 1) throw errors[0];
+    if (errors.length > 1) throw new DirectiveErrors(errors);
+  };
+}
+
+/** Several directive errors of one report, a line each. */
+export class DirectiveErrors extends Error {
+  readonly file: string;
+  constructor(errors: DirectiveError[]) {
+    super(errors.map((error) => error.message).join('\n'));
+    this.name = 'DirectiveErrors';
+    this.file = errors[0].file;
+    // The lines are all a user needs; a stack would point into the last plugin.
+    this.stack = '';
+  }
+}

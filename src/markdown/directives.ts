@@ -7,7 +7,7 @@ import { z } from 'zod';
 import { loadSweeps } from '../runs';
 import { quickBuild } from '../site/dirs';
 import { findSweep, otherWayNote, sweepRunsListed } from '../site/sweep-runs';
-import { directiveError } from './directive-error';
+import { DirectiveError, directiveError, keepDirectiveError } from './directive-error';
 
 export interface DirectiveMatch<Node = LeafDirective> {
   node: Node;
@@ -35,14 +35,25 @@ export function findTextDirectives(tree: Root, name: string): DirectiveMatch<Tex
 
 /**
  * Replaces each match with the nodes `render` returns. Matches are handled
- * last to first, so the indices of those before stay valid.
+ * last to first, so the indices of those before stay valid. A DirectiveError
+ * is kept for the end of the report (remarkDirectiveErrors) and its directive
+ * renders as nothing.
  */
 export async function replaceDirectives<Node>(
+  file: VFile,
   matches: DirectiveMatch<Node>[],
   render: (match: DirectiveMatch<Node>) => Promise<RootContent[]> | RootContent[],
 ): Promise<void> {
   for (const match of [...matches].reverse()) {
-    const nodes = await render(match);
+    let nodes: RootContent[];
+    try {
+      nodes = await render(match);
+    } catch (error) {
+      if (!(error instanceof DirectiveError)) throw error;
+      // On to the report's other directives, so that the build lists all their mistakes at once.
+      keepDirectiveError(file, error);
+      nodes = [];
+    }
     match.parent.children.splice(match.index, 1, ...(nodes as Parent['children']));
   }
 }

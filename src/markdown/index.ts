@@ -3,6 +3,7 @@
 // left goes back to plain text.
 import type { RemarkPlugins } from '@astrojs/markdown-remark';
 import remarkDirective from 'remark-directive';
+import { remarkDirectiveErrors } from './directive-error';
 import type { DirectiveOptions } from './directives';
 import remarkFigure from './remark-figure';
 import remarkFigureRefs from './remark-figure-refs';
@@ -15,7 +16,7 @@ import remarkScatter from './remark-scatter';
 import remarkValue from './remark-value';
 
 export type { DirectiveOptions } from './directives';
-export { DirectiveError } from './directive-error';
+export { DirectiveError, DirectiveErrors } from './directive-error';
 
 export function reportPlugins(options: DirectiveOptions): RemarkPlugins {
   return [
@@ -30,5 +31,7 @@ export function reportPlugins(options: DirectiveOptions): RemarkPlugins {
     [remarkValue, options],
     [remarkReference, options],
     remarkLiteralDirectives,
+    // last: fails the report with all its directives' errors, kept by the plugins above
+    remarkDirectiveErrors,
   ];
 }

@@ -7,7 +7,7 @@ import type { Root } from 'mdast';
 import type { LeafDirective } from 'mdast-util-directive';
 import { visit } from 'unist-util-visit';
 import type { VFile } from 'vfile';
-import { directiveError } from './directive-error';
+import { directiveError, keepDirectiveError } from './directive-error';
 import { findTextDirectives, replaceDirectives } from './directives';
 
 /** What this plugin leaves on a figure directive's node for remark-figure, remark-final and remark-scatter. */
@@ -30,13 +30,18 @@ export default function remarkFigureRefs() {
       if (!FIGURES.includes(node.name)) return;
       const number = numbers.size + 1;
       const id = node.attributes?.id ?? `fig-${number}`;
-      if (!ID.test(id)) throw directiveError(file, node, node.name, `id "#${id}" must start with a letter and hold only letters, digits, "-" and "_"`);
-      if (numbers.has(id)) throw directiveError(file, node, node.name, `id "#${id}" is already a figure's in this report`);
+      const problem = !ID.test(id)
+        ? `id "#${id}" must start with a letter and hold only letters, digits, "-" and "_"`
+        : numbers.has(id)
+          ? `id "#${id}" is already a figure's in this report`
+          : undefined;
+      // Kept for the end of the report, as replaceDirectives keeps the others'; the figure goes unnumbered.
+      if (problem) return void keepDirectiveError(file, directiveError(file, node, node.name, problem));
       numbers.set(id, number);
       node.data = { ...node.data, figureLabel: { number, id } } as LeafDirective['data'];
     });
 
-    await replaceDirectives(findTextDirectives(tree, 'ref'), ({ node }) => {
+    await replaceDirectives(file, findTextDirectives(tree, 'ref'), ({ node }) => {
       const { id, ...others } = node.attributes ?? {};
       const unknown = Object.keys(others)[0];
       if (unknown) throw directiveError(file, node, 'ref', `unknown attribute "${unknown}" (write :ref{#fig-id})`);

@@ -27,7 +27,7 @@ export default function remarkFigure(options: DirectiveOptions) {
     const matches = findDirectives(tree, 'figure');
     // Ids inside each SVG get a prefix unique on the page.
     const ids = new Map(matches.map((match, index) => [match.node, `figure-${index + 1}`]));
-    await replaceDirectives(matches, async ({ node }) => {
+    await replaceDirectives(file, matches, async ({ node }) => {
       const { sweep: sweepId, metric, caption, smooth, seeds } = parseAttributes(attributes, node, file);
       const { runs, missing, listedOnly } = sweepOf(options, sweepId, node, file);
       if (runs.length === 0) return [noRunsYet(sweepId, listedOnly)];

@@ -33,7 +33,7 @@ export default function remarkFinal(options: DirectiveOptions) {
   return async (tree: Root, file: VFile) => {
     const matches = findDirectives(tree, 'final');
     const ids = new Map(matches.map((match, index) => [match.node, `final-${index + 1}`]));
-    await replaceDirectives(matches, async ({ node }) => {
+    await replaceDirectives(file, matches, async ({ node }) => {
       const { sweeps: sweepList, metric, caption } = parseAttributes(attributes, node, file);
       const sweeps = sweepList.split(',').map((id) => sweepOf(options, id.trim(), node, file));
       const varied = [...new Set(sweeps.map(({ sweep }) => sweep.vary))];

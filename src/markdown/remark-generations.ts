@@ -63,7 +63,7 @@ export default function remarkGenerations(options: DirectiveOptions) {
     // What each directive's runs kept, in document order: one footnote says it for all of them.
     const notes: { sweepId: string; seed: number | undefined; text: string; sampled: boolean }[] = [];
     const matches = findDirectives(tree, 'generations');
-    await replaceDirectives(matches, ({ node }) => {
+    await replaceDirectives(file, matches, ({ node }) => {
       const { sweep: sweepId, last: lastGiven, seeds: seedsGiven, seed, tag } = parseAttributes(attributes, node, file);
       const { sweep, runs: drawn, missing, listedOnly } = sweepOf(options, sweepId, node, file);
       if (seed !== undefined && seedsGiven) throw directiveError(file, node, 'generations', 'give seeds="all" or seed=N, not both');

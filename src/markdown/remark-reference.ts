@@ -10,7 +10,7 @@ const attributes = { sweep: z.string().min(1) };
 
 export default function remarkReference(options: DirectiveOptions) {
   return async (tree: Root, file: VFile) => {
-    await replaceDirectives(findDirectives(tree, 'reference'), ({ node }) => {
+    await replaceDirectives(file, findDirectives(tree, 'reference'), ({ node }) => {
       const { sweep: sweepId } = parseAttributes(attributes, node, file);
       const { runs, listedOnly } = sweepOf(options, sweepId, node, file);
       if (runs.length === 0) return [noRunsYet(sweepId, listedOnly)];

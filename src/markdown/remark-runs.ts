@@ -22,7 +22,7 @@ const attributes = {
 
 export default function remarkRuns(options: DirectiveOptions) {
   return async (tree: Root, file: VFile) => {
-    await replaceDirectives(findDirectives(tree, 'runs'), ({ node }) => {
+    await replaceDirectives(file, findDirectives(tree, 'runs'), ({ node }) => {
       const { sweep: sweepId, metrics } = parseAttributes(attributes, node, file);
       const { sweep, runs, missing, listedOnly } = sweepOf(options, sweepId, node, file);
       if (runs.length === 0) return [noRunsYet(sweepId, listedOnly)];

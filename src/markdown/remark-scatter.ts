@@ -50,7 +50,7 @@ export default function remarkScatter(options: DirectiveOptions) {
   return async (tree: Root, file: VFile) => {
     const matches = findDirectives(tree, 'scatter');
     const ids = new Map(matches.map((match, index) => [match.node, `scatter-${index + 1}`]));
-    await replaceDirectives(matches, async ({ node }) => {
+    await replaceDirectives(file, matches, async ({ node }) => {
       const { sweeps: sweepList, x, y, caption, smooth, logx, logy } = parseAttributes(attributes, node, file);
       const sweeps = sweepList.split(',').map((id) => sweepOf(options, id.trim(), node, file));
       for (const { sweep, runs } of sweeps) {

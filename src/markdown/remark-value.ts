@@ -53,7 +53,7 @@ const STAT_WORDS: Record<Stat['kind'], string> = {
 export default function remarkValue(options: DirectiveOptions) {
   return async (tree: Root, file: VFile) => {
     const unavailable = new Unavailable();
-    await replaceDirectives(findTextDirectives(tree, 'value'), ({ node }) => {
+    await replaceDirectives(file, findTextDirectives(tree, 'value'), ({ node }) => {
       const fail = (message: string) => directiveError(file, node, 'value', message);
       const { sweep: sweepId, at, metric, stat: statText, format, seed } = parseAttributes(attributes, node, file);
       const { sweep, runs } = sweepOf(options, sweepId, node, file);

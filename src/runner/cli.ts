@@ -131,6 +131,7 @@ export async function main(argv: string[], env: NodeJS.ProcessEnv = process.env)
 async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
   let options: Options;
   let plan: Plan;
+  let sweeps: Sweep[];
   try {
     options = parseOptions(argv, env);
     if (options.help) {
@@ -140,7 +141,7 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     if (existsSync(options.runsDir) && !statSync(options.runsDir).isDirectory()) {
       throw new UsageError(`--runs ${options.runsDir}: not a folder`);
     }
-    const sweeps = selectSweeps(options);
+    sweeps = selectSweeps(options);
     // Another program trains an imported sweep's runs; say so rather than "nothing to train" alone.
     for (const sweep of sweeps.filter((s) => s.runs === 'imported')) {
       console.log(`Sweep ${sweep.id}: its runs are imported (runs: imported in ${sweep.file}), not trained here; npm run import brings in new ones.`);
@@ -158,7 +159,15 @@ async function run(argv: string[], env: NodeJS.ProcessEnv): Promise<number> {
     return 2;
   }
 
-  return train(plan, options, resumeCommand(argv));
+  return train(plan, options, resumeCommand(argv), sweeps.filter((sweep) => sweep.runs !== 'imported'));
+}
+
+/** "all 64 runs of 3 sweeps are complete in runs", "the 1 run of sweep x (shard 2/4) is complete in runs". */
+function nothingToTrain(runs: number, sweeps: Sweep[], options: Options): string {
+  const ofSweeps = sweeps.length === 1 ? `sweep ${sweeps[0].id}` : `${sweeps.length} sweeps`;
+  const shard = options.shard.count > 1 ? ` (shard ${options.shard.index}/${options.shard.count})` : '';
+  const which = runs === 1 ? 'the 1 run' : `all ${runs} runs`;
+  return `${which} of ${ofSweeps}${shard} ${runs === 1 ? 'is' : 'are'} complete in ${options.runsDir}`;
 }
 
 /** Makes the runs folder before any training, so that one it cannot be is a UsageError, not a failure per run. */
@@ -177,7 +186,7 @@ function resumeCommand(argv: string[]): string {
 }
 
 /** Trains the plan's jobs with progress on stderr, then prints the summary; returns the exit code. */
-async function train(plan: Plan, options: Options, resume: string): Promise<number> {
+async function train(plan: Plan, options: Options, resume: string, trainedSweeps: Sweep[]): Promise<number> {
   // A completed run holds no lock: one there was left by a trainer that died as it finished.
   for (const run of plan.done) removeDeadLock(run.dir);
   // What `npm run build` needs to show these runs: their folder, and the quick demo for --quick runs.
@@ -197,9 +206,8 @@ async function train(plan: Plan, options: Options, resume: string): Promise<numb
       console.log('Nothing to train: this shard has no runs.');
       return 0;
     }
-    console.log(`Nothing to train: all ${done.length} runs are complete.\n`);
-    console.log(summaryTable(done));
-    console.log(`\n${nextSteps(done, buildEnv)}`);
+    // One line: a table of every complete run (64 of them for the committed sweeps) would only repeat "done before".
+    console.log(`Nothing to train: ${nothingToTrain(done.length, trainedSweeps, options)}.`);
     return 0;
   }
 

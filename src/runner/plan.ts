@@ -14,7 +14,7 @@ import {
   type SweepRunsMatch,
   type SweepUnit,
 } from '../runs';
-import { resolveConfig, TrainConfig } from '../train/config';
+import { CONFIG_KEYS, nearestConfigKey, resolveConfig, TrainConfig } from '../train/config';
 
 /** One run of the plan, whole enough to be sent to a worker process as JSON. */
 export interface Job {
@@ -76,7 +76,9 @@ function describeIssue(error: z.ZodError, sweep: Sweep, index: number): { messag
   const issue = error.issues[0];
   if (issue.code === 'unrecognized_keys') {
     const key = issue.keys[0];
-    return { message: `"${key}" is not a training config key`, field: key === sweep.vary ? 'vary' : `config.${key}` };
+    const nearest = nearestConfigKey(key);
+    const message = `"${key}" is not a training config key${nearest ? ` (did you mean "${nearest}"?)` : ''}; the keys: ${CONFIG_KEYS.join(', ')}`;
+    return { message, field: key === sweep.vary ? 'vary' : `config.${key}` };
   }
   const [key, ...rest] = issue.path.map(String);
   const field = key === sweep.vary ? `values.${index}.value` : key in sweep.config ? `config.${key}` : key;

@@ -1,6 +1,6 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
 import { basename, join } from 'node:path';
-import { Document, isMap, isNode, isSeq, LineCounter, parseDocument } from 'yaml';
+import { type CST, Document, isMap, isNode, isSeq, LineCounter, parseDocument, Parser } from 'yaml';
 import { firstIssue, SweepFileError } from './errors';
 import { SweepFile, type ParamValue, type Sweep } from './schema';
 
@@ -27,10 +27,14 @@ export function loadSweep(file: string): Sweep {
     throw new SweepFileError(file, `the file name must be a sweep id (lowercase letters, digits, dashes), got "${id}"`);
   }
   const lineCounter = new LineCounter();
-  const doc = parseDocument(readSweepText(file), { lineCounter, prettyErrors: false });
+  const text = readSweepText(file);
+  const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
-    throw new SweepFileError(file, `not valid YAML: ${error.message.split('\n')[0]}`, lineCounter.linePos(error.pos[0]).line);
+    const unclosed = unclosedBefore(text, error.pos[0]);
+    const { line, col } = lineCounter.linePos(unclosed?.offset ?? error.pos[0]);
+    const detail = unclosed ? `the ${unclosed.opener} opened here is not closed${unclosed.closer ? ` with ${unclosed.closer}` : ''}` : error.message.split('\n')[0];
+    throw new SweepFileError(file, `not valid YAML at column ${col}: ${detail}`, line);
   }
   let json: unknown;
   try {
@@ -100,6 +104,36 @@ export function loadSweep(file: string): Sweep {
   };
 }
 
+/**
+ * The {, [ or quote left open that a YAML error at `offset` comes from: yaml
+ * notices one only where the next thing starts, often the next line
+ * ("Flow map in block collection must be sufficiently indented and end with a }"
+ * at line 7 for a } missing at the end of line 6). The latest one opened
+ * before the error is it.
+ */
+function unclosedBefore(text: string, offset: number): { offset: number; opener: string; closer?: string } | undefined {
+  let found: { offset: number; opener: string; closer?: string } | undefined;
+  const visit = (node: unknown): void => {
+    if (!node || typeof node !== 'object') return;
+    if (Array.isArray(node)) return node.forEach(visit);
+    const token = node as CST.Token;
+    let open: { opener: string; closer?: string } | undefined;
+    if (token.type === 'flow-collection') {
+      const closer = token.start.source === '{' ? '}' : ']';
+      if (!token.end.some((end) => end.source === closer)) open = { opener: token.start.source, closer };
+    } else if (token.type === 'double-quoted-scalar' || token.type === 'single-quoted-scalar') {
+      const quote = token.source[0];
+      // An escaped \" (in double quotes) does not close; '' inside single quotes is an escaped quote, and the pair ends anyway.
+      const closed = token.source.length > 1 && token.source.endsWith(quote) && !(quote === '"' && /(^|[^\\])(\\\\)*\\"$/.test(token.source));
+      if (!closed) open = { opener: quote };
+    }
+    if (open && token.offset < offset && (!found || token.offset > found.offset)) found = { offset: token.offset, ...open };
+    for (const value of Object.values(token)) visit(value);
+  };
+  new Parser().parse(text).forEach(visit);
+  return found;
+}
+
 /** A sweep file's text; one that cannot be read (a folder, a dangling symlink) is a SweepFileError. */
 function readSweepText(file: string): string {
   try {
@@ -138,6 +172,11 @@ function lineInDocument(doc: Document, lineCounter: LineCounter, path: PropertyK
 
 /** Every sweep file in a folder, sorted by id. */
 export function loadSweeps(dir: string): Sweep[] {
+  return sweepFiles(dir).map(loadSweep);
+}
+
+/** The sweep files in a folder (none if it is missing), sorted by id; two files of one sweep are a SweepFileError. */
+export function sweepFiles(dir: string): string[] {
   let names: string[];
   try {
     names = readdirSync(dir);
@@ -150,7 +189,7 @@ export function loadSweeps(dir: string): Sweep[] {
     const twin = files.slice(0, i).find((other) => sweepId(other) === sweepId(name));
     if (twin) throw new SweepFileError(join(dir, name), `sweep "${sweepId(name)}" is also defined by ${join(dir, twin)}: keep one of the two files`);
   }
-  return files.map((name) => loadSweep(join(dir, name)));
+  return files.map((name) => join(dir, name));
 }
 
 /**

@@ -1,5 +1,5 @@
 // The reports collection: Astro's glob loader over content/reports/*.md, with
-// two changes a report built from run data needs.
+// the changes a report built from run data needs.
 //  - Astro reuses a report's cached rendering while its markdown is unchanged.
 //    Our directives also read runs and sweeps (and the rendering code may have
 //    changed, or the build may show the --quick demo), so a digest of those is
@@ -7,6 +7,8 @@
 //    the next build.
 //  - The glob loader logs a rendering error and carries on with an empty page;
 //    a report whose directive is wrong must fail the build instead.
+//  - A build checks every sweep file first, and all their errors are its
+//    error: a page that met one would print it three times.
 //  - A rendering error reaches the user once, as one line naming the file at
 //    fault (a report's directive, a run's metrics.jsonl...): Astro's markdown
 //    renderer would print it first with its stack, the glob loader log it,
@@ -16,6 +18,7 @@ import type { Loader, LoaderContext } from 'astro/loaders';
 import { glob } from 'astro/loaders';
 import { filesDigest } from './render-inputs-digest';
 import { shortPath } from './short-path';
+import { sweepFileErrors } from './sweep-runs';
 
 /** What @astrojs/markdown-remark prefixes a rendering error's message with (and prints it, before rethrowing). */
 const RENDER_ERROR = /^Failed to parse Markdown file "([^"]*)":\n/;
@@ -28,6 +31,13 @@ export function reportsLoader(options: { base: string; runsDir: string; sweepsDi
   return {
     name: REPORTS_LOADER,
     load: async (context: LoaderContext) => {
+      // Before any report renders: a wrong sweep file would fail every directive that reads it.
+      // Not in `npm run dev` (which watches): there the page that reads the sweep shows its error, and the server stays up.
+      const sweepErrors = context.watcher ? [] : sweepFileErrors(options.sweepsDir, options.quick);
+      if (sweepErrors.length > 0) {
+        context.store.clear();
+        throw buildError(sweepErrors.map((error) => error.message));
+      }
       const files = filesDigest([options.sweepsDir, options.runsDir, fileURLToPath(context.config.srcDir)]);
       const inputs = `${files}\0quick=${options.quick}`;
       const errors: string[] = [];

@@ -4,8 +4,8 @@
 // other runs and the sweep's runs of another config only listed.
 import type { ThemedColor } from '../charts/contrast';
 import { valueColors } from '../charts/palette';
-import { warnOnce, type ConfigDifference, type ParamValue, type Run, type Sweep } from '../runs';
-import { sweepRunsNow } from '../runner/plan';
+import { loadSweep, SweepFileError, sweepFiles, warnOnce, type ConfigDifference, type ParamValue, type Run, type Sweep } from '../runs';
+import { sweepRunsNow, sweepUnits } from '../runner/plan';
 import { quickBuild } from './dirs';
 import { shortPath } from './short-path';
 
@@ -177,4 +177,30 @@ export function sweepValues(sweep: Sweep, { drawn, missing }: Pick<ListedSweepRu
 /** Whether a value of the table has nothing drawn. */
 export function isMissing(value: SweepValue): value is MissingValue {
   return 'state' in value;
+}
+
+/**
+ * Each sweep file's error (the first in it), config included as the build
+ * resolves it, so that a build can list them all before it renders anything:
+ * a page that met one would stop the build at it, and Astro prints a page's
+ * error three times (its router, its build and its CLI).
+ */
+export function sweepFileErrors(sweepsDir: string, quick: boolean): SweepFileError[] {
+  let files: string[];
+  try {
+    files = sweepFiles(sweepsDir);
+  } catch (error) {
+    if (error instanceof SweepFileError) return [error];
+    throw error;
+  }
+  return files.flatMap((file) => {
+    try {
+      const sweep = loadSweep(file);
+      if (sweep.runs !== 'imported') sweepUnits(sweep, quick);
+      return [];
+    } catch (error) {
+      if (error instanceof SweepFileError) return [error];
+      throw error;
+    }
+  });
 }

@@ -92,6 +92,31 @@ export function resolveConfig(overrides: Record<string, unknown>, opts: { quick:
   return TrainConfig.parse({ ...(opts.quick ? QUICK : {}), ...overrides });
 }
 
+/** The keys a sweep file's config: (or vary:) may set; the seed comes from seeds:. */
+export const CONFIG_KEYS = Object.keys(TrainConfig.shape).filter((key) => key !== 'seed');
+
+/** What other trainers call some of our keys (learning_rate in Hugging Face's and TRL's arguments, kl_coef in TRL's). */
+const OTHER_NAMES: Record<string, string> = { learning_rate: 'lr', steps: 'rl_steps', max_steps: 'rl_steps', kl_coef: 'beta', init_kl_coef: 'beta' };
+
+/** The config key an unknown `key` most likely meant (another trainer's name for it, or a typo of it), if any. */
+export function nearestConfigKey(key: string): string | undefined {
+  if (OTHER_NAMES[key]) return OTHER_NAMES[key];
+  const distances = CONFIG_KEYS.map((known) => [known, editDistance(key.toLowerCase(), known)] as const);
+  const [best] = distances.filter(([, distance]) => distance <= 2).sort((a, b) => a[1] - b[1]);
+  return best?.[0];
+}
+
+/** Levenshtein distance: letters inserted, deleted or changed to turn a into b. */
+function editDistance(a: string, b: string): number {
+  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
+  for (let i = 1; i <= a.length; i++) {
+    const row = [i];
+    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
+    previous = row;
+  }
+  return previous[b.length];
+}
+
 /** Bump when the model, tokenizer or corpus code changes what a pretrained reference is. */
 export const REFERENCE_VERSION = 2;
 
