@@ -82,7 +82,7 @@ export function sweepRunsListed(sweep: Sweep, runsDir: string): ListedSweepRuns 
     listed.otherConfig.push({ run, value, label, color, themed: sweepColor(sweep, label, color), seed: run.info.seed, differences, quickMode });
   }
   if (otherConfig.length > 0) warnOtherConfig(sweep, otherConfig.length, quick);
-  for (const missing of listed.missing) warnMissing(sweep, missing);
+  if (listed.missing.length > 0) warnMissing(sweep, listed.missing);
   return listed;
 }
 
@@ -94,11 +94,21 @@ function missingState(sweep: Sweep, runs: Run[]): string {
   return newest.info.status === 'running' ? 'interrupted' : newest.info.status;
 }
 
-/** One line per value with nothing drawn (warnOnce: however many directives show it), with how to get it drawn. */
-function warnMissing(sweep: Sweep, { label, state, undrawnRuns }: MissingValue): void {
+/**
+ * One line per sweep (warnOnce: however many directives show it) naming its
+ * values with nothing drawn and how to get them drawn: a sweep not trained at
+ * all (a quick demo build of full-run reports) is one line, not one per value.
+ */
+function warnMissing(sweep: Sweep, missing: MissingValue[]): void {
   const how = sweep.runs === 'imported' ? `npm run import -- <format> <path> --sweep ${sweep.id}` : `npm run train -- --sweep ${sweep.id}${quickBuild() ? ' --quick' : ''}`;
-  const why = undrawnRuns === 0 ? 'has no run yet' : `has no completed or running run (its newest ${state})`;
-  warnOnce(`sweep "${sweep.id}": ${label} ${why}: tables and figures show it without results (${how})`);
+  const untrained = missing.every((value) => value.undrawnRuns === 0);
+  const what =
+    untrained && missing.length === sweep.values.length
+      ? `has no runs yet: tables and figures show its ${missing.length} values without results`
+      : `${[...Map.groupBy(missing, ({ state, undrawnRuns }) => (undrawnRuns === 0 ? 'no run yet' : `no completed or running run (its newest ${state})`))]
+          .map(([why, values]) => `${values.map((v) => v.label).join(', ')} ${values.length === 1 ? 'has' : 'have'} ${why}`)
+          .join('; ')}: tables and figures show ${missing.length === 1 ? 'it' : 'them'} without results`;
+  warnOnce(`sweep "${sweep.id}"${what.startsWith('has') ? ' ' : ': '}${what} (${how})`);
 }
 
 /** One line per sweep (warnOnce: however many pages and directives ask) saying its other-config runs are not drawn. */

@@ -70,11 +70,10 @@ describe('a sweep with a failed value and one not trained yet, on a 390 px phone
     await page.close();
   });
 
-  test('the build warns once per value with no results, not once per directive or page', () => {
+  test('the build warns once per sweep, naming its values with no results, not once per value, directive or page', () => {
     const lines = site.buildOutput.split('\n').filter((line) => line.includes(`sweep "${FIXTURE_SWEEP}": beta=`));
     expect(lines).toEqual([
-      `warning: sweep "${FIXTURE_SWEEP}": beta=1 has no completed or running run (its newest failed): tables and figures show it without results (npm run train -- --sweep ${FIXTURE_SWEEP})`,
-      `warning: sweep "${FIXTURE_SWEEP}": beta=10 has no run yet: tables and figures show it without results (npm run train -- --sweep ${FIXTURE_SWEEP})`,
+      `warning: sweep "${FIXTURE_SWEEP}": beta=1 has no completed or running run (its newest failed); beta=10 has no run yet: tables and figures show them without results (npm run train -- --sweep ${FIXTURE_SWEEP})`,
     ]);
   });
 });
