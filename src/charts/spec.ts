@@ -18,6 +18,18 @@ export function frame(size: FigureSize) {
     config: theme,
   } as const;
 }
+/**
+ * An axis title as vega must be given it. vega reads a text literal's words
+ * as names to look up in a plain object of signals, so a title that is an
+ * Object.prototype member (a metric logged as "constructor" or "toString")
+ * failed the build with "Operator not defined: undefined", and "__proto__"
+ * drew no title. Such a title gets a trailing space: not the member's name,
+ * and SVG does not draw it.
+ */
+export function axisTitle(text: string): string {
+  return text in Object.prototype ? `${text} ` : text;
+}
+
 /** 20000 -> "20k" as TensorBoard writes steps, but 0 -> "0", not "0k". */
 const STEP_LABEL = "abs(datum.value) >= 1000 ? format(datum.value, '~s') : format(datum.value, '~r')";
 /** Steps are whole numbers: a short run must not get ticks at 1.5. */
@@ -124,7 +136,7 @@ export function lineSpec(input: LineSpecInput): TopLevelSpec {
   const { scale, clip } = metricScale(metric, raw.map((r) => r.value));
   const encoding = {
     x: { field: 'step', type: 'quantitative', ...STEP_AXIS },
-    y: { field: 'value', type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale },
+    y: { field: 'value', type: 'quantitative', title: axisTitle(yTitle ?? metricInfo(metric).title), scale },
     color: colorOf(series, size),
   } as const;
   const layer =
@@ -154,7 +166,7 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
   const perLine = buckets ?? bucketsPerLine(series.length * 2, size);
   const x = { field: 'step', type: 'quantitative', ...STEP_AXIS } as const;
   const { scale, clip } = metricScale(metric, perSeries.flatMap(({ band }) => Array.from(band.min)));
-  const y = { type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale } as const;
+  const y = { type: 'quantitative', title: axisTitle(yTitle ?? metricInfo(metric).title), scale } as const;
   const color = colorOf(series, size);
   const means = perSeries.flatMap(({ label, band }) =>
     shrink({ steps: band.steps, values: band.mean }, perLine).map((p) => ({ ...p, run: label })),
@@ -216,7 +228,7 @@ export function lineFrameSpec(
         mark: { type: 'line' },
         encoding: {
           x: { field: 'step', type: 'quantitative', ...STEP_AXIS, scale: { nice: false, domain: domains.x } },
-          y: { field: 'value', type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale: { zero: false, nice: false, domain: domains.y } },
+          y: { field: 'value', type: 'quantitative', title: axisTitle(yTitle ?? metricInfo(metric).title), scale: { zero: false, nice: false, domain: domains.y } },
           color: colorOf(series, size),
         },
       },
@@ -276,8 +288,8 @@ export function finalMetricSpec({ sweeps, xTitle, yTitle, size = 'wide' }: Final
   const xs = [...new Set(rows.map((r) => r.x))].sort((a, b) => a - b);
   const showSweeps = sweeps.length > 1 ? ({ title: null, orient: 'top', labelLimit: 400, ...(size === 'narrow' ? { direction: 'vertical' } : {}) } as const) : null;
   const encoding = {
-    x: { field: 'x', type: 'quantitative', title: xTitle, ...sweptValueAxis(xs, size) },
-    y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false, padding: 12 } },
+    x: { field: 'x', type: 'quantitative', title: axisTitle(xTitle), ...sweptValueAxis(xs, size) },
+    y: { field: 'value', type: 'quantitative', title: axisTitle(yTitle), scale: { zero: false, padding: 12 } },
   };
   // With seeds: a min–max bar in the value's color behind its mean, and each seed a small point beside it.
   const seedLayers =
