@@ -38,3 +38,18 @@ describe('a metric named as an Object.prototype member', () => {
     expect(texts(scatter.html)).toEqual(expect.arrayContaining(['constructor', 'hasOwnProperty']));
   });
 });
+
+describe('values near the largest double', () => {
+  it('labels an axis spanning -1e308 to 1e308 with numbers, not NaN', async () => {
+    const svg = await renderLineFigure({ series: [line([1e308, 0, -1e308])], metric: 'loss_scale', idPrefix: 'p' });
+    const labels = texts(svg);
+    expect(labels).not.toContain('NaN');
+    // the y axis's labels read as the values drawn: its ends near ±1e308, 0 between
+    const numbers = labels.map((text) => Number(text.replace('−', '-'))).filter((n) => Number.isFinite(n) && Math.abs(n) > 1e300);
+    expect(Math.max(...numbers)).toBeGreaterThanOrEqual(8e307);
+    expect(Math.min(...numbers)).toBeLessThanOrEqual(-8e307);
+    expect(labels).toContain('0');
+    // the line spans the plot's height: its highest and lowest points at the axis's ends, within the labelled range
+    expect(svg).not.toMatch(/d="[^"]*NaN/);
+  });
+});

@@ -121,6 +121,8 @@ export interface LineSpecInput {
  * both layers share one color scale, so the legend lists each label once.
  */
 export function lineSpec(input: LineSpecInput): TopLevelSpec {
+  const k = valueScale(input.series);
+  if (k !== 1) return labelledUnscaled(lineSpec({ ...input, series: input.series.map((s) => scaledSeries(s, k)) }), k);
   const { series, metric, yTitle, smooth: weight = 0, buckets, size = 'wide' } = input;
   const labels = series.map((s) => s.label);
   if (new Set(labels).size !== labels.length) throw new Error(`figure of ${metric}: run labels must be distinct, got ${labels.join(', ')}`);
@@ -219,7 +221,7 @@ export function lineFrameSpec(
   { series, metric, yTitle, size = 'narrow' }: LineSpecInput,
   domains: { x: [number, number]; y: [number, number] },
 ): TopLevelSpec {
-  return {
+  return labelledUnscaled({
     ...frame(size),
     layer: [
       {
@@ -233,7 +235,40 @@ export function lineFrameSpec(
         },
       },
     ],
-  } as TopLevelSpec;
+  } as TopLevelSpec, valueScale(series));
+}
+
+/**
+ * What a line figure's values are multiplied by to be drawn: 1, or ½ when
+ * their extent is wider than a double holds (−1e308 to 1e308: max − min is
+ * Infinity, and vega labelled the axis "NaN"). Halved values span at most the
+ * largest double; labelledUnscaled labels the axis with the values logged.
+ */
+export function valueScale(series: LineSeries[]): 1 | 0.5 {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const s of series) {
+    for (const { values } of [s.logged, ...(s.seeds ?? [])]) {
+      for (const v of values) {
+        if (v < low) low = v;
+        if (v > high) high = v;
+      }
+    }
+  }
+  return high - low === Infinity && Number.isFinite(low) && Number.isFinite(high) ? 0.5 : 1;
+}
+
+function scaledSeries(s: LineSeries, k: number): LineSeries {
+  const scaled = ({ steps, values }: Series): Series => ({ steps, values: values.map((v) => v * k) });
+  return { ...s, logged: scaled(s.logged), ...(s.seeds ? { seeds: s.seeds.map(scaled) } : {}) };
+}
+
+/** A spec of values drawn multiplied by k, its y axis labelled with the values before. */
+function labelledUnscaled(spec: TopLevelSpec, k: number): TopLevelSpec {
+  if (k === 1) return spec;
+  const layers = (spec as { layer: { encoding: { y: object } }[] }).layer;
+  for (const layer of layers) layer.encoding.y = { ...layer.encoding.y, axis: { labelExpr: `format(datum.value / ${k}, '~g')` } };
+  return spec;
 }
 
 /** A band shrunk as its lines would be: min and max each by bucket means (one row per bucket); gaps left out. */
