@@ -1,11 +1,12 @@
 // metrics.jsonl files a copied-in run folder may hold (issue 27, item 3): one
 // larger than a JavaScript string can be, lines cut across the reader's
 // chunks, and numbers JSON writes but a double cannot hold.
-import { closeSync, mkdtempSync, openSync, rmSync, writeSync } from 'node:fs';
+import { closeSync, mkdtempSync, openSync, readFileSync, renameSync, rmSync, writeFileSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { readMetricColumns, readMetrics, RunFormatError, RunWriter } from '../src/runs';
+import { listRuns, readMetricColumns, readMetrics, RunFormatError, RunWriter } from '../src/runs';
+import { runHref } from '../src/site/href';
 
 function emptyRun(): string {
   const runsDir = mkdtempSync(join(tmpdir(), 'sweepbook-hostile-'));
@@ -91,4 +92,28 @@ describe('a number a double cannot hold', () => {
       }
     });
   }
+});
+
+describe('a run id that is not a plain URL path segment', () => {
+  // The id names the run's pages and links: %2e%2e, \, ? and # would be read as something else in a link.
+  for (const id of ['%2e%2e', 'a\\b', 'what?', 'a#b', 'a b', 'ünï']) {
+    it(`is refused with the file and field: ${JSON.stringify(id)}`, () => {
+      const dir = emptyRun();
+      const runsDir = join(dir, '..');
+      const moved = join(runsDir, id);
+      const info = JSON.parse(readFileSync(join(dir, 'run.json'), 'utf8'));
+      renameSync(dir, moved);
+      writeFileSync(join(moved, 'run.json'), JSON.stringify({ ...info, id }));
+      expect(errorOf(() => listRuns(runsDir)).message).toBe(
+        `${join(moved, 'run.json')}: id: ${JSON.stringify(id)} is not a run id: it names the run's pages and links, so it holds only letters, digits and . _ ~ -`,
+      );
+    });
+  }
+});
+
+describe('run links', () => {
+  it('encode the id as a path segment', () => {
+    expect(runHref('a?b#c%2e', 'metrics.csv')).toBe('/runs/a%3Fb%23c%252e/metrics.csv');
+    expect(runHref('20241030-225813soft-crafty-quetzal-of-tolerance')).toBe('/runs/20241030-225813soft-crafty-quetzal-of-tolerance/');
+  });
 });

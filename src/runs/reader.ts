@@ -32,6 +32,9 @@ export const warnOnce: Warn = (message) => {
   warned.add(message);
 };
 
+/** What a run id may hold: URL path characters that need no escape (RFC 3986's unreserved), as every id sweepbook makes does. */
+const RUN_ID = /^[A-Za-z0-9._~-]+$/;
+
 /** Reads and validates a run folder's run.json. */
 export function readRunInfo(runDir: string): RunInfo {
   const file = join(runDir, RUN_FILE);
@@ -55,6 +58,10 @@ export function readRunInfo(runDir: string): RunInfo {
   const folder = basename(runDir);
   if (info.id !== folder) {
     throw new RunFormatError(file, `${JSON.stringify(info.id)} is not the run's folder name "${folder}"`, undefined, 'id');
+  }
+  // The id names the run's pages and is a segment of their links: %2e%2e, \, ? or # there would be read as something else.
+  if (!RUN_ID.test(info.id)) {
+    throw new RunFormatError(file, `${JSON.stringify(info.id)} is not a run id: it names the run's pages and links, so it holds only letters, digits and . _ ~ -`, undefined, 'id');
   }
   return info;
 }
