@@ -15,7 +15,7 @@ import { metricName, metricTitle } from './metrics';
 import { escapeXml, renderChart, type PlotArea } from './render';
 import { drawnSeeds, seedBand, type SeedBand } from './seed-bands';
 import { scatterSpec, type ScatterSpecInput } from './scatter';
-import { finalMetricSpec, lineFrameSpec, lineSpec, MAX_LABELLED_LINES, type FinalMetricSpecInput, type LineSpecInput } from './spec';
+import { finalMetricSpec, lineFrameSpec, lineSpec, MAX_LABELLED_LINES, valueScale, type FinalMetricSpecInput, type LineSpecInput } from './spec';
 import type { FigureSize } from './theme';
 import { hasSeeds, isFiniteValue } from './types';
 
@@ -119,7 +119,8 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
   const narrow = await renderChart(frame, { idPrefix: `${idPrefix}-narrow`, description, cacheDir });
   const drawn = [{ ...wide, svg: linesWithIds(wide.svg, idPrefix) }, { ...narrow, svg: narrowLines(narrow.svg, wide.svg, idPrefix, wide.plot, narrow.plot) }];
   const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
-  if (series.length > MAX_LABELLED_LINES || !dataFile) return { html: `<div class="chart">${svgs}</div>`, spec };
+  // Halved values (valueScale) would hover as half what was logged: such a figure stays as drawn.
+  if (series.length > MAX_LABELLED_LINES || !dataFile || valueScale(series) !== 1) return { html: `<div class="chart">${svgs}</div>`, spec };
 
   const hover = sampledSteps(series, drawn[0].plot);
   // With seeds: the unsmoothed mean and range over seeds (the client smooths them, as EMA of a mean is the mean of EMAs).

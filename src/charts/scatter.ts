@@ -10,7 +10,7 @@ import { meanOfLast10Pct } from './final';
 import { metricInfo } from './metrics';
 import { acrossSeeds, type SeedSpread } from './seed-bands';
 import { smooth } from './smooth';
-import { frame, legendColumns, legendOf, MAX_LABELLED_LINES, metricScale } from './spec';
+import { axisTitle, frame, legendColumns, legendOf, MAX_LABELLED_LINES, metricScale } from './spec';
 import { SIZES, type FigureSize } from './theme';
 import type { Series } from './types';
 
@@ -155,7 +155,8 @@ export function scatterSpec({ values, x, y, logx = false, logy = false, size = '
   const bars = ends.filter(({ end }) => end.x.seeds > 1);
   // Room around the points, so an end at the edge is not cut; but none below 0 for a metric that cannot go there (KL at -200).
   const axis = (metric: string, log: boolean, drawn: number[]) => {
-    const { title, nonNegative } = metricInfo(metric);
+    const { nonNegative } = metricInfo(metric);
+    const title = axisTitle(metricInfo(metric).title);
     // a log axis made nice would reach the next power of ten: up to 9 times the highest value
     if (log) return { title, scale: { type: 'log', nice: false, padding: 10 }, clip: false };
     const { scale, clip } = metricScale(metric, drawn);

@@ -18,6 +18,18 @@ export function frame(size: FigureSize) {
     config: theme,
   } as const;
 }
+/**
+ * An axis title as vega must be given it. vega reads a text literal's words
+ * as names to look up in a plain object of signals, so a title that is an
+ * Object.prototype member (a metric logged as "constructor" or "toString")
+ * failed the build with "Operator not defined: undefined", and "__proto__"
+ * drew no title. Such a title gets a trailing space: not the member's name,
+ * and SVG does not draw it.
+ */
+export function axisTitle(text: string): string {
+  return text in Object.prototype ? `${text} ` : text;
+}
+
 /** 20000 -> "20k" as TensorBoard writes steps, but 0 -> "0", not "0k". */
 const STEP_LABEL = "abs(datum.value) >= 1000 ? format(datum.value, '~s') : format(datum.value, '~r')";
 /** Steps are whole numbers: a short run must not get ticks at 1.5. */
@@ -109,6 +121,8 @@ export interface LineSpecInput {
  * both layers share one color scale, so the legend lists each label once.
  */
 export function lineSpec(input: LineSpecInput): TopLevelSpec {
+  const k = valueScale(input.series);
+  if (k !== 1) return labelledUnscaled(lineSpec({ ...input, series: input.series.map((s) => scaledSeries(s, k)) }), k);
   const { series, metric, yTitle, smooth: weight = 0, buckets, size = 'wide' } = input;
   const labels = series.map((s) => s.label);
   if (new Set(labels).size !== labels.length) throw new Error(`figure of ${metric}: run labels must be distinct, got ${labels.join(', ')}`);
@@ -124,7 +138,7 @@ export function lineSpec(input: LineSpecInput): TopLevelSpec {
   const { scale, clip } = metricScale(metric, raw.map((r) => r.value));
   const encoding = {
     x: { field: 'step', type: 'quantitative', ...STEP_AXIS },
-    y: { field: 'value', type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale },
+    y: { field: 'value', type: 'quantitative', title: axisTitle(yTitle ?? metricInfo(metric).title), scale },
     color: colorOf(series, size),
   } as const;
   const layer =
@@ -154,7 +168,7 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
   const perLine = buckets ?? bucketsPerLine(series.length * 2, size);
   const x = { field: 'step', type: 'quantitative', ...STEP_AXIS } as const;
   const { scale, clip } = metricScale(metric, perSeries.flatMap(({ band }) => Array.from(band.min)));
-  const y = { type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale } as const;
+  const y = { type: 'quantitative', title: axisTitle(yTitle ?? metricInfo(metric).title), scale } as const;
   const color = colorOf(series, size);
   const means = perSeries.flatMap(({ label, band }) =>
     shrink({ steps: band.steps, values: band.mean }, perLine).map((p) => ({ ...p, run: label })),
@@ -207,7 +221,7 @@ export function lineFrameSpec(
   { series, metric, yTitle, size = 'narrow' }: LineSpecInput,
   domains: { x: [number, number]; y: [number, number] },
 ): TopLevelSpec {
-  return {
+  return labelledUnscaled({
     ...frame(size),
     layer: [
       {
@@ -216,12 +230,45 @@ export function lineFrameSpec(
         mark: { type: 'line' },
         encoding: {
           x: { field: 'step', type: 'quantitative', ...STEP_AXIS, scale: { nice: false, domain: domains.x } },
-          y: { field: 'value', type: 'quantitative', title: yTitle ?? metricInfo(metric).title, scale: { zero: false, nice: false, domain: domains.y } },
+          y: { field: 'value', type: 'quantitative', title: axisTitle(yTitle ?? metricInfo(metric).title), scale: { zero: false, nice: false, domain: domains.y } },
           color: colorOf(series, size),
         },
       },
     ],
-  } as TopLevelSpec;
+  } as TopLevelSpec, valueScale(series));
+}
+
+/**
+ * What a line figure's values are multiplied by to be drawn: 1, or ½ when
+ * their extent is wider than a double holds (−1e308 to 1e308: max − min is
+ * Infinity, and vega labelled the axis "NaN"). Halved values span at most the
+ * largest double; labelledUnscaled labels the axis with the values logged.
+ */
+export function valueScale(series: LineSeries[]): 1 | 0.5 {
+  let low = Infinity;
+  let high = -Infinity;
+  for (const s of series) {
+    for (const { values } of [s.logged, ...(s.seeds ?? [])]) {
+      for (const v of values) {
+        if (v < low) low = v;
+        if (v > high) high = v;
+      }
+    }
+  }
+  return high - low === Infinity && Number.isFinite(low) && Number.isFinite(high) ? 0.5 : 1;
+}
+
+function scaledSeries(s: LineSeries, k: number): LineSeries {
+  const scaled = ({ steps, values }: Series): Series => ({ steps, values: values.map((v) => v * k) });
+  return { ...s, logged: scaled(s.logged), ...(s.seeds ? { seeds: s.seeds.map(scaled) } : {}) };
+}
+
+/** A spec of values drawn multiplied by k, its y axis labelled with the values before. */
+function labelledUnscaled(spec: TopLevelSpec, k: number): TopLevelSpec {
+  if (k === 1) return spec;
+  const layers = (spec as { layer: { encoding: { y: object } }[] }).layer;
+  for (const layer of layers) layer.encoding.y = { ...layer.encoding.y, axis: { labelExpr: `format(datum.value / ${k}, '~g')` } };
+  return spec;
 }
 
 /** A band shrunk as its lines would be: min and max each by bucket means (one row per bucket); gaps left out. */
@@ -276,8 +323,8 @@ export function finalMetricSpec({ sweeps, xTitle, yTitle, size = 'wide' }: Final
   const xs = [...new Set(rows.map((r) => r.x))].sort((a, b) => a - b);
   const showSweeps = sweeps.length > 1 ? ({ title: null, orient: 'top', labelLimit: 400, ...(size === 'narrow' ? { direction: 'vertical' } : {}) } as const) : null;
   const encoding = {
-    x: { field: 'x', type: 'quantitative', title: xTitle, ...sweptValueAxis(xs, size) },
-    y: { field: 'value', type: 'quantitative', title: yTitle, scale: { zero: false, padding: 12 } },
+    x: { field: 'x', type: 'quantitative', title: axisTitle(xTitle), ...sweptValueAxis(xs, size) },
+    y: { field: 'value', type: 'quantitative', title: axisTitle(yTitle), scale: { zero: false, padding: 12 } },
   };
   // With seeds: a min–max bar in the value's color behind its mean, and each seed a small point beside it.
   const seedLayers =

@@ -1,5 +1,6 @@
 // A figure of one metric across runs: the chart from src/charts in a <figure>
 // with its caption. Shared by ::figure and the sweep and run pages.
+import { createHash } from 'node:crypto';
 import type { LineSeries } from '../charts';
 import { renderLineFigureWithSpec } from '../charts/figure';
 import { metricTitle } from '../charts/metrics';
@@ -25,6 +26,16 @@ export interface FigureOptions {
   label?: FigureLabel;
   /** The sweep's values with nothing to draw: the caption names them. */
   missing?: MissingValue[];
+}
+
+/**
+ * The id prefix of a page's figure of this metric: readable, and a digest of
+ * the whole name. Not the name sanitized alone: eval/loss and eval.loss, or
+ * 损失 and 精度, came out alike, and a phone's drawing (which shows the wide
+ * drawing's lines by id) showed the other metric's line.
+ */
+export function metricFigureId(metric: string): string {
+  return `metric-${metric.replace(/[^\w-]/g, '_').slice(0, 40)}-${createHash('sha256').update(metric).digest('hex').slice(0, 10)}`;
 }
 
 export async function figureHtml({ runs, metric, caption, smooth, seeds = 'band', idPrefix, label, missing = [] }: FigureOptions): Promise<SafeHtml> {

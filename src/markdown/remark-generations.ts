@@ -85,7 +85,7 @@ export default function remarkGenerations(options: DirectiveOptions) {
         color,
         ...(everySeed || seed !== undefined ? { seed: runSeed } : {}),
         generations: tag === undefined ? generationsOf(run) : generationsOf(run).filter((g) => g.tag === tag),
-        download: `${options.base ?? '/'}runs/${run.info.id}/generations.jsonl`,
+        download: `${options.base ?? '/'}runs/${encodeURIComponent(run.info.id)}/generations.jsonl`,
         ...(run.info.status === 'running' ? { running: `running, step ${run.info.steps_done}/${run.info.total_steps}` } : {}),
       }));
       const newest = last === 1 ? 'The last kept generation' : `The last ${NUMBER_WORDS[last] ?? last} kept generations`;

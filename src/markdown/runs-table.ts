@@ -55,7 +55,7 @@ export function runsTableHtml(values: SweepValue[], vary: string, base = '/', as
     const finals = metricsOf(run);
     const { id, status, steps_done, total_steps } = run.info;
     return html`<tr>
-<td class="run-id"><a href="${base}runs/${id}/">${id}</a></td>
+<td class="run-id"><a href="${base}runs/${encodeURIComponent(id)}/">${id}</a></td>
 ${valueCell(value.value, themed)}
 <td class="color"><span class="swatch" style="${swatchStyle(themed)}"></span> ${color}</td>
 ${statusCell(html`<span class="status status-${status}">${status}</span>`, `${steps_done}/${total_steps}`)}
@@ -82,7 +82,7 @@ function seededRunsTableHtml(values: SweepValue[], vary: string, base: string, a
     const statuses = [...new Set(value.runs.map(({ run }) => run.info.status))];
     const steps = [...new Set(value.runs.map(({ run }) => `${run.info.steps_done}/${run.info.total_steps}`))];
     return html`<tr>
-<td class="seed-runs">${value.runs.map(({ run, seed }, i) => html`${i > 0 ? ', ' : ''}<a href="${base}runs/${run.info.id}/" title="${run.info.id}" aria-label="Run of seed ${seed}">${seed}</a>`)}</td>
+<td class="seed-runs">${value.runs.map(({ run, seed }, i) => html`${i > 0 ? ', ' : ''}<a href="${base}runs/${encodeURIComponent(run.info.id)}/" title="${run.info.id}" aria-label="Run of seed ${seed}">${seed}</a>`)}</td>
 ${valueCell(value.value, value.themed)}
 <td class="color"><span class="swatch" style="${swatchStyle(value.themed)}"></span> ${value.color}</td>
 ${statusCell(statuses.map((status, i) => html`${i > 0 ? ' ' : ''}<span class="status status-${status}">${status}</span>`), steps.join(', '))}
@@ -194,7 +194,7 @@ export function listedRunsTableHtml(rows: ListedRun[], vary: string, noteTitle?:
 <tbody>${rows.map(({ run, value, note }) => {
     const { id, status, steps_done, total_steps } = run.info;
     return html`<tr>
-<td class="run-id"><a href="${base}runs/${id}/">${id}</a></td>
+<td class="run-id"><a href="${base}runs/${encodeURIComponent(id)}/">${id}</a></td>
 <td class="num">${String(value)}</td>
 ${seeds ? html`<td class="num">${run.info.seed}</td>` : ''}
 <td><span class="status status-${status}">${status}</span></td>

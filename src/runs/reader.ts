@@ -1,4 +1,4 @@
-import { existsSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { closeSync, existsSync, openSync, readdirSync, readFileSync, readSync, statSync } from 'node:fs';
 import { basename, join } from 'node:path';
 import { isAscii } from 'node:buffer';
 import type { z } from 'zod';
@@ -32,6 +32,9 @@ export const warnOnce: Warn = (message) => {
   warned.add(message);
 };
 
+/** What a run id may hold: URL path characters that need no escape (RFC 3986's unreserved), as every id sweepbook makes does. */
+const RUN_ID = /^[A-Za-z0-9._~-]+$/;
+
 /** Reads and validates a run folder's run.json. */
 export function readRunInfo(runDir: string): RunInfo {
   const file = join(runDir, RUN_FILE);
@@ -55,6 +58,10 @@ export function readRunInfo(runDir: string): RunInfo {
   const folder = basename(runDir);
   if (info.id !== folder) {
     throw new RunFormatError(file, `${JSON.stringify(info.id)} is not the run's folder name "${folder}"`, undefined, 'id');
+  }
+  // The id names the run's pages and is a segment of their links: %2e%2e, \, ? or # there would be read as something else.
+  if (!RUN_ID.test(info.id)) {
+    throw new RunFormatError(file, `${JSON.stringify(info.id)} is not a run id: it names the run's pages and links, so it holds only letters, digits and . _ ~ -`, undefined, 'id');
   }
   return info;
 }
@@ -129,13 +136,14 @@ function isMetricsLine(json: unknown): json is MetricsLine {
   if (!Number.isSafeInteger(line.step) || (line.step as number) < 0 || (typeof line.time !== 'number' && line.time !== null)) return false;
   for (const key in line) {
     const value = line[key];
-    if (value !== null && typeof value !== 'number') return false;
+    // JSON.parse reads 1e400 as Infinity: zod names such a value (the format writes null for it)
+    if (value !== null && !(typeof value === 'number' && Number.isFinite(value))) return false;
   }
   return true;
 }
 
 /** readMetrics as columns: the same lines accepted, the same errors and warnings. */
-export function readMetricColumns(runDir: string, warn: Warn = warnOnce): RunMetrics {
+export function readMetricColumns(runDir: string, warn: Warn = warnOnce, chunkBytes?: number): RunMetrics {
   const file = join(runDir, METRICS_FILE);
   const steps = new Column();
   const times = new Column();
@@ -152,7 +160,7 @@ export function readMetricColumns(runDir: string, warn: Warn = warnOnce): RunMet
       column.steps.push(line.step);
       column.values.push(line[name] ?? NaN);
     }
-  });
+  }, chunkBytes);
   const all = steps.toArray();
   const series = new Map<string, MetricSeries>();
   for (const [name, column] of columns) {
@@ -309,34 +317,67 @@ export function readJsonLines<T>(
   return rows;
 }
 
-/** readJsonLines, handing each row (and its line number) to `use` instead of keeping them. */
+/**
+ * How much of a file is read at a time. A file is never one string: V8's
+ * longest is 0x1fffffe8 characters, so a metrics.jsonl over 512 MiB (2.5M
+ * steps) failed the build, and a string of a whole file is that much memory
+ * more besides the columns.
+ */
+const READ_CHUNK_BYTES = 16 * 1024 * 1024;
+
+/** readJsonLines, handing each row (and its line number) to `use` instead of keeping them; reads chunkBytes at a time. */
 function forEachJsonLine<T>(
   file: string,
   schema: z.ZodType<T>,
   warn: Warn,
   isValid: ((json: unknown) => json is T) | undefined,
   use: (row: T, lineNo: number) => void,
+  chunkBytes = READ_CHUNK_BYTES,
 ): void {
   if (!existsSync(file)) return;
-  const text = decode(readFileSync(file));
-  const endsCleanly = text.endsWith('\n') || text === '';
-  // Lines found one at a time, not by split: a site build reads millions, and an array of them all is garbage at once.
-  for (let start = 0, lineNo = 1; start < text.length; lineNo++) {
-    const newline = text.indexOf('\n', start);
-    const end = newline < 0 ? text.length : newline;
-    const line = text.slice(start, end);
-    start = end + 1;
+  let lineNo = 1;
+  const parse = (line: string, last: boolean): boolean => {
     let json: unknown;
     try {
       json = JSON.parse(line);
     } catch (error) {
-      if (!endsCleanly && newline < 0) {
+      if (last) {
         warn(`${file}:${lineNo}: skipped a truncated last line (a crash mid-write?)`);
-        return;
+        return false;
       }
       throw new RunFormatError(file, `not valid JSON (${(error as Error).message})`, lineNo);
     }
     use(isValid?.(json) ? json : parseWith(schema, json, file, lineNo), lineNo);
+    lineNo++;
+    return true;
+  };
+  const fd = openSync(file, 'r');
+  try {
+    const chunk = Buffer.allocUnsafe(chunkBytes);
+    // The start of a line the chunks so far have not ended (copied: chunk is reused).
+    let carry = Buffer.alloc(0);
+    for (;;) {
+      const read = readSync(fd, chunk, 0, chunkBytes, null);
+      if (read === 0) break;
+      const bytes = carry.length > 0 ? Buffer.concat([carry, chunk.subarray(0, read)]) : chunk.subarray(0, read);
+      // Cut at the last newline: in UTF-8 no character but a newline holds the byte 0x0a, so both parts decode whole.
+      const end = bytes.lastIndexOf(0x0a);
+      if (end >= 0) {
+        const text = decode(bytes.subarray(0, end));
+        // Lines found one at a time, not by split: an array of them all is garbage at once.
+        for (let start = 0; start <= text.length; ) {
+          const newline = text.indexOf('\n', start);
+          const stop = newline < 0 ? text.length : newline;
+          parse(text.slice(start, stop), false);
+          start = stop + 1;
+        }
+      }
+      carry = Buffer.from(bytes.subarray(end + 1));
+    }
+    // What follows the last newline: a last line without its, which may be what a crash mid-write left.
+    if (carry.length > 0) parse(decode(carry), true);
+  } finally {
+    closeSync(fd);
   }
 }
 

@@ -116,6 +116,17 @@ export const RunInfo = z.strictObject({
 export type RunInfo = z.infer<typeof RunInfo>;
 
 /**
+ * A number a double holds. JSON.parse reads one too large (1e400) as
+ * Infinity, which the format writes as null: a writer's bug, named as such.
+ */
+function finiteNumber() {
+  return z.number({
+    error: (issue) =>
+      issue.input === Infinity || issue.input === -Infinity ? 'a number too large for a double (read as infinity): the format writes null for a non-finite value' : undefined,
+  });
+}
+
+/**
  * One line of metrics.jsonl: step, wall time in seconds since the epoch (null
  * for runs imported from a source that records none), and any number of named
  * scalar metrics. null stands for a non-finite value (NaN or infinity), which
@@ -124,9 +135,9 @@ export type RunInfo = z.infer<typeof RunInfo>;
 export const MetricsLine = z
   .object({
     step: z.number().int().nonnegative(),
-    time: z.number().nullable(),
+    time: finiteNumber().nullable(),
   })
-  .catchall(z.number().nullable());
+  .catchall(finiteNumber().nullable());
 export type MetricsLine = z.infer<typeof MetricsLine>;
 
 /** One line of generations.jsonl: a generated text and the step it came from. */

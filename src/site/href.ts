@@ -12,3 +12,12 @@ export function basePath(base: string = process.env.SITE_BASE ?? '/'): string {
 export function href(path: string): string {
   return basePath() + path.replace(/^\//, '');
 }
+
+/**
+ * A link to a run's page ("") or one of its files, its id encoded as a path
+ * segment. Run ids are checked to need no escape (src/runs/reader.ts); the
+ * encoding is so that no id could make a link point elsewhere all the same.
+ */
+export function runHref(id: string, file = ''): string {
+  return href(`runs/${encodeURIComponent(id)}/${file}`);
+}

@@ -17,6 +17,19 @@ export function metricNames(metrics: RunMetrics): string[] {
   return [...metrics.series.keys()];
 }
 
+/**
+ * A page draws at most this many metrics (a figure each): a run that logged
+ * 1,000 made a 6.1 MB run page and took a build from 20 to 93 s. The page
+ * says how many it left out; every metric is in the run's downloads.
+ */
+export const MAX_METRIC_FIGURES = 50;
+
+/** What a page of these metrics (MAX_METRIC_FIGURES at most, the first) says it left out; undefined if none. */
+export function metricsLeftOut(metrics: string[], who: string, where: string): string | undefined {
+  if (metrics.length <= MAX_METRIC_FIGURES) return undefined;
+  return `${who} logged ${metrics.length} metrics: the first ${MAX_METRIC_FIGURES} logged are drawn, and the other ${metrics.length - MAX_METRIC_FIGURES} are in ${where}.`;
+}
+
 /** Every metric any of these runs logged, the usual ones first. */
 export function metricsOfRuns(runs: Run[]): string[] {
   const names = new Set<string>();
