@@ -97,7 +97,9 @@ function attributeNames(node: LeafDirective | TextDirective, file: VFile): strin
   const { start, end } = node.position ?? {};
   if (start?.offset === undefined || end?.offset === undefined) return [];
   const source = String(file.value).slice(start.offset, end.offset);
-  let at = /^:+[^\s[{]*/.exec(source)![0].length;
+  const name = /^:+[^\s[{]*/.exec(source);
+  if (!name) return []; // a position not into this text: nothing to read
+  let at = name[0].length;
   if (source[at] === '[') {
     for (let depth = 0; at < source.length; at++) {
       if (source[at] === '\\') at++;
