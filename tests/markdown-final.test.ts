@@ -35,6 +35,8 @@ describe('::final', () => {
     ['::final{sweeps="fixture-sweep" metric="foo"}', 'unknown metric "foo" in sweep "fixture-sweep"'],
     ['::final{sweeps="fixture-sweep,nope" metric="kl"}', 'unknown sweep "nope"'],
     ['::final{metric="kl"}', 'missing attribute "sweeps"'],
+    ['::final{sweeps="fixture-sweep,fixture-sweep" metric="kl"}', 'attribute sweeps="fixture-sweep,fixture-sweep": sweep "fixture-sweep" is listed twice'],
+    ['::final{sweeps="fixture-sweep,,nope" metric="kl"}', 'attribute sweeps="fixture-sweep,,nope": an empty sweep id'],
   ])('%s fails with the report file and line', async (directive, message) => {
     const body = `Text.\n\n${directive}\n`;
     await expect(renderReport(dirs, body, 'bad.md')).rejects.toThrow(`reports/bad.md:${lineOf(body, '::final')}: ::final: ${message}`);

@@ -95,6 +95,9 @@ describe('::generations', () => {
     ['::generations{sweep="fixture-sweep" last=two}', 'attribute last="two"'],
     ['::generations{last=2}', 'missing attribute "sweep"'],
     ['::generations{sweep="fixture-sweep" n=2}', 'unknown attribute "n" (known: sweep, last, seeds, seed, tag)'],
+    ['::generations{sweep="fixture-sweep" seed=""}', 'attribute seed="": expected a whole number'],
+    ['::generations{sweep="fixture-sweep" seed=1e-400}', 'attribute seed="1e-400": expected a whole number'],
+    ['::generations{sweep="fixture-sweep" last=1 last=2}', 'attribute "last" is given twice'],
   ])('%s fails with the report file and line', async (directive, message) => {
     const body = `Intro.\n\n${directive}\n`;
     await expect(renderReport(dirs, body, 'bad.md')).rejects.toThrow(`reports/bad.md:${lineOf(body, '::generations')}: ::generations: ${message}`);

@@ -110,6 +110,8 @@ describe('::scatter', () => {
     ['::scatter{sweeps="fixture-sweep" x="kl"}', 'missing attribute "y"'],
     ['::scatter{sweeps="fixture-sweep" x="kl" y="raw_reward" smooth=1}', 'attribute smooth="1"'],
     ['::scatter{sweeps="fixture-sweep" x="kl" y="raw_reward" logx="yes"}', 'attribute logx="yes"'],
+    ['::scatter{sweeps="fixture-sweep, fixture-sweep" x="kl" y="raw_reward"}', 'attribute sweeps="fixture-sweep, fixture-sweep": sweep "fixture-sweep" is listed twice'],
+    ['::scatter{sweeps="fixture-sweep" x="kl" y="raw_reward" x="entropy"}', 'attribute "x" is given twice'],
   ])('%s fails with the report file and line', async (directive, message) => {
     const body = `Text.\n\n${directive}\n`;
     await expect(renderReport(dirs, body, 'bad.md')).rejects.toThrow(`reports/bad.md:${lineOf(body, '::scatter')}: ::scatter: ${message}`);

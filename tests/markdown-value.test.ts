@@ -1,5 +1,5 @@
 // :value{...}: numbers in a report's prose come from the runs, with their spread over seeds.
-import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, test, vi } from 'vitest';
@@ -164,8 +164,32 @@ describe(':value', () => {
     [':value{sweep="fixture-sweep" at="beta=1" metric="kl" seed=7}', 'seed 7 is not one of sweep "fixture-sweep"\'s seeds (1, 2, 3)'],
     [':value{sweep="fixture-sweep" at="beta=1" metric="kl" format="%%"}', 'attribute format="%%"'],
     [':value{sweep="fixture-sweep" metric="kl"}', 'missing attribute "at"'],
+    // issue 27: a width that would inline a 100 MB span (or throw with no line), seeds that are not whole numbers as written, an attribute given twice
+    [':value{sweep="fixture-sweep" at="beta=1" metric="kl" format="<100000000"}', 'attribute format="<100000000": a width of at most 100'],
+    [':value{sweep="fixture-sweep" at="beta=1" metric="kl" format="<600000000"}', 'attribute format="<600000000": a width of at most 100'],
+    [':value{sweep="fixture-sweep" at="beta=1" metric="kl" seed=""}', 'attribute seed="": expected a whole number'],
+    [':value{sweep="fixture-sweep" at="beta=1" metric="kl" seed="0x0"}', 'attribute seed="0x0": expected a whole number'],
+    [':value{sweep="fixture-sweep" at="beta=1" metric="kl" seed="1e-400"}', 'attribute seed="1e-400": expected a whole number'],
+    [':value{sweep="fixture-sweep" at="beta=1" metric="kl" at="beta=10"}', 'attribute "at" is given twice'],
   ])('%s fails the build with the report file and line', async (directive, message) => {
     const body = `Some text.\n\nThe value is ${directive} here.\n`;
     await expect(renderReport(seeded, body, 'bad.md')).rejects.toThrow(`reports/bad.md:${lineOf(body, ':value')}: :value: ${message}`);
+  });
+
+  test('at= that is one value\'s label and another value as <vary>=<value> is ambiguous: refused, naming both', async () => {
+    const dirs = fixtureDirs();
+    try {
+      // value 1 is labelled "beta=10", the way value 10 is written
+      const sweepFile = join(dirs.sweepsDir, 'fixture-sweep.yaml');
+      writeFileSync(sweepFile, readFileSync(sweepFile, 'utf8').replace('label: "beta=1"', 'label: "beta=10"').replace('label: "beta=10", color: blue', 'label: "ten", color: blue'));
+      const body = 'Text.\n\nIt ended at :value{sweep="fixture-sweep" at="beta=10" metric="kl"}.\n';
+      await expect(renderReport(dirs, body, 'bad.md')).rejects.toThrow(
+        `reports/bad.md:${lineOf(body, ':value')}: :value: at="beta=10" is ambiguous in sweep "fixture-sweep": the label of value 1, and value 10 (labelled "ten"): write at="ten" for value 10, or relabel value 1`,
+      );
+      // each one's own name still works
+      expect(await renderReport(dirs, 'It ended at :value{sweep="fixture-sweep" at="ten" metric="kl"}.\n')).toMatch(/class="inline-value"/);
+    } finally {
+      rmSync(dirs.root, { recursive: true, force: true });
+    }
   });
 });

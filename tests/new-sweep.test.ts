@@ -1,9 +1,9 @@
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { describe, expect, it } from 'vitest';
-import { newSweep, parseValues } from '../src/runner/new-sweep';
+import { describe, expect, it, vi } from 'vitest';
+import { main, newSweep, parseValues } from '../src/runner/new-sweep';
 import { loadSweep } from '../src/runs';
 
 const tempContent = () => mkdtempSync(join(tmpdir(), 'sweepbook-content-'));
@@ -44,5 +44,52 @@ describe('new-sweep', () => {
     const result = spawnSync(process.execPath, ['--import', 'tsx', 'scripts/new-sweep.ts', 'x'], { encoding: 'utf8', env: { ...process.env, CONTENT_DIR: tempContent() } });
     expect(result.status).toBe(2);
     expect(result.stderr).toMatch(/usage: npm run new-sweep/);
+  });
+
+  describe('validates before writing anything (issue 27)', () => {
+    /** main's exit code and what it printed to stderr. */
+    function run(args: string[], contentDir: string): { code: number; stderr: string } {
+      const error = vi.spyOn(console, 'error').mockImplementation(() => {});
+      const log = vi.spyOn(console, 'log').mockImplementation(() => {});
+      try {
+        const code = main(args, { CONTENT_DIR: contentDir });
+        return { code, stderr: error.mock.calls.map((call) => call.join(' ')).join('\n') };
+      } finally {
+        error.mockRestore();
+        log.mockRestore();
+      }
+    }
+    const written = (contentDir: string, id: string) => [`sweeps/${id}.yaml`, `reports/${id}.md`].filter((file) => existsSync(join(contentDir, file)));
+
+    it('a value or seed given twice: exit 2, no file left for the trainer to refuse', () => {
+      const contentDir = tempContent();
+      expect(run(['s', '--vary', 'beta=1,1'], contentDir)).toEqual({ code: 2, stderr: expect.stringMatching(/^new-sweep: .*value 1 appears twice$/) });
+      expect(run(['s', '--vary', 'beta=1,2', '--seeds', '0,0'], contentDir)).toEqual({ code: 2, stderr: expect.stringMatching(/^new-sweep: .*seed 0 appears twice$/) });
+      expect(written(contentDir, 's')).toEqual([]);
+    });
+
+    it('--force does not overwrite a hand-edited sweep with an invalid one', () => {
+      const contentDir = tempContent();
+      const { sweepFile, reportFile } = newSweep({ id: 's', vary: 'beta', values: [1], contentDir });
+      writeFileSync(sweepFile, readFileSync(sweepFile, 'utf8') + '# edited by hand\n');
+      const [sweepText, reportText] = [readFileSync(sweepFile, 'utf8'), readFileSync(reportFile, 'utf8')];
+      expect(run(['s', '--vary', 'beta=2,2', '--force'], contentDir).code).toBe(2);
+      expect([readFileSync(sweepFile, 'utf8'), readFileSync(reportFile, 'utf8')]).toEqual([sweepText, reportText]);
+    });
+
+    it('an id too long for a file name: one line, no stack', () => {
+      const contentDir = tempContent();
+      const { code, stderr } = run(['a'.repeat(300), '--vary', 'beta=1'], contentDir);
+      expect(code).toBe(2);
+      expect(stderr).toMatch(/^new-sweep: sweep id "a+": at most 64 characters$/);
+      expect(written(contentDir, 'a'.repeat(300))).toEqual([]);
+    });
+
+    it('refuses --vary seed (seeds come from --seeds) and seeds that are not whole numbers as written', () => {
+      const contentDir = tempContent();
+      expect(run(['s', '--vary', 'seed=1,2'], contentDir)).toEqual({ code: 2, stderr: expect.stringMatching(/^new-sweep: --vary seed: .*--seeds/) });
+      expect(run(['s', '--vary', 'beta=1', '--seeds', '1e-400'], contentDir)).toEqual({ code: 2, stderr: expect.stringMatching(/^new-sweep: --seeds 1e-400: give whole numbers/) });
+      expect(written(contentDir, 's')).toEqual([]);
+    });
   });
 });

@@ -185,3 +185,13 @@ describe('sweepUnits', () => {
     expect(detail({ colour: 'red' })).toBe(`"colour" is not a training config key; the keys: ${keys.join(', ')}`);
   });
 });
+
+describe('values as run.json records them', () => {
+  // JSON has no -0: a run of value -0 records 0, and must still stand for it (issue 27).
+  it('a run of a sweep value -0 is done, not retrained forever', () => {
+    const done = fixtureRun('s', -0, 'completed');
+    const p = plan([sweep('s', [-0, 1])]);
+    expect(p.done.map((run) => run.dir)).toEqual([done]);
+    expect(betas(p)).toEqual(['s:1']);
+  });
+});

@@ -58,6 +58,16 @@ describe('sweep files', () => {
     expect(errorOf(sweepFile('s.yaml', VALID.replace('steps: 100', 'seed: 3')))).toMatchObject({ field: 'config.seed', line: 9 });
   });
 
+  it('refuses vary: seed (every seed of seeds: would train the same runs, recorded as one seed)', () => {
+    const error = errorOf(sweepFile('s.yaml', VALID.replace('vary: beta', 'vary: seed')));
+    expect(error).toMatchObject({ field: 'vary', line: 2 });
+    expect(error.message).toMatch(/s\.yaml:2: vary: vary the seed with seeds: \[\.\.\.\], not vary: seed/);
+  });
+
+  it('refuses a sweep id too long for a file name', () => {
+    expect(errorOf(sweepFile(`${'a'.repeat(65)}.yaml`, VALID)).message).toMatch(/at most 64 characters/);
+  });
+
   it('names the file, line and field of a wrong type', () => {
     const file = sweepFile('s.yaml', VALID.replace('seed: 7', 'seed: seven'));
     const error = errorOf(file);

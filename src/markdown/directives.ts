@@ -68,6 +68,8 @@ export function parseAttributes<Shape extends z.ZodRawShape>(
   file: VFile,
 ): z.infer<z.ZodObject<Shape>> {
   const attributes = node.attributes ?? {};
+  const repeated = attributeNames(node, file).find((name, index, names) => names.indexOf(name) !== index);
+  if (repeated) throw directiveError(file, node, node.name, `attribute "${repeated}" is given twice`);
   const known = Object.keys(shape);
   for (const key of Object.keys(attributes)) {
     if (!known.includes(key)) {
@@ -83,6 +85,57 @@ export function parseAttributes<Shape extends z.ZodRawShape>(
     given === undefined ? `missing attribute "${key}"` : `attribute ${key}="${given ?? ''}": ${issue.message}`;
   throw directiveError(file, node, node.name, problem);
 }
+
+/**
+ * The attribute names a directive's source gives, repeats included:
+ * remark-directive keeps only the last of a name given twice, so a typo'd
+ * copy would silently win. Read from the report's text at the node's
+ * position, by micromark-extension-directive's grammar: `:name[label]{...}`
+ * with `key`, `key=value`, `key="..."`, `key='...'`, `#id` and `.class`.
+ */
+function attributeNames(node: LeafDirective | TextDirective, file: VFile): string[] {
+  const { start, end } = node.position ?? {};
+  if (start?.offset === undefined || end?.offset === undefined) return [];
+  const source = String(file.value).slice(start.offset, end.offset);
+  const name = /^:+[^\s[{]*/.exec(source);
+  if (!name) return []; // a position not into this text: nothing to read
+  let at = name[0].length;
+  if (source[at] === '[') {
+    for (let depth = 0; at < source.length; at++) {
+      if (source[at] === '\\') at++;
+      else if (source[at] === '[') depth++;
+      else if (source[at] === ']' && --depth === 0) break;
+    }
+    at++;
+  }
+  if (source[at] !== '{') return [];
+  const token = /\s+|[#.][^\s#.{}"'<=>`]+|([A-Za-z_:][\w.:-]*)(?:\s*=\s*(?:"[^"]*"|'[^']*'|[^\s"'<=>`{}]+))?/y;
+  const names: string[] = [];
+  for (token.lastIndex = at + 1; token.lastIndex < source.length && source[token.lastIndex] !== '}'; ) {
+    const match = token.exec(source);
+    if (!match) break; // not the grammar we read: leave it to remark-directive
+    if (match[1]) names.push(match[1]);
+  }
+  return names;
+}
+
+/** `seed=N`: a whole number as written, so `seed=""`, `"0x0"` or `"1e-400"` is not quietly seed 0. */
+export const seedAttribute = z
+  .string()
+  .regex(/^-?\d+$/, 'expected a whole number, e.g. seed=0')
+  .transform(Number);
+
+/** `sweeps="a,b"`: sweep ids, each once (a sweep listed twice would draw its runs twice). */
+export const sweepListAttribute = z
+  .string()
+  .min(1)
+  .transform((text, context) => {
+    const ids = text.split(',').map((id) => id.trim());
+    const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
+    if (ids.includes('')) context.addIssue({ code: 'custom', message: 'an empty sweep id' });
+    else if (repeated) context.addIssue({ code: 'custom', message: `sweep "${repeated}" is listed twice` });
+    return ids;
+  });
 
 /** Where our directives read sweeps and runs, and the site's base path for links. */
 export interface DirectiveOptions {

@@ -17,12 +17,12 @@ import { writeFigureData, writeFigureFiles } from '../site/figure-files';
 import { metricsOf, metricsOfRuns, seriesOf } from '../site/run-data';
 import { runsByValue } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
-import { findDirectives, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
+import { findDirectives, parseAttributes, replaceDirectives, sweepListAttribute, sweepOf, type DirectiveOptions } from './directives';
 import { captionedFigure, joinSentences, missingAcross, missingNote } from './figure-html';
 import { figureLabel } from './remark-figure-refs';
 
 const attributes = {
-  sweeps: z.string().min(1),
+  sweeps: sweepListAttribute,
   metric: z.string().min(1),
   caption: z.string().optional(),
   /** `{#fig-end}`: the figure's id, for :ref{#fig-end} (remark-figure-refs). */
@@ -35,7 +35,7 @@ export default function remarkFinal(options: DirectiveOptions) {
     const ids = new Map(matches.map((match, index) => [match.node, `final-${index + 1}`]));
     await replaceDirectives(file, matches, async ({ node }) => {
       const { sweeps: sweepList, metric, caption } = parseAttributes(attributes, node, file);
-      const sweeps = sweepList.split(',').map((id) => sweepOf(options, id.trim(), node, file));
+      const sweeps = sweepList.map((id) => sweepOf(options, id, node, file));
       const varied = [...new Set(sweeps.map(({ sweep }) => sweep.vary))];
       if (varied.length > 1) throw directiveError(file, node, 'final', `the sweeps vary different fields (${varied.join(', ')})`);
 

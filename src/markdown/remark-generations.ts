@@ -13,7 +13,7 @@ import type { RunInfo } from '../runs';
 import { generationsOf } from '../site/run-data';
 import type { SweepRun } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
-import { findDirectives, noRunsYet, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
+import { findDirectives, noRunsYet, parseAttributes, replaceDirectives, seedAttribute, sweepOf, type DirectiveOptions } from './directives';
 import { COMPARED, generationsHtml } from './generations-html';
 import { missingNote } from './figure-html';
 
@@ -33,7 +33,7 @@ const attributes = {
   /** "all": every seed's run of each value (the default when the sweep has several seeds). */
   seeds: z.literal('all').optional(),
   /** One seed's run of each value. */
-  seed: z.coerce.number().int().optional(),
+  seed: seedAttribute.optional(),
   /** Only the texts of this TensorBoard tag (imported runs': "samples", not the "args" a trainer logs too). */
   tag: z.string().min(1).optional(),
 };

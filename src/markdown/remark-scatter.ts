@@ -16,7 +16,7 @@ import { writeFigureData, writeFigureFiles } from '../site/figure-files';
 import { metricsOf, metricsOfRuns, seriesOf } from '../site/run-data';
 import { runsByValue } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
-import { findDirectives, noMetricsYet, noRunsYet, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
+import { findDirectives, noMetricsYet, noRunsYet, parseAttributes, replaceDirectives, sweepListAttribute, sweepOf, type DirectiveOptions } from './directives';
 import { captionedFigure, joinSentences, missingAcross, missingNote } from './figure-html';
 import { figureLabel } from './remark-figure-refs';
 
@@ -35,7 +35,7 @@ const flag = z
   .transform((given) => given === '' || given === 'true');
 
 const attributes = {
-  sweeps: z.string().min(1),
+  sweeps: sweepListAttribute,
   x: z.string().min(1),
   y: z.string().min(1),
   caption: z.string().optional(),
@@ -52,7 +52,7 @@ export default function remarkScatter(options: DirectiveOptions) {
     const ids = new Map(matches.map((match, index) => [match.node, `scatter-${index + 1}`]));
     await replaceDirectives(file, matches, async ({ node }) => {
       const { sweeps: sweepList, x, y, caption, smooth, logx, logy } = parseAttributes(attributes, node, file);
-      const sweeps = sweepList.split(',').map((id) => sweepOf(options, id.trim(), node, file));
+      const sweeps = sweepList.map((id) => sweepOf(options, id, node, file));
       for (const { sweep, runs } of sweeps) {
         const known = metricsOfRuns(runs.map(({ run }) => run));
         // Runs that logged nothing yet (pretraining) make no metric unknown.

@@ -23,7 +23,7 @@ import { runsByValue, type ValueRuns } from '../site/sweep-runs';
 import { quickBuild } from '../site/dirs';
 import { directiveError, type DirectiveError } from './directive-error';
 import { referencesOf } from './reference-html';
-import { findTextDirectives, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
+import { findTextDirectives, parseAttributes, replaceDirectives, seedAttribute, sweepOf, type DirectiveOptions } from './directives';
 import { html } from './html';
 import { formatNumber } from './runs-table';
 
@@ -36,7 +36,7 @@ const attributes = {
   metric: z.string().min(1),
   stat: z.string().regex(STAT, 'expected final, first, max, min, change, noise or step=N').default('final'),
   format: z.string().min(1).optional(),
-  seed: z.coerce.number().int().optional(),
+  seed: seedAttribute.optional(),
 };
 
 /** How the title (and a screen reader) says which number this is. */
@@ -62,7 +62,13 @@ export default function remarkValue(options: DirectiveOptions) {
         unavailable.add(directiveError(file, node, 'value', ''), why);
         return [{ type: 'html' as const, value: html`<span class="inline-value missing" title="no runs yet">n/a</span>`.value }];
       };
-      const entry = sweep.values.find((v) => v.label === at || `${sweep.vary}=${v.value}` === at);
+      // A label may read as another value's <vary>=<value> (value 1 labelled "beta=10" beside value 10): refuse rather than pick one.
+      const byLabel = sweep.values.find((v) => v.label === at);
+      const byValue = sweep.values.find((v) => `${sweep.vary}=${v.value}` === at);
+      if (byLabel && byValue && byLabel !== byValue) {
+        throw fail(`at="${at}" is ambiguous in sweep "${sweepId}": the label of value ${byLabel.value}, and value ${byValue.value} (labelled "${byValue.label}"): write at="${byValue.label}" for value ${byValue.value}, or relabel value ${byLabel.value}`);
+      }
+      const entry = byLabel ?? byValue;
       if (!entry && at === REFERENCE) {
         if (statText !== 'final' || seed !== undefined) throw fail('at="reference" takes no stat or seed: it is the reference model over its large sample');
         if (runs.length === 0) return notYet('reference');
@@ -192,13 +198,22 @@ const numberLocale = (formatLocale as unknown as () => { format(specifier: strin
 const percent = numberLocale.format('.1%');
 const signedPercent = numberLocale.format('+.1%');
 
+/** The widest number a format may pad to: "<100000000" would put 100 MB of spaces in the page (and a larger one fail with no line). */
+const MAX_FORMAT_WIDTH = 100;
+/** d3-format's grammar of a specifier; its width is group 6 (the precision d3 clamps to 20 or 21 itself). */
+const SPECIFIER = /^(?:(.)?([<>=^]))?([+\-( ])?([$#])?(0)?(\d+)?(,)?(\.\d+)?(~)?([a-z%])?$/i;
+
 /** A d3-format specifier as a function; a bad one is the directive's error. */
 function numberFormat(specifier: string | undefined, fail: (message: string) => Error): (value: number) => string {
   if (specifier === undefined) return formatNumber;
+  let format: (value: number) => string;
   try {
-    return numberLocale.format(specifier);
+    format = numberLocale.format(specifier);
   } catch (error) {
     throw fail(`attribute format="${specifier}": ${(error as Error).message}`);
   }
+  const width = Number(SPECIFIER.exec(specifier)?.[6] ?? 0);
+  if (width > MAX_FORMAT_WIDTH) throw fail(`attribute format="${specifier}": a width of at most ${MAX_FORMAT_WIDTH}`);
+  return format;
 }
 

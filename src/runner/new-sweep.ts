@@ -1,10 +1,11 @@
 // `npm run new-sweep`: the files a user writes to add a sweep page, written
 // for them — a sweep file and a report stub with the directives in place.
 import { existsSync, mkdirSync, writeFileSync } from 'node:fs';
-import { join } from 'node:path';
+import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { defaultColor, formatSweepFile, loadSweep, SweepFileError, type ParamValue } from '../runs';
-import { TrainConfig } from '../train/config';
+import { defaultColor, formatSweepFile, parseSweep, SweepFileError, sweepIdProblem, type ParamValue } from '../runs';
+import { CONFIG_KEYS, TrainConfig } from '../train/config';
+import { sweepUnits } from './plan';
 
 export interface NewSweep {
   id: string;
@@ -33,11 +34,24 @@ export function parseValues(text: string): ParamValue[] {
     .map((part) => (/^-?(\d+\.?\d*|\.\d+)(e-?\d+)?$/i.test(part) ? Number(part) : part));
 }
 
+/** "0,1,2" as seeds: whole numbers as written (digits), so "1e-400" or "0x1" is not quietly some seed. */
+function parseSeeds(text: string): number[] {
+  const parts = text.split(',').map((part) => part.trim()).filter((part) => part !== '');
+  if (parts.length === 0 || !parts.every((part) => /^-?\d+$/.test(part))) throw new NewSweepError(`--seeds ${text}: give whole numbers, e.g. --seeds 0,1,2`);
+  return parts.map(Number);
+}
+
+/**
+ * Writes the sweep file and the report stub, after checking both as the
+ * trainer and the site would: a sweep file it refuses would stop `npm run
+ * train` for every sweep, so nothing is written unless all is valid.
+ */
 export function newSweep(options: NewSweep): { sweepFile: string; reportFile: string } {
   const { id, vary, values } = options;
-  if (!/^[a-z0-9][a-z0-9-]*$/.test(id)) throw new NewSweepError(`sweep id "${id}": use lowercase letters, digits and dashes`);
-  const fields = Object.keys(TrainConfig.shape);
-  if (!fields.includes(vary)) throw new NewSweepError(`--vary ${vary}: not a training config field (fields: ${fields.join(', ')})`);
+  const idProblem = sweepIdProblem(id);
+  if (idProblem) throw new NewSweepError(`sweep id "${id}": ${idProblem}`);
+  if (vary === 'seed') throw new NewSweepError('--vary seed: give the seeds with --seeds 0,1,2 (each value trains once per seed)');
+  if (!CONFIG_KEYS.includes(vary)) throw new NewSweepError(`--vary ${vary}: not a training config field (fields: ${CONFIG_KEYS.join(', ')})`);
   if (values.length === 0) throw new NewSweepError(`--vary ${vary}=...: give at least one value, e.g. --vary ${vary}=10,20,50`);
   const field = TrainConfig.shape[vary as keyof typeof TrainConfig.shape];
   for (const value of values) {
@@ -52,18 +66,30 @@ export function newSweep(options: NewSweep): { sweepFile: string; reportFile: st
   }
 
   const title = options.title ?? `Sweeping ${vary}`;
-  const sweep = {
+  const sweepText = formatSweepFile({
     title,
     vary,
     seeds: options.seeds ?? DEFAULT_SEEDS,
     values: values.map((value, index) => ({ value, label: `${vary}=${value}`, color: defaultColor(index) })),
     config: {},
-  };
-  mkdirSync(join(options.contentDir, 'sweeps'), { recursive: true });
-  mkdirSync(join(options.contentDir, 'reports'), { recursive: true });
-  writeFileSync(sweepFile, formatSweepFile(sweep));
-  loadSweep(sweepFile); // what we write must be what the trainer and the site accept
-  writeFileSync(reportFile, reportStub(id, title, vary, values));
+  });
+  try {
+    sweepUnits(parseSweep(sweepFile, sweepText), false); // what we write must be what the trainer and the site accept
+  } catch (error) {
+    if (!(error instanceof SweepFileError)) throw error;
+    // In the terms of the command line: the file it speaks of was not written.
+    const flag = error.field?.startsWith('seeds') ? `--seeds ${(options.seeds ?? []).join(',')}` : `--vary ${vary}=${values.join(',')}`;
+    throw new NewSweepError(`${flag}: ${error.detail}`);
+  }
+  for (const [file, text] of [[sweepFile, sweepText], [reportFile, reportStub(id, title, vary, values)]]) {
+    try {
+      mkdirSync(dirname(file), { recursive: true });
+      writeFileSync(file, text);
+    } catch (error) {
+      if (!(error as NodeJS.ErrnoException).code) throw error;
+      throw new NewSweepError(`cannot write ${file}: ${(error as Error).message}`);
+    }
+  }
   return { sweepFile, reportFile };
 }
 
@@ -122,13 +148,12 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
     const [id, ...extra] = positionals;
     const match = /^([^=]+)=(.*)$/.exec(flags.vary ?? '');
     if (!id || extra.length > 0 || !match) throw new NewSweepError(USAGE);
-    const seeds = flags.seeds === undefined ? undefined : parseValues(flags.seeds);
-    if (seeds && !seeds.every(Number.isInteger)) throw new NewSweepError(`--seeds ${flags.seeds}: give whole numbers, e.g. --seeds 0,1,2`);
+    const seeds = flags.seeds === undefined ? undefined : parseSeeds(flags.seeds);
     const { sweepFile, reportFile } = newSweep({
       id,
       vary: match[1].trim(),
       values: parseValues(match[2]),
-      seeds: seeds as number[] | undefined,
+      seeds,
       title: flags.title,
       contentDir: env.CONTENT_DIR ?? 'content',
       force: flags.force,

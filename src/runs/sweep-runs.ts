@@ -17,6 +17,10 @@
 // unit's runs are the runs imported into that sweep whose params hold the
 // value and whose seed is the unit's. Imported runs never stand for a trained
 // sweep's unit, nor trained runs for an imported one's.
+//
+// Configs compare as run.json records them (JSON): a value -0 is written 0,
+// so a unit's config is compared in its JSON form, or the run of -0 would
+// stand for nothing and be retrained forever.
 import { isDeepStrictEqual } from 'node:util';
 import { isRunLocked } from './lock';
 import type { Run } from './reader';
@@ -87,11 +91,12 @@ export function matchSweepRuns<Config extends Record<string, unknown>>(
 ): SweepRunsMatch<Config> {
   const byUnit = units.map((): Run[] => []);
   const otherConfig: OtherConfigRun[] = [];
+  const recordedUnits = units.map((unit) => ({ ...unit, config: asRecorded(unit.config) }));
   for (const run of [...runs].sort(byCreation)) {
     const config = normalise(run);
-    const index = config === undefined ? -1 : units.findIndex((unit) => isDeepStrictEqual(unit.config, config));
+    const index = config === undefined ? -1 : recordedUnits.findIndex((unit) => isDeepStrictEqual(unit.config, asRecorded(config)));
     if (index >= 0) byUnit[index].push(run);
-    else if (run.info.sweep === sweepId) otherConfig.push({ run, differences: nearestDifferences(config ?? run.info.config, units) });
+    else if (run.info.sweep === sweepId) otherConfig.push({ run, differences: nearestDifferences(asRecorded(config ?? run.info.config), recordedUnits) });
   }
   return {
     units: units.map((unit, index) => {
@@ -106,6 +111,11 @@ export function matchSweepRuns<Config extends Record<string, unknown>>(
     }),
     otherConfig,
   };
+}
+
+/** A config as run.json holds it once written and read back: -0 is 0. */
+function asRecorded<T>(config: T): T {
+  return JSON.parse(JSON.stringify(config)) as T;
 }
 
 /** Oldest first: by creation time (milliseconds), then id. */

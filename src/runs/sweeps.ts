@@ -17,17 +17,30 @@ import { SweepFile, type ParamValue, type Sweep } from './schema';
 export const DEFAULT_COLORS = ['dodgerblue', 'orangered', 'seagreen', 'mediumvioletred', 'olivedrab', 'slateblue', 'sienna', 'dimgray'];
 
 const SWEEP_ID = /^[a-z0-9][a-z0-9-]*$/;
+/** Far below a file name's 255 bytes, so `<id>.yaml` and every page and download named after a sweep fit. */
+const MAX_SWEEP_ID = 64;
+
+/** What is wrong with a sweep id, or undefined: the sweep file's name and `npm run new-sweep` share the rule. */
+export function sweepIdProblem(id: string): string | undefined {
+  if (!SWEEP_ID.test(id)) return 'use lowercase letters, digits and dashes';
+  if (id.length > MAX_SWEEP_ID) return `at most ${MAX_SWEEP_ID} characters`;
+  return undefined;
+}
 /** yaml's own default, stated: alias expansions allowed in one sweep file. */
 const MAX_ALIAS_COUNT = 100;
 
 /** Loads and validates content/sweeps/<id>.yaml; errors name the file, line and field. */
 export function loadSweep(file: string): Sweep {
   const id = sweepId(file);
-  if (!SWEEP_ID.test(id)) {
-    throw new SweepFileError(file, `the file name must be a sweep id (lowercase letters, digits, dashes), got "${id}"`);
-  }
+  const problem = sweepIdProblem(id);
+  if (problem) throw new SweepFileError(file, `the file name must be a sweep id (${problem}), got "${id}"`);
+  return parseSweep(file, readSweepText(file));
+}
+
+/** A sweep file's text as loadSweep would load it from `file`: so a new one is checked before it is written. */
+export function parseSweep(file: string, text: string): Sweep {
+  const id = sweepId(file);
   const lineCounter = new LineCounter();
-  const text = readSweepText(file);
   const doc = parseDocument(text, { lineCounter, prettyErrors: false });
   if (doc.errors.length > 0) {
     const error = doc.errors[0];
@@ -63,6 +76,10 @@ export function loadSweep(file: string): Sweep {
   // A seed in config: would give every seed of seeds: the same config, so the same run.
   if ('seed' in sweep.config) {
     throw new SweepFileError(file, 'set the seed with seeds: [...] (or seed:), not in config:', lineInDocument(doc, lineCounter, ['config', 'seed']), 'config.seed');
+  }
+  // Varying it would give every seed of seeds: the same runs, and record each as the seeds: one.
+  if (sweep.vary === 'seed') {
+    throw new SweepFileError(file, 'vary the seed with seeds: [...], not vary: seed', lineInDocument(doc, lineCounter, ['vary']), 'vary');
   }
   if (sweep.runs === 'imported' && Object.keys(sweep.config).length > 0) {
     throw new SweepFileError(file, 'a sweep of imported runs trains nothing, so it takes no config: (its runs\' params come from the import)', lineInDocument(doc, lineCounter, ['config']), 'config');
