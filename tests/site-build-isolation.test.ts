@@ -78,3 +78,44 @@ test('a second build while one builds from the same checkout is refused with one
   expect(existsSync(join(first.outDir, 'reports/fixture-report/index.html'))).toBe(true);
   expect(existsSync(second.outDir)).toBe(false);
 }, 180_000);
+
+/** The last step each line figure on the page draws (its data file's x domain), and the page's name. */
+function lastStepsDrawn(outDir: string, page: string): number[] {
+  const html = readFileSync(join(outDir, page), 'utf8');
+  return [...html.matchAll(/data-src="\/(figures\/[0-9a-f]+\.json)"/g)]
+    .map(([, file]) => JSON.parse(readFileSync(join(outDir, file), 'utf8')) as { kind: string; plots: { wide: { xDomain: [number, number] } } })
+    .filter((data) => data.kind === 'line')
+    .map((data) => data.plots.wide.xDomain[1]);
+}
+
+test('a build while a run is training shows one snapshot of it on every page and download', async () => {
+  const site = newSite('training');
+  const run = listRuns(site.runsDir)[0];
+  const metrics = join(run.dir, 'metrics.jsonl');
+  // The trainer, logging a step every 20 ms from the start of the build to its end: the run has more steps than its sweep's others.
+  let step = 40;
+  const log = () => appendFileSync(metrics, `${JSON.stringify({ step: ++step, time: step, raw_reward: 1, kl: 1, total_reward: 1, entropy: 1, repetition: 0.5 })}\n`);
+  for (let i = 0; i < 10; i++) log();
+  const trainer = setInterval(log, 20);
+  const result = await buildSite(site).finally(() => clearInterval(trainer));
+  expect(result.code, result.output).toBe(0);
+  expect(step).toBeGreaterThan(100); // it logged while the build read it
+
+  const drawn = {
+    report: lastStepsDrawn(site.outDir, 'reports/fixture-report/index.html'),
+    sweep: lastStepsDrawn(site.outDir, 'sweeps/fixture-sweep/index.html'),
+    run: lastStepsDrawn(site.outDir, `runs/${run.info.id}/index.html`),
+  };
+  const csv = readFileSync(join(site.outDir, 'runs', run.info.id, 'metrics.csv'), 'utf8').trimEnd().split('\r\n');
+  const json = JSON.parse(readFileSync(join(site.outDir, 'runs', run.info.id, 'metrics.json'), 'utf8')) as { step: number }[];
+  const last = json.at(-1)!.step;
+  expect(last).toBeGreaterThan(40);
+  expect({ ...drawn, csv: Number(csv.at(-1)!.split(',')[0]), csvRows: csv.length - 1 }).toEqual({
+    report: drawn.report.map(() => last),
+    sweep: drawn.sweep.map(() => last),
+    run: drawn.run.map(() => last),
+    csv: last,
+    csvRows: json.length,
+  });
+  expect(drawn.report.length * drawn.sweep.length * drawn.run.length).toBeGreaterThan(0);
+}, 180_000);

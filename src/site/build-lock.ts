@@ -9,13 +9,15 @@
 // and <cacheDir>/sweepbook-build.lock before anything else, refuses with one
 // line while another build holds either, and empties the scratch folder when
 // it starts (what a killed build left) and when it exits (what a failed one
-// left: Astro removes it only on success).
+// left: Astro removes it only on success). Then it reads each run once for
+// all its pages and downloads (snapshotRuns in src/runs/reader.ts).
 import { hostname } from 'node:os';
 import { existsSync, linkSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
+import { snapshotRuns } from '../runs';
 import { shortPath } from './short-path';
 
 export const LOCK_FILE = 'sweepbook-build.lock';
@@ -63,6 +65,8 @@ export function buildLock(): AstroIntegration {
           release(held);
         });
         setInterval(() => held.forEach(renew), RENEW_MS).unref();
+        // Before anything reads a run: one snapshot of each run for every page and download of this build.
+        snapshotRuns();
       },
     },
   };
