@@ -2,7 +2,7 @@
 // reports' HTML) does not stay in the checkout, and a build while another
 // builds from the same checkout or cache is refused with one line (they took
 // each other's modules and pages).
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -118,4 +118,19 @@ test('a build while a run is training shows one snapshot of it on every page and
     csvRows: json.length,
   });
   expect(drawn.report.length * drawn.sweep.length * drawn.run.length).toBeGreaterThan(0);
+}, 180_000);
+
+test('a report stored in the content cache that this user\'s builds did not store is rendered again (a poisoned store put <script> into pages)', async () => {
+  const site = newSite('poisoned-store');
+  const first = await buildSite(site);
+  expect(first.code, first.output).toBe(0);
+  const store = join(site.cacheDir, 'data-store.json');
+  const text = readFileSync(store, 'utf8');
+  expect(text).toContain('Because we do not know it yet.');
+  writeFileSync(store, text.replaceAll('Because we do not know it yet.', '<script>alert(1)</script>'));
+  const second = await buildSite(site);
+  expect(second.code, second.output).toBe(0);
+  const report = readFileSync(join(site.outDir, 'reports/fixture-report/index.html'), 'utf8');
+  expect(report).not.toContain('<script>alert(1)</script>');
+  expect(report).toContain('Because we do not know it yet.');
 }, 180_000);
