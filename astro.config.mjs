@@ -5,6 +5,7 @@ import { reportPlugins } from './src/markdown';
 import { runsDir, sweepsDir } from './src/site/dirs';
 import { figureFiles } from './src/site/figure-files';
 import { buildPhases } from './src/site/build-phases';
+import { buildLock } from './src/site/build-lock';
 import { basePath } from './src/site/href';
 import { metricsDownloads } from './src/site/metrics-downloads';
 import { metricsPrefetch } from './src/site/metrics-prefetch';
@@ -20,11 +21,12 @@ export default defineConfig({
   // Images are not processed: the site's figures are inline SVG, and sharp's
   // native install script is not allowed here.
   image: { service: passthroughImageService() },
-  // `npm run dev`: reports follow the runs while training (pages reload by themselves);
+  // `astro build`, first: a lock on the checkout's and the cache's folders, so
+  // no two builds mix (build-lock.ts); `npm run dev`: reports follow the runs while training (pages reload by themselves);
   // report figures' CSV and spec downloads, copied into dist/figures/; each
   // run's metrics.csv and metrics.json; `astro build`: the runs' metrics read
   // ahead on another core; and, last, where the build's time went.
-  integrations: [liveRuns({ runsDir: runsDir(), sweepsDir: sweepsDir() }), figureFiles(), metricsDownloads(), metricsPrefetch(), buildPhases()],
+  integrations: [buildLock(), liveRuns({ runsDir: runsDir(), sweepsDir: sweepsDir() }), figureFiles(), metricsDownloads(), metricsPrefetch(), buildPhases()],
   markdown: {
     // Astro's own remark pipeline with our directives. Astro 7 replaces it with
     // an engine that runs no remark plugins (docs/architecture.md): stay on 6.

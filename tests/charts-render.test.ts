@@ -1,4 +1,4 @@
-import { mkdtempSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -210,6 +210,24 @@ describe('the figure cache', () => {
       expect(redrawn).not.toBe(fresh);
       expect(redrawn).toBe(await renderLineFigure({ series: changed, metric: 'kl', idPrefix: 'fig-1' }));
       expect(readdirSync(cacheDir)).toHaveLength(4);
+    } finally {
+      rmSync(cacheDir, { recursive: true, force: true });
+    }
+  });
+
+  it('draws anew a kept drawing this build cannot verify (a poisoned cache on shared storage), and keeps the new one', async () => {
+    const cacheDir = mkdtempSync(join(tmpdir(), 'sweepbook-figures-'));
+    try {
+      const fresh = await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-1', cacheDir });
+      // Another user of the cache puts a script into every kept drawing, as valid JSON of the same shape.
+      for (const name of readdirSync(cacheDir)) {
+        const file = join(cacheDir, name);
+        writeFileSync(file, readFileSync(file, 'utf8').replace('</svg>', '<script>alert(1)</script></svg>'));
+      }
+      const drawn = await renderLineFigure({ series: sweep, metric: 'kl', idPrefix: 'fig-1', cacheDir });
+      expect(drawn).not.toContain('<script');
+      expect(drawn).toBe(fresh);
+      for (const name of readdirSync(cacheDir)) expect(readFileSync(join(cacheDir, name), 'utf8')).not.toContain('<script');
     } finally {
       rmSync(cacheDir, { recursive: true, force: true });
     }

@@ -1,8 +1,9 @@
-import { createHash } from 'node:crypto';
+import { createHash, randomUUID } from 'node:crypto';
 import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vega from 'vega';
 import { version as vegaLiteVersion, type TopLevelSpec } from 'vega-lite';
+import { cacheMac, isCacheMac } from './cache-key';
 import { withExtremePoints } from './line-points';
 import { FILL_SIMPLIFY_PX, relativePath, SIMPLIFY_PX } from './path-data';
 import { drawShared } from './shared-layouts';
@@ -87,7 +88,7 @@ function round1(n: number): number {
 }
 
 /** How draw lays figures out; a change that moves what it draws names a new one, so no kept drawing mixes with new ones. */
-const DRAWINGS = 'shared layouts, lines written from their points';
+const DRAWINGS = 'shared layouts, lines written from their points, kept with their HMAC';
 
 /**
  * draw, kept in cacheDir by a digest of the spec (data included) and the vega
@@ -99,15 +100,20 @@ async function drawCached(spec: TopLevelSpec, probe: { x: number; y: number }[],
   const key = createHash('sha256').update(`${DRAWINGS}\0vega ${vega.version}\0vega-lite ${vegaLiteVersion}\0${JSON.stringify(spec)}\0${JSON.stringify(probe)}`).digest('hex');
   const file = join(cacheDir, `${key}.json`);
   try {
-    return JSON.parse(readFileSync(file, 'utf8')) as Drawing;
+    // Kept as {drawing, mac}: a drawing goes into pages as markup, so only one this user's builds kept (see cache-key.ts).
+    const kept = JSON.parse(readFileSync(file, 'utf8')) as { drawing?: unknown; mac?: unknown };
+    const text = JSON.stringify(kept.drawing);
+    if (typeof text === 'string' && isCacheMac(key, text, kept.mac)) return JSON.parse(text) as Drawing;
   } catch {
     // Not drawn yet (or a torn file from a killed build): draw it.
   }
   const drawing = await draw(spec, probe, true);
+  const mac = cacheMac(key, JSON.stringify(drawing));
+  if (mac === null) return drawing;
   mkdirSync(cacheDir, { recursive: true });
   // Written aside and renamed, so a build running at the same time never reads half a drawing.
-  const part = `${file}.${process.pid}.tmp`;
-  writeFileSync(part, JSON.stringify(drawing));
+  const part = `${file}.${process.pid}.${randomUUID()}.tmp`;
+  writeFileSync(part, JSON.stringify({ drawing, mac }));
   renameSync(part, file);
   return drawing;
 }

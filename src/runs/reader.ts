@@ -73,6 +73,13 @@ export function readRunInfo(runDir: string): RunInfo {
  * than silently.
  */
 export function listRuns(runsDir: string, warn: Warn = warnOnce): Run[] {
+  if (!snapshot.on) return readRuns(runsDir, warn);
+  let runs = snapshot.runs.get(runsDir);
+  if (!runs) snapshot.runs.set(runsDir, (runs = readRuns(runsDir, warn)));
+  return runs;
+}
+
+function readRuns(runsDir: string, warn: Warn): Run[] {
   if (!existsSync(runsDir)) return [];
   return readdirSync(runsDir)
     .filter((name) => !name.startsWith('.'))
@@ -205,14 +212,16 @@ class Column {
  */
 export function readMetricsShared(runDir: string): RunMetrics {
   const file = join(runDir, METRICS_FILE);
-  const stamp = stampOf(file);
   const known = sharedMetrics.get(file);
+  // A build keeps what it read first, however the file changed since (see snapshotRuns).
+  if (known && snapshot.on) return known.metrics;
+  const stamp = stampOf(file);
   if (known?.stamp === stamp) return known.metrics;
   // During a build a worker may have read it already (see metrics-prefetch.ts).
   const prefetched = takePrefetched(file);
-  if (prefetched?.stamp === stamp) {
+  if (prefetched && (prefetched.stamp === stamp || snapshot.on)) {
     for (const warning of prefetched.warnings) warnOnce(warning);
-    sharedMetrics.set(file, { stamp, metrics: prefetched.metrics });
+    sharedMetrics.set(file, { stamp: prefetched.stamp, metrics: prefetched.metrics });
     return prefetched.metrics;
   }
   const metrics = readMetricColumns(runDir);
@@ -240,7 +249,8 @@ export function readMetricsLines(runDir: string): MetricsLines {
     const stamp = stampOf(file);
     const bytes = stamp === 'missing' ? Buffer.alloc(0) : readFileSync(file);
     const metrics = readMetricsShared(runDir);
-    if (sharedMetrics.get(file)?.stamp !== stamp) continue;
+    // In a build, the lines the build read first: a trainer only appends, so they are the file's first lines still.
+    if (sharedMetrics.get(file)?.stamp !== stamp && !snapshot.on) continue;
     return { bytes, ends: lineEnds(bytes, metrics.steps.length), metrics };
   }
 }
@@ -296,8 +306,30 @@ type SharedMetrics = Map<string, { stamp: string; metrics: RunMetrics }>;
 const sharedMetrics: SharedMetrics = ((globalThis as { sweepbookMetricsV2?: SharedMetrics }).sweepbookMetricsV2 ??= new Map());
 
 export function readGenerations(runDir: string, warn: Warn = warnOnce): GenerationLine[] {
-  return readJsonLines(join(runDir, GENERATIONS_FILE), GenerationLine, warn);
+  if (!snapshot.on) return readJsonLines(join(runDir, GENERATIONS_FILE), GenerationLine, warn);
+  let lines = snapshot.generations.get(runDir);
+  if (!lines) snapshot.generations.set(runDir, (lines = readJsonLines(join(runDir, GENERATIONS_FILE), GenerationLine, warn)));
+  return lines;
 }
+
+/**
+ * From now on this process reads each run once: the runs folder's listing,
+ * each run.json, metrics.jsonl and generations.jsonl are kept as first read,
+ * however a trainer changes them. For `astro build`: a build while training
+ * showed a run at step 900 in its report, 1300 on its page and 1522 in its
+ * download. (`npm run dev` follows the runs instead.) On globalThis, as the
+ * build has two copies of this module (Astro's config and its page bundle).
+ */
+export function snapshotRuns(): void {
+  snapshot.on = true;
+}
+
+interface Snapshot {
+  on: boolean;
+  runs: Map<string, Run[]>;
+  generations: Map<string, GenerationLine[]>;
+}
+const snapshot: Snapshot = ((globalThis as { sweepbookSnapshot?: Snapshot }).sweepbookSnapshot ??= { on: false, runs: new Map(), generations: new Map() });
 
 /**
  * Parses a JSON-lines file. A last line without its newline that does not

@@ -9,13 +9,20 @@
 //    a report whose directive is wrong must fail the build instead.
 //  - A build checks every sweep file first, and all their errors are its
 //    error: a page that met one would print it three times.
+//  - The store's rendered HTML goes into pages as is, and the store is a file
+//    on shared storage (data-store.json in the cache folder): an entry is
+//    kept only with this user's HMAC of it (see cache-key.ts), kept beside
+//    the store; one without is rendered again.
 //  - A rendering error reaches the user once, as one line naming the file at
 //    fault (a report's directive, a run's metrics.jsonl...): Astro's markdown
 //    renderer would print it first with its stack, the glob loader log it,
 //    and the build print it again with another stack.
+import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { Loader, LoaderContext } from 'astro/loaders';
 import { glob } from 'astro/loaders';
+import { cacheMac, isCacheMac } from '../charts/cache-key';
 import { filesDigest } from './render-inputs-digest';
 import { shortPath } from './short-path';
 import { sweepFileErrors } from './sweep-runs';
@@ -38,6 +45,9 @@ export function reportsLoader(options: { base: string; runsDir: string; sweepsDi
         context.store.clear();
         throw buildError(sweepErrors.map((error) => error.message));
       }
+      const macsFile = join(fileURLToPath(context.config.cacheDir), MACS_FILE);
+      const macs = readMacs(macsFile);
+      for (const [id, entry] of context.store.entries()) if (!isCacheMac(id, JSON.stringify(entry), macs[id])) context.store.delete(id);
       const files = filesDigest([options.sweepsDir, options.runsDir, fileURLToPath(context.config.srcDir)]);
       const inputs = `${files}\0quick=${options.quick}`;
       const errors: string[] = [];
@@ -71,8 +81,28 @@ export function reportsLoader(options: { base: string; runsDir: string; sweepsDi
         context.store.clear();
         throw buildError(errors);
       }
+      writeMacs(macsFile, context.store.entries());
     },
   };
+}
+
+/** Where each stored report's HMAC is kept, in Astro's cache folder beside its store. */
+const MACS_FILE = 'sweepbook-reports.macs.json';
+
+function readMacs(file: string): Record<string, unknown> {
+  try {
+    return JSON.parse(readFileSync(file, 'utf8')) as Record<string, unknown>;
+  } catch {
+    return {}; // none yet: every stored report is rendered again
+  }
+}
+
+function writeMacs(file: string, entries: [string, unknown][]): void {
+  const macs = Object.fromEntries(entries.map(([id, entry]) => [id, cacheMac(id, JSON.stringify(entry))]));
+  mkdirSync(dirname(file), { recursive: true });
+  const part = `${file}.${process.pid}.tmp`;
+  writeFileSync(part, JSON.stringify(macs));
+  renameSync(part, file);
 }
 
 /**
