@@ -1,7 +1,7 @@
 // Trains one planned run to its end, whether in the CLI's own process or in a
 // worker process: claims the value, opens the run folder, calls trainRun,
 // records how it ended.
-import { claimValue, describeHolder, listRuns, RunWriter, RunWriteError, type Checkpoint, type RunStatus } from '../runs';
+import { claimValue, describeHolder, listRuns, LockLostError, RunWriter, RunWriteError, type Checkpoint, type RunStatus } from '../runs';
 import { planValue, type Job } from './plan';
 import type { PretrainProgress } from '../train/pretrain';
 import { trainRun, type TrainProgress } from '../train/run';
@@ -105,10 +105,11 @@ async function trainClaimed(job: Job, hooks: JobHooks): Promise<JobResult> {
     writer.finish(status, error ?? undefined);
   } catch (err) {
     // Not even run.json could be written: on disk the run looks killed, and resumes like one.
-    if (!(err instanceof RunWriteError)) throw err;
+    // Or another trainer took the run over (this one stalled past the lease): the run is its now.
+    if (!(err instanceof RunWriteError || err instanceof LockLostError)) throw err;
     status = 'failed';
     error ??= err.message;
-    writeFailed = true;
+    writeFailed = err instanceof RunWriteError;
   }
   return { runId: writer.info.id, dir: writer.dir, status, stepsDone: writer.info.steps_done, error, note: null, writeFailed };
 }
