@@ -1,7 +1,7 @@
 // Trains one planned run to its end, whether in the CLI's own process or in a
 // worker process: claims the value, opens the run folder, calls trainRun,
 // records how it ended.
-import { claimValue, describeHolder, listRuns, LockLostError, RunWriter, RunWriteError, type Checkpoint, type RunStatus } from '../runs';
+import { claimValue, describeHolder, listRuns, LockLostError, RunLockedError, RunWriter, RunWriteError, type Checkpoint, type LockHolder, type RunStatus } from '../runs';
 import { planValue, type Job } from './plan';
 import type { PretrainProgress } from '../train/pretrain';
 import { trainRun, type TrainProgress } from '../train/run';
@@ -47,10 +47,7 @@ export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
   } catch (err) {
     return { runId: null, dir: job.resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), note: null, writeFailed: isWriteFailure(err) };
   }
-  if (!claim.claimed) {
-    const note = `being trained by ${describeHolder(claim.holder)}`;
-    return { runId: null, dir: null, status: 'in another process', stepsDone: 0, error: null, note, writeFailed: false };
-  }
+  if (!claim.claimed) return inAnotherProcess(claim.holder);
   try {
     return await trainClaimed(job, hooks);
   } finally {
@@ -72,6 +69,8 @@ async function trainClaimed(job: Job, hooks: JobHooks): Promise<JobResult> {
     resumeDir = next.resumeDir;
     opened = openRun(job, resumeDir);
   } catch (err) {
+    // Its claim was deleted by hand (or left by an older version) while a live trainer still has the run: leave it to that one, as for a claim.
+    if (err instanceof RunLockedError) return inAnotherProcess(err.holder);
     return { runId: null, dir: resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), note: null, writeFailed: isWriteFailure(err) };
   }
   const { writer, checkpoint } = opened;
@@ -127,6 +126,11 @@ function openRun(job: Job, resumeDir: string | null): { writer: RunWriter; check
     generationsCapacity: job.config.generations_capacity,
   });
   return { writer, checkpoint: null };
+}
+
+function inAnotherProcess(holder: LockHolder): JobResult {
+  const note = `being trained by ${describeHolder(holder)}`;
+  return { runId: null, dir: null, status: 'in another process', stepsDone: 0, error: null, note, writeFailed: false };
 }
 
 function errorMessage(err: unknown): string {

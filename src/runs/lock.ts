@@ -184,15 +184,22 @@ export function describeHolder(holder: LockHolder): string {
   return `process ${holder.pid} on ${holder.host} (its lock ${holder.file} was renewed ${ago} s ago; one not renewed for ${lease} s is taken over)`;
 }
 
+/** A run folder another live trainer holds the lock of. */
+export class RunLockedError extends Error {
+  constructor(readonly holder: LockHolder) {
+    super(`${holder.file}: the run is being trained by ${describeHolder(holder)}`);
+    this.name = 'RunLockedError';
+  }
+}
+
 /**
  * Claims a run folder for one writer. Two trainers resuming the same
- * unfinished run would interleave its metrics, so the second one is refused.
+ * unfinished run would interleave its metrics, so the second one is refused
+ * (RunLockedError).
  */
 export function lockRun(runDir: string): HeldLock {
   const taken = takeLock(join(runDir, LOCK_FILE));
-  if (!(taken instanceof HeldLock)) {
-    throw new Error(`${taken.file}: the run is being trained by ${describeHolder(taken)}`);
-  }
+  if (!(taken instanceof HeldLock)) throw new RunLockedError(taken);
   return taken;
 }
 
