@@ -10,6 +10,7 @@ import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRuns, readMetrics } from '../src/runs';
+import { lockInOtherPidNamespace } from './fixtures/locks';
 
 const TRAIN = fileURLToPath(new URL('../scripts/train.ts', import.meta.url));
 // Absolute, because the CLI runs in a temporary folder where `--import tsx` would not resolve.
@@ -28,8 +29,8 @@ interface Result {
 }
 
 /** `npm run train` in the project folder; `prefix` runs it under another command (unshare). */
-function start(args: string[], prefix: string[] = []): { child: ChildProcess; done: Promise<Result> } {
-  const env = { ...process.env };
+function start(args: string[], prefix: string[] = [], extraEnv: Record<string, string> = {}): { child: ChildProcess; done: Promise<Result> } {
+  const env = { ...process.env, ...extraEnv };
   delete env.RUNS_DIR;
   delete env.CONTENT_DIR;
   const [command, ...rest] = [...prefix, process.execPath, '--import', TSX, TRAIN, ...args];
@@ -42,7 +43,24 @@ function start(args: string[], prefix: string[] = []): { child: ChildProcess; do
   return { child, done };
 }
 
-const train = (args: string[], prefix: string[] = []) => start(args, prefix).done;
+const train = (args: string[], prefix: string[] = [], extraEnv: Record<string, string> = {}) => start(args, prefix, extraEnv).done;
+
+/** Trains until a checkpoint or more is behind, then kill -9: what a crash leaves. Returns the run's claim and lock files. */
+async function killMidRun(args: string[], runs: string): Promise<{ files: string[]; stepsDone: number; id: string }> {
+  const killed = start(args);
+  let logged = 0;
+  for (; killed.child.exitCode === null && logged < 60; await new Promise((resolve) => setTimeout(resolve, 10))) {
+    const [run] = listRuns(runs);
+    logged = run ? steps(run.dir).length : 0;
+  }
+  killed.child.kill('SIGKILL');
+  expect((await killed.done).code).toBe(null);
+  const [crashed] = listRuns(runs);
+  expect(crashed.info.status).toBe('running');
+  const files = [join(crashed.dir, 'lock'), ...readdirSync(join(runs, '.claims')).map((name) => join(runs, '.claims', name))];
+  expect(files).toHaveLength(2);
+  return { files, stepsDone: crashed.info.steps_done, id: crashed.info.id };
+}
 
 function writeSweep(dir: string, id: string, steps: number): void {
   mkdirSync(dir, { recursive: true });
@@ -96,20 +114,8 @@ describe('a node that crashed holding its locks', () => {
     const runs = join(project, 'crash-runs');
     writeSweep(sweeps, 'one', 120);
     const args = ['--quick', '--runs', runs, '--sweeps', sweeps];
-    // The node dies mid-run: kill -9 past a checkpoint (every 25 steps)...
-    const killed = start(args);
-    let logged = 0;
-    for (; killed.child.exitCode === null && logged < 60; await new Promise((resolve) => setTimeout(resolve, 10))) {
-      const [run] = listRuns(runs);
-      logged = run ? steps(run.dir).length : 0;
-    }
-    killed.child.kill('SIGKILL');
-    expect((await killed.done).code).toBe(null);
-    // ...and its claim and run lock name a process of that node, not renewed for an hour.
-    const [crashed] = listRuns(runs);
-    expect(crashed.info.status).toBe('running');
-    const locks = [join(crashed.dir, 'lock'), ...readdirSync(join(runs, '.claims')).map((name) => join(runs, '.claims', name))];
-    expect(locks).toHaveLength(2);
+    // The node dies mid-run: kill -9 past a checkpoint (every 25 steps), and its claim and run lock name a process of that node.
+    const { files: locks, stepsDone, id } = await killMidRun(args, runs);
     const lock = JSON.stringify({ token: 'the-crashed-node', host: 'node-that-crashed', pid: 4242, boot: 'its-boot' });
     for (const file of locks) writeFileSync(file, lock);
 
@@ -120,7 +126,7 @@ describe('a node that crashed holding its locks', () => {
     expect(early.code, early.stdout + early.stderr).toBe(0);
     expect(early.stdout).toMatch(/one beta=0\s+in another process/);
     expect(early.stderr).toMatch(/being trained by process 4242 on node-that-crashed \(its lock \S+ was renewed \d+ s ago; one not renewed for 120 s is taken over\)/);
-    expect(listRuns(runs)[0].info).toMatchObject({ status: 'running', steps_done: crashed.info.steps_done });
+    expect(listRuns(runs)[0].info).toMatchObject({ status: 'running', steps_done: stepsDone });
 
     writeFileSync(locks[1], lock);
     const anHourAgo = new Date(Date.now() - 3600_000);
@@ -132,9 +138,32 @@ describe('a node that crashed holding its locks', () => {
     expect(resumedAfter).toBeGreaterThanOrEqual(50); // its last checkpoint
     const [run, ...others] = listRuns(runs);
     expect(others).toEqual([]);
-    expect(run.info).toMatchObject({ id: crashed.info.id, status: 'completed', steps_done: 120 });
+    expect(run.info).toMatchObject({ id, status: 'completed', steps_done: 120 });
     expect(steps(run.dir)).toEqual(range(120)); // nothing lost, nothing twice
     expect(readdirSync(run.dir)).not.toContain('lock');
     expect(readdirSync(join(runs, '.claims'))).toEqual([]);
+  });
+});
+
+describe('a container restarted in place', () => {
+  it('waits out the lease of the locks its earlier self left in another PID namespace, then resumes the run', async () => {
+    const sweeps = join(project, 'restart-sweeps');
+    const runs = join(project, 'restart-runs');
+    writeSweep(sweeps, 'one', 120);
+    const args = ['--quick', '--runs', runs, '--sweeps', sweeps];
+    const { files, id } = await killMidRun(args, runs);
+    // Its earlier self: pid 1 of a PID namespace gone with the old container, same host and boot, renewed just now.
+    for (const file of files) writeFileSync(file, lockInOtherPidNamespace(1));
+
+    const started = Date.now();
+    const next = await train(args, [], { SWEEPBOOK_LOCK_LEASE_MS: '3000' });
+    expect(next.code, next.stdout + next.stderr).toBe(0);
+    expect(next.stdout + next.stderr).toMatch(/one beta=0: being trained by process 1 on \S+ \(.*\); waiting until it ends or its lock is not renewed/);
+    expect(Date.now() - started).toBeGreaterThan(3000);
+    expect(next.stderr).toMatch(/one beta=0: run \S+, resuming after step \d+/);
+    const [run, ...others] = listRuns(runs);
+    expect(others).toEqual([]);
+    expect(run.info).toMatchObject({ id, status: 'completed', steps_done: 120 });
+    expect(steps(run.dir)).toEqual(range(120));
   });
 });

@@ -1,7 +1,7 @@
 // Trains one planned run to its end, whether in the CLI's own process or in a
 // worker process: claims the value, opens the run folder, calls trainRun,
 // records how it ended.
-import { claimValue, describeHolder, listRuns, LockLostError, RunLockedError, RunWriter, RunWriteError, type Checkpoint, type LockHolder, type RunStatus } from '../runs';
+import { claimValue, describeHolder, leaseMs, listRuns, LockLostError, RunLockedError, RunWriter, RunWriteError, type Checkpoint, type LockHolder, type RunStatus } from '../runs';
 import { planValue, type Job } from './plan';
 import type { PretrainProgress } from '../train/pretrain';
 import { trainRun, type TrainProgress } from '../train/run';
@@ -33,17 +33,28 @@ export interface JobHooks {
   onStart(start: JobStart): void;
   onProgress(progress: TrainProgress): void;
   onPretrainProgress(progress: PretrainProgress): void;
+  /** The value is claimed by a trainer that may be gone: this one waits to see. */
+  onWait(note: string): void;
 }
 
 /**
  * Trainers sharing a runs folder split its values: each value is claimed
  * before its run folder is looked for or made, a value another live process
- * has claimed is left to it, and the claim is released when the job ends.
+ * of this host has claimed is left to it, and the claim is released when the
+ * job ends. A claim of a process this one cannot check (another host or PID
+ * namespace) is waited on until released or dead: it may be this very task's
+ * own, left by a crash just before a requeue or an in-place restart, and
+ * leaving it would end the task with the run unfinished.
  */
 export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
   let claim: ReturnType<typeof claimValue>;
   try {
     claim = claimValue(job.runsDir, job);
+    for (let waited = false; !claim.claimed && !claim.holder.checkable && !hooks.signal.aborted; waited = true) {
+      if (!waited) hooks.onWait(`being trained by ${describeHolder(claim.holder)}; waiting until it ends or its lock is not renewed`);
+      await sleep(Math.min(5000, leaseMs() / 4), hooks.signal);
+      claim = claimValue(job.runsDir, job);
+    }
   } catch (err) {
     return { runId: null, dir: job.resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), note: null, writeFailed: isWriteFailure(err) };
   }
@@ -131,6 +142,19 @@ function openRun(job: Job, resumeDir: string | null): { writer: RunWriter; check
 function inAnotherProcess(holder: LockHolder): JobResult {
   const note = `being trained by ${describeHolder(holder)}`;
   return { runId: null, dir: null, status: 'in another process', stepsDone: 0, error: null, note, writeFailed: false };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
 
 function errorMessage(err: unknown): string {

@@ -44,6 +44,12 @@ export interface LockHolder {
   pid: number;
   /** When its holder last renewed it (ms since the epoch). */
   renewed: number;
+  /**
+   * A process of this host, boot and PID namespace, known to be alive. Any
+   * other holder is known only to have renewed the lock lately: it may have
+   * died since (a crashed node, a container restarted in place).
+   */
+  checkable: boolean;
 }
 
 /** A lock its holder no longer holds (taken over, removed, or left unrenewed too long): it must write nothing more. */
@@ -289,8 +295,8 @@ function readLockState(file: string): { content: string; holder: Holder | null; 
   return { content, holder: parseHolder(content), renewed };
 }
 
-function lockHolder(file: string, { host, pid }: Holder, renewed: number): LockHolder {
-  return { file, host, pid, renewed };
+function lockHolder(file: string, holder: Holder, renewed: number): LockHolder {
+  return { file, host: holder.host, pid: holder.pid, renewed, checkable: isComparable(holder) };
 }
 
 interface Holder {
@@ -325,10 +331,13 @@ function parseHolder(content: string): Holder | null {
 function isHeld(holder: Holder, renewed: number): boolean {
   if (holder.token !== undefined && heldHere.has(holder.token)) return true;
   if (Date.now() - renewed > leaseMs()) return false;
-  const comparable =
-    holder.host === hostname() && holder.boot !== undefined && holder.boot === BOOT_ID && holder.pidns !== undefined && holder.pidns === PID_NAMESPACE;
-  if (!comparable) return true;
+  if (!isComparable(holder)) return true;
   return holder.pid !== process.pid && isAlive(holder.pid);
+}
+
+/** Whether the holder's pid is a pid here: same host, boot and PID namespace. */
+function isComparable(holder: Holder): boolean {
+  return holder.host === hostname() && holder.boot !== undefined && holder.boot === BOOT_ID && holder.pidns !== undefined && holder.pidns === PID_NAMESPACE;
 }
 
 function isAlive(pid: number): boolean {
