@@ -46,7 +46,7 @@ function start(args: string[], prefix: string[] = [], extraEnv: Record<string, s
 const train = (args: string[], prefix: string[] = [], extraEnv: Record<string, string> = {}) => start(args, prefix, extraEnv).done;
 
 /** Trains until a checkpoint or more is behind, then kill -9: what a crash leaves. Returns the run's claim and lock files. */
-async function killMidRun(args: string[], runs: string): Promise<{ files: string[]; stepsDone: number; id: string }> {
+async function killMidRun(args: string[], runs: string): Promise<{ files: string[]; id: string }> {
   const killed = start(args);
   let logged = 0;
   for (; killed.child.exitCode === null && logged < 60; await new Promise((resolve) => setTimeout(resolve, 10))) {
@@ -59,7 +59,7 @@ async function killMidRun(args: string[], runs: string): Promise<{ files: string
   expect(crashed.info.status).toBe('running');
   const files = [join(crashed.dir, 'lock'), ...readdirSync(join(runs, '.claims')).map((name) => join(runs, '.claims', name))];
   expect(files).toHaveLength(2);
-  return { files, stepsDone: crashed.info.steps_done, id: crashed.info.id };
+  return { files, id: crashed.info.id };
 }
 
 function writeSweep(dir: string, id: string, steps: number): void {
@@ -68,6 +68,7 @@ function writeSweep(dir: string, id: string, steps: number): void {
   writeFileSync(join(dir, `${id}.yaml`), yaml);
 }
 
+const anHourAgo = () => new Date(Date.now() - 3600_000);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
 const steps = (runDir: string) => readMetrics(runDir, () => {}).map((line) => line.step);
 
@@ -115,22 +116,10 @@ describe('a node that crashed holding its locks', () => {
     writeSweep(sweeps, 'one', 120);
     const args = ['--quick', '--runs', runs, '--sweeps', sweeps];
     // The node dies mid-run: kill -9 past a checkpoint (every 25 steps), and its claim and run lock name a process of that node.
-    const { files: locks, stepsDone, id } = await killMidRun(args, runs);
+    const { files: locks, id } = await killMidRun(args, runs);
     const lock = JSON.stringify({ token: 'the-crashed-node', host: 'node-that-crashed', pid: 4242, boot: 'its-boot' });
     for (const file of locks) writeFileSync(file, lock);
-
-    // Within the lease (it may still be live): the claim deleted by hand, the run's own lock is
-    // respected, and the unit is left to that trainer (exit 0, not a failed job).
-    rmSync(locks[1]);
-    const early = await train(args);
-    expect(early.code, early.stdout + early.stderr).toBe(0);
-    expect(early.stdout).toMatch(/one beta=0\s+in another process/);
-    expect(early.stderr).toMatch(/being trained by process 4242 on node-that-crashed \(its lock \S+ was renewed \d+ s ago; one not renewed for 120 s is taken over\)/);
-    expect(listRuns(runs)[0].info).toMatchObject({ status: 'running', steps_done: stepsDone });
-
-    writeFileSync(locks[1], lock);
-    const anHourAgo = new Date(Date.now() - 3600_000);
-    for (const file of locks) utimesSync(file, anHourAgo, anHourAgo);
+    for (const file of locks) utimesSync(file, anHourAgo(), anHourAgo()); // not renewed since the crash, an hour ago
 
     const next = await train(args);
     expect(next.code, next.stdout + next.stderr).toBe(0);
@@ -161,6 +150,32 @@ describe('a container restarted in place', () => {
     expect(next.stdout + next.stderr).toMatch(/one beta=0: being trained by process 1 on \S+ \(.*\); waiting until it ends or its lock is not renewed/);
     expect(Date.now() - started).toBeGreaterThan(3000);
     expect(next.stderr).toMatch(/one beta=0: run \S+, resuming after step \d+/);
+    const [run, ...others] = listRuns(runs);
+    expect(others).toEqual([]);
+    expect(run.info).toMatchObject({ id, status: 'completed', steps_done: 120 });
+    expect(steps(run.dir)).toEqual(range(120));
+  });
+});
+
+describe('a run whose claim was deleted by hand while its lock is another host\'s', () => {
+  it('waits for the lock to lapse, then resumes the run (not exit 1, not left unfinished)', async () => {
+    const sweeps = join(project, 'deleted-claim-sweeps');
+    const runs = join(project, 'deleted-claim-runs');
+    writeSweep(sweeps, 'one', 120);
+    const args = ['--quick', '--runs', runs, '--sweeps', sweeps];
+    const { files: [runLock, claim], id } = await killMidRun(args, runs);
+    writeFileSync(runLock, JSON.stringify({ token: 'the-crashed-node', host: 'node-that-crashed', pid: 4242, boot: 'its-boot' }));
+    rmSync(claim); // as the old message told
+    const next = start(args);
+    let output = '';
+    next.child.stdout!.on('data', (chunk) => (output += chunk));
+    next.child.stderr!.on('data', (chunk) => (output += chunk));
+    while (!/waiting until that trainer ends/.test(output) && next.child.exitCode === null) await new Promise((resolve) => setTimeout(resolve, 50));
+    expect(output).toMatch(/one beta=0: its run is being trained by process 4242 on node-that-crashed \(its lock \S+lock was renewed \d+ s ago; .*\); waiting/);
+    utimesSync(runLock, anHourAgo(), anHourAgo()); // the lease runs out
+    const result = await next.done;
+    expect(result.code, result.stdout + result.stderr).toBe(0);
+    expect(result.stderr).toMatch(/one beta=0: run \S+, resuming after step \d+/);
     const [run, ...others] = listRuns(runs);
     expect(others).toEqual([]);
     expect(run.info).toMatchObject({ id, status: 'completed', steps_done: 120 });

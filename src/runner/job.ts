@@ -69,20 +69,28 @@ export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
 async function trainClaimed(job: Job, hooks: JobHooks): Promise<JobResult> {
   let opened: ReturnType<typeof openRun>;
   let resumeDir = job.resumeDir;
-  try {
-    // Look again now that the unit is ours: another trainer (of this sweep or one sharing the unit) may have completed it, or left a run to resume.
-    const next = planValue(listRuns(job.runsDir), job);
-    if ('done' in next) {
-      const { info, dir } = next.done;
-      const note = 'completed by another process meanwhile';
-      return { runId: info.id, dir, status: 'done before', stepsDone: info.steps_done, error: null, note, writeFailed: false };
+  for (let waited = false; ; waited = true) {
+    try {
+      // Look again now that the unit is ours: another trainer (of this sweep or one sharing the unit) may have completed it, or left a run to resume.
+      const next = planValue(listRuns(job.runsDir), job);
+      if ('done' in next) {
+        const { info, dir } = next.done;
+        const note = 'completed by another process meanwhile';
+        return { runId: info.id, dir, status: 'done before', stepsDone: info.steps_done, error: null, note, writeFailed: false };
+      }
+      resumeDir = next.resumeDir;
+      opened = openRun(job, resumeDir);
+      break;
+    } catch (err) {
+      if (!(err instanceof RunLockedError)) {
+        return { runId: null, dir: resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), note: null, writeFailed: isWriteFailure(err) };
+      }
+      // A live trainer has the run though its claim is gone: deleted by hand, or (a crash) lapsed a little before
+      // the run's lock, renewed on another beat. As for a claim: leave it to a checkable one, wait on any other.
+      if (err.holder.checkable || hooks.signal.aborted) return inAnotherProcess(err.holder);
+      if (!waited) hooks.onWait(`its run is being trained by ${describeHolder(err.holder)}; waiting until that trainer ends or the lock is not renewed`);
+      await sleep(Math.min(5000, leaseMs() / 4), hooks.signal);
     }
-    resumeDir = next.resumeDir;
-    opened = openRun(job, resumeDir);
-  } catch (err) {
-    // Its claim was deleted by hand (or left by an older version) while a live trainer still has the run: leave it to that one, as for a claim.
-    if (err instanceof RunLockedError) return inAnotherProcess(err.holder);
-    return { runId: null, dir: resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), note: null, writeFailed: isWriteFailure(err) };
   }
   const { writer, checkpoint } = opened;
   hooks.onStart({ runId: writer.info.id, dir: writer.dir, fromStep: checkpoint?.step ?? 0 });
