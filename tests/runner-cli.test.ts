@@ -3,7 +3,7 @@
 import { execFileSync, spawn, type ChildProcess } from 'node:child_process';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, symlinkSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
-import { hostname, tmpdir } from 'node:os';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath, pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
@@ -12,14 +12,13 @@ import { parseOptions } from '../src/runner/cli';
 import { reportUnexpected } from '../src/runner/report-unexpected';
 import { resolveConfig } from '../src/train/config';
 import { blasBuilt } from './backends';
+import { DEAD_PID, lockHere } from './fixtures/locks';
 
 const TRAIN = fileURLToPath(new URL('../scripts/train.ts', import.meta.url));
 // Absolute, because the CLI runs in a temporary folder where `--import tsx` would not resolve.
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
 
 let project: string;
-/** Beyond Linux's largest pid (2^22): never a live process. */
-const DEAD_PID = 2 ** 22 + 1;
 
 /** --backend auto picks tfjs-node-gpu where it is installed (not here: it cannot install without CUDA). */
 const hasNodeGpu = (() => {
@@ -309,7 +308,7 @@ describe('npm run train: training', () => {
     writeSweep('single', 'title: Single\nvary: beta\nvalues:\n  - value: 1\n', sweeps);
     const done = quickRunWriter(runs, 'single', 1);
     done.finish('completed');
-    writeFileSync(join(done.dir, 'lock'), JSON.stringify({ host: hostname(), pid: DEAD_PID }));
+    writeFileSync(join(done.dir, 'lock'), lockHere(DEAD_PID));
 
     const result = await train('--quick', '--runs', runs, '--sweeps', sweeps);
     expect(result.stdout).toMatch(/Nothing to train/);

@@ -1,12 +1,15 @@
 import { execFileSync, spawn } from 'node:child_process';
 import { appendFileSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { hostname } from 'node:os';
 import { basename, join } from 'node:path';
 import { describe, expect, it } from 'vitest';
 import { listRuns, readGenerations, readMetrics, readRunInfo, RunWriter, runsBySweep, runsOfSweep, type NewRun } from '../src/runs';
+import { tempPath } from '../src/runs/atomic';
+import { DEAD_PID, lockHere } from './fixtures/locks';
 
 const tempRunsDir = () => mkdtempSync(join(tmpdir(), 'sweepbook-runs-'));
+/** What a writer killed mid-run leaves of its lock: one naming a process of this host that is gone. */
+const killed = (writer: RunWriter) => writeFileSync(join(writer.dir, 'lock'), lockHere(DEAD_PID));
 
 const newRun = (overrides: Partial<NewRun> = {}): NewRun => ({
   sweep: 'kl-test',
@@ -86,6 +89,7 @@ describe('RunWriter and reader', () => {
     }
     // killed here: no finish(), and a half-written line at the end
     appendFileSync(join(writer.dir, 'metrics.jsonl'), '{"step": 8, "ti');
+    killed(writer);
 
     const { writer: resumed, checkpoint } = RunWriter.resume(writer.dir);
     expect(checkpoint?.step).toBe(5);
@@ -113,6 +117,7 @@ describe('RunWriter and reader', () => {
       for (const writer of [whole, cut]) writer.logGeneration(step, `t${step}`);
       if (step === 12) cut.saveCheckpoint(12, { tensors: {}, state: null });
     }
+    killed(cut);
     const { writer: resumed } = RunWriter.resume(cut.dir);
     for (let step = 13; step <= 30; step++) resumed.logGeneration(step, `t${step}`);
     whole.finish('completed');
@@ -127,6 +132,7 @@ describe('RunWriter and reader', () => {
     writer.logGeneration(1, 'x');
     writeFileSync(join(writer.dir, 'run.json.999.tmp'), '{"half');
     mkdirSync(join(writer.dir, 'checkpoint.999.tmp'));
+    killed(writer);
 
     expect(listRuns(runsDir)).toHaveLength(1);
     const { checkpoint } = RunWriter.resume(writer.dir);
@@ -143,6 +149,7 @@ describe('RunWriter and reader', () => {
     writer.saveCheckpoint(1, { tensors: tensors(1), state: null });
     // what a crash after "checkpoint -> checkpoint.old" and before "tmp -> checkpoint" leaves
     renameSync(join(writer.dir, 'checkpoint'), join(writer.dir, 'checkpoint.old'));
+    killed(writer);
     const { checkpoint } = RunWriter.resume(writer.dir);
     expect(checkpoint?.step).toBe(1);
   });
@@ -208,22 +215,22 @@ describe('run folder lock', () => {
     const writer = RunWriter.create(runsDir, newRun());
     writer.saveCheckpoint(0, { tensors: {}, state: null });
     // the lock names this (live) process; pretend it is another live one: our parent
-    writeFileSync(join(writer.dir, 'lock'), JSON.stringify({ host: hostname(), pid: process.ppid }));
+    writeFileSync(join(writer.dir, 'lock'), lockHere(process.ppid));
     expect(() => RunWriter.resume(writer.dir)).toThrow(/being trained by process/);
 
-    writeFileSync(join(writer.dir, 'lock'), JSON.stringify({ host: hostname(), pid: 2 ** 22 + 1 }));
+    writeFileSync(join(writer.dir, 'lock'), lockHere(DEAD_PID));
     const { writer: resumed } = RunWriter.resume(writer.dir);
     resumed.finish('completed');
     expect(readdirSync(writer.dir)).not.toContain('lock');
   });
 
-  it('releases the lock before recording the end: a crash between leaves no lock in a completed run', () => {
+  it('releases the lock even when the end cannot be recorded: the next train resumes the run', () => {
     const runsDir = tempRunsDir();
     const writer = RunWriter.create(runsDir, newRun({ totalSteps: 2 }));
     writer.logMetrics(2, { raw_reward: 1 });
     writer.saveCheckpoint(2, { tensors: {}, state: null });
     // the process "dies" as it records the final status: run.json cannot be written
-    mkdirSync(join(writer.dir, `run.json.${process.pid}.tmp`));
+    mkdirSync(tempPath(join(writer.dir, 'run.json')));
     expect(() => writer.finish('completed')).toThrow();
     expect(readdirSync(writer.dir)).not.toContain('lock');
     expect(readRunInfo(writer.dir).status).toBe('running'); // so the next train resumes it...

@@ -1,7 +1,7 @@
 // Which runs stand for a sweep's values: one rule (src/runs/sweep-runs.ts)
 // that the trainer's plan and the site both go through, on fixture run folders.
 import { spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, test } from 'vitest';
@@ -9,6 +9,7 @@ import { loadSweep, readRunInfo, type Sweep } from '../src/runs';
 import { sweepRuns, sweepRunsListed } from '../src/site/sweep-runs';
 import { planRuns } from '../src/runner/plan';
 import { FIXTURE_SWEEP, SWEEP_YAML, writeFixtureContent, writeFixtureRun } from './fixtures/site-fixture';
+import { lockHere } from './fixtures/locks';
 
 let root: string;
 let runsDir: string;
@@ -64,7 +65,7 @@ describe('the site', () => {
     const killed = writeFixtureRun(runsDir, 0, { steps: 3, status: 'running' });
     const lock = join(killed, 'lock');
     const dead = spawnSync(process.execPath, ['-e', '0']).pid!;
-    writeFileSync(lock, readFileSync(lock, 'utf8').replace(/"pid":\d+/, `"pid":${dead}`));
+    writeFileSync(lock, lockHere(dead));
     expect(drawn()).toEqual([[0, completed]]);
     expect(sweepRunsListed(sweep, runsDir).notDrawn.map(({ run }) => run.dir)).toEqual([killed]);
   });

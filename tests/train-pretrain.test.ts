@@ -1,6 +1,6 @@
 // The reference-model cache: trained once per config, shared by concurrent callers.
-import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { hostname, tmpdir } from 'node:os';
+import { mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, utimesSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { initBackend } from '../src/train/backend';
@@ -8,6 +8,7 @@ import { configHash, resolveConfig } from '../src/train/config';
 import { heldOutStories } from '../src/corpus/stories';
 import { GRULanguageModel } from '../src/train/model';
 import { corpusTokens, heldOutLoss, loadOrPretrain, pretrainLr, storiesBound, type PretrainProgress } from '../src/train/pretrain';
+import { DEAD_PID, lockHere, lockInOtherPidNamespace } from './fixtures/locks';
 
 let tmp: string;
 beforeAll(async () => {
@@ -47,11 +48,22 @@ describe('loadOrPretrain', () => {
   it('takes over the lock of a process that died while pretraining', async () => {
     const cacheDir = join(tmp, 'stale');
     mkdirSync(cacheDir, { recursive: true });
-    // Above Linux's largest pid: a process that cannot be alive.
-    writeFileSync(join(cacheDir, `${configHash(config)}.lock`), JSON.stringify({ pid: 2 ** 22 + 1, host: hostname() }));
+    writeFileSync(join(cacheDir, `${configHash(config)}.lock`), lockHere(DEAD_PID));
     const reference = await loadOrPretrain(config, { cacheDir });
     expect(reference.tokenizer.vocabSize).toBeGreaterThan(100);
     reference.model.dispose();
+  });
+
+  it('takes over the lock of a pretrainer in another PID namespace (it named our own pid) once not renewed for the lease', async () => {
+    const cacheDir = join(tmp, 'other-namespace');
+    mkdirSync(cacheDir, { recursive: true });
+    const lock = join(cacheDir, `${configHash(config)}.lock`);
+    writeFileSync(lock, lockInOtherPidNamespace(process.pid));
+    utimesSync(lock, new Date(Date.now() - 3600_000), new Date(Date.now() - 3600_000)); // its container was killed an hour ago
+    const reference = await loadOrPretrain(config, { cacheDir });
+    expect(reference.tokenizer.vocabSize).toBeGreaterThan(100);
+    reference.model.dispose();
+    expect(readdirSync(cacheDir)).toEqual([configHash(config)]); // lock released
   });
 });
 

@@ -10,6 +10,7 @@ export type JobEvent =
   | { type: 'start'; job: number; start: JobStart }
   | { type: 'pretrain'; job: number; progress: PretrainProgress }
   | { type: 'progress'; job: number; progress: TrainProgress }
+  | { type: 'wait'; job: number; note: string }
   | { type: 'finish'; job: number; result: JobResult };
 
 /** Messages from the CLI to a worker process. */

@@ -1,7 +1,7 @@
 // Trains one planned run to its end, whether in the CLI's own process or in a
 // worker process: claims the value, opens the run folder, calls trainRun,
 // records how it ended.
-import { claimValue, describeHolder, listRuns, RunWriter, RunWriteError, type Checkpoint, type RunStatus } from '../runs';
+import { claimValue, describeHolder, leaseMs, listRuns, LockLostError, RunLockedError, RunWriter, RunWriteError, type Checkpoint, type LockHolder, type RunStatus } from '../runs';
 import { planValue, type Job } from './plan';
 import type { PretrainProgress } from '../train/pretrain';
 import { trainRun, type TrainProgress } from '../train/run';
@@ -33,24 +33,32 @@ export interface JobHooks {
   onStart(start: JobStart): void;
   onProgress(progress: TrainProgress): void;
   onPretrainProgress(progress: PretrainProgress): void;
+  /** The value is claimed by a trainer that may be gone: this one waits to see. */
+  onWait(note: string): void;
 }
 
 /**
  * Trainers sharing a runs folder split its values: each value is claimed
  * before its run folder is looked for or made, a value another live process
- * has claimed is left to it, and the claim is released when the job ends.
+ * of this host has claimed is left to it, and the claim is released when the
+ * job ends. A claim of a process this one cannot check (another host or PID
+ * namespace) is waited on until released or dead: it may be this very task's
+ * own, left by a crash just before a requeue or an in-place restart, and
+ * leaving it would end the task with the run unfinished.
  */
 export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
   let claim: ReturnType<typeof claimValue>;
   try {
     claim = claimValue(job.runsDir, job);
+    for (let waited = false; !claim.claimed && !claim.holder.checkable && !hooks.signal.aborted; waited = true) {
+      if (!waited) hooks.onWait(`being trained by ${describeHolder(claim.holder)}; waiting until it ends or its lock is not renewed`);
+      await sleep(Math.min(5000, leaseMs() / 4), hooks.signal);
+      claim = claimValue(job.runsDir, job);
+    }
   } catch (err) {
     return { runId: null, dir: job.resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), note: null, writeFailed: isWriteFailure(err) };
   }
-  if (!claim.claimed) {
-    const note = `being trained by ${describeHolder(claim.holder)}`;
-    return { runId: null, dir: null, status: 'in another process', stepsDone: 0, error: null, note, writeFailed: false };
-  }
+  if (!claim.claimed) return inAnotherProcess(claim.holder);
   try {
     return await trainClaimed(job, hooks);
   } finally {
@@ -61,18 +69,28 @@ export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
 async function trainClaimed(job: Job, hooks: JobHooks): Promise<JobResult> {
   let opened: ReturnType<typeof openRun>;
   let resumeDir = job.resumeDir;
-  try {
-    // Look again now that the unit is ours: another trainer (of this sweep or one sharing the unit) may have completed it, or left a run to resume.
-    const next = planValue(listRuns(job.runsDir), job);
-    if ('done' in next) {
-      const { info, dir } = next.done;
-      const note = 'completed by another process meanwhile';
-      return { runId: info.id, dir, status: 'done before', stepsDone: info.steps_done, error: null, note, writeFailed: false };
+  for (let waited = false; ; waited = true) {
+    try {
+      // Look again now that the unit is ours: another trainer (of this sweep or one sharing the unit) may have completed it, or left a run to resume.
+      const next = planValue(listRuns(job.runsDir), job);
+      if ('done' in next) {
+        const { info, dir } = next.done;
+        const note = 'completed by another process meanwhile';
+        return { runId: info.id, dir, status: 'done before', stepsDone: info.steps_done, error: null, note, writeFailed: false };
+      }
+      resumeDir = next.resumeDir;
+      opened = openRun(job, resumeDir);
+      break;
+    } catch (err) {
+      if (!(err instanceof RunLockedError)) {
+        return { runId: null, dir: resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), note: null, writeFailed: isWriteFailure(err) };
+      }
+      // A live trainer has the run though its claim is gone: deleted by hand, or (a crash) lapsed a little before
+      // the run's lock, renewed on another beat. As for a claim: leave it to a checkable one, wait on any other.
+      if (err.holder.checkable || hooks.signal.aborted) return inAnotherProcess(err.holder);
+      if (!waited) hooks.onWait(`its run is being trained by ${describeHolder(err.holder)}; waiting until that trainer ends or the lock is not renewed`);
+      await sleep(Math.min(5000, leaseMs() / 4), hooks.signal);
     }
-    resumeDir = next.resumeDir;
-    opened = openRun(job, resumeDir);
-  } catch (err) {
-    return { runId: null, dir: resumeDir, status: 'failed', stepsDone: 0, error: errorMessage(err), note: null, writeFailed: isWriteFailure(err) };
   }
   const { writer, checkpoint } = opened;
   hooks.onStart({ runId: writer.info.id, dir: writer.dir, fromStep: checkpoint?.step ?? 0 });
@@ -105,10 +123,11 @@ async function trainClaimed(job: Job, hooks: JobHooks): Promise<JobResult> {
     writer.finish(status, error ?? undefined);
   } catch (err) {
     // Not even run.json could be written: on disk the run looks killed, and resumes like one.
-    if (!(err instanceof RunWriteError)) throw err;
+    // Or another trainer took the run over (this one stalled past the lease): the run is its now.
+    if (!(err instanceof RunWriteError || err instanceof LockLostError)) throw err;
     status = 'failed';
     error ??= err.message;
-    writeFailed = true;
+    writeFailed = err instanceof RunWriteError;
   }
   return { runId: writer.info.id, dir: writer.dir, status, stepsDone: writer.info.steps_done, error, note: null, writeFailed };
 }
@@ -126,6 +145,24 @@ function openRun(job: Job, resumeDir: string | null): { writer: RunWriter; check
     generationsCapacity: job.config.generations_capacity,
   });
   return { writer, checkpoint: null };
+}
+
+function inAnotherProcess(holder: LockHolder): JobResult {
+  const note = `being trained by ${describeHolder(holder)}`;
+  return { runId: null, dir: null, status: 'in another process', stepsDone: 0, error: null, note, writeFailed: false };
+}
+
+/** Resolves after `ms`, or at once when `signal` aborts. */
+function sleep(ms: number, signal: AbortSignal): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(done, ms);
+    signal.addEventListener('abort', done, { once: true });
+    function done() {
+      clearTimeout(timer);
+      signal.removeEventListener('abort', done);
+      resolve();
+    }
+  });
 }
 
 function errorMessage(err: unknown): string {

@@ -36,6 +36,7 @@ async function runInProcess(jobs: Job[], opts: RunJobsOptions): Promise<(JobResu
       onStart: (start) => opts.onEvent({ type: 'start', job, start }),
       onProgress: (progress) => opts.onEvent({ type: 'progress', job, progress }),
       onPretrainProgress: (progress) => opts.onEvent({ type: 'pretrain', job, progress }),
+      onWait: (note) => opts.onEvent({ type: 'wait', job, note }),
     });
     results[job] = result;
     opts.onEvent({ type: 'finish', job, result });
@@ -91,6 +92,7 @@ async function runInWorkers(jobs: Job[], opts: RunJobsOptions): Promise<(JobResu
             opts.onEvent(message);
             break;
           case 'pretrain':
+          case 'wait':
             opts.onEvent(message);
             break;
           case 'progress':

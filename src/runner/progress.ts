@@ -50,6 +50,8 @@ export class ProgressDisplay {
         return this.progressed(event.job, event.progress, now);
       case 'finish':
         return this.finished(event.job, event.result, now);
+      case 'wait':
+        return this.log(`${this.labels[event.job]}: ${event.note}`, now);
     }
   }
 

@@ -56,6 +56,7 @@ async function train({ job, spec }: Extract<ToWorker, { type: 'run' }>): Promise
     onStart: (start) => send({ type: 'start', job, start }),
     onProgress: (progress) => send({ type: 'progress', job, progress }),
     onPretrainProgress: (progress) => send({ type: 'pretrain', job, progress }),
+    onWait: (note) => send({ type: 'wait', job, note }),
   });
   busy = false;
   send({ type: 'finish', job, result });

@@ -6,10 +6,10 @@ import { createHash } from 'node:crypto';
 import { appendFileSync, existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { isDeepStrictEqual } from 'node:util';
-import { writeFileAtomic } from './atomic';
+import { tempPath, writeFileAtomic } from './atomic';
 import { writing } from './errors';
 import { makeRunsDir, slugOf, timestamp } from './ids';
-import { lockRun, unlockRun } from './lock';
+import { lockRun } from './lock';
 import type { Run } from './reader';
 import { FORMAT_VERSION, GENERATIONS_FILE, METRICS_FILE, RUN_FILE, type GenerationLine, type ParamValue, type RunInfo, type RunSource } from './schema';
 import { packageVersion } from './version';
@@ -183,7 +183,7 @@ export function writeImportedRun(runsDir: string, existing: Run | undefined, run
   makeRunsDir(runsDir);
   const id = importedRunId(created, run.sweep, run.source.run, runsDir);
   const dir = join(runsDir, id);
-  const tmp = join(runsDir, `.${id}.${process.pid}.tmp`);
+  const tmp = tempPath(join(runsDir, `.${id}`));
   writing(dir, () => {
     rmSync(tmp, { recursive: true, force: true });
     mkdirSync(tmp);
@@ -202,7 +202,7 @@ export function writeImportedRun(runsDir: string, existing: Run | undefined, run
 
 function updateRun(existing: Run, info: RunInfo, metrics: string, generations: string): ImportChange {
   const { dir } = existing;
-  writing(dir, () => lockRun(dir));
+  const lock = writing(dir, () => lockRun(dir));
   try {
     const metricsFile = join(dir, METRICS_FILE);
     const before = existsSync(metricsFile) ? readFileSync(metricsFile, 'utf8') : '';
@@ -227,7 +227,7 @@ function updateRun(existing: Run, info: RunInfo, metrics: string, generations: s
     }
     return change;
   } finally {
-    unlockRun(dir);
+    lock.release();
   }
 }
 

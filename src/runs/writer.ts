@@ -13,10 +13,10 @@ import {
 } from 'node:fs';
 import { join } from 'node:path';
 import { z } from 'zod';
-import { writeFileAtomic } from './atomic';
-import { firstIssue, RunFormatError, RunWriteError, writing } from './errors';
+import { tempPath, writeFileAtomic } from './atomic';
+import { firstIssue, RunFormatError, writing } from './errors';
 import { createRunDir } from './ids';
-import { lockRun, unlockRun } from './lock';
+import { lockRun, type HeldLock } from './lock';
 import { readJsonLines, readRunInfo } from './reader';
 import { Reservoir, type ReservoirState } from './reservoir';
 import {
@@ -70,7 +70,10 @@ const FLUSH_INTERVAL_MS = 1000;
  * (the first logged step is 1). metrics.jsonl is append-only and each line
  * reaches the OS as soon as it is logged, so a crash loses at most the line
  * being written; run.json, generations.jsonl and the checkpoint are replaced
- * atomically.
+ * atomically. It holds the run's lock from start to finish and checks it
+ * before every write: a writer whose lock was taken over (it stalled past the
+ * lease) throws LockLostError and writes nothing more, so a run never has two
+ * writers.
  */
 export class RunWriter {
   private metricsFd: number;
@@ -78,6 +81,7 @@ export class RunWriter {
 
   private constructor(
     readonly dir: string,
+    private readonly lock: HeldLock,
     private runInfo: RunInfo,
     private reservoir: Reservoir<GenerationLine>,
   ) {
@@ -92,19 +96,21 @@ export class RunWriter {
   static create(runsDir: string, init: NewRun): RunWriter {
     const { id, dir } = writing(runsDir, () => createRunDir(runsDir));
     let writer: RunWriter | undefined;
+    let lock: HeldLock | undefined;
     try {
-      writing(dir, () => lockRun(dir));
-      writer = RunWriter.start(dir, id, init);
+      lock = writing(dir, () => lockRun(dir));
+      writer = RunWriter.start(dir, lock, id, init);
       writer.flush();
       return writer;
     } catch (error) {
       if (writer) closeSync(writer.metricsFd);
+      lock?.release();
       rmSync(dir, { recursive: true, force: true });
       throw error;
     }
   }
 
-  private static start(dir: string, id: string, init: NewRun): RunWriter {
+  private static start(dir: string, lock: HeldLock, id: string, init: NewRun): RunWriter {
     const now = new Date().toISOString();
     const info: RunInfo = {
       format: FORMAT_VERSION,
@@ -127,7 +133,7 @@ export class RunWriter {
       generations: { seen: 0, kept: 0, capacity: init.generationsCapacity },
     };
     const reservoir = new Reservoir<GenerationLine>(init.generationsCapacity, (init.seed ^ RESERVOIR_SEED_SALT) >>> 0);
-    return new RunWriter(dir, info, reservoir);
+    return new RunWriter(dir, lock, info, reservoir);
   }
 
   /**
@@ -138,19 +144,18 @@ export class RunWriter {
    * checkpoint, a full disk), the folder is left unlocked.
    */
   static resume(runDir: string): { writer: RunWriter; checkpoint: Checkpoint | null } {
-    let locked = false;
+    let lock: HeldLock | undefined;
     try {
-      writing(runDir, () => lockRun(runDir));
-      locked = true;
-      return RunWriter.reopen(runDir);
+      lock = writing(runDir, () => lockRun(runDir));
+      return RunWriter.reopen(runDir, lock);
     } catch (error) {
-      // A lock that could not be written (a full disk) is ours, cut short; one held by another process is not.
-      if (locked || error instanceof RunWriteError) unlockRun(runDir);
+      lock?.release();
       throw error;
     }
   }
 
-  private static reopen(runDir: string): { writer: RunWriter; checkpoint: Checkpoint | null } {
+  private static reopen(runDir: string, lock: HeldLock): { writer: RunWriter; checkpoint: Checkpoint | null } {
+    // Only a lock holder writes here, and this is the only one: temp files left are a dead writer's.
     removeStaleTempFiles(runDir);
     const info = readRunInfo(runDir);
     const saved = readCheckpoint(runDir);
@@ -158,12 +163,13 @@ export class RunWriter {
 
     const metricsFile = join(runDir, METRICS_FILE);
     const kept = readJsonLines(metricsFile, MetricsLine, () => {}).filter((line) => line.step <= step);
+    lock.check();
     writeFileAtomic(metricsFile, kept.map((line) => JSON.stringify(line) + '\n').join(''));
 
     const reservoir = saved
       ? Reservoir.fromState(saved.reservoir)
       : new Reservoir<GenerationLine>(info.generations.capacity, (info.seed ^ RESERVOIR_SEED_SALT) >>> 0);
-    const writer = new RunWriter(runDir, { ...info, steps_done: step, status: 'running', finished: null, error: null }, reservoir);
+    const writer = new RunWriter(runDir, lock, { ...info, steps_done: step, status: 'running', finished: null, error: null }, reservoir);
     writer.flush();
     return { writer, checkpoint: saved?.checkpoint ?? null };
   }
@@ -182,6 +188,7 @@ export class RunWriter {
     const line: Record<string, number | null> = { step, time: Date.now() / 1000 };
     for (const [name, value] of Object.entries(metrics)) line[name] = Number.isFinite(value) ? value : null;
     const bytes = Buffer.from(JSON.stringify(line) + '\n');
+    this.lock.check();
     // A short write (the disk filling up) is retried, so that it fails here, leaving at most a cut last line.
     writing(join(this.dir, METRICS_FILE), () => {
       for (let done = 0; done < bytes.length; ) done += writeSync(this.metricsFd, bytes, done);
@@ -201,9 +208,10 @@ export class RunWriter {
    * the partial new one is removed, giving its space back for run.json.
    */
   saveCheckpoint(step: number, checkpoint: Omit<Checkpoint, 'step'>): void {
+    this.lock.check();
     writing(join(this.dir, METRICS_FILE), () => fsyncSync(this.metricsFd));
     const final = join(this.dir, CHECKPOINT_DIR);
-    const tmp = `${final}.${process.pid}.tmp`;
+    const tmp = tempPath(final);
     try {
       writing(final, () => this.writeCheckpoint(tmp, step, checkpoint));
     } catch (error) {
@@ -213,6 +221,7 @@ export class RunWriter {
     const old = `${final}.old`;
     // Keep the previous checkpoint until the new one is in place: a crash
     // between the two renames leaves checkpoint.old, which resume falls back to.
+    this.lock.check(); // again: writing the checkpoint may have taken a while
     writing(final, () => {
       rmSync(old, { recursive: true, force: true });
       if (existsSync(final)) renameSync(final, old);
@@ -244,7 +253,7 @@ export class RunWriter {
   /**
    * Records how the run ended and unlocks it. On a full disk it still writes
    * run.json if it can (then throws the first RunWriteError); the folder is
-   * unlocked either way.
+   * unlocked either way. A lost lock (LockLostError) writes nothing.
    */
   finish(status: 'completed' | 'failed' | 'interrupted', error?: string): void {
     const now = new Date().toISOString();
@@ -262,11 +271,11 @@ export class RunWriter {
     attempt(() => writing(join(this.dir, METRICS_FILE), () => fsyncSync(this.metricsFd)));
     attempt(() => closeSync(this.metricsFd));
     attempt(() => this.writeGenerations());
-    // Unlock first: a crash before the status is written leaves an unlocked
-    // run marked running, which the next train resumes and completes. The other
-    // order could leave a completed run locked for good.
-    unlockRun(this.dir);
     attempt(() => this.writeInfo());
+    // Unlock last: nothing is written to a run without its lock. A crash just
+    // before leaves a lock in a finished run: dead once not renewed, and
+    // removed by the next train (removeDeadLock).
+    this.lock.release();
     if (failures.length > 0) throw failures[0];
   }
 
@@ -287,12 +296,14 @@ export class RunWriter {
   }
 
   private writeGenerations(): void {
+    this.lock.check();
     const items = this.reservoir.items();
     writeFileAtomic(join(this.dir, GENERATIONS_FILE), items.map((item) => JSON.stringify(item) + '\n').join(''));
     this.runInfo.generations = { seen: this.reservoir.seen, kept: items.length, capacity: this.reservoir.capacity };
   }
 
   private writeInfo(): void {
+    this.lock.check();
     this.runInfo.updated = new Date().toISOString();
     writeFileAtomic(join(this.dir, RUN_FILE), JSON.stringify(this.runInfo, null, 2) + '\n');
   }

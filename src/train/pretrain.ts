@@ -2,12 +2,12 @@
 // trained once per reference config and backend (configHash) and cached in
 // <cacheDir>/<hash>/. The RL policy starts as a copy of it, and the KL penalty
 // measures how far the policy has moved from it.
-import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { hostname } from 'node:os';
+import { existsSync, mkdirSync, readFileSync, renameSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { z } from 'zod';
-import { RunReference } from '../runs';
+import { HeldLock, RunReference, takeLock } from '../runs';
+import { tempPath } from '../runs/atomic';
 import { Adam } from './adam';
 import { currentBackend } from './backend';
 import { configHash, referenceConfig, type TrainConfig } from './config';
@@ -56,8 +56,6 @@ const WEIGHTS_FILE = 'weights.bin';
 const INDEX_FILE = 'weights.json';
 const TOKENIZER_FILE = 'tokenizer.json';
 const INFO_FILE = 'info.json';
-/** A lock older than this is from a machine that died while pretraining. */
-const STALE_LOCK_MS = 30 * 60 * 1000;
 
 export interface Corpus {
   tokenizer: Tokenizer;
@@ -172,45 +170,17 @@ export async function loadOrPretrain(
   for (;;) {
     if (existsSync(join(dir, INFO_FILE))) return loadReference(dir, config);
     opts.signal?.throwIfAborted();
-    const lock = join(cacheDir, `${hash}.lock`);
-    if (takeLock(lock)) {
+    // The runs' lock: renewed while pretraining, dead when not (a crashed node, or a container whose pid means nothing here).
+    const lock = takeLock(join(cacheDir, `${hash}.lock`));
+    if (lock instanceof HeldLock) {
       try {
         if (!existsSync(join(dir, INFO_FILE))) await pretrainInto(dir, hash, config, opts.onProgress, opts.signal);
       } finally {
-        rmSync(lock, { force: true });
+        lock.release();
       }
     } else {
       await new Promise((resolve) => setTimeout(resolve, 500));
     }
-  }
-}
-
-/** Creates the lock file, or returns false while another live process holds it. */
-function takeLock(lock: string): boolean {
-  try {
-    writeFileSync(lock, JSON.stringify({ pid: process.pid, host: hostname() }), { flag: 'wx' });
-    return true;
-  } catch (err) {
-    if ((err as NodeJS.ErrnoException).code !== 'EEXIST') throw err;
-  }
-  if (lockIsStale(lock)) rmSync(lock, { force: true });
-  return false;
-}
-
-function lockIsStale(lock: string): boolean {
-  try {
-    const holder = JSON.parse(readFileSync(lock, 'utf8')) as { pid: number; host: string };
-    if (holder.host === hostname()) {
-      try {
-        process.kill(holder.pid, 0);
-        return false;
-      } catch {
-        return true;
-      }
-    }
-    return Date.now() - statSync(lock).mtimeMs > STALE_LOCK_MS;
-  } catch {
-    return false; // being written or just removed: look again
   }
 }
 
@@ -241,7 +211,7 @@ async function pretrainInto(
   const samples = sampleStories(model, tokenizer, REFERENCE_SAMPLES, config.pretrain_seed);
 
   // Write everything next to the final place, then rename: readers never see half a model.
-  const tmp = `${dir}.${process.pid}.tmp`;
+  const tmp = tempPath(dir);
   rmSync(tmp, { recursive: true, force: true });
   mkdirSync(tmp, { recursive: true });
   writeTensorData(tmp, await model.save());
