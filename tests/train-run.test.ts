@@ -1,6 +1,7 @@
 // trainRun on the --quick config: reproducible, resumable, no tensor leaks;
 // on wasm, and on wasm+blas when its addon is built.
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
+import { DEAD_PID, lockHere } from './fixtures/locks';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
@@ -155,6 +156,8 @@ describe('trainRun', () => {
     await expect(crash).rejects.toThrow('simulated crash');
     expect(readMetrics(writer.dir).map((m) => m.step)).toEqual([1, 2, 3, 4, 5]);
 
+    // A crashed trainer is a gone process: its lock is left naming a dead pid (this process still holds the in-memory one).
+    writeFileSync(join(writer.dir, 'lock'), lockHere(DEAD_PID));
     const resumed = RunWriter.resume(writer.dir);
     expect(resumed.checkpoint?.step).toBe(3);
     await trainRun(resumed.writer, config, { backend, checkpoint: resumed.checkpoint, cacheDir: join(tmp, 'cache') });
