@@ -3,7 +3,7 @@ export * from './schema';
 export { RunFormatError, RunWriteError, SweepFileError } from './errors';
 export { newRunId, createRunDir, makeRunsDir } from './ids';
 export { Reservoir, type ReservoirState } from './reservoir';
-export { claimValue, describeHolder, HeldLock, leaseMs, LockLostError, takeLock, removeDeadLock, RunLockedError, type LockHolder, type ValueClaim, type ValueKey } from './lock';
+export { claimValue, describeHolder, HeldLock, isAlive, leaseMs, PID_NAMESPACE, LockLostError, takeLock, removeDeadLock, RunLockedError, type LockHolder, type ValueClaim, type ValueKey } from './lock';
 export { RunWriter, type Checkpoint, type NamedTensor, type NewRun } from './writer';
 export { listRuns, runsOfSweep, runsBySweep, readRunInfo, readMetrics, readMetricColumns, readMetricsShared, metricsJsonArray, metricsReadSoFar, readMetricsLines, readMetricsLinesAt, readGenerations, snapshotRuns, warnOnce, type MetricSeries, type MetricsLines, type Run, type RunMetrics, type Warn } from './reader';
 export { startMetricsPrefetch, type MetricsPrefetch } from './metrics-prefetch';

@@ -14,7 +14,7 @@ const BOOT_ID = readOr('/proc/sys/kernel/random/boot_id');
  * with host networking, or `unshare --pid`, share a host name and boot but not
  * pids (each trainer may be pid 1), so a pid says nothing across namespaces.
  */
-const PID_NAMESPACE = (() => {
+export const PID_NAMESPACE = (() => {
   try {
     return readlinkSync('/proc/self/ns/pid');
   } catch {
@@ -340,7 +340,8 @@ function isComparable(holder: Holder): boolean {
   return holder.host === hostname() && holder.boot !== undefined && holder.boot === BOOT_ID && holder.pidns !== undefined && holder.pidns === PID_NAMESPACE;
 }
 
-function isAlive(pid: number): boolean {
+/** Whether a pid of this host and PID namespace is a live process (EPERM: alive, another user's). */
+export function isAlive(pid: number): boolean {
   try {
     process.kill(pid, 0);
     return true;

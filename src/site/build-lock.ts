@@ -12,12 +12,12 @@
 // left: Astro removes it only on success). Then it reads each run once for
 // all its pages and downloads (snapshotRuns in src/runs/reader.ts).
 import { hostname } from 'node:os';
-import { existsSync, linkSync, mkdirSync, readFileSync, readlinkSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
+import { existsSync, linkSync, mkdirSync, readFileSync, renameSync, rmSync, unlinkSync, writeFileSync } from 'node:fs';
 import { join, relative, resolve } from 'node:path';
 import { randomUUID } from 'node:crypto';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
-import { snapshotRuns } from '../runs';
+import { isAlive, PID_NAMESPACE, snapshotRuns } from '../runs';
 import { shortPath } from './short-path';
 
 export const LOCK_FILE = 'sweepbook-build.lock';
@@ -72,15 +72,8 @@ export function buildLock(): AstroIntegration {
   };
 }
 
-const me = { token: randomUUID(), host: hostname(), pid: process.pid, pidns: pidNamespace() };
-
-function pidNamespace(): string {
-  try {
-    return readlinkSync('/proc/self/ns/pid');
-  } catch {
-    return ''; // no /proc: pids are compared as if in one namespace
-  }
-}
+// pids are compared within one PID namespace (containers on one host); without /proc, as if in one
+const me = { token: randomUUID(), host: hostname(), pid: process.pid, pidns: PID_NAMESPACE ?? '' };
 
 /** Takes the lock (waiting up to waitMs for a live holder); the line to print if another build holds it. */
 async function acquire(file: string, waitMs: number): Promise<string | null> {
@@ -125,15 +118,6 @@ function isDead(holder: Holder): boolean {
   if (Date.now() - holder.renewed > LEASE_MS) return true;
   // On this host, in this PID namespace, a pid that is gone is a build that died (killed, or out of memory).
   return holder.host === me.host && holder.pidns === me.pidns && holder.pid !== me.pid && !isAlive(holder.pid);
-}
-
-function isAlive(pid: number): boolean {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch (error) {
-    return (error as NodeJS.ErrnoException).code === 'EPERM';
-  }
 }
 
 function renew(file: string): void {
