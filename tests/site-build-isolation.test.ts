@@ -2,8 +2,8 @@
 // reports' HTML) does not stay in the checkout, and a build while another
 // builds from the same checkout or cache is refused with one line (they took
 // each other's modules and pages).
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
+import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
 import { listRuns } from '../src/runs';
@@ -61,22 +61,27 @@ test('a failed build leaves none of its reports in the checkout, and the next bu
 }, 180_000);
 
 test('a second build while one builds from the same checkout is refused with one line; the first publishes only its own site', async () => {
-  const first = newSite('first', undefined);
+  // The first build is this test process holding the checkout's lock, as a live build does: waiting for a real
+  // build to reach its bundling raced with how fast a tiny site builds (it could end before the second started).
+  const lock = join(checkout, '.astro', 'sweepbook-build.lock');
+  mkdirSync(join(checkout, '.astro'), { recursive: true });
+  const pidns = readlinkSync('/proc/self/ns/pid');
+  writeFileSync(lock, JSON.stringify({ token: 'the-first-build', host: hostname(), pid: process.pid, pidns, started: Date.now(), renewed: Date.now() }));
   const second = newSite('second', `---\ntitle: Second\ndate: 2024-11-01\ndescription: The other site.\n---\n\n${SECRET} text.\n`);
-  let started: () => void;
-  const bundling = new Promise<void>((resolve) => (started = resolve));
-  const one = buildSite({ ...first, onOutput: (output) => output.includes('Building static entrypoints') && started() });
-  await bundling;
   const two = await buildSite({ ...second, env: { SWEEPBOOK_BUILD_WAIT: '0' } });
-  const done = await one;
-  expect(done.code, done.output).toBe(0);
   expect(two.code).toBe(1);
   expect(two.output.trim(), two.output).toMatch(
-    new RegExp(`^error: another build \\(pid \\d+ on host .+, since \\d\\d:\\d\\d:\\d\\d\\) is building from \\.astro: wait for it, or remove \\.astro/sweepbook-build\\.lock if it died$`),
+    new RegExp(`^error: another build \\(pid ${process.pid} on host .+, since \\d\\d:\\d\\d:\\d\\d\\) is building from \\.astro: wait for it, or remove \\.astro/sweepbook-build\\.lock if it died$`),
   );
+  expect(existsSync(second.outDir)).toBe(false);
+  // The lock is the first build's still: the refused one left it alone; once released, the first builds its own site only.
+  expect(JSON.parse(readFileSync(lock, 'utf8')).token).toBe('the-first-build');
+  rmSync(lock);
+  const first = newSite('first', undefined);
+  const done = await buildSite(first);
+  expect(done.code, done.output).toBe(0);
   expect(filesWith(first.outDir, SECRET)).toEqual([]);
   expect(existsSync(join(first.outDir, 'reports/fixture-report/index.html'))).toBe(true);
-  expect(existsSync(second.outDir)).toBe(false);
 }, 180_000);
 
 /** The last step each line figure on the page draws (its data file's x domain), and the page's name. */
