@@ -147,7 +147,7 @@ describe('seeds', () => {
     expect(p.done.map((run) => run.dir)).toEqual([shared]);
     expect(units(p)).toEqual(['second:10@0', 'second:50@0', 'second:100@0', 'second:50@1', 'second:100@1']);
     // and a trainer of the second sweep that claims it finds it done
-    const job = { ...p.jobs[0], config: resolveConfig({ seed: 1, beta: 10 }, { quick: false }) };
+    const job = { ...p.jobs[0], kind: 'builtin' as const, config: resolveConfig({ seed: 1, beta: 10 }, { quick: false }) };
     expect(planValue(listRuns(runs), job)).toMatchObject({ done: { dir: shared } });
   });
 });

@@ -8,7 +8,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { readGenerations, readMetrics, readRunInfo, RunWriter, type MetricsLine, type Sweep } from '../src/runs';
 import { initBackend } from '../src/train/backend';
 import { configHash, resolveConfig, type TrainConfig } from '../src/train/config';
-import { sweepUnits } from '../src/runner/plan';
+import { trainerUnits } from '../src/runner/plan';
 import { trainRun, type TrainRunOptions } from '../src/train/run';
 import { blasBuilt } from './backends';
 
@@ -123,7 +123,7 @@ describe('trainRun', () => {
   it('pairs seeds across values: the units of seed s draw the same stream whatever the value', async () => {
     const sweep: Sweep = { id: 'paired', file: 'paired.yaml', title: 'paired', vary: 'beta', runs: 'trained', seeds: [1, 2], config: { rl_steps: 1 }, values: [0, 100].map((value) => ({ value, label: `beta=${value}`, color: 'red' })) };
     const firstSteps: { seed: number; beta: number; raw_reward: number | null | undefined; repetition: number | null | undefined; text: string }[] = [];
-    for (const { config } of sweepUnits(sweep, true)) {
+    for (const { config } of trainerUnits(sweep, true)) {
       const dir = await trainFresh(config);
       // At step 1 the policy is still the reference, so equal draws mean equal samples.
       const [{ raw_reward, repetition }] = metricsOf(dir);

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { FORMAT_VERSION, loadSweep, RunWriter } from '../runs';
 import { buildSite } from '../site/build-site';
 import { parseBuildPhases, type BuildPhases } from '../site/build-phases';
-import { sweepUnits } from '../runner/plan';
+import { trainerUnits } from '../runner/plan';
 
 const SWEEP = 'bench-sweep';
 
@@ -32,7 +32,7 @@ function sweepFile(runs: number): string {
 function resolvedConfigs(root: string, runs: number) {
   mkdirSync(join(root, 'content/sweeps'), { recursive: true });
   writeFileSync(join(root, `content/sweeps/${SWEEP}.yaml`), sweepFile(runs));
-  return sweepUnits(loadSweep(join(root, `content/sweeps/${SWEEP}.yaml`)), false).map((unit) => unit.config);
+  return trainerUnits(loadSweep(join(root, `content/sweeps/${SWEEP}.yaml`)), false).map((unit) => unit.config);
 }
 
 function writeFixture(root: string, runs: number, steps: number): void {

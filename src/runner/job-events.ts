@@ -16,4 +16,4 @@ export type JobEvent =
 /** Messages from the CLI to a worker process. */
 export type ToWorker = { type: 'run'; job: number; spec: Job } | { type: 'stop' };
 /** Messages from a worker process to the CLI. */
-export type FromWorker = { type: 'ready'; backend: string } | { type: 'backend-error'; message: string } | JobEvent;
+export type FromWorker = { type: 'ready' } | { type: 'backend-error'; message: string } | JobEvent;

@@ -2,9 +2,10 @@
 // worker process: claims the value, opens the run folder, calls trainRun,
 // records how it ended.
 import { claimValue, describeHolder, leaseMs, listRuns, LockLostError, RunLockedError, RunWriter, RunWriteError, type Checkpoint, type LockHolder, type RunStatus } from '../runs';
+import { runCommand } from './command';
 import { planValue, type Job } from './plan';
 import type { PretrainProgress } from '../train/pretrain';
-import { trainRun, type TrainProgress } from '../train/run';
+import type { TrainProgress } from '../train/run';
 
 export interface JobStart {
   runId: string;
@@ -28,7 +29,8 @@ export interface JobResult {
 }
 
 export interface JobHooks {
-  backend: string;
+  /** The tfjs backend, initialised on first use: a command sweep's runs need none. Throws BackendError. */
+  backend(): Promise<string>;
   signal: AbortSignal;
   onStart(start: JobStart): void;
   onProgress(progress: TrainProgress): void;
@@ -47,6 +49,8 @@ export interface JobHooks {
  * leaving it would end the task with the run unfinished.
  */
 export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
+  // Before the value is claimed or a run folder touched: a backend that cannot run here fails every run alike.
+  const backend = job.kind === 'builtin' ? await hooks.backend() : null;
   let claim: ReturnType<typeof claimValue>;
   try {
     claim = claimValue(job.runsDir, job);
@@ -60,13 +64,13 @@ export async function trainJob(job: Job, hooks: JobHooks): Promise<JobResult> {
   }
   if (!claim.claimed) return inAnotherProcess(claim.holder);
   try {
-    return await trainClaimed(job, hooks);
+    return await trainClaimed(job, hooks, backend);
   } finally {
     claim.release();
   }
 }
 
-async function trainClaimed(job: Job, hooks: JobHooks): Promise<JobResult> {
+async function trainClaimed(job: Job, hooks: JobHooks, backend: string | null): Promise<JobResult> {
   let opened: ReturnType<typeof openRun>;
   let resumeDir = job.resumeDir;
   for (let waited = false; ; waited = true) {
@@ -93,25 +97,31 @@ async function trainClaimed(job: Job, hooks: JobHooks): Promise<JobResult> {
     }
   }
   const { writer, checkpoint } = opened;
-  hooks.onStart({ runId: writer.info.id, dir: writer.dir, fromStep: checkpoint?.step ?? 0 });
+  hooks.onStart({ runId: writer.info.id, dir: writer.dir, fromStep: checkpoint?.step ?? writer.info.steps_done });
 
   let status: JobResult['status'];
   let error: string | null = null;
   let writeFailed = false;
   try {
-    await trainRun(writer, job.config, {
-      backend: hooks.backend,
-      checkpoint,
-      signal: hooks.signal,
-      onProgress: hooks.onProgress,
-      onPretrainProgress: hooks.onPretrainProgress,
-    });
-    const { steps_done, total_steps } = writer.info;
-    if (steps_done >= total_steps) status = 'completed';
-    else if (hooks.signal.aborted) status = 'interrupted';
-    else {
-      status = 'failed';
-      error = `training stopped at step ${steps_done} of ${total_steps}`;
+    if (job.kind === 'command') {
+      ({ status, error } = await runCommand(writer, job.config, { signal: hooks.signal, onProgress: hooks.onProgress }));
+    } else {
+      // Loaded here: a command sweep's runs need no tfjs.
+      const { trainRun } = await import('../train/run');
+      await trainRun(writer, job.config, {
+        backend: backend!,
+        checkpoint,
+        signal: hooks.signal,
+        onProgress: hooks.onProgress,
+        onPretrainProgress: hooks.onPretrainProgress,
+      });
+      const { steps_done, total_steps } = writer.info;
+      if (steps_done >= total_steps) status = 'completed';
+      else if (hooks.signal.aborted) status = 'interrupted';
+      else {
+        status = 'failed';
+        error = `training stopped at step ${steps_done} of ${total_steps}`;
+      }
     }
   } catch (err) {
     // Stopping may interrupt training by throwing (e.g. mid-pretraining): that is not a failure; a full disk is.
@@ -133,18 +143,19 @@ async function trainClaimed(job: Job, hooks: JobHooks): Promise<JobResult> {
 }
 
 function openRun(job: Job, resumeDir: string | null): { writer: RunWriter; checkpoint: Checkpoint | null } {
+  if (job.kind === 'command') {
+    if (resumeDir) return { writer: RunWriter.resumeCommand(resumeDir), checkpoint: null };
+    // A command's output is imported whole: every text it logged is kept.
+    const writer = RunWriter.create(job.runsDir, { ...newRun(job), totalSteps: job.config.steps ?? 0, generationsCapacity: 0 });
+    return { writer, checkpoint: null };
+  }
   if (resumeDir) return RunWriter.resume(resumeDir);
-  const writer = RunWriter.create(job.runsDir, {
-    sweep: job.sweep,
-    params: job.params,
-    label: job.label,
-    color: job.color,
-    seed: job.config.seed,
-    config: job.config,
-    totalSteps: job.config.rl_steps,
-    generationsCapacity: job.config.generations_capacity,
-  });
+  const writer = RunWriter.create(job.runsDir, { ...newRun(job), totalSteps: job.config.rl_steps, generationsCapacity: job.config.generations_capacity });
   return { writer, checkpoint: null };
+}
+
+function newRun(job: Job) {
+  return { sweep: job.sweep, params: job.params, label: job.label, color: job.color, seed: job.config.seed, config: job.config };
 }
 
 function inAnotherProcess(holder: LockHolder): JobResult {

@@ -5,7 +5,7 @@ import { dirname, join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { defaultColor, formatSweepFile, parseSweep, SweepFileError, sweepIdProblem, type ParamValue } from '../runs';
 import { CONFIG_KEYS, TrainConfig } from '../train/config';
-import { sweepUnits } from './plan';
+import { trainerUnits } from './plan';
 
 export interface NewSweep {
   id: string;
@@ -74,7 +74,7 @@ export function newSweep(options: NewSweep): { sweepFile: string; reportFile: st
     config: {},
   });
   try {
-    sweepUnits(parseSweep(sweepFile, sweepText), false); // what we write must be what the trainer and the site accept
+    trainerUnits(parseSweep(sweepFile, sweepText), false); // what we write must be what the trainer and the site accept
   } catch (error) {
     if (!(error instanceof SweepFileError)) throw error;
     // In the terms of the command line: the file it speaks of was not written.

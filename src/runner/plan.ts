@@ -8,16 +8,45 @@ import {
   matchSweepRuns,
   sweepFieldLine,
   SweepFileError,
-  type ParamValue,
   type Run,
+  ParamValue,
+  type OutputFormat,
   type Sweep,
+  type SweepCommand,
   type SweepRunsMatch,
   type SweepUnit,
 } from '../runs';
 import { CONFIG_KEYS, nearestConfigKey, resolveConfig, TrainConfig } from '../train/config';
+import { commandArguments, CommandLineError, placeholdersOf } from './command-line';
+
+/**
+ * What a command run records as its config, and so what it is matched by: the
+ * command (placeholders unfilled), its output, steps:, the seed and every
+ * placeholder's value (the varied param's, config:'s).
+ */
+export interface CommandConfig extends Record<string, unknown> {
+  command: string[];
+  output: { format: OutputFormat; path: string };
+  steps?: number;
+  seed: number;
+}
 
 /** One run of the plan, whole enough to be sent to a worker process as JSON. */
-export interface Job {
+export type Job = BuiltinJob | CommandJob;
+
+/** A run of the built-in trainer (src/train). */
+export interface BuiltinJob extends JobBase {
+  kind: 'builtin';
+  config: TrainConfig;
+}
+
+/** A run of a sweep file's own program (src/runner/command.ts). */
+export interface CommandJob extends JobBase {
+  kind: 'command';
+  config: CommandConfig;
+}
+
+interface JobBase {
   sweep: string;
   /** The value's label, e.g. "beta=10". */
   label: string;
@@ -25,7 +54,6 @@ export interface Job {
   name: string;
   color: string;
   params: Record<string, ParamValue>;
-  config: TrainConfig;
   /** Where a new run folder goes. */
   runsDir: string;
   /** An unfinished run folder to resume, or null to create a new run (as planned: see planValue). */
@@ -53,10 +81,15 @@ export interface PlanOptions {
  * What a sweep trains: one unit per (value, seed), seed by seed (every value
  * of the first seed, then of the next: an unfinished sweep has whole seeds),
  * each with its resolved config. Seed s is the same for every value, so the
- * values are compared on the same random draws. A bad config is a
- * SweepFileError naming the field.
+ * values are compared on the same random draws. A bad config (or command) is
+ * a SweepFileError naming the field.
  */
-export function sweepUnits(sweep: Sweep, quick: boolean): SweepUnit<TrainConfig>[] {
+export function sweepUnits(sweep: Sweep, quick: boolean): SweepUnit<TrainConfig>[] | SweepUnit<CommandConfig>[] {
+  return sweep.command ? commandUnits(sweep, sweep.command) : trainerUnits(sweep, quick);
+}
+
+/** sweepUnits of a sweep of the built-in trainer. */
+export function trainerUnits(sweep: Sweep, quick: boolean): SweepUnit<TrainConfig>[] {
   return sweep.seeds.flatMap((seed) =>
     sweep.values.map(({ value, label, color }, index) => {
       const overrides = { ...sweep.config, seed, [sweep.vary]: value };
@@ -69,6 +102,59 @@ export function sweepUnits(sweep: Sweep, quick: boolean): SweepUnit<TrainConfig>
       }
     }),
   );
+}
+
+/** Placeholders every command run has a value for, besides the varied param's and config:'s. */
+const RUN_PLACEHOLDERS = ['seed', 'run_dir', 'out', 'resume'];
+
+/**
+ * sweepUnits of a command sweep. The command must name what tells its runs
+ * apart ({<vary>}, {seed} with several seeds) and where to write ({out} or
+ * {run_dir}), and use every key of config: (a placeholder is all one is for);
+ * a placeholder with no value is an error before anything runs.
+ */
+export function commandUnits(sweep: Sweep, { command, output, steps }: SweepCommand): SweepUnit<CommandConfig>[] {
+  const fail = (message: string, field: string) => new SweepFileError(sweep.file, message, sweepFieldLine(sweep.file, field.split('.')), field);
+  let args: string[];
+  try {
+    args = commandArguments(command);
+  } catch (error) {
+    if (!(error instanceof CommandLineError)) throw error;
+    throw fail(error.message, 'command');
+  }
+  const reserved = [...RUN_PLACEHOLDERS, 'steps', 'command', 'output'];
+  if (reserved.includes(sweep.vary)) throw fail(`{${sweep.vary}} is sweepbook's own placeholder: vary a param of another name`, 'vary');
+  for (const [key, value] of Object.entries(sweep.config)) {
+    if (key === 'steps') throw fail('give a command\'s steps as steps: (beside command:), not in config:', `config.${key}`);
+    if (reserved.includes(key) || key === sweep.vary) throw fail(`"${key}" is ${key === sweep.vary ? 'the varied param' : "sweepbook's own placeholder"}: give config: keys of other names`, `config.${key}`);
+    if (!ParamValue.safeParse(value).success) throw fail(`a command sweep's config: holds the values of placeholders: a number, text or true/false, not ${JSON.stringify(value)}`, `config.${key}`);
+  }
+  const known = [sweep.vary, 'seed', ...Object.keys(sweep.config), ...(steps === undefined ? [] : ['steps']), 'run_dir', 'out', 'resume'];
+  const used = new Set(args.flatMap(placeholdersOf));
+  for (const name of used) {
+    if (known.includes(name)) continue;
+    if (name === 'steps') throw fail('{steps} needs steps: beside command:, the number of steps each run takes', 'command');
+    const nearest = nearestName(name, known);
+    throw fail(`{${name}} is not a placeholder${nearest ? ` (did you mean {${nearest}}?)` : ''}; the placeholders: ${known.map((k) => `{${k}}`).join(', ')}`, 'command');
+  }
+  if (!used.has(sweep.vary)) throw fail(`the command never uses {${sweep.vary}}: every value would run the same program`, 'command');
+  if (sweep.seeds.length > 1 && !used.has('seed')) throw fail('the command never uses {seed}: every seed would run the same program', 'command');
+  if (!used.has('out') && !used.has('run_dir')) throw fail(`the command never says where to write: pass it {out}, the folder it writes its ${output.format} output into`, 'command');
+  for (const key of Object.keys(sweep.config)) {
+    if (!used.has(key)) throw fail(`the command never uses {${key}}: in a command sweep, config: holds placeholders' values`, `config.${key}`);
+  }
+  return sweep.seeds.flatMap((seed) =>
+    sweep.values.map(({ value, label, color }) => {
+      if (typeof value === 'string' && value === '') throw fail('a value of a command sweep cannot be empty text', 'values');
+      const config: CommandConfig = { ...sweep.config, [sweep.vary]: value, seed, command: args, output, ...(steps === undefined ? {} : { steps }) };
+      return { value, label, color, seed, config };
+    }),
+  );
+}
+
+function nearestName(name: string, names: string[]): string | undefined {
+  const lower = name.toLowerCase();
+  return names.find((known) => known.toLowerCase() === lower || known.startsWith(name) || name.startsWith(known));
 }
 
 /** A config error in the sweep file's own terms: `values.2.value` rather than `beta`. */
@@ -96,15 +182,21 @@ export function sweepRunsNow(sweep: Sweep, runsDir: string, quick: boolean): Swe
   return trainedSweepRuns(sweep, runsDir, quick);
 }
 
-function trainedSweepRuns(sweep: Sweep, runsDir: string, quick: boolean): SweepRunsMatch<TrainConfig> {
-  return matchSweepRuns(listRuns(runsDir), sweepUnits(sweep, quick), parseRecordedConfig, sweep.id);
+function trainedSweepRuns(sweep: Sweep, runsDir: string, quick: boolean): SweepRunsMatch<TrainConfig> | SweepRunsMatch<CommandConfig> {
+  if (sweep.command) return matchSweepRuns(listRuns(runsDir), commandUnits(sweep, sweep.command), recordedCommandConfig, sweep.id);
+  return matchSweepRuns(listRuns(runsDir), trainerUnits(sweep, quick), parseRecordedConfig, sweep.id);
 }
 
 /** Configs compare after parsing, so a default added to TrainConfig since the run does not count as a change. */
 function parseRecordedConfig(run: Run): TrainConfig | undefined {
-  if (run.info.source) return undefined; // imported: its config is not a training config, whatever it parses as
+  if (run.info.source || run.info.process) return undefined; // imported, or a command's: not a training config, whatever it parses as
   const parsed = TrainConfig.safeParse(run.info.config);
   return parsed.success ? parsed.data : undefined;
+}
+
+/** A command run's config is what it recorded; only command runs have one. */
+function recordedCommandConfig(run: Run): CommandConfig | undefined {
+  return run.info.process ? (run.info.config as CommandConfig) : undefined;
 }
 
 /**
@@ -128,7 +220,8 @@ export function planRuns(sweeps: Sweep[], runsDir: string, opts: PlanOptions): P
     const { units } = trainedSweepRuns(sweep, runsDir, opts.quick);
     // --fresh sets aside the runs there are now, not those another trainer makes meanwhile.
     const setAside = opts.fresh ? units.flatMap((unit) => unit.runs.map((run) => run.info.id)) : [];
-    for (const { value, label, color, seed, config, completed, unfinished } of units) {
+    for (const unit of units) {
+      const { value, label, color, seed, config, completed, unfinished } = unit;
       const key = JSON.stringify(config);
       if (listed.has(key)) continue;
       listed.add(key);
@@ -138,17 +231,17 @@ export function planRuns(sweeps: Sweep[], runsDir: string, opts: PlanOptions): P
         plan.done.push(completed);
         continue;
       }
-      plan.jobs.push({
+      const base: JobBase = {
         sweep: sweep.id,
         label,
         name: sweep.seeds.length > 1 ? `${label} seed=${seed}` : label,
         color,
         params: { [sweep.vary]: value },
-        config,
         runsDir,
         resumeDir: opts.fresh ? null : (unfinished?.dir ?? null),
         setAside,
-      });
+      };
+      plan.jobs.push(sweep.command ? { ...base, kind: 'command', config: config as CommandConfig } : { ...base, kind: 'builtin', config: config as TrainConfig });
     }
   }
   return plan;
@@ -163,11 +256,14 @@ export function planRuns(sweeps: Sweep[], runsDir: string, opts: PlanOptions): P
  */
 export function planValue(
   runs: Run[],
-  job: Pick<Job, 'sweep' | 'label' | 'color' | 'params' | 'config' | 'setAside'>,
+  job: Pick<BuiltinJob, 'kind' | 'sweep' | 'label' | 'color' | 'params' | 'config' | 'setAside'> | Pick<CommandJob, 'kind' | 'sweep' | 'label' | 'color' | 'params' | 'config' | 'setAside'>,
 ): { done: Run } | { resumeDir: string | null } {
   const [value] = Object.values(job.params);
   const candidates = runs.filter((run) => !job.setAside.includes(run.info.id));
-  const unit = { value, label: job.label, color: job.color, seed: job.config.seed, config: job.config };
-  const [match] = matchSweepRuns(candidates, [unit], parseRecordedConfig, job.sweep).units;
+  const { label, color, sweep } = job;
+  const [match] =
+    job.kind === 'command'
+      ? matchSweepRuns(candidates, [{ value, label, color, seed: job.config.seed, config: job.config }], recordedCommandConfig, sweep).units
+      : matchSweepRuns(candidates, [{ value, label, color, seed: job.config.seed, config: job.config }], parseRecordedConfig, sweep).units;
   return match.completed ? { done: match.completed } : { resumeDir: match.unfinished?.dir ?? null };
 }

@@ -22,16 +22,17 @@ export interface RunJobsOptions {
  * touched, when the backend cannot be used.
  */
 export async function runJobs(jobs: Job[], opts: RunJobsOptions): Promise<(JobResult | null)[]> {
-  return opts.parallel <= 1 ? runInProcess(jobs, opts) : runInWorkers(jobs, opts);
+  // A command's program always runs under a worker: should this process be killed (kill -9), the worker stops the program and marks its run.
+  return opts.parallel <= 1 && jobs.every((job) => job.kind === 'builtin') ? runInProcess(jobs, opts) : runInWorkers(jobs, opts);
 }
 
 async function runInProcess(jobs: Job[], opts: RunJobsOptions): Promise<(JobResult | null)[]> {
-  const backend = await initBackend(opts.backend);
+  let backend: Promise<string> | undefined;
   const results: (JobResult | null)[] = jobs.map(() => null);
   for (const [job, spec] of jobs.entries()) {
     if (opts.signal.aborted) break;
     const result = await trainJob(spec, {
-      backend,
+      backend: () => (backend ??= initBackend(opts.backend)),
       signal: opts.signal,
       onStart: (start) => opts.onEvent({ type: 'start', job, start }),
       onProgress: (progress) => opts.onEvent({ type: 'progress', job, progress }),
@@ -85,6 +86,7 @@ async function runInWorkers(jobs: Job[], opts: RunJobsOptions): Promise<(JobResu
             break;
           case 'backend-error':
             failedBackend ??= message.message;
+            current = null; // it never started
             if (worker.connected) worker.disconnect();
             break;
           case 'start':
@@ -131,6 +133,6 @@ async function runInWorkers(jobs: Job[], opts: RunJobsOptions): Promise<(JobResu
       });
     };
 
-    for (let i = 0; i < Math.min(opts.parallel, jobs.length); i++) startWorker();
+    for (let i = 0; i < Math.max(1, Math.min(opts.parallel, jobs.length)); i++) startWorker();
   });
 }

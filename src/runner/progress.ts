@@ -142,6 +142,10 @@ export function statusLine(run: Pick<Active, 'label' | 'first' | 'last' | 'pretr
   const parts = [label, bar(last), `${last.step}/${last.total}`];
   if (last.metrics.raw_reward !== undefined) parts.push(`reward ${format(last.metrics.raw_reward)}`);
   if (last.metrics.kl !== undefined) parts.push(`kl ${format(last.metrics.kl)}`);
+  // Another program's metrics: the first two it logged.
+  if (last.metrics.raw_reward === undefined) for (const [name, value] of Object.entries(last.metrics).slice(0, 2)) parts.push(`${name} ${format(value)}`);
+  // A program that did not say its steps: no end to draw or reach.
+  if (last.total <= 0) return [label, `step ${last.step}`, ...parts.slice(3)].join('  ');
   if (first && last.step > first.step) {
     const perStep = (now - first.time) / (last.step - first.step);
     parts.push(`eta ${duration(perStep * (last.total - last.step))}`);

@@ -18,13 +18,17 @@ export interface SummaryRow {
   note: string | null;
 }
 
-const METRICS = ['raw_reward', 'kl', 'repetition'] as const;
+/** The built-in trainer's headline metrics; another program's runs show the first three they logged. */
+const METRICS = ['raw_reward', 'kl', 'repetition'];
 
 export function summaryTable(rows: SummaryRow[]): string {
-  const header = ['run', 'status', 'step', ...METRICS, 'id'];
-  const body = rows.map((row) => {
-    const last = row.dir ? readMetrics(row.dir, () => {}).at(-1) : undefined;
-    return [row.label, row.status, last ? String(last.step) : '-', ...METRICS.map((m) => format(last?.[m])), row.runId ?? '-'];
+  const lasts = rows.map((row) => (row.dir ? readMetrics(row.dir, () => {}).at(-1) : undefined));
+  const logged = lasts.find((last) => last !== undefined);
+  const metrics = !logged || 'raw_reward' in logged ? METRICS : Object.keys(logged).filter((key) => key !== 'step' && key !== 'time').slice(0, 3);
+  const header = ['run', 'status', 'step', ...metrics, 'id'];
+  const body = rows.map((row, i) => {
+    const last = lasts[i];
+    return [row.label, row.status, last ? String(last.step) : '-', ...metrics.map((m) => format(last?.[m])), row.runId ?? '-'];
   });
   const widths = header.map((_, i) => Math.max(...[header, ...body].map((cells) => cells[i].length)));
   return [header, ...body].map((cells) => cells.map((cell, i) => cell.padEnd(widths[i])).join('  ').trimEnd()).join('\n');

@@ -8,7 +8,7 @@ const CLAIMS_DIR = '.claims';
 const DEFAULT_LEASE_MS = 2 * 60 * 1000;
 
 /** Which boot of this host a process belongs to (Linux): after a reboot, its pid may be another process's. */
-const BOOT_ID = readOr('/proc/sys/kernel/random/boot_id');
+export const BOOT_ID = readOr('/proc/sys/kernel/random/boot_id');
 /**
  * Which PID namespace this process's pid is counted in (Linux): two containers
  * with host networking, or `unshare --pid`, share a host name and boot but not

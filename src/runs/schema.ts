@@ -10,6 +10,10 @@ export const RUN_FILE = 'run.json';
 export const METRICS_FILE = 'metrics.jsonl';
 export const GENERATIONS_FILE = 'generations.jsonl';
 export const CHECKPOINT_DIR = 'checkpoint';
+/** A command run's program's stdout and stderr, as it wrote them. */
+export const COMMAND_LOG = 'command.log';
+/** The run folder's own files: a program's output folder may not be one of them. */
+export const RUN_FOLDER_FILES = [RUN_FILE, METRICS_FILE, GENERATIONS_FILE, CHECKPOINT_DIR, COMMAND_LOG];
 
 /** A value a sweep can vary: numbers mostly, strings and booleans allowed. */
 export const ParamValue = z.union([z.number(), z.string(), z.boolean()]);
@@ -77,6 +81,31 @@ export const RunSource = z.strictObject({
 });
 export type RunSource = z.infer<typeof RunSource>;
 
+/**
+ * What a command sweep's program (the sweep file's `command:`) writes for
+ * sweepbook to import: an importer's format, or `run-folder`, metrics.jsonl and
+ * generations.jsonl lines as this module defines them.
+ */
+export const OutputFormat = z.enum(['tensorboard', 'csv', 'hf', 'run-folder']);
+export type OutputFormat = z.infer<typeof OutputFormat>;
+
+/** The program a command run ran (its last attempt) and how it ended: absent in runs of the built-in trainer and imported runs. */
+export const RunProcess = z.strictObject({
+  /** The command as run, placeholders filled in. */
+  argv: z.array(z.string()).min(1),
+  /** While it runs: its pid (the leader of its own process group), on `host`. */
+  pid: z.number().int().positive().nullable(),
+  /** The pid's start time as the kernel counts it (Linux), so a later process given the same pid is not taken for it. */
+  pid_start: z.string().nullable(),
+  host: z.string(),
+  /** How it exited: a code, or the signal that killed it; both null while it runs. */
+  exit_code: z.number().int().nullable(),
+  signal: z.string().nullable(),
+  /** The last lines it wrote to stderr. */
+  stderr_tail: z.array(z.string()),
+});
+export type RunProcess = z.infer<typeof RunProcess>;
+
 export const RunInfo = z.strictObject({
   format: z.number().int(),
   /** The run's folder name (checked by the reader). */
@@ -112,6 +141,7 @@ export const RunInfo = z.strictObject({
     capacity: count,
   }),
   source: RunSource.optional(),
+  process: RunProcess.optional(),
 });
 export type RunInfo = z.infer<typeof RunInfo>;
 
@@ -175,6 +205,17 @@ export const SweepFile = z.strictObject({
    * train` leaves the sweep alone. `trained` (the default): sweepbook trains them.
    */
   runs: z.enum(['trained', 'imported']).default('trained'),
+  /**
+   * Your own training program instead of the built-in trainer, run once per
+   * (value, seed) without a shell: a command line (split into arguments as a
+   * shell would, quotes kept, nothing expanded) or its arguments as a list.
+   * Placeholders: {<vary>}, {seed}, {<config key>}, {steps}, {run_dir}, {out}, {resume}.
+   */
+  command: z.union([z.string().min(1), z.array(z.string()).min(1)]).optional(),
+  /** What the command writes into {out}, and where {out} is in the run folder (default `out`). */
+  output: z.union([OutputFormat, z.strictObject({ format: OutputFormat, path: z.string().min(1).default('out') })]).optional(),
+  /** A command's steps per run: its progress bars' end, and {steps}. */
+  steps: z.number().int().positive().optional(),
 });
 export type SweepFile = z.infer<typeof SweepFile>;
 
@@ -190,4 +231,14 @@ export interface Sweep {
   config: Record<string, unknown>;
   runs: 'trained' | 'imported';
   values: { value: ParamValue; label: string; color: string }[];
+  /** A sweep of your own program (`command:`); absent for the built-in trainer. */
+  command?: SweepCommand;
+}
+
+/** A command sweep's program, as its sweep file gives it. */
+export interface SweepCommand {
+  /** As written: a command line, or its arguments. */
+  command: string | string[];
+  output: { format: OutputFormat; path: string };
+  steps?: number;
 }

@@ -1,8 +1,8 @@
 import { lstatSync, readdirSync, readFileSync } from 'node:fs';
-import { basename, join } from 'node:path';
+import { basename, isAbsolute, join, posix } from 'node:path';
 import { type CST, Document, isMap, isNode, isSeq, LineCounter, parseDocument, Parser } from 'yaml';
 import { firstIssue, SweepFileError } from './errors';
-import { SweepFile, type ParamValue, type Sweep } from './schema';
+import { OutputFormat, RUN_FOLDER_FILES, SweepFile, type ParamValue, type Sweep, type SweepCommand } from './schema';
 
 /** Colors for values that name none: the seed's rainbow order, then more. */
 /**
@@ -84,6 +84,8 @@ export function parseSweep(file: string, text: string): Sweep {
   if (sweep.runs === 'imported' && Object.keys(sweep.config).length > 0) {
     throw new SweepFileError(file, 'a sweep of imported runs trains nothing, so it takes no config: (its runs\' params come from the import)', lineInDocument(doc, lineCounter, ['config']), 'config');
   }
+  const at = (...path: (string | number)[]) => lineInDocument(doc, lineCounter, path);
+  const command = sweepCommand(file, sweep, at);
   if (sweep.seed !== undefined && sweep.seeds !== undefined) {
     throw new SweepFileError(file, 'give seeds: [...] or seed:, not both', lineInDocument(doc, lineCounter, ['seed']), 'seed');
   }
@@ -118,7 +120,36 @@ export function parseSweep(file: string, text: string): Sweep {
       label: entry.label ?? `${sweep.vary}=${entry.value}`,
       color: entry.color ?? defaultColor(index),
     })),
+    ...(command ? { command } : {}),
   };
+}
+
+/**
+ * A command sweep's `command:`, `output:` and `steps:`, which go together; the
+ * placeholders are checked where the command is filled in (src/runner/command-line.ts).
+ */
+function sweepCommand(file: string, sweep: SweepFile, at: (...path: (string | number)[]) => number | undefined): SweepCommand | undefined {
+  if (sweep.command === undefined) {
+    for (const field of ['output', 'steps'] as const) {
+      if (sweep[field] !== undefined) throw new SweepFileError(file, `${field}: goes with command: (a sweep of your own program); the built-in trainer's steps are config: { rl_steps: ... }`, at(field), field);
+    }
+    return undefined;
+  }
+  if (sweep.runs === 'imported') throw new SweepFileError(file, 'a sweep of imported runs runs no command: drop runs: imported to have sweepbook run it, or command: to import', at('command'), 'command');
+  if (sweep.output === undefined) throw new SweepFileError(file, `command: needs output: the format the program writes into {out} (${OutputFormat.options.join(', ')})`, at('command'), 'output');
+  const output = typeof sweep.output === 'string' ? { format: sweep.output, path: 'out' } : sweep.output;
+  const problem = outputPathProblem(output.path);
+  if (problem) throw new SweepFileError(file, `output path "${output.path}": ${problem}`, at('output', 'path'), 'output.path');
+  return { command: sweep.command, output, ...(sweep.steps === undefined ? {} : { steps: sweep.steps }) };
+}
+
+/** Where a program's output may go: a folder of its own inside the run folder. */
+function outputPathProblem(path: string): string | undefined {
+  if (isAbsolute(path) || path.includes('\\')) return 'give a folder inside the run folder, relative to it, with / between names';
+  const normal = posix.normalize(path).replace(/\/$/, '');
+  if (normal === '.' || normal.startsWith('..')) return 'give a folder inside the run folder, not the run folder itself or outside it';
+  if ((RUN_FOLDER_FILES as string[]).includes(normal.split('/')[0]) || normal.startsWith('.')) return `the run folder's own files (${RUN_FOLDER_FILES.join(', ')}) and hidden names are sweepbook's`;
+  return undefined;
 }
 
 /**

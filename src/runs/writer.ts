@@ -29,6 +29,7 @@ import {
   RUN_FILE,
   type ParamValue,
   type RunInfo,
+  type RunProcess,
   type RunReference,
 } from './schema';
 import { packageVersion } from './version';
@@ -57,6 +58,17 @@ export interface NewRun {
   totalSteps: number;
   /** Reservoir size for generations; 0 keeps every one. */
   generationsCapacity: number;
+  /** A command run's program, before it starts. */
+  process?: RunProcess;
+}
+
+/** What a command run's program has written so far, imported: the whole of its logs. */
+export interface ImportedLogs {
+  /** metrics.jsonl's text (see metricsText). */
+  metrics: string;
+  generations: GenerationLine[];
+  stepsDone: number;
+  totalSteps: number;
 }
 
 const CHECKPOINT_STATE = 'state.json';
@@ -78,6 +90,8 @@ const FLUSH_INTERVAL_MS = 1000;
 export class RunWriter {
   private metricsFd: number;
   private lastFlush = 0;
+  /** A command run's metrics.jsonl as last written by setLogs (or found on resume). */
+  private importedMetrics = '';
 
   private constructor(
     readonly dir: string,
@@ -131,6 +145,7 @@ export class RunWriter {
       version: packageVersion(),
       error: null,
       generations: { seen: 0, kept: 0, capacity: init.generationsCapacity },
+      ...(init.process ? { process: init.process } : {}),
     };
     const reservoir = new Reservoir<GenerationLine>(init.generationsCapacity, (init.seed ^ RESERVOIR_SEED_SALT) >>> 0);
     return new RunWriter(dir, lock, info, reservoir);
@@ -148,6 +163,34 @@ export class RunWriter {
     try {
       lock = writing(runDir, () => lockRun(runDir));
       return RunWriter.reopen(runDir, lock);
+    } catch (error) {
+      lock?.release();
+      throw error;
+    }
+  }
+
+  /**
+   * Reopens an unfinished command run: its logs are kept as they are (they are
+   * imported from its program's output, which is kept too), steps_done is
+   * their last step.
+   */
+  static resumeCommand(runDir: string): RunWriter {
+    let lock: HeldLock | undefined;
+    try {
+      lock = writing(runDir, () => lockRun(runDir));
+      removeStaleTempFiles(runDir);
+      const info = readRunInfo(runDir);
+      const metricsFile = join(runDir, METRICS_FILE);
+      const text = existsSync(metricsFile) ? readFileSync(metricsFile, 'utf8') : '';
+      const lines = readJsonLines(metricsFile, MetricsLine, () => {});
+      const reservoir = new Reservoir<GenerationLine>(0, 0);
+      for (const line of readJsonLines(join(runDir, GENERATIONS_FILE), GenerationLine, () => {})) reservoir.add(line);
+      const stepsDone = lines.at(-1)?.step ?? 0;
+      const writer = new RunWriter(runDir, lock, { ...info, steps_done: stepsDone, status: 'running', finished: null, error: null }, reservoir);
+      // A last line cut by a crash is dropped by the next setLogs, which then rewrites the file whole.
+      writer.importedMetrics = text;
+      writer.flush();
+      return writer;
     } catch (error) {
       lock?.release();
       throw error;
@@ -172,6 +215,45 @@ export class RunWriter {
     const writer = new RunWriter(runDir, lock, { ...info, steps_done: step, status: 'running', finished: null, error: null }, reservoir);
     writer.flush();
     return { writer, checkpoint: saved?.checkpoint ?? null };
+  }
+
+  /** A command run's program: started, or ended. */
+  setProcess(process: RunProcess): void {
+    this.runInfo.process = process;
+    this.writeInfo();
+  }
+
+  /**
+   * A command run's logs, imported whole from what its program wrote so far:
+   * metrics.jsonl grows by appending when the new text extends the old (the
+   * usual case, so a reader following it reads on), else is replaced atomically.
+   */
+  setLogs(logs: ImportedLogs): void {
+    const metricsFile = join(this.dir, METRICS_FILE);
+    if (logs.metrics !== this.importedMetrics) {
+      this.lock.check();
+      if (logs.metrics.startsWith(this.importedMetrics)) {
+        const bytes = Buffer.from(logs.metrics.slice(this.importedMetrics.length));
+        writing(metricsFile, () => {
+          for (let done = 0; done < bytes.length; ) done += writeSync(this.metricsFd, bytes, done);
+        });
+      } else {
+        writeFileAtomic(metricsFile, logs.metrics);
+        // The old fd would append to the file the rename replaced.
+        closeSync(this.metricsFd);
+        this.metricsFd = writing(metricsFile, () => openSync(metricsFile, 'a'));
+      }
+      this.importedMetrics = logs.metrics;
+    }
+    const kept = this.reservoir.items();
+    if (kept.length !== logs.generations.length || kept.some((item, i) => item.step !== logs.generations[i].step || item.text !== logs.generations[i].text || item.tag !== logs.generations[i].tag)) {
+      this.reservoir = new Reservoir<GenerationLine>(0, 0);
+      for (const line of logs.generations) this.reservoir.add(line);
+      this.writeGenerations();
+    }
+    this.runInfo.steps_done = logs.stepsDone;
+    this.runInfo.total_steps = logs.totalSteps;
+    this.writeInfo();
   }
 
   setBackend(name: string): void {
