@@ -275,6 +275,7 @@ async function train(plan: Plan, options: Options, resume: string, trainedSweeps
   ];
   console.log(`\n${summaryTable(rows)}\n\n${nextSteps(rows, buildEnv, resume)}`);
   if (controller.signal.aborted) return results.some((r) => r?.status === 'failed') ? 1 : 130;
-  // A run that never started without being stopped means its worker process died first.
-  return results.some((r) => r === null || r.status === 'failed') ? 1 : 0;
+  // A run that never started without being stopped means its worker process died first; one
+  // interrupted without being stopped was killed from outside (a command's program, by a signal).
+  return results.some((r) => r === null || r.status === 'failed' || r.status === 'interrupted') ? 1 : 0;
 }

@@ -17,6 +17,7 @@ import {
   type SweepUnit,
 } from '../runs';
 import { CONFIG_KEYS, nearestConfigKey, resolveConfig, TrainConfig } from '../train/config';
+import { nearestName } from '../nearest-name';
 import { commandArguments, CommandLineError, placeholdersOf } from './command-line';
 
 /**
@@ -150,11 +151,6 @@ export function commandUnits(sweep: Sweep, { command, output, steps }: SweepComm
       return { value, label, color, seed, config };
     }),
   );
-}
-
-function nearestName(name: string, names: string[]): string | undefined {
-  const lower = name.toLowerCase();
-  return names.find((known) => known.toLowerCase() === lower || known.startsWith(name) || name.startsWith(known));
 }
 
 /** A config error in the sweep file's own terms: `values.2.value` rather than `beta`. */

@@ -2,6 +2,7 @@
 // of them (config:) and varies one (vary:); run.json records the resolved whole.
 import { createHash } from 'node:crypto';
 import { z } from 'zod';
+import { nearestName } from '../nearest-name';
 
 const positiveInt = z.number().int().positive();
 
@@ -101,21 +102,9 @@ const OTHER_NAMES: Record<string, string> = { learning_rate: 'lr', steps: 'rl_st
 /** The config key an unknown `key` most likely meant (another trainer's name for it, or a typo of it), if any. */
 export function nearestConfigKey(key: string): string | undefined {
   if (OTHER_NAMES[key]) return OTHER_NAMES[key];
-  const distances = CONFIG_KEYS.map((known) => [known, editDistance(key.toLowerCase(), known)] as const);
-  const [best] = distances.filter(([, distance]) => distance <= 2).sort((a, b) => a[1] - b[1]);
-  return best?.[0];
+  return nearestName(key, CONFIG_KEYS);
 }
 
-/** Levenshtein distance: letters inserted, deleted or changed to turn a into b. */
-function editDistance(a: string, b: string): number {
-  let previous = Array.from({ length: b.length + 1 }, (_, j) => j);
-  for (let i = 1; i <= a.length; i++) {
-    const row = [i];
-    for (let j = 1; j <= b.length; j++) row[j] = Math.min(previous[j] + 1, row[j - 1] + 1, previous[j - 1] + (a[i - 1] === b[j - 1] ? 0 : 1));
-    previous = row;
-  }
-  return previous[b.length];
-}
 
 /** Bump when the model, tokenizer or corpus code changes what a pretrained reference is. */
 export const REFERENCE_VERSION = 2;
