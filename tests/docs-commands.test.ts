@@ -104,6 +104,20 @@ describe('the cheap commands, run here in a sandbox', () => {
     }
   });
 
+  it('npm run train -- --sweep mlp-learning-rate runs the example program (docs/sweeping-a-program.md, the README)', () => {
+    const runsDir = join(sandbox, 'mlp-runs');
+    const result = runAsWritten('npm run train -- --sweep mlp-learning-rate', { cwd: ROOT, env: { RUNS_DIR: runsDir }, timeout: 120_000 });
+    expect(result.status, result.stdout + result.stderr).toBe(0);
+    const runs = readdirSync(runsDir).filter((name) => !name.startsWith('.'));
+    expect(runs).toHaveLength(6);
+    for (const run of runs) {
+      const info = JSON.parse(readFileSync(join(runsDir, run, 'run.json'), 'utf8'));
+      expect(info.status).toBe('completed');
+      expect(info.process.exit_code).toBe(0);
+      expect(readdirSync(join(runsDir, run))).toEqual(expect.arrayContaining(['command.log', 'out', 'metrics.jsonl']));
+    }
+  }, 120_000);
+
   it('npm run dev serves the reports from the runs', async () => {
     const contentDir = join(sandbox, 'content');
     const runsDir = join(sandbox, 'runs');
