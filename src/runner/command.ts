@@ -16,7 +16,7 @@ import type { CommandConfig } from './plan';
 /** How often the output is imported while the program runs: `npm run import --watch`'s pace. */
 const IMPORT_INTERVAL_MS = 2000;
 /** After Ctrl-C, how long the program has to save and exit before it is killed. */
-const STOP_GRACE_MS = Number(process.env.SWEEPBOOK_STOP_GRACE_MS) || 10_000;
+const STOP_GRACE_MS = /^\d+$/.test(process.env.SWEEPBOOK_STOP_GRACE_MS ?? '') ? Number(process.env.SWEEPBOOK_STOP_GRACE_MS) : 10_000;
 const STDERR_TAIL_LINES = 20;
 /** What the importers throw for a file they cannot read, naming it. */
 const READ_ERRORS = [EventFileError, CsvFileError, StateFileError, RunFormatError];
@@ -74,6 +74,8 @@ export async function runCommand(writer: RunWriter, config: CommandConfig, hooks
   let fatal: Error | null = null;
   let importError: Error | null = null;
   let last: ProgramOutput | null = null;
+  // What the log was told about reading the output, each once.
+  const said = new Set<string>();
   const stop = () => {
     if (stopping) return;
     stopping = true;
@@ -88,6 +90,7 @@ export async function runCommand(writer: RunWriter, config: CommandConfig, hooks
     try {
       const output = read();
       importError = null;
+      for (const warning of output.warnings) if (!said.has(warning)) say(`warning: ${warning}`), said.add(warning);
       if (last && output.lastStep === last.lastStep && sameLogs(output, last)) return;
       last = output;
       const totalSteps = Math.max(config.steps ?? 0, output.lastStep);
@@ -100,6 +103,7 @@ export async function runCommand(writer: RunWriter, config: CommandConfig, hooks
         stop();
       } else if (READ_ERRORS.some((kind) => error instanceof kind)) {
         importError = error as Error; // the importer's, naming the file: perhaps half-written, so read again
+        if (!said.has(importError.message)) say(`cannot read its output (yet): ${importError.message}`), said.add(importError.message);
       } else throw error;
     }
   };

@@ -145,8 +145,8 @@ export function commandUnits(sweep: Sweep, { command, output, steps }: SweepComm
     if (!used.has(key)) throw fail(`the command never uses {${key}}: in a command sweep, config: holds placeholders' values`, `config.${key}`);
   }
   return sweep.seeds.flatMap((seed) =>
-    sweep.values.map(({ value, label, color }) => {
-      if (typeof value === 'string' && value === '') throw fail('a value of a command sweep cannot be empty text', 'values');
+    sweep.values.map(({ value, label, color }, index) => {
+      if (value === '') throw fail('a value of a command sweep cannot be empty text: it would be an empty argument', `values.${index}.value`);
       const config: CommandConfig = { ...sweep.config, [sweep.vary]: value, seed, command: args, output, ...(steps === undefined ? {} : { steps }) };
       return { value, label, color, seed, config };
     }),

@@ -4,7 +4,6 @@ import { type CST, Document, isMap, isNode, isSeq, LineCounter, parseDocument, P
 import { firstIssue, SweepFileError } from './errors';
 import { OutputFormat, RUN_FOLDER_FILES, SweepFile, type ParamValue, type Sweep, type SweepCommand } from './schema';
 
-/** Colors for values that name none: the seed's rainbow order, then more. */
 /**
  * Colors for a sweep file that names none, and for `npm run new-sweep`: CSS
  * names, so the file stays readable, each of 3:1 against the light and the

@@ -185,7 +185,8 @@ export class RunWriter {
       const lines = readJsonLines(metricsFile, MetricsLine, () => {});
       const reservoir = new Reservoir<GenerationLine>(0, 0);
       for (const line of readJsonLines(join(runDir, GENERATIONS_FILE), GenerationLine, () => {})) reservoir.add(line);
-      const stepsDone = lines.at(-1)?.step ?? 0;
+      // As setLogs recorded it (a text's step counts too), unless run.json is behind its metrics.
+      const stepsDone = Math.max(info.steps_done, lines.at(-1)?.step ?? 0);
       const writer = new RunWriter(runDir, lock, { ...info, steps_done: stepsDone, status: 'running', finished: null, error: null }, reservoir);
       // A last line cut by a crash is dropped by the next setLogs, which then rewrites the file whole.
       writer.importedMetrics = text;
