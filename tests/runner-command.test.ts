@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRuns, loadSweep, readMetrics, SweepFileError, type Run } from '../src/runs';
 import { commandArguments, CommandLineError, fillIn, placeholdersOf } from '../src/runner/command-line';
 import { planRuns, sweepUnits } from '../src/runner/plan';
+import { quickRunDirs } from '../src/site/sweep-runs';
 
 const TRAIN = fileURLToPath(new URL('../scripts/train.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -183,6 +184,8 @@ describe('npm run train on a command sweep', () => {
 
     const again = await train(args);
     expect(again.stdout).toMatch(/Nothing to train: all 2 runs of sweep basic are complete/);
+    // A program has no --quick config: its runs are never labelled a quick demo's on their pages.
+    expect(quickRunDirs([loadSweep(join(args[1], 'basic.yaml'))], args[3]).size).toBe(0);
   }, 90_000);
 
   it('marks a run whose program fails with its exit code and last stderr lines, and one killed by a signal interrupted; a rerun restarts both with {resume}', async () => {

@@ -10,7 +10,7 @@ import { join, resolve } from 'node:path';
 import { CsvFileError, EventFileError, StateFileError } from '../import/errors';
 import { programOutputReader, type ProgramOutput } from '../import/program-output';
 import { BOOT_ID, COMMAND_LOG, LockLostError, metricsText, PID_NAMESPACE, RunFormatError, RunWriteError, type RunProcess, type RunWriter } from '../runs';
-import { fillIn } from './command-line';
+import { commandLine, fillIn } from './command-line';
 import type { CommandConfig } from './plan';
 
 /** How often the output is imported while the program runs: `npm run import --watch`'s pace. */
@@ -56,7 +56,7 @@ export async function runCommand(writer: RunWriter, config: CommandConfig, hooks
   const read = programOutputReader(config.output.format, out);
   const log = openSync(join(writer.dir, COMMAND_LOG), 'a');
   const say = (line: string) => writeSync(log, `[sweepbook ${new Date().toISOString()}] ${line}\n`);
-  say(`${resumeStep > 0 ? `resuming after step ${resumeStep}: ` : ''}${argv.map(quoted).join(' ')}`);
+  say(`${resumeStep > 0 ? `resuming after step ${resumeStep}: ` : ''}${commandLine(argv)}`);
   const tail = new LineTail(STDERR_TAIL_LINES);
 
   const started = await start(argv, log, tail);
@@ -247,9 +247,4 @@ class LineTail {
     const all = this.partial.trim() ? [...this.kept, this.partial.slice(0, MAX_LINE_CHARS)] : this.kept;
     return all.slice(-this.max);
   }
-}
-
-/** An argument as a shell would need it, for the log. */
-function quoted(arg: string): string {
-  return /^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`;
 }

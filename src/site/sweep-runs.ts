@@ -142,9 +142,12 @@ export function otherWayNote(count: number, quick: boolean): string {
     : `its ${runs} trained with --quick, and only a quick demo build draws those (SWEEPBOOK_QUICK=1 npm run dev, or SWEEPBOOK_QUICK=1 npm run build)`;
 }
 
-/** The folders of the runs `npm run train -- --quick` trained for these sweeps as they are now: a quick demo's runs, to label them. */
+/**
+ * The folders of the runs `npm run train -- --quick` trained for these sweeps as they are now: a quick demo's runs, to label them.
+ * A command sweep's program has no quick config: its runs are never a demo's.
+ */
 export function quickRunDirs(sweeps: Sweep[], runsDir: string): Set<string> {
-  const trained = sweeps.filter((sweep) => sweep.runs !== 'imported');
+  const trained = sweeps.filter((sweep) => sweep.runs !== 'imported' && !sweep.command);
   return new Set(trained.flatMap((sweep) => sweepRunsNow(sweep, runsDir, true).units.flatMap((unit) => unit.runs.map((run) => run.dir))));
 }
 
