@@ -270,4 +270,53 @@ describe('npm run train on a command sweep', () => {
     expect(missing.info.error).toMatch(/^cannot start no-such-program-here: no such program \(not on PATH, nor a file relative to /);
     expect(stdout).toMatch(/missing lr=1 failed: cannot start no-such-program-here/);
   }, 60_000);
+
+  it('imports what a program writes in TensorBoard event files or Hugging Face trainer state, as the importers read it, growing as it writes', async () => {
+    const dir = join(project, 'formats', 'sweeps');
+    mkdirSync(dir, { recursive: true });
+    // Stands for a trainer writing real files: it copies another program's, an event file in two pieces (cut inside a record), a pause between.
+    const copier = join(project, 'copies.mjs');
+    writeFileSync(
+      copier,
+      `import { cpSync, readdirSync, readFileSync, writeFileSync, appendFileSync } from 'node:fs';
+const [from, out, kind] = process.argv.slice(2);
+if (kind === 'hf') cpSync(from, out, { recursive: true });
+else {
+  const name = readdirSync(from)[0];
+  const bytes = readFileSync(from + '/' + name);
+  writeFileSync(out + '/' + name, bytes.subarray(0, 1001));
+  await new Promise((r) => setTimeout(r, 2500));
+  appendFileSync(out + '/' + name, bytes.subarray(1001));
+}
+`,
+    );
+    const fixtures = join(import.meta.dirname, 'fixtures');
+    const sweepFile = (format: string, from: string) =>
+      `title: ${format}\nvary: kind\nvalues:\n  - value: ${format}\ncommand: ${JSON.stringify([process.execPath, copier, from, '{out}', '{kind}'])}\noutput: ${format === 'hf' ? 'hf' : 'tensorboard'}\n`;
+    writeFileSync(join(dir, 'tb.yaml'), sweepFile('tb', join(fixtures, 'tfevents', 'reducer-strict')));
+    writeFileSync(join(dir, 'hf.yaml'), sweepFile('hf', join(fixtures, 'hf', 'trainer')));
+    const runsDir = join(project, 'formats', 'runs');
+    const run = start(['--sweeps', dir, '--runs', runsDir, '--parallel', '2']);
+    let finished = false;
+    void run.done.then(() => (finished = true));
+    const seen = new Set<number>(); // how many steps the event file's run had, each time looked at
+    while (!finished) {
+      const tbRun = existsSync(runsDir) ? listRuns(runsDir, () => {}).find((r) => r.info.sweep === 'tb') : undefined;
+      if (tbRun) seen.add(stepsOf(tbRun).length);
+      await new Promise((r) => setTimeout(r, 50));
+    }
+    const { code, stderr } = await run.done;
+    expect(code, stderr).toBe(0);
+    expect([...seen].some((n) => n > 0 && n < 100), `steps seen: ${[...seen]}`).toBe(true);
+    const runs = listRuns(runsDir, () => {});
+    const tb = runs.find((r) => r.info.sweep === 'tb')!;
+    expect(tb.info.status).toBe('completed');
+    expect(stepsOf(tb)).toEqual(Array.from({ length: 100 }, (_, i) => 5 * i));
+    // An import read the records before the cut, a later one on from there, neither an error.
+    expect(readFileSync(join(tb.dir, 'command.log'), 'utf8')).not.toMatch(/cannot read/);
+    const hf = runs.find((r) => r.info.sweep === 'hf')!;
+    expect(hf.info.status).toBe('completed');
+    expect(Object.keys(readMetrics(hf.dir)[0])).toEqual(expect.arrayContaining(['step', 'loss']));
+  }, 60_000);
 });
+
