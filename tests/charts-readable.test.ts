@@ -41,6 +41,8 @@ describe('axes', () => {
   it('metrics get their display names; unknown ones keep theirs', () => {
     expect(metricTitle('kl')).toBe('KL (nats)');
     expect(metricTitle('my_metric')).toBe('my_metric');
+    // Names every trainer logs claim no unit the built-in trainer's would have: another program's loss may be MSE, or negative.
+    expect(metricTitle('loss')).toBe('Loss');
   });
 
   it('a short run gets whole step ticks, and a KL estimate below zero no axis below zero', async () => {

@@ -12,6 +12,7 @@ import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { listRuns, loadSweep, readMetrics, SweepFileError, type Run } from '../src/runs';
 import { commandArguments, CommandLineError, fillIn, placeholdersOf } from '../src/runner/command-line';
 import { planRuns, sweepUnits } from '../src/runner/plan';
+import { buildSite } from '../src/site/build-site';
 import { quickRunDirs } from '../src/site/sweep-runs';
 
 const TRAIN = fileURLToPath(new URL('../scripts/train.ts', import.meta.url));
@@ -186,7 +187,18 @@ describe('npm run train on a command sweep', () => {
     expect(again.stdout).toMatch(/Nothing to train: all 2 runs of sweep basic are complete/);
     // A program has no --quick config: its runs are never labelled a quick demo's on their pages.
     expect(quickRunDirs([loadSweep(join(args[1], 'basic.yaml'))], args[3]).size).toBe(0);
-  }, 90_000);
+
+    // The site: the sweep page says which program trains it, a run's page what it ran and how it exited.
+    const site = join(project, 'basic', 'dist');
+    const built = await buildSite({ contentDir: join(project, 'basic'), runsDir: args[3], outDir: site, cacheDir: join(project, 'basic', 'cache') });
+    expect(built.code, built.output).toBe(0);
+    const text = (page: string) => readFileSync(join(site, page, 'index.html'), 'utf8').replace(/<[^>]+>/g, ' ').replace(/\s+/g, ' ');
+    expect(text('sweeps/basic')).toContain(`Trained by its own program, which npm run train runs once per value and seed, importing what it writes (csv): ${process.execPath} ${program} --lr {lr} --seed {seed} --out {out}`);
+    const runPage = text(`runs/${runs[1].info.id}`);
+    expect(runPage).toMatch(new RegExp(`status completed steps 20 of 20 seed 0 program \\S+ \\S+prog\\.mjs --lr 10 --seed 0 --out ${runs[1].dir}/out --resume 0 --steps 20 .* exit code 0`));
+    expect(runPage).not.toContain('quick demo');
+    expect(runPage).not.toContain('Generations');
+  }, 120_000);
 
   it('marks a run whose program fails with its exit code and last stderr lines, and one killed by a signal interrupted; a rerun restarts both with {resume}', async () => {
     const args = sweep('crash', { extra: '--fail-at 12 --die-at 8', values: '[1]' });

@@ -24,7 +24,8 @@ export const METRICS: Readonly<Record<string, MetricEntry>> = {
   entropy: { name: 'Entropy', unit: 'nats per token', nonNegative: true },
   repetition: { name: 'Repetition', unit: 'share of words', nonNegative: true },
   diversity: { name: 'Diversity', unit: 'distinct bigrams', nonNegative: true },
-  loss: { name: 'Loss', unit: 'nats per token', nonNegative: true },
+  // The built-in trainer logs no loss: this is another program's, of a unit and sign the name does not tell.
+  loss: { name: 'Loss' },
   fluency: { name: 'Fluency', unit: 'nats/token' },
   grammatical: { name: 'Grammatical', unit: 'share of tokens', nonNegative: true },
   grad_norm: { name: 'Gradient norm', unit: 'before clipping to 1', nonNegative: true },

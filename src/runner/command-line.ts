@@ -88,5 +88,5 @@ export function fillIn(args: string[], values: Record<string, string>): string[]
 
 /** Arguments as one line a shell would split back into them: for logs and pages. */
 export function commandLine(args: string[]): string {
-  return args.map((arg) => (/^[\w@%+=:,./-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
+  return args.map((arg) => (/^[\w@%+=:,./{}-]+$/.test(arg) ? arg : `'${arg.replace(/'/g, `'\\''`)}'`)).join(' ');
 }
