@@ -13,6 +13,7 @@ import { reportUnexpected } from '../src/runner/report-unexpected';
 import { resolveConfig } from '../src/train/config';
 import { blasBuilt } from './backends';
 import { DEAD_PID, lockHere } from './fixtures/locks';
+import { childPids, isRunning } from './fixtures/processes';
 
 const TRAIN = fileURLToPath(new URL('../scripts/train.ts', import.meta.url));
 // Absolute, because the CLI runs in a temporary folder where `--import tsx` would not resolve.
@@ -471,19 +472,6 @@ function quickRunWriter(runs: string, sweep: string, beta: number): RunWriter {
 }
 
 /** The pids of a process's children (Linux). */
-function childPids(pid: number): number[] {
-  const children = readFileSync(`/proc/${pid}/task/${pid}/children`, 'utf8').trim();
-  return children ? children.split(' ').map(Number) : [];
-}
-
-/** Alive and not a zombie waiting to be reaped. */
-function isRunning(pid: number): boolean {
-  try {
-    return !/^\d+ \(.*\) Z/.test(readFileSync(`/proc/${pid}/stat`, 'utf8'));
-  } catch {
-    return false;
-  }
-}
 
 /** Mounts a tmpfs of `size` on `dir`: a small disk to fill. False where mounting is not permitted (not root). */
 function mount(dir: string, size: string): boolean {

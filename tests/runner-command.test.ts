@@ -14,6 +14,7 @@ import { commandArguments, CommandLineError, fillIn, placeholdersOf } from '../s
 import { planRuns, sweepUnits } from '../src/runner/plan';
 import { buildSite } from '../src/site/build-site';
 import { quickRunDirs } from '../src/site/sweep-runs';
+import { childPids, isRunning } from './fixtures/processes';
 
 const TRAIN = fileURLToPath(new URL('../scripts/train.ts', import.meta.url));
 const TSX = pathToFileURL(createRequire(import.meta.url).resolve('tsx')).href;
@@ -88,14 +89,7 @@ const train = (args: string[]) => start(args).done;
 const runsOf = (args: string[]) => listRuns(args[3], () => {}).sort((a, b) => Number(a.info.params.lr) - Number(b.info.params.lr));
 const stepsOf = (run: Run) => readMetrics(run.dir, () => {}).map((line) => line.step);
 const range = (n: number) => Array.from({ length: n }, (_, i) => i + 1);
-const alive = (pid: number) => {
-  try {
-    process.kill(pid, 0);
-    return true;
-  } catch {
-    return false;
-  }
-};
+const alive = isRunning;
 const until = async (ok: () => boolean, what: string) => {
   for (const started = Date.now(); !ok(); await new Promise((r) => setTimeout(r, 20))) if (Date.now() - started > 60_000) throw new Error(`timed out waiting until ${what}`);
 };
@@ -248,6 +242,29 @@ describe('npm run train on a command sweep', () => {
       expect(stepsOf(r)).toEqual(range(400));
       expect(r.info.process!.argv).toContain(String(stoppedAt[i]));
     }
+  }, 90_000);
+
+  it('kills a program its killed worker left running before the rerun restarts its run, so two never write one output folder', async () => {
+    const args = sweep('orphan', { extra: '--delay 25', steps: 600, values: '[1]' });
+    const cli = start(args);
+    await until(() => existsSync(args[3]) && listRuns(args[3], () => {}).length === 1 && stepsOf(runsOf(args)[0]).length >= 5, 'the run logged 5 steps');
+    const program = runsOf(args)[0].info.process!.pid!;
+    const [worker] = childPids(cli.child.pid!);
+    process.kill(worker, 'SIGKILL');
+    const first = await cli.done;
+    expect(first.code).toBe(1);
+    expect(first.stdout).toMatch(/failed: worker process exited \(SIGKILL\)/);
+    expect(alive(program)).toBe(true); // in its own process group: nothing stopped it
+
+    // When the rerun's program has started, the old one is gone (it had seconds of steps left).
+    const again = start(args);
+    await until(() => [program, null].every((pid) => runsOf(args)[0].info.process!.pid !== pid), 'the rerun started its program');
+    expect(alive(program)).toBe(false);
+    const rerun = await again.done;
+    expect(rerun.code, rerun.stderr).toBe(0);
+    const [run] = runsOf(args);
+    expect(run.info.status).toBe('completed');
+    expect(stepsOf(run)).toEqual(range(600));
   }, 90_000);
 
   it('stops the programs on Ctrl-C and marks their runs interrupted', async () => {

@@ -71,6 +71,7 @@ export async function runCommand(writer: RunWriter, config: CommandConfig, hooks
   writer.setProcess({ argv, pid, pid_start: processIdentity(pid), host: hostname(), exit_code: null, signal: null, stderr_tail: [] });
 
   let stopping = false;
+  let killTimer: NodeJS.Timeout | undefined;
   let fatal: Error | null = null;
   let importError: Error | null = null;
   let last: ProgramOutput | null = null;
@@ -81,7 +82,7 @@ export async function runCommand(writer: RunWriter, config: CommandConfig, hooks
     stopping = true;
     say('stopping it (SIGINT)');
     killGroup(pid, 'SIGINT');
-    setTimeout(() => {
+    killTimer = setTimeout(() => {
       say(`killing it: not gone ${STOP_GRACE_MS / 1000} s after SIGINT`);
       killGroup(pid, 'SIGKILL');
     }, STOP_GRACE_MS).unref();
@@ -113,15 +114,16 @@ export async function runCommand(writer: RunWriter, config: CommandConfig, hooks
   const timer = setInterval(importOutput, IMPORT_INTERVAL_MS);
   const { code, signal } = await exited;
   clearInterval(timer);
+  clearTimeout(killTimer); // its pid may be another process's soon
   hooks.signal.removeEventListener('abort', stop);
   running.delete(pid);
   if (!fatal) importOutput();
   say(`it ${signal ? `was killed by ${signal}` : `exited with code ${code}`}`);
   closeSync(log);
 
-  const process: RunProcess = { argv, pid: null, pid_start: null, host: hostname(), exit_code: code, signal, stderr_tail: tail.lines() };
+  const ended: RunProcess = { argv, pid: null, pid_start: null, host: hostname(), exit_code: code, signal, stderr_tail: tail.lines() };
   try {
-    writer.setProcess(process);
+    writer.setProcess(ended);
   } catch (error) {
     if (!(error instanceof RunWriteError || error instanceof LockLostError)) throw error;
     fatal ??= error;
