@@ -59,19 +59,53 @@ export function swatchStyle({ light, dark }: ThemedColor): string {
   return `--swatch:${light};--swatch-dark:${dark}`;
 }
 
-/** Each value's drawn colors, light and dark, for a sweep's colors in its file's order. */
+/**
+ * Past this many values no set of colors keeps them apart (nor do lines of
+ * them), and the search for one takes minutes (50 values: 33 s; 1,000: days):
+ * such a sweep's values are drawn on a color ramp in the sweep file's order
+ * instead, their own colors not used (see rampColors).
+ */
+export const MAX_DISTINCT_COLORS = 24;
+
+/**
+ * Each value's drawn colors, light and dark, for a sweep's colors in its
+ * file's order; past MAX_DISTINCT_COLORS, the ramp's.
+ */
 export function valueColors(colors: readonly string[]): ThemedColor[] {
   const key = colors.join(',');
   let resolved = cache.get(key);
   if (!resolved) {
-    const light = resolveTheme(colors, 'light');
-    const dark = resolveTheme(colors, 'dark');
+    const many = colors.length > MAX_DISTINCT_COLORS;
+    const light = many ? rampColors(colors.length, 'light') : resolveTheme(colors, 'light');
+    const dark = many ? rampColors(colors.length, 'dark') : resolveTheme(colors, 'dark');
     resolved = colors.map((_, i) => ({ light: light[i], dark: dark[i] }));
     cache.set(key, resolved);
   }
   return resolved;
 }
 const cache = new Map<string, ThemedColor[]>();
+
+/**
+ * `count` colors from blue through green and orange to red (CIE LCh hue 260°
+ * down to 20°, as a sweep's first value to its last), each of 3:1 against the
+ * theme's page: a reader sees where in the sweep a line is, not which value.
+ */
+export function rampColors(count: number, theme: Theme): string[] {
+  const bg = parseHex(PAGE_BACKGROUND[theme]);
+  return Array.from({ length: count }, (_, i) => {
+    const hue = 260 - (240 * i) / Math.max(1, count - 1);
+    const h = (hue * Math.PI) / 180;
+    // the lightness nearest the theme's start that reaches 3:1 with some margin, at the most chroma the gamut has there
+    for (let step = 0; step < 40; step++) {
+      const l = theme === 'light' ? 52 - step : 68 + step;
+      for (let c = 55; c >= 0; c -= 5) {
+        const rgb = fromLab([l, c * Math.cos(h), c * Math.sin(h)]);
+        if (rgb && contrast(rgb, bg) >= 3.1) return toHex(rgb);
+      }
+    }
+    return theme === 'light' ? '#555555' : '#aaaaaa';
+  });
+}
 
 /** The smallest ΔE00 of two colors, over normal vision and the three simulated deficiencies, each against its floor (1 = at the floor). */
 function worstShare(a: Lab[], b: Lab[]): number {
