@@ -86,25 +86,36 @@ export function valueColors(colors: readonly string[]): ThemedColor[] {
 const cache = new Map<string, ThemedColor[]>();
 
 /**
+ * How many colors a ramp has: neighbours on it look alike anyway, and a
+ * figure writes the lines of one color as one path (figure.ts), each color's
+ * dark-theme rule once.
+ */
+export const RAMP_STEPS = 32;
+
+/**
  * `count` colors from blue through green and orange to red (CIE LCh hue 260°
- * down to 20°, as a sweep's first value to its last), each of 3:1 against the
- * theme's page: a reader sees where in the sweep a line is, not which value.
+ * down to 20°, as a sweep's first value to its last) in RAMP_STEPS steps, each
+ * of 3:1 against the theme's page: a reader sees where in the sweep a line
+ * is, not which value.
  */
 export function rampColors(count: number, theme: Theme): string[] {
   const bg = parseHex(PAGE_BACKGROUND[theme]);
-  return Array.from({ length: count }, (_, i) => {
-    const hue = 260 - (240 * i) / Math.max(1, count - 1);
-    const h = (hue * Math.PI) / 180;
-    // the lightness nearest the theme's start that reaches 3:1 with some margin, at the most chroma the gamut has there
-    for (let step = 0; step < 40; step++) {
-      const l = theme === 'light' ? 52 - step : 68 + step;
-      for (let c = 55; c >= 0; c -= 5) {
-        const rgb = fromLab([l, c * Math.cos(h), c * Math.sin(h)]);
-        if (rgb && contrast(rgb, bg) >= 3.1) return toHex(rgb);
-      }
+  const steps = Array.from({ length: RAMP_STEPS }, (_, step) => rampColor(step / (RAMP_STEPS - 1), bg, theme));
+  return Array.from({ length: count }, (_, i) => steps[Math.round((i * (RAMP_STEPS - 1)) / Math.max(1, count - 1))]);
+}
+
+/** The ramp's color `at` (0 to 1) of the way along it. */
+function rampColor(at: number, bg: RGB, theme: Theme): string {
+  const h = ((260 - 240 * at) * Math.PI) / 180;
+  // the lightness nearest the theme's start that reaches 3:1 with some margin, at the most chroma the gamut has there
+  for (let step = 0; step < 40; step++) {
+    const l = theme === 'light' ? 52 - step : 68 + step;
+    for (let c = 55; c >= 0; c -= 5) {
+      const rgb = fromLab([l, c * Math.cos(h), c * Math.sin(h)]);
+      if (rgb && contrast(rgb, bg) >= 3.1) return toHex(rgb);
     }
-    return theme === 'light' ? '#555555' : '#aaaaaa';
-  });
+  }
+  return theme === 'light' ? '#555555' : '#aaaaaa';
 }
 
 /** The smallest ΔE00 of two colors, over normal vision and the three simulated deficiencies, each against its floor (1 = at the floor). */
