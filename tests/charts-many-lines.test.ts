@@ -7,7 +7,7 @@ import { renderLineFigure } from '../src/charts/figure';
 import { RAMP_STEPS, valueColors } from '../src/charts/palette';
 import { lineSpec, MANY_LINES } from '../src/charts/spec';
 import { seriesFrom, type LineSeries } from '../src/charts/types';
-import { rampLegend } from '../src/markdown/figure-html';
+import { rampLegend, seedsNote } from '../src/markdown/figure-html';
 
 function sweep(count: number, steps = 200): LineSeries[] {
   const colors = valueColors(Array.from({ length: count }, () => 'dodgerblue'));
@@ -31,6 +31,15 @@ describe('a figure of many lines', () => {
     // up to MANY_LINES as before: 2 px lines, a smoothed figure over its faint raw lines
     const few = lineMarks(lineSpec({ series: sweep(MANY_LINES, 20), metric: 'raw_reward', smooth: 0.6 }));
     expect(few.map((m) => m.strokeWidth)).toEqual([1.5, 2]);
+  });
+
+  it(`several seeds past ${MANY_LINES} values: the means alone, no bands (they could only be too faint to see), and the caption says so`, () => {
+    const seeded = sweep(MANY_LINES + 1, 20).map((s) => ({ ...s, seeds: [s.logged, s.logged] }));
+    const layers = (lineSpec({ series: seeded, metric: 'raw_reward' }) as unknown as { layer: { name: string }[] }).layer;
+    expect(layers.map((l) => l.name)).toEqual(['mean']);
+    expect((lineSpec({ series: seeded.slice(0, MANY_LINES), metric: 'raw_reward' }) as unknown as { layer: { name: string }[] }).layer.map((l) => l.name)).toEqual(['band', 'mean']);
+    expect(seedsNote(seeded.map(() => 2), 'band')).toMatch(/^Each value's line is the mean over its 2 seeds \(no band of their range/);
+    expect(seedsNote([2, 2, 2], 'band')).toContain('the band spans');
   });
 
   it('1,000 lines of 200 steps: no legend, a path per ramp color with every line in it, drawn on phones too, under 150 KB', async () => {

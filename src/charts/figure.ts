@@ -108,7 +108,7 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
     options.description ??
     (series.some(hasSeeds)
       ? `Line chart of ${title} against step for ${series.length} values, each the mean over its seeds ` +
-        `(${options.seedLines === 'all' ? "each seed's line faint" : 'a band from their lowest to highest value'}): `
+        `(${options.seedLines === 'all' ? "each seed's line faint" : series.length > MANY_LINES ? 'no band of their range' : 'a band from their lowest to highest value'}): `
       : `Line chart of ${title} against step for ${series.length} runs: `) +
     series.map((s) => s.label).join(', ') +
       (smooth > 0 ? `; smoothed lines (EMA weight ${smooth}) over faint raw lines.` : '.');

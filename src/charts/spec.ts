@@ -180,7 +180,9 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
     const seeds = drawnSeeds(s, weight);
     return { label: s.label, seeds, band: seedBand(seeds) };
   });
-  const perLine = buckets ?? bucketsPerLine(series.length * 2, size);
+  // past MANY_LINES no bands: hundreds of them could only be drawn too faint to see (bandOpacity), and weighed a third of the figure
+  const bands = seedLines === 'band' && series.length <= MANY_LINES;
+  const perLine = buckets ?? bucketsPerLine(series.length * (bands || seedLines === 'all' ? 2 : 1), size);
   const x = { field: 'step', type: 'quantitative', ...STEP_AXIS } as const;
   const { scale, clip } = metricScale(metric, perSeries.flatMap(({ band }) => Array.from(band.min)));
   const y = { type: 'quantitative', title: axisTitle(yTitle ?? metricInfo(metric).title), scale } as const;
@@ -208,7 +210,10 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
         };
   return {
     ...frame(size),
-    layer: [spread, { name: 'mean', data: { values: means }, mark: lineMark(series.length, 2, clip), encoding: { x, y: { ...y, field: 'value' }, color } }],
+    layer: [
+      ...(bands || seedLines === 'all' ? [spread] : []),
+      { name: 'mean', data: { values: means }, mark: lineMark(series.length, 2, clip), encoding: { x, y: { ...y, field: 'value' }, color } },
+    ],
   } as TopLevelSpec;
 }
 

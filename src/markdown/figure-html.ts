@@ -12,6 +12,7 @@ import { runsByValue, type MissingValue, type SweepRun } from '../site/sweep-run
 import { html, raw, type SafeHtml } from './html';
 import type { ThemedColor } from '../charts/contrast';
 import { MAX_DISTINCT_COLORS } from '../charts/palette';
+import { MANY_LINES } from '../charts/spec';
 import type { FigureLabel } from './remark-figure-refs';
 
 export interface FigureOptions {
@@ -76,9 +77,10 @@ export function seedsNote(counts: number[], seeds: 'band' | 'all'): string | und
   if (most <= 1) return undefined;
   const least = Math.min(...counts);
   const per = least === most ? `${most} seeds` : `${least} to ${most} seeds`;
-  return seeds === 'all'
-    ? `Each value's line is the mean over its ${per}; the faint lines are the seeds.`
-    : `Each value's line is the mean over its ${per}; the band spans their lowest to highest value.`;
+  if (seeds === 'all') return `Each value's line is the mean over its ${per}; the faint lines are the seeds.`;
+  // lineSpec draws no bands past MANY_LINES values
+  if (counts.length > MANY_LINES) return `Each value's line is the mean over its ${per} (no band of their range: ${counts.length} would be too faint to see; the table gives each value's).`;
+  return `Each value's line is the mean over its ${per}; the band spans their lowest to highest value.`;
 }
 
 /**
