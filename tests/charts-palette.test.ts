@@ -6,7 +6,7 @@
 import { readdirSync } from 'node:fs';
 import { describe, expect, it } from 'vitest';
 import { contrast, PAGE_BACKGROUND, parseHex } from '../src/charts/contrast';
-import { ciede2000, MIN_CVD_DISTANCE, MIN_DISTANCE, seen, valueColors, VISIONS } from '../src/charts/palette';
+import { ciede2000, MAX_DISTINCT_COLORS, RAMP_STEPS, MIN_CVD_DISTANCE, MIN_DISTANCE, seen, valueColors, VISIONS } from '../src/charts/palette';
 import { DEFAULT_COLORS, loadSweep } from '../src/runs';
 import { cssColorHex } from '../src/runs/css-colors';
 
@@ -60,5 +60,35 @@ describe('value colors', () => {
       expect(valueColors(DEFAULT_COLORS).map((c) => c[theme])).toEqual(DEFAULT_COLORS);
       expect(failures(DEFAULT_COLORS, theme)).toEqual([]);
     }
+  });
+});
+
+describe('the colors of a sweep of many values', () => {
+  it('past MAX_DISTINCT_COLORS: a ramp in the sweep file\'s order, blue to red, each of 3:1 in both themes, in milliseconds', () => {
+    const colors = Array.from({ length: 1000 }, (_, i) => DEFAULT_COLORS[i % DEFAULT_COLORS.length]);
+    const start = performance.now();
+    const drawn = valueColors(colors);
+    // the search for distinct colors took 33 s at 50 values; the ramp is a loop
+    expect(performance.now() - start).toBeLessThan(1000);
+    expect(drawn).toHaveLength(1000);
+    for (const theme of THEMES) {
+      const bg = parseHex(PAGE_BACKGROUND[theme]);
+      for (const color of drawn) expect(contrast(parseHex(color[theme]), bg)).toBeGreaterThanOrEqual(3);
+      // from blue (blue above red) to red (red above blue)
+      const [first, last] = [parseHex(drawn[0][theme]), parseHex(drawn.at(-1)![theme])];
+      expect(first[2]).toBeGreaterThan(first[0]);
+      expect(last[0]).toBeGreaterThan(last[2]);
+      // in RAMP_STEPS steps, neighbours close, the ends far apart: a ramp, not a palette repeating
+      expect(new Set(drawn.map((c) => c[theme])).size).toBe(RAMP_STEPS);
+      const labs = drawn.map((c) => seen(parseHex(c[theme]))[0]);
+      expect(Math.max(...labs.slice(1).map((lab, i) => ciede2000(lab, labs[i])))).toBeLessThan(10);
+      expect(ciede2000(labs[0], labs.at(-1)!)).toBeGreaterThan(40);
+    }
+  });
+
+  it('up to MAX_DISTINCT_COLORS the values keep their own colors', () => {
+    const colors = DEFAULT_COLORS.slice(0, 3);
+    expect(valueColors(colors).map((c) => c.light)).toEqual(colors.map((c) => valueColors([c])[0].light));
+    expect(MAX_DISTINCT_COLORS).toBeGreaterThanOrEqual(DEFAULT_COLORS.length);
   });
 });

@@ -48,8 +48,9 @@ describe('::runs', () => {
     // beta=1 logs kl = step / 8 at steps 1..40, so its last value is 5; the
     // table gives the final value, the mean over the last 10% of steps
     // (37..40, past 40 - 0.1 * 39): (37 + 38 + 39 + 40) / 4 / 8 = 4.8125.
-    expect(rows[1]).toContain('<td class="num">4.81</td>');
-    expect(rows[1]).not.toContain('<td class="num">5</td>');
+    // written to 3 digits, sorted by 6 (data-sort, runs-table.client.ts): rows rounded alike still sort apart
+    expect(rows[1]).toContain('<td class="num" data-sort="4.8125">4.81</td>');
+    expect(rows[1]).not.toContain('>5</td>');
     expect(html).toContain("</table></div><p class=\"table-note\">Metrics are each run's mean over its last 10% of steps.</p>");
   });
 
@@ -64,7 +65,7 @@ describe('::runs', () => {
     );
     expect(rows[1]).toContain('<td class="num steps">40/40</td>');
     // kl is the same for every seed (its final value 4.8125, as above); raw_reward differs by 0.02 per seed: its mean and range
-    expect(rows[1]).toContain('<td class="num spread-cell">4.81 <span class="spread">(4.81–4.81)</span></td>');
+    expect(rows[1]).toContain('<td class="num spread-cell" data-sort="4.8125">4.81 <span class="spread">(4.81–4.81)</span></td>');
     // each seed's mean of raw_reward over steps 37..40
     const reward = (seed: number, step: number) => step / 40 / 2 + 0.05 * Math.sin(step + 1 + 7 * (seed - 1)) + 0.02 * (seed - 1);
     const final = (seed: number) => [37, 38, 39, 40].reduce((sum, step) => sum + reward(seed, step), 0) / 4;

@@ -13,9 +13,10 @@ import { drawnColors } from './palette';
 import { binMeans, sampledSteps } from './hover';
 import { metricName, metricTitle } from './metrics';
 import { escapeXml, renderChart, type PlotArea } from './render';
+import { relativePath } from './path-data';
 import { drawnSeeds, seedBand, type SeedBand } from './seed-bands';
 import { scatterSpec, type ScatterSpecInput } from './scatter';
-import { finalMetricSpec, lineFrameSpec, lineSpec, MAX_LABELLED_LINES, valueScale, type FinalMetricSpecInput, type LineSpecInput } from './spec';
+import { finalMetricSpec, lineFrameSpec, lineSpec, MANY_LINES, MAX_LABELLED_LINES, valueScale, type FinalMetricSpecInput, type LineSpecInput } from './spec';
 import type { FigureSize } from './theme';
 import { hasSeeds, isFiniteValue } from './types';
 
@@ -107,7 +108,7 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
     options.description ??
     (series.some(hasSeeds)
       ? `Line chart of ${title} against step for ${series.length} values, each the mean over its seeds ` +
-        `(${options.seedLines === 'all' ? "each seed's line faint" : 'a band from their lowest to highest value'}): `
+        `(${options.seedLines === 'all' ? "each seed's line faint" : series.length > MANY_LINES ? 'no band of their range' : 'a band from their lowest to highest value'}): `
       : `Line chart of ${title} against step for ${series.length} runs: `) +
     series.map((s) => s.label).join(', ') +
       (smooth > 0 ? `; smoothed lines (EMA weight ${smooth}) over faint raw lines.` : '.');
@@ -117,7 +118,8 @@ export async function renderLineFigureWithSpec(options: LineFigureOptions): Prom
   // The narrow drawing: its own axes and legend, around the wide drawing's lines (see narrowLines).
   const frame = lineFrameSpec({ ...options, size: 'narrow' }, { x: wide.plot.xDomain, y: wide.plot.yDomain });
   const narrow = await renderChart(frame, { idPrefix: `${idPrefix}-narrow`, description, cacheDir });
-  const drawn = [{ ...wide, svg: linesWithIds(wide.svg, idPrefix) }, { ...narrow, svg: narrowLines(narrow.svg, wide.svg, idPrefix, wide.plot, narrow.plot) }];
+  const wideLines = series.length > MANY_LINES ? mergedLines(wide.svg) : wide.svg;
+  const drawn = [{ ...wide, svg: linesWithIds(wideLines, idPrefix) }, { ...narrow, svg: narrowLines(narrow.svg, wideLines, idPrefix, wide.plot, narrow.plot) }];
   const svgs = drawn.map(({ svg }, i) => sized(svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
   // Halved values (valueScale) would hover as half what was logged: such a figure stays as drawn.
   if (series.length > MAX_LABELLED_LINES || !dataFile || valueScale(series) !== 1) return { html: `<div class="chart">${svgs}</div>`, spec };
@@ -245,6 +247,65 @@ export async function renderScatterFigureWithSpec(options: ScatterFigureOptions)
     }),
   };
   return { html: `<div class="chart" data-chart="scatter" data-src="${escapeXml(dataFile(JSON.stringify(data)))}">${svgs}</div>`, spec: specs[0] };
+}
+
+/** A line as vega draws it, one mark group each: its layer, its path's data, and its stroke and opacity. */
+const LINE = /<g><g><g class="mark-line role-mark (\w+)"><path d="([^"]*)"((?: (?:stroke|opacity|stroke-width)="[^"]*")*)\/><\/g><\/g><\/g>/g;
+/** Past this a line is in whole pixels, its points dropped within half a pixel: 1 px faint lines show no tenth of one. */
+const MANY_LINES_TOLERANCE = 0.5;
+
+/**
+ * Past MANY_LINES, each layer's lines of one color and opacity are one path
+ * (its lines subpaths of it, in whole pixels): a line's own mark groups and
+ * attributes weighed as much as its points (a 1,000-line figure: 370 KB). The
+ * lines of a sweep of that many values are on a ramp of RAMP_STEPS colors
+ * (palette.ts), so a layer has that many paths at most.
+ */
+export function mergedLines(svg: string): string {
+  return svg.replace(/(?:<g><g><g class="mark-line role-mark \w+"><path [^>]*\/><\/g><\/g><\/g>)+/g, (run) => {
+    const lines = [...run.matchAll(LINE)];
+    if (lines.map(([line]) => line).join('') !== run) return run; // a line with more to it: left as drawn
+    const merged = new Map<string, { layer: string; attributes: string; d: string }>();
+    for (const [, layer, d, attributes] of lines) {
+      const key = `${layer}${attributes}`;
+      const entry = merged.get(key) ?? { layer, attributes, d: '' };
+      entry.d += absolutePath(d);
+      merged.set(key, entry);
+    }
+    return [...merged.values()]
+      .map(({ layer, attributes, d }) => `<g><g><g class="mark-line role-mark ${layer}"><path d="${relativePath(d, MANY_LINES_TOLERANCE, 1)}"${attributes}/></g></g></g>`)
+      .join('');
+  });
+}
+
+/** A path of M/L/m/l moves (relativePath's, or vega's) as absolute M and L points. */
+function absolutePath(d: string): string {
+  let out = '';
+  let [x, y, startX, startY] = [0, 0, 0, 0];
+  let command = 'M';
+  let pending: number | null = null;
+  for (const [, letter, number] of d.matchAll(/([MLmlZz])|(-?(?:\d*\.)?\d+(?:e[-+]?\d+)?)/g)) {
+    if (letter) {
+      if (letter === 'z' || letter === 'Z') [x, y] = [startX, startY];
+      command = letter;
+      continue;
+    }
+    if (pending === null) {
+      pending = Number(number);
+      continue;
+    }
+    const [a, b] = [pending, Number(number)];
+    pending = null;
+    const relative = command === 'm' || command === 'l';
+    [x, y] = relative ? [x + a, y + b] : [a, b];
+    const move = command === 'M' || command === 'm';
+    if (move) [startX, startY] = [x, y];
+    out += `${move ? 'M' : 'L'}${x},${y}`;
+    // after a move's first point its further points are lines, as SVG reads them
+    if (command === 'M') command = 'L';
+    else if (command === 'm') command = 'l';
+  }
+  return out;
 }
 
 /** Each layer's lines in the wide drawing get an id, `${idPrefix}-lines-raw`, for the narrow drawing to show them by. */

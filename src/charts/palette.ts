@@ -59,19 +59,64 @@ export function swatchStyle({ light, dark }: ThemedColor): string {
   return `--swatch:${light};--swatch-dark:${dark}`;
 }
 
-/** Each value's drawn colors, light and dark, for a sweep's colors in its file's order. */
+/**
+ * Past this many values no set of colors keeps them apart (nor do lines of
+ * them), and the search for one takes minutes (50 values: 33 s; 1,000: days):
+ * such a sweep's values are drawn on a color ramp in the sweep file's order
+ * instead, their own colors not used (see rampColors).
+ */
+export const MAX_DISTINCT_COLORS = 24;
+
+/**
+ * Each value's drawn colors, light and dark, for a sweep's colors in its
+ * file's order; past MAX_DISTINCT_COLORS, the ramp's.
+ */
 export function valueColors(colors: readonly string[]): ThemedColor[] {
   const key = colors.join(',');
   let resolved = cache.get(key);
   if (!resolved) {
-    const light = resolveTheme(colors, 'light');
-    const dark = resolveTheme(colors, 'dark');
+    const many = colors.length > MAX_DISTINCT_COLORS;
+    const light = many ? rampColors(colors.length, 'light') : resolveTheme(colors, 'light');
+    const dark = many ? rampColors(colors.length, 'dark') : resolveTheme(colors, 'dark');
     resolved = colors.map((_, i) => ({ light: light[i], dark: dark[i] }));
     cache.set(key, resolved);
   }
   return resolved;
 }
 const cache = new Map<string, ThemedColor[]>();
+
+/**
+ * How many colors a ramp has: neighbours on it look alike anyway, and a
+ * figure writes the lines of one color as one path (figure.ts), each color's
+ * dark-theme rule once.
+ */
+export const RAMP_STEPS = 32;
+
+/**
+ * `count` colors from blue through green and orange to red (CIE LCh hue 260°
+ * down to 20°, as a sweep's first value to its last) in RAMP_STEPS steps, each
+ * of 3:1 against the theme's page: a reader sees where in the sweep a line
+ * is, not which value.
+ */
+export function rampColors(count: number, theme: Theme): string[] {
+  const bg = parseHex(PAGE_BACKGROUND[theme]);
+  const steps = Array.from({ length: RAMP_STEPS }, (_, step) => rampColor(step / (RAMP_STEPS - 1), bg, theme));
+  return Array.from({ length: count }, (_, i) => steps[Math.round((i * (RAMP_STEPS - 1)) / Math.max(1, count - 1))]);
+}
+
+/** The ramp's color `at` (0 to 1) of the way along it. */
+function rampColor(at: number, bg: RGB, theme: Theme): string {
+  const h = ((260 - 240 * at) * Math.PI) / 180;
+  // the lightness nearest the theme's start that reaches 3:1 with some margin, at the most chroma the gamut has there
+  for (let step = 0; step < 40; step++) {
+    const l = theme === 'light' ? 52 - step : 68 + step;
+    for (let c = 55; c >= 0; c -= 5) {
+      const rgb = fromLab([l, c * Math.cos(h), c * Math.sin(h)]);
+      if (rgb && contrast(rgb, bg) >= 3.1) return toHex(rgb);
+    }
+  }
+  return theme === 'light' ? '#555555' : '#aaaaaa';
+}
 
 /** The smallest ΔE00 of two colors, over normal vision and the three simulated deficiencies, each against its floor (1 = at the floor). */
 function worstShare(a: Lab[], b: Lab[]): number {

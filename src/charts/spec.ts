@@ -81,6 +81,19 @@ const MAX_BUCKETS_PER_LINE = 500;
  */
 export const MAX_LABELLED_LINES = 12;
 
+/**
+ * Past this many lines each is drawn 1 px wide and half see-through, and a
+ * smoothed figure draws the smoothed lines alone: 1,000 lines 2 px wide were
+ * one blot, faint ones overlapping show where most runs went.
+ */
+export const MANY_LINES = 100;
+
+/** A line layer's mark: as given, or thin and faint past MANY_LINES lines. */
+function lineMark(lines: number, strokeWidth: number, clip: boolean, opacity?: number) {
+  if (lines > MANY_LINES) return { type: 'line', strokeWidth: 1, opacity: opacity === undefined ? 0.5 : opacity / 2, clip } as const;
+  return { type: 'line', strokeWidth, ...(opacity === undefined ? {} : { opacity }), clip } as const;
+}
+
 /** Below this many buckets per line, min/max buckets draw noise, not the line (see bucketMeans). */
 const MIN_EXTREMA_BUCKETS = 100;
 
@@ -129,7 +142,8 @@ export function lineSpec(input: LineSpecInput): TopLevelSpec {
   if (series.some(hasSeeds)) return seededLineSpec(input);
 
   // Smooth the full series first: smoothing a downsampled line would weigh buckets, not steps.
-  const perLine = buckets ?? bucketsPerLine(series.length * (weight > 0 ? 2 : 1), size);
+  const many = series.length > MANY_LINES;
+  const perLine = buckets ?? bucketsPerLine(series.length * (weight > 0 && !many ? 2 : 1), size);
   const rows = (line: (s: LineSeries) => Series) =>
     series.flatMap((s) =>
       shrink(line(s), perLine).map((p) => ({ step: p.step, value: p.value, run: s.label })),
@@ -141,13 +155,14 @@ export function lineSpec(input: LineSpecInput): TopLevelSpec {
     y: { field: 'value', type: 'quantitative', title: axisTitle(yTitle ?? metricInfo(metric).title), scale },
     color: colorOf(series, size),
   } as const;
+  const n = series.length;
+  const smoothed = { name: 'smoothed', data: { values: weight > 0 ? rows((s) => smooth(s.logged, weight)) : [] }, mark: lineMark(n, 2, clip), encoding };
   const layer =
-    weight > 0
-      ? [
-          { name: 'raw', data: { values: raw }, mark: { type: 'line', strokeWidth: 1.5, opacity: 0.25, clip }, encoding },
-          { name: 'smoothed', data: { values: rows((s) => smooth(s.logged, weight)) }, mark: { type: 'line', strokeWidth: 2, clip }, encoding },
-        ]
-      : [{ name: 'raw', data: { values: raw }, mark: { type: 'line', strokeWidth: 2, clip }, encoding }];
+    weight > 0 && many
+      ? [smoothed]
+      : weight > 0
+      ? [{ name: 'raw', data: { values: raw }, mark: lineMark(n, 1.5, clip, 0.25), encoding }, smoothed]
+      : [{ name: 'raw', data: { values: raw }, mark: lineMark(n, 2, clip), encoding }];
   return {
     ...frame(size),
     layer,
@@ -165,7 +180,9 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
     const seeds = drawnSeeds(s, weight);
     return { label: s.label, seeds, band: seedBand(seeds) };
   });
-  const perLine = buckets ?? bucketsPerLine(series.length * 2, size);
+  // past MANY_LINES no bands: hundreds of them could only be drawn too faint to see (bandOpacity), and weighed a third of the figure
+  const bands = seedLines === 'band' && series.length <= MANY_LINES;
+  const perLine = buckets ?? bucketsPerLine(series.length * (bands || seedLines === 'all' ? 2 : 1), size);
   const x = { field: 'step', type: 'quantitative', ...STEP_AXIS } as const;
   const { scale, clip } = metricScale(metric, perSeries.flatMap(({ band }) => Array.from(band.min)));
   const y = { type: 'quantitative', title: axisTitle(yTitle ?? metricInfo(metric).title), scale } as const;
@@ -193,7 +210,10 @@ function seededLineSpec({ series, metric, yTitle, smooth: weight = 0, buckets, s
         };
   return {
     ...frame(size),
-    layer: [spread, { name: 'mean', data: { values: means }, mark: { type: 'line', strokeWidth: 2, clip }, encoding: { x, y: { ...y, field: 'value' }, color } }],
+    layer: [
+      ...(bands || seedLines === 'all' ? [spread] : []),
+      { name: 'mean', data: { values: means }, mark: lineMark(series.length, 2, clip), encoding: { x, y: { ...y, field: 'value' }, color } },
+    ],
   } as TopLevelSpec;
 }
 

@@ -10,6 +10,9 @@ import { writeFigureData, writeFigureFiles } from '../site/figure-files';
 import { metricsOf, seriesOf } from '../site/run-data';
 import { runsByValue, type MissingValue, type SweepRun } from '../site/sweep-runs';
 import { html, raw, type SafeHtml } from './html';
+import type { ThemedColor } from '../charts/contrast';
+import { MAX_DISTINCT_COLORS } from '../charts/palette';
+import { MANY_LINES } from '../charts/spec';
 import type { FigureLabel } from './remark-figure-refs';
 
 export interface FigureOptions {
@@ -52,7 +55,20 @@ export async function figureHtml({ runs, metric, caption, smooth, seeds = 'band'
   const text = joinSentences(caption ?? (label ? `${metricTitle(metric)} against training step.` : undefined), seedsNote(counts, seeds), missingNote(missing));
   // The reader's slider rewrites this sentence (figure.client.ts), so the caption follows it.
   const note = smooth ? html`<span class="smoothing-note">${smoothingNote(smooth, Math.max(...counts, 0) > 1)}</span>` : undefined;
-  return captionedFigure('metric-figure', metric, chart, text, label && { ...label, files: writeFigureFiles(spec) }, note);
+  return captionedFigure('metric-figure', metric, chart + rampLegend(values).toString(), text, label && { ...label, files: writeFigureFiles(spec) }, note);
+}
+
+/**
+ * Past MAX_DISTINCT_COLORS values the lines are on a color ramp in the
+ * sweep's order (palette.ts) and past MAX_LABELLED_LINES the figure has no
+ * legend: under the chart, the ramp from the first value drawn to the last.
+ */
+export function rampLegend(values: { label: string; themed: ThemedColor }[]): SafeHtml | '' {
+  if (values.length <= MAX_DISTINCT_COLORS) return '';
+  const stops = (theme: 'light' | 'dark') =>
+    Array.from({ length: 9 }, (_, i) => values[Math.round((i * (values.length - 1)) / 8)].themed[theme]).join(',');
+  const style = `--ramp:linear-gradient(to right,${stops('light')});--ramp-dark:linear-gradient(to right,${stops('dark')})`;
+  return html`<p class="ramp-legend">Colors, in the sweep's order: ${values[0].label} <span class="ramp" style="${style}"></span> ${values.at(-1)!.label} (${values.length.toLocaleString('en')} values)</p>`;
 }
 
 /** What a figure of several seeds per value draws, for its caption; nothing when every value has one seed. */
@@ -61,9 +77,10 @@ export function seedsNote(counts: number[], seeds: 'band' | 'all'): string | und
   if (most <= 1) return undefined;
   const least = Math.min(...counts);
   const per = least === most ? `${most} seeds` : `${least} to ${most} seeds`;
-  return seeds === 'all'
-    ? `Each value's line is the mean over its ${per}; the faint lines are the seeds.`
-    : `Each value's line is the mean over its ${per}; the band spans their lowest to highest value.`;
+  if (seeds === 'all') return `Each value's line is the mean over its ${per}; the faint lines are the seeds.`;
+  // lineSpec draws no bands past MANY_LINES values
+  if (counts.length > MANY_LINES) return `Each value's line is the mean over its ${per} (no band of their range: ${counts.length} would be too faint to see; the table gives each value's).`;
+  return `Each value's line is the mean over its ${per}; the band spans their lowest to highest value.`;
 }
 
 /**

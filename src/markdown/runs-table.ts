@@ -7,7 +7,7 @@
 import type { ConfigDifference, ParamValue, Run, RunMetrics } from '../runs';
 import { meanOfLast10Pct } from '../charts/final';
 import { metricInfo } from '../charts/metrics';
-import { swatchStyle } from '../charts/palette';
+import { MAX_DISTINCT_COLORS, swatchStyle } from '../charts/palette';
 import type { ThemedColor } from '../charts/contrast';
 import { metricsOf, seriesOf } from '../site/run-data';
 import { acrossSeeds } from '../charts/seed-bands';
@@ -48,18 +48,19 @@ export function runsTableHtml(values: SweepValue[], vary: string, base = '/', as
   const drawn = values.filter((value): value is ValueRuns => !isMissing(value));
   if (drawn.some((value) => value.runs.length > 1)) return seededRunsTableHtml(values, vary, base, asked);
   const runs = drawn.map((value) => value.runs[0]);
+  const ramp = values.length > MAX_DISTINCT_COLORS;
   const metrics = tableMetrics(runs.map(({ run }) => metricsOf(run)), asked);
   const rows = values.map((value) => {
-    if (isMissing(value)) return missingRow(value, metrics);
+    if (isMissing(value)) return missingRow(value, metrics, ramp);
     const { run, color, themed } = value.runs[0];
     const finals = metricsOf(run);
     const { id, status, steps_done, total_steps } = run.info;
     return html`<tr>
 <td class="run-id"><a href="${base}runs/${encodeURIComponent(id)}/">${id}</a></td>
 ${valueCell(value.value, themed)}
-<td class="color"><span class="swatch" style="${swatchStyle(themed)}"></span> ${color}</td>
+${colorCell(themed, color, ramp)}
 ${statusCell(html`<span class="status status-${status}">${status}</span>`, `${steps_done}/${total_steps}`)}
-${metrics.map((metric) => html`<td class="num">${formatNumber(finalOf(finals, metric) ?? undefined)}</td>`)}
+${metrics.map((metric) => metricCell(finalOf(finals, metric)))}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table">
@@ -75,18 +76,19 @@ ${metrics.map((metric) => html`<td class="num">${formatNumber(finalOf(finals, me
  */
 function seededRunsTableHtml(values: SweepValue[], vary: string, base: string, asked: string[] | undefined): SafeHtml {
   const runs = values.flatMap((value) => (isMissing(value) ? [] : value.runs));
+  const ramp = values.length > MAX_DISTINCT_COLORS;
   const metrics = tableMetrics(runs.map(({ run }) => metricsOf(run)), asked);
   const rows = values.map((value) => {
-    if (isMissing(value)) return missingRow(value, metrics);
+    if (isMissing(value)) return missingRow(value, metrics, ramp);
     const finals = value.runs.map(({ run }) => metricsOf(run));
     const statuses = [...new Set(value.runs.map(({ run }) => run.info.status))];
     const steps = [...new Set(value.runs.map(({ run }) => `${run.info.steps_done}/${run.info.total_steps}`))];
     return html`<tr>
 <td class="seed-runs">${value.runs.map(({ run, seed }, i) => html`${i > 0 ? ', ' : ''}<a href="${base}runs/${encodeURIComponent(run.info.id)}/" title="${run.info.id}" aria-label="Run of seed ${seed}">${seed}</a>`)}</td>
 ${valueCell(value.value, value.themed)}
-<td class="color"><span class="swatch" style="${swatchStyle(value.themed)}"></span> ${value.color}</td>
+${colorCell(value.themed, value.color, ramp)}
 ${statusCell(statuses.map((status, i) => html`${i > 0 ? ' ' : ''}<span class="status status-${status}">${status}</span>`), steps.join(', '))}
-${metrics.map((metric) => html`<td class="num spread-cell">${spreadText(finals.map((lines) => finalOf(lines, metric)))}</td>`)}
+${metrics.map((metric) => spreadCell(finals.map((lines) => finalOf(lines, metric))))}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table seeded-runs">
@@ -98,12 +100,32 @@ ${metrics.map((metric) => html`<td class="num spread-cell">${spreadText(finals.m
   )}`;
 }
 
+/**
+ * A metric's cell: its number as the table writes it (3 digits), and the
+ * number to sort by (runs-table.client.ts) in data-sort, to 6 digits, so rows
+ * the table rounds alike still sort apart.
+ */
+function metricCell(value: number | null): SafeHtml {
+  if (value === null) return html`<td class="num">${formatNumber(undefined)}</td>`;
+  return html`<td class="num" data-sort="${sortKey(value)}">${formatNumber(value)}</td>`;
+}
+
+/** With several seeds, a metric's cell sorts by the mean over the seeds. */
+function spreadCell(values: (number | null)[]): SafeHtml {
+  const spread = acrossSeeds(values);
+  return html`<td class="num spread-cell"${spread ? html` data-sort="${sortKey(spread.mean)}"` : ''}>${spreadText(values)}</td>`;
+}
+
+export function sortKey(value: number): string {
+  return String(Number(value.toPrecision(6)));
+}
+
 /** A value nothing is drawn for keeps its row, saying why ("not trained yet", "failed"), so a reader sees the sweep is not complete. */
-function missingRow({ value, color, themed, state }: MissingValue, metrics: string[]): SafeHtml {
+function missingRow({ value, color, themed, state }: MissingValue, metrics: string[], ramp: boolean): SafeHtml {
   return html`<tr class="missing-value">
 <td>–</td>
 ${valueCell(value, themed)}
-<td class="color"><span class="swatch" style="${swatchStyle(themed)}"></span> ${color}</td>
+${colorCell(themed, color, ramp)}
 ${statusCell(html`<span class="status status-${state.replaceAll(' ', '-')}">${state}</span>`, undefined)}
 ${metrics.map(() => html`<td class="num">${formatNumber(undefined)}</td>`)}
 </tr>`;
@@ -119,6 +141,15 @@ ${metrics.map(() => html`<td class="num">${formatNumber(undefined)}</td>`)}
 /** The heads of the value, color, status and steps columns. */
 function headsBeforeMetrics(vary: string): SafeHtml {
   return html`<th scope="col" class="num">${vary}</th><th scope="col" class="color">Color</th><th scope="col">Status</th><th scope="col" class="num steps">Steps</th>`;
+}
+
+/**
+ * The Color column: the value's swatch and the color its sweep file names;
+ * past MAX_DISTINCT_COLORS values the swatch alone, as their colors are the
+ * ramp's (palette.ts), not the file's.
+ */
+function colorCell(color: ThemedColor, name: string, ramp: boolean): SafeHtml {
+  return html`<td class="color"><span class="swatch" style="${swatchStyle(color)}"></span>${ramp ? '' : ` ${name}`}</td>`;
 }
 
 /** The swept value, its swatch before it (shown on phones). */

@@ -324,6 +324,11 @@ export function snapshotRuns(): void {
   snapshot.on = true;
 }
 
+/** Whether this process is a build that keeps what it read first (snapshotRuns): what pages work out from the runs and sweep files may be kept too. */
+export function runsSnapshotted(): boolean {
+  return snapshot.on;
+}
+
 interface Snapshot {
   on: boolean;
   runs: Map<string, Run[]>;

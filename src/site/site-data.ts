@@ -1,10 +1,21 @@
 // What the pages list: sweeps from the sweep files, runs from the runs folder.
-import { findSweepFile, listRuns, loadSweep, loadSweeps, type Run, type Sweep } from '../runs';
+import { findSweepFile, listRuns, loadSweep, loadSweeps, runsSnapshotted, type Run, type Sweep } from '../runs';
 import { runsDir, sweepsDir } from './dirs';
 import { sweepColor, type SweepRun } from './sweep-runs';
 
+/**
+ * In a build, sweep files are read once (every run page asks; a sweep of
+ * 1,000 values took a quarter second to read); `npm run dev` reads them anew.
+ */
+const built = new Map<string, unknown>();
+function once<T>(key: string, read: () => T): T {
+  if (!runsSnapshotted()) return read();
+  if (!built.has(key)) built.set(key, read());
+  return built.get(key) as T;
+}
+
 export function allSweeps(): Sweep[] {
-  return loadSweeps(sweepsDir());
+  return once(`sweeps:${sweepsDir()}`, () => loadSweeps(sweepsDir()));
 }
 
 /** Whether a sweep file defines this sweep, so it has a page; found without parsing every sweep file (once per run page). */
@@ -26,9 +37,11 @@ export function asSweepRun(run: Run): SweepRun {
 /** The sweep a run recorded, if its sweep file is there and reads. */
 function sweepOfRun(run: Run): Sweep | undefined {
   const file = findSweepFile(sweepsDir(), run.info.sweep);
-  try {
-    return file ? loadSweep(file) : undefined;
-  } catch {
-    return undefined; // the sweep's own page reports a broken sweep file
-  }
+  return once(`sweep:${file}`, () => {
+    try {
+      return file ? loadSweep(file) : undefined;
+    } catch {
+      return undefined; // the sweep's own page reports a broken sweep file
+    }
+  });
 }
