@@ -81,6 +81,10 @@ function worstShare(a: Lab[], b: Lab[]): number {
 function resolveTheme(colors: readonly string[], theme: Theme): string[] {
   const bg = parseHex(PAGE_BACKGROUND[theme]);
   const chosen: { color: string; labs: Lab[] }[] = [];
+  // Candidates' scores against the colors chosen so far, from the first color that must move: each
+  // chosen color is scored against each candidate once, not again for every later value (which made
+  // a sweep of 300 values minutes a build and one of 1,000 hours: issue 28). The same colors as before.
+  let scores: { of: Float64Array; upTo: number } | undefined;
   for (const color of colors) {
     const own = themedColor(color)[theme];
     const hex = cssColorHex(own);
@@ -95,12 +99,20 @@ function resolveTheme(colors: readonly string[], theme: Theme): string[] {
       chosen.push({ color: own, labs });
       continue;
     }
+    // Each candidate's score against every color before it, kept up to date as colors are chosen.
+    const pool = candidates(bg);
+    scores ??= { of: new Float64Array(pool.length).fill(Infinity), upTo: 0 };
+    for (; scores.upTo < before.length; scores.upTo++) {
+      const c = before[scores.upTo];
+      for (let j = 0; j < pool.length; j++) scores.of[j] = Math.min(scores.of[j], worstShare(pool[j].labs, c.labs));
+    }
     // Every candidate of 3:1, nearest to the color's own first; the first far enough wins, else the farthest.
     let best = { color: own, labs, score: -Infinity, distance: Infinity };
-    for (const candidate of candidates(bg)) {
+    for (let j = 0; j < pool.length; j++) {
+      const candidate = pool[j];
       const distance = ciede2000(labs[0], candidate.labs[0]);
       if (best.score >= 1 && distance >= best.distance) continue; // a nearer one passes already
-      const score = Math.min(...before.map((c) => worstShare(candidate.labs, c.labs)));
+      const score = scores.of[j];
       if (score >= 1 ? best.score < 1 || distance < best.distance : score > best.score) best = { ...candidate, score, distance };
     }
     chosen.push({ color: best.color, labs: best.labs });
