@@ -71,7 +71,9 @@ export function valueColors(colors: readonly string[]): ThemedColor[] {
   }
   return resolved;
 }
-const cache = new Map<string, ThemedColor[]>();
+// On globalThis: a build resolves a sweep's colors in the content layer and again in the pages'
+// bundle (two instances of this module), and a 1,000-value sweep's take a minute to resolve.
+const cache: Map<string, ThemedColor[]> = ((globalThis as { sweepbookValueColors?: Map<string, ThemedColor[]> }).sweepbookValueColors ??= new Map());
 
 /** The smallest ΔE00 of two colors, over normal vision and the three simulated deficiencies, each against its floor (1 = at the floor). */
 function worstShare(a: Lab[], b: Lab[]): number {
