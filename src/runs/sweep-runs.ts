@@ -94,7 +94,8 @@ export function matchSweepRuns<Config extends Record<string, unknown>>(
   const recordedUnits = units.map((unit) => ({ ...unit, config: asRecorded(unit.config) }));
   for (const run of [...runs].sort(byCreation)) {
     const config = normalise(run);
-    const index = config === undefined ? -1 : recordedUnits.findIndex((unit) => isDeepStrictEqual(unit.config, asRecorded(config)));
+    const recorded = config === undefined ? undefined : asRecorded(config);
+    const index = recorded === undefined ? -1 : recordedUnits.findIndex((unit) => isDeepStrictEqual(unit.config, recorded));
     if (index >= 0) byUnit[index].push(run);
     else if (run.info.sweep === sweepId) otherConfig.push({ run, differences: nearestDifferences(asRecorded(config ?? run.info.config), recordedUnits) });
   }
