@@ -12,9 +12,10 @@
 // opens (pandas.read_csv, R's read.csv, zcat), and the JSON's content is the
 // run folder's metrics.jsonl itself. Level 4 with Z_FILTERED: the CSV's
 // random digits leave deflate few matches worth having, and filtered matching
-// takes fewer of them: smaller than level 6 (0.91 MB against 0.95 a run) at
-// 1.5x its speed on one core; level 1 is 2-3x faster but 9% bigger, 90 MB a
-// thousand runs (docs/performance.md).
+// takes fewer of them: smaller than level 6 (0.95 MB against 0.98 a run of
+// the bench's) at 1.5x its speed on one core; level 1 is 2x faster but 10%
+// bigger, 90 MB a thousand runs; level 6 filtered 2.5% smaller at 1.6x the
+// time (docs/performance.md).
 //
 // Written into the site during a build, not as Astro endpoints:
 // Astro takes an endpoint's bytes through a Response (~10 ms a 4 MB file),
