@@ -77,7 +77,10 @@ const cache: Map<string, ThemedColor[]> = ((globalThis as { sweepbookValueColors
 
 /** The smallest ΔE00 of two colors, over normal vision and the three simulated deficiencies, each against its floor (1 = at the floor). */
 function worstShare(a: Lab[], b: Lab[]): number {
-  return Math.min(...VISIONS.map((_, v) => ciede2000(a[v], b[v]) / (v === 0 ? MIN_DISTANCE : MIN_CVD_DISTANCE)));
+  // A loop, not Math.min over a mapped array: called millions of times for a sweep of hundreds of values.
+  let worst = ciede2000(a[0], b[0]) / MIN_DISTANCE;
+  for (let v = 1; v < VISIONS.length; v++) worst = Math.min(worst, ciede2000(a[v], b[v]) / MIN_CVD_DISTANCE);
+  return worst;
 }
 
 function resolveTheme(colors: readonly string[], theme: Theme): string[] {
