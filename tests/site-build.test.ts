@@ -2,7 +2,8 @@
 // Astro's content cache is kept, a wrong directive or run file fails the
 // build with one line naming the file and line, runs that logged nothing
 // yet do not fail it, and pages stay bounded however much a run logged.
-import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -157,12 +158,13 @@ test('a run keeping 50,000 generations gets a bounded page, all of them in its d
   expect(download).toHaveLength(MANY_GENERATIONS);
   expect(JSON.parse(download.at(-1)!)).toEqual({ step: MANY_GENERATIONS, text: `${MANY_GENERATIONS} ${LONG_GENERATION}` });
 
-  const csv = readFileSync(join(runDir, 'metrics.csv'), 'utf8').split('\r\n');
+  // One download of the metrics, gzipped: the CSV, every step in it; no uncompressed copies beside it.
+  expect(page).toContain(`href="/runs/${manyGenerationsRun}/metrics.csv.gz"`);
+  expect(readdirSync(runDir).sort()).toEqual(['generations.jsonl', 'index.html', 'metrics.csv.gz']);
+  const csv = gunzipSync(readFileSync(join(runDir, 'metrics.csv.gz'))).toString('utf8').split('\r\n');
   expect(csv[0]).toBe(`step,time,raw_reward,"loss, smoothed",'=1+2`);
   expect(csv[1]).toMatch(/^1000,[\d.]+,-0\.5,1,2$/);
-  const json = JSON.parse(readFileSync(join(runDir, 'metrics.json'), 'utf8'));
-  expect(json).toHaveLength(MANY_GENERATIONS / 1000);
-  expect(json[0]).toEqual({ step: 1000, time: expect.any(Number), raw_reward: -0.5, 'loss, smoothed': 1, '=1+2': 2 });
+  expect(csv.slice(1, -1)).toHaveLength(MANY_GENERATIONS / 1000);
 
   // This run's sweep has no sweep file, so no page to link to; a fixture run's has.
   expect(page).toMatch(/of sweep\s*<code>many-generations<\/code>/);

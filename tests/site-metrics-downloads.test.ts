@@ -1,10 +1,11 @@
-import { appendFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
+import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { metricsJsonArray, metricsReadSoFar, readMetricColumns, readMetrics, readMetricsLines, readMetricsShared, RunWriter } from '../src/runs';
 import { toCsv } from '../src/site/csv';
-import { metricsCsv, writeRunRead, type RunRead } from '../src/site/metrics-downloads';
+import { GZIP_OPTIONS, metricsCsv, writeRunRead, type RunRead } from '../src/site/metrics-downloads';
 
 const json = (dir: string) => Buffer.concat(metricsJsonArray(readMetricsLines(dir))).toString();
 const csv = (dir: string) => Buffer.from(metricsCsv(readMetricsLines(dir))).toString();
@@ -83,7 +84,7 @@ describe('the downloads worker', () => {
     };
     // The build's reads (all but one), as the pages make them before the worker starts.
     for (const name of ['read', 'changed', 'respaced'] as const) readMetricsShared(dirs[name]);
-    const expected = { csv: csv(dirs.read), json: json(dirs.read) };
+    const expected = { csv: csv(dirs.read) };
     appendFileSync(join(dirs.changed, 'metrics.jsonl'), JSON.stringify({ step: 300, time: 100, kl: 1, loss: 0.5 }) + '\n');
 
     const outDir = mkdtempSync(join(tmpdir(), 'sweepbook-downloads-out-'));
@@ -96,8 +97,11 @@ describe('the downloads worker', () => {
     });
     expect(written).toEqual([basename(dirs.read)]);
     const folder = join(outDir, 'runs', basename(dirs.read));
-    expect(readFileSync(join(folder, 'metrics.csv'), 'utf8')).toBe(expected.csv);
-    expect(readFileSync(join(folder, 'metrics.json'), 'utf8')).toBe(expected.json);
+    // One gzipped CSV, at the level chosen for it, and no uncompressed copies.
+    expect(readdirSync(folder)).toEqual(['metrics.csv.gz']);
+    const gz = readFileSync(join(folder, 'metrics.csv.gz'));
+    expect(gunzipSync(gz).toString('utf8')).toBe(expected.csv);
+    expect(gz.equals(gzipSync(Buffer.from(expected.csv), GZIP_OPTIONS))).toBe(true);
     for (const name of ['unread', 'changed', 'respaced'] as const) expect(existsSync(join(outDir, 'runs', basename(dirs[name])))).toBe(false);
   });
 });

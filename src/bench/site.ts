@@ -1,7 +1,8 @@
-// Bench: build the site for fixture sweeps of 25 to 200 runs x 20,000 logged
-// steps and report each build's time and largest page, then how the time grows
-// with runs. Fixtures are written through RunWriter once and kept in the OS
-// temp folder for later benches.
+// Bench: build the site for fixture sweeps of 25 to 1,000 runs x 20,000 logged
+// steps and report each build's time, the site's size and its largest page,
+// then how time and size grow with runs. Fixtures are written through
+// RunWriter once (each run's metrics.jsonl in one write, its lines as
+// logMetrics writes them) and kept in the OS temp folder for later benches.
 import { createHash } from 'node:crypto';
 import { existsSync, mkdirSync, mkdtempSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
@@ -35,6 +36,33 @@ function resolvedConfigs(root: string, runs: number) {
   return trainerUnits(loadSweep(join(root, `content/sweeps/${SWEEP}.yaml`)), false).map((unit) => unit.config);
 }
 
+/** A fixture run's metrics.jsonl text: the lines RunWriter.logMetrics would write, step by step, 20 to 30 ms apart. */
+function metricsLines(k: number, steps: number, random: () => number, start: number): string {
+  const chunks: string[] = [];
+  let lines: string[] = [];
+  let time = start;
+  for (let step = 1; step <= steps; step++) {
+    const trend = 1 - Math.exp(-step / (2000 + 50 * k));
+    time += 0.02 + 0.01 * random();
+    // as logMetrics writes a line: its keys in this order, time as Date.now() / 1000 gives it (ms)
+    lines.push(JSON.stringify({
+      step,
+      time: Math.round(time * 1000) / 1000,
+      raw_reward: trend / (1 + k / 20) + 0.1 * random(),
+      kl: (20 * trend) / (1 + k) + random(),
+      total_reward: trend + 0.1 * random(),
+      entropy: 3 - 2 * trend + 0.1 * random(),
+      repetition: 0.2 + 0.5 * trend * random(),
+    }) + '\n');
+    if (lines.length === 1000) {
+      chunks.push(lines.join(''));
+      lines = [];
+    }
+  }
+  chunks.push(lines.join(''));
+  return chunks.join('');
+}
+
 function writeFixture(root: string, runs: number, steps: number): void {
   mkdirSync(join(root, 'content/reports'), { recursive: true });
   const configs = resolvedConfigs(root, runs);
@@ -57,31 +85,25 @@ function writeFixture(root: string, runs: number, steps: number): void {
       totalSteps: steps,
       generationsCapacity: 100,
     });
-    for (let step = 1; step <= steps; step++) {
-      const trend = 1 - Math.exp(-step / (2000 + 50 * k));
-      writer.logMetrics(step, {
-        raw_reward: trend / (1 + k / 20) + 0.1 * random(),
-        kl: (20 * trend) / (1 + k) + random(),
-        total_reward: trend + 0.1 * random(),
-        entropy: 3 - 2 * trend + 0.1 * random(),
-        repetition: 0.2 + 0.5 * trend * random(),
-      });
-      if (step % 10 === 0) writer.logGeneration(step, Array.from({ length: 100 }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' '));
-    }
+    // All the run's lines in one write (setLogs appends them as they are): a
+    // write a line, as training makes them, took minutes for 2M steps.
+    writer.setLogs({ metrics: metricsLines(k, steps, random, Date.now() / 1000), generations: [], stepsDone: steps, totalSteps: steps });
+    for (let step = 10; step <= steps; step += 10) writer.logGeneration(step, Array.from({ length: 100 }, () => WORDS[Math.floor(random() * WORDS.length)]).join(' '));
     writer.finish('completed');
     process.stderr.write(`\rbench fixture: wrote run ${k + 1}/${runs}`);
   }
   process.stderr.write('\n');
 }
 
-/** The fixture's folder, written on first use (minutes: 2M logged steps through RunWriter). */
+/** The fixture's folder, written on first use (about 0.1 s a run of 20,000 steps). */
 function fixture(runs: number, steps: number): string {
   // Named by the configs its runs record: a fixture from before a default changed would draw nothing
   // (its runs no longer match the sweep file), and the bench would time a site without figures.
   const probe = mkdtempSync(join(tmpdir(), 'sweepbook-bench-configs-'));
   const configs = createHash('sha256').update(JSON.stringify(resolvedConfigs(probe, runs))).digest('hex').slice(0, 12);
   rmSync(probe, { recursive: true, force: true });
-  const root = join(tmpdir(), `sweepbook-bench-site-${runs}x${steps}-v${FORMAT_VERSION}-${configs}`);
+  // f2: the fixture as metricsLines writes it (times that advance), apart from the earlier one's folders.
+  const root = join(tmpdir(), `sweepbook-bench-site-${runs}x${steps}-v${FORMAT_VERSION}-f2-${configs}`);
   const done = join(root, 'complete');
   if (!existsSync(done)) {
     rmSync(root, { recursive: true, force: true });
@@ -91,14 +113,20 @@ function fixture(runs: number, steps: number): string {
   return root;
 }
 
-function largestPage(dir: string): { page: string; bytes: number } {
+/** The site's bytes (its files' sizes: what GitHub Pages counts against its 1 GB), by top folder, and its largest page. */
+function siteSize(dir: string): { bytes: number; byFolder: Record<string, number>; page: string; pageBytes: number } {
   let largest = { page: '', bytes: 0 };
+  let bytes = 0;
+  const byFolder: Record<string, number> = {};
   for (const file of readdirSync(dir, { recursive: true, encoding: 'utf8' })) {
-    if (!file.endsWith('.html')) continue;
-    const bytes = statSync(join(dir, file)).size;
-    if (bytes > largest.bytes) largest = { page: `/${file}`, bytes };
+    const stat = statSync(join(dir, file));
+    if (!stat.isFile()) continue;
+    bytes += stat.size;
+    const top = file.includes('/') ? file.slice(0, file.indexOf('/')) : '.';
+    byFolder[top] = (byFolder[top] ?? 0) + stat.size;
+    if (file.endsWith('.html') && stat.size > largest.bytes) largest = { page: `/${file}`, bytes: stat.size };
   }
-  return largest;
+  return { bytes, byFolder, page: largest.page, pageBytes: largest.bytes };
 }
 
 /**
@@ -124,9 +152,12 @@ export async function benchSiteBuild(runs = 100, steps = 20_000, rebuilds = 0) {
       if (result.code !== 0) throw new Error(`bench build failed:\n${result.output}`);
       phases = parseBuildPhases(result.output);
     }
-    const { page, bytes } = largestPage(join(work, 'dist'));
+    const size = siteSize(join(work, 'dist'));
     const bench = rebuilds > 0 ? 'rebuild' : 'build';
-    return { bench, runs, steps, seconds: Number(seconds.toFixed(1)), phases_seconds: phases, largest_page_bytes: bytes, largest_page: page };
+    return {
+      bench, runs, steps, seconds: Number(seconds.toFixed(1)), phases_seconds: phases,
+      site_bytes: size.bytes, site_bytes_by_folder: size.byFolder, largest_page_bytes: size.pageBytes, largest_page: size.page,
+    };
   } finally {
     rmSync(work, { recursive: true, force: true });
   }
@@ -141,9 +172,10 @@ export function fitLine(xs: number[], ys: number[]): { slope: number; intercept:
 }
 
 /**
- * A build per fixture size (printed as it ends), then the seconds per run of a
- * least-squares fit and of each step between sizes: the build grows no faster
- * than linearly while the later steps cost no more per run than the first.
+ * A build per fixture size (printed as it ends), then the seconds and bytes
+ * per run of a least-squares fit and of each step between sizes (the build
+ * grows no faster than linearly while the later steps cost no more per run
+ * than the first), and the largest size's seconds over the smallest's.
  */
 export async function benchSiteScaling(sizes = [25, 50, 100, 200], print: (line: object) => void = () => {}) {
   const builds = [];
@@ -155,12 +187,18 @@ export async function benchSiteScaling(sizes = [25, 50, 100, 200], print: (line:
   const seconds = builds.map((build) => build.seconds);
   const { slope, intercept } = fitLine(sizes, seconds);
   const perRunBetween = sizes.slice(1).map((runs, i) => Number(((seconds[i + 1] - seconds[i]) / (runs - sizes[i])).toFixed(3)));
+  const bytes = builds.map((build) => build.site_bytes);
+  const bytesLine = fitLine(sizes, bytes);
   return {
     bench: 'build-scaling',
     runs: sizes,
     seconds,
+    site_bytes: bytes,
     seconds_per_run: Number(slope.toFixed(3)),
     fixed_seconds: Number(intercept.toFixed(1)),
     seconds_per_run_between_sizes: perRunBetween,
+    bytes_per_run: Math.round(bytesLine.slope),
+    fixed_bytes: Math.round(bytesLine.intercept),
+    [`seconds_ratio_${sizes.at(-1)}_to_${sizes[0]}`]: Number((seconds.at(-1)! / seconds[0]).toFixed(2)),
   };
 }

@@ -83,7 +83,9 @@ export function valueColors(colors: readonly string[]): ThemedColor[] {
   }
   return resolved;
 }
-const cache = new Map<string, ThemedColor[]>();
+// On globalThis: a build resolves a sweep's colors in the content layer and again in the pages'
+// bundle (two instances of this module), and a 1,000-value sweep's take a minute to resolve.
+const cache: Map<string, ThemedColor[]> = ((globalThis as { sweepbookValueColors?: Map<string, ThemedColor[]> }).sweepbookValueColors ??= new Map());
 
 /**
  * How many colors a ramp has: neighbours on it look alike anyway, and a
@@ -120,12 +122,19 @@ function rampColor(at: number, bg: RGB, theme: Theme): string {
 
 /** The smallest ΔE00 of two colors, over normal vision and the three simulated deficiencies, each against its floor (1 = at the floor). */
 function worstShare(a: Lab[], b: Lab[]): number {
-  return Math.min(...VISIONS.map((_, v) => ciede2000(a[v], b[v]) / (v === 0 ? MIN_DISTANCE : MIN_CVD_DISTANCE)));
+  // A loop, not Math.min over a mapped array: called millions of times for a sweep of hundreds of values.
+  let worst = ciede2000(a[0], b[0]) / MIN_DISTANCE;
+  for (let v = 1; v < VISIONS.length; v++) worst = Math.min(worst, ciede2000(a[v], b[v]) / MIN_CVD_DISTANCE);
+  return worst;
 }
 
 function resolveTheme(colors: readonly string[], theme: Theme): string[] {
   const bg = parseHex(PAGE_BACKGROUND[theme]);
   const chosen: { color: string; labs: Lab[] }[] = [];
+  // Candidates' scores against the colors chosen so far, from the first color that must move: each
+  // chosen color is scored against each candidate once, not again for every later value (which made
+  // a sweep of 300 values minutes a build and one of 1,000 hours: issue 28). The same colors as before.
+  let scores: { of: Float64Array; upTo: number } | undefined;
   for (const color of colors) {
     const own = themedColor(color)[theme];
     const hex = cssColorHex(own);
@@ -140,12 +149,20 @@ function resolveTheme(colors: readonly string[], theme: Theme): string[] {
       chosen.push({ color: own, labs });
       continue;
     }
+    // Each candidate's score against every color before it, kept up to date as colors are chosen.
+    const pool = candidates(bg);
+    scores ??= { of: new Float64Array(pool.length).fill(Infinity), upTo: 0 };
+    for (; scores.upTo < before.length; scores.upTo++) {
+      const c = before[scores.upTo];
+      for (let j = 0; j < pool.length; j++) scores.of[j] = Math.min(scores.of[j], worstShare(pool[j].labs, c.labs));
+    }
     // Every candidate of 3:1, nearest to the color's own first; the first far enough wins, else the farthest.
     let best = { color: own, labs, score: -Infinity, distance: Infinity };
-    for (const candidate of candidates(bg)) {
+    for (let j = 0; j < pool.length; j++) {
+      const candidate = pool[j];
       const distance = ciede2000(labs[0], candidate.labs[0]);
       if (best.score >= 1 && distance >= best.distance) continue; // a nearer one passes already
-      const score = Math.min(...before.map((c) => worstShare(candidate.labs, c.labs)));
+      const score = scores.of[j];
       if (score >= 1 ? best.score < 1 || distance < best.distance : score > best.score) best = { ...candidate, score, distance };
     }
     chosen.push({ color: best.color, labs: best.labs });

@@ -174,13 +174,22 @@ function describeIssue(error: z.ZodError, sweep: Sweep, index: number): { messag
  * An imported sweep's units are matched by params (quick or not alike).
  */
 export function sweepRunsNow(sweep: Sweep, runsDir: string, quick: boolean): SweepRunsMatch<Record<string, unknown>> {
-  if (sweep.runs === 'imported') return matchImportedSweepRuns(listRuns(runsDir), sweep);
-  return trainedSweepRuns(sweep, runsDir, quick);
+  const runs = listRuns(runsDir);
+  // Once per list of runs: a build's is one snapshot, and every run page asks for its sweep's match
+  // (a match is O(runs x units): asked by each of 1,000 run pages, it was most of the build; issue 28).
+  // Training and npm run dev list the runs afresh each time, so they match afresh.
+  let ofRuns = matched.get(runs);
+  if (!ofRuns) matched.set(runs, (ofRuns = new Map()));
+  const key = `${quick}\n${JSON.stringify(sweep)}`;
+  let match = ofRuns.get(key);
+  if (!match) ofRuns.set(key, (match = sweep.runs === 'imported' ? matchImportedSweepRuns(runs, sweep) : trainedSweepRuns(sweep, runs, quick)));
+  return match;
 }
+const matched = new WeakMap<Run[], Map<string, SweepRunsMatch<Record<string, unknown>>>>();
 
-function trainedSweepRuns(sweep: Sweep, runsDir: string, quick: boolean): SweepRunsMatch<TrainConfig> | SweepRunsMatch<CommandConfig> {
-  if (sweep.command) return matchSweepRuns(listRuns(runsDir), commandUnits(sweep, sweep.command), recordedCommandConfig, sweep.id);
-  return matchSweepRuns(listRuns(runsDir), trainerUnits(sweep, quick), parseRecordedConfig, sweep.id);
+function trainedSweepRuns(sweep: Sweep, runs: Run[], quick: boolean): SweepRunsMatch<TrainConfig> | SweepRunsMatch<CommandConfig> {
+  if (sweep.command) return matchSweepRuns(runs, commandUnits(sweep, sweep.command), recordedCommandConfig, sweep.id);
+  return matchSweepRuns(runs, trainerUnits(sweep, quick), parseRecordedConfig, sweep.id);
 }
 
 /** Configs compare after parsing, so a default added to TrainConfig since the run does not count as a change. */
@@ -213,7 +222,7 @@ export function planRuns(sweeps: Sweep[], runsDir: string, opts: PlanOptions): P
   // Code-unit order, not localeCompare: it must not depend on the machine's locale.
   for (const sweep of [...sweeps].sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0))) {
     if (sweep.runs === 'imported') continue; // another program trains them; `npm run import` brings them in
-    const { units } = trainedSweepRuns(sweep, runsDir, opts.quick);
+    const { units } = trainedSweepRuns(sweep, listRuns(runsDir), opts.quick);
     // --fresh sets aside the runs there are now, not those another trainer makes meanwhile.
     const setAside = opts.fresh ? units.flatMap((unit) => unit.runs.map((run) => run.info.id)) : [];
     for (const unit of units) {
