@@ -4,7 +4,7 @@
 // other runs and the sweep's runs of another config only listed.
 import type { ThemedColor } from '../charts/contrast';
 import { valueColors } from '../charts/palette';
-import { loadSweep, runsSnapshotted, SweepFileError, sweepFiles, warnOnce, type ConfigDifference, type ParamValue, type Run, type Sweep } from '../runs';
+import { loadSweep, SweepFileError, sweepFiles, warnOnce, type ConfigDifference, type ParamValue, type Run, type Sweep } from '../runs';
 import { sweepRunsNow, sweepUnits } from '../runner/plan';
 import { quickBuild } from './dirs';
 import { shortPath } from './short-path';
@@ -148,15 +148,9 @@ export function otherWayNote(count: number, quick: boolean): string {
  */
 export function quickRunDirs(sweeps: Sweep[], runsDir: string): Set<string> {
   const trained = sweeps.filter((sweep) => sweep.runs !== 'imported' && !sweep.command);
-  const key = JSON.stringify([runsDir, trained.map((sweep) => sweep.id)]);
-  // in a build, once per sweep, not once per run page (a sweep of 1,000 values: a third of a second each)
-  const known = runsSnapshotted() ? quickDirsBuilt.get(key) : undefined;
-  if (known) return known;
-  const dirs = new Set(trained.flatMap((sweep) => sweepRunsNow(sweep, runsDir, true).units.flatMap((unit) => unit.runs.map((run) => run.dir))));
-  if (runsSnapshotted()) quickDirsBuilt.set(key, dirs);
-  return dirs;
+  // sweepRunsNow matches a build's runs once per sweep: this asks it again per run page, cheaply.
+  return new Set(trained.flatMap((sweep) => sweepRunsNow(sweep, runsDir, true).units.flatMap((unit) => unit.runs.map((run) => run.dir))));
 }
-const quickDirsBuilt = new Map<string, Set<string>>();
 
 /** The sweep with this id, or undefined. */
 export function findSweep(sweeps: Sweep[], id: string): Sweep | undefined {
