@@ -211,7 +211,7 @@ describe('what event files hold', () => {
     expect(sweep).toMatchObject({ vary: 'lr', seeds: [0, 1] });
     expect(runOf('lr_0.01/seed_1').info).toMatchObject({ seed: 1, params: { lr: 0.01, seed: 1, run: 'lr_0.01/seed_1' } });
     const { units } = sweepRunsNow(sweep, runsDir(), false);
-    expect(units.map((unit) => [unit.value, unit.seed, unit.shown?.info.source?.run])).toEqual([
+    expect(units.map((unit) => [unit.params.lr, unit.seed, unit.shown?.info.source?.run])).toEqual([
       [0.001, 0, 'lr_0.001/seed_0'],
       [0.01, 0, 'lr_0.01/seed_0'],
       [0.001, 1, 'lr_0.001/seed_1'],
@@ -236,7 +236,7 @@ describe('what event files hold', () => {
     expect(await importTb(logdir, 'splits', '--param', 'lr=lr_(?<lr>[0-9.]+)')).toBe(0);
     expect(listRuns(runsDir())).toHaveLength(4);
     expect(output).toContain(
-      'warning: runs lr_0.1/train, lr_0.1/validation have the same lr (0.1) and seed (0): only one is drawn; give each a value or seed of its own (--param, --seed-from), or import them into sweeps of their own',
+      'warning: runs lr_0.1/train, lr_0.1/validation have the same lr 0.1 and seed 0: only one is drawn; give each a value or seed of its own (--param, --seed-from), or import them into sweeps of their own',
     );
   });
 

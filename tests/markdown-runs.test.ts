@@ -108,12 +108,12 @@ describe('::runs', () => {
   });
 
   test('a list of runs not drawn names their seeds when they differ', () => {
-    const rows = (dirs: { runsDir: string }) => listRuns(dirs.runsDir).filter((run) => run.info.params.beta === 1).map((run) => ({ run, value: 1 }));
+    const rows = (dirs: { runsDir: string }) => listRuns(dirs.runsDir).filter((run) => run.info.params.beta === 1).map((run) => ({ run, params: { beta: 1 } }));
     const header = (html: string) => [...html.matchAll(/<th scope="col"[^>]*>([^<]+)<\/th>/g)].map((m) => m[1]);
-    const seededTable = listedRunsTableHtml(rows(seeded), 'beta').value;
+    const seededTable = listedRunsTableHtml(rows(seeded), ['beta']).value;
     expect(header(seededTable)).toEqual(['Run', 'beta', 'seed', 'Status', 'Steps']);
     expect([...seededTable.matchAll(/<td class="num">1<\/td>\n<td class="num">(\d)<\/td>/g)].map((m) => m[1]).sort()).toEqual(['1', '2', '3']);
-    expect(header(listedRunsTableHtml(rows(dirs), 'beta').value)).toEqual(['Run', 'beta', 'Status', 'Steps']);
+    expect(header(listedRunsTableHtml(rows(dirs), ['beta']).value)).toEqual(['Run', 'beta', 'Status', 'Steps']);
   });
 
   test('an unknown sweep fails with the report file and line', async () => {

@@ -7,15 +7,17 @@ import { listRuns, runsOfSweep, RunWriter, SweepFileError, type Sweep } from '..
 import { resolveConfig, TrainConfig } from '../src/train/config';
 import { planRuns, planValue, sweepUnits } from '../src/runner/plan';
 
-const sweep = (id: string, values: number[], config: Record<string, unknown> = {}, seeds = [0]): Sweep => ({
+const sweep = (id: string, values: number[], config: Record<string, unknown> = {}, seeds = [0], vary = 'beta'): Sweep => ({
   id,
   file: `content/sweeps/${id}.yaml`,
   runs: 'trained',
   title: id,
-  vary: 'beta',
+  vary,
+  search: 'values',
+  varied: [vary],
   seeds,
   config,
-  values: values.map((value) => ({ value, label: `beta=${value}`, color: 'red' })),
+  values: values.map((value) => ({ value, params: { [vary]: value }, label: `${vary}=${value}`, color: 'red' })),
 });
 
 let runs: string;
@@ -165,14 +167,14 @@ describe('sweepUnits', () => {
     expect(error(sweep('s', [1, -1]))).toMatchObject({ file: 'content/sweeps/s.yaml', field: 'values.1.value' });
     expect(error(sweep('s', [1], { lr: 'fast' }))).toMatchObject({ field: 'config.lr' });
     expect(error(sweep('s', [1], { nope: 1 }))).toMatchObject({ field: 'config.nope' });
-    expect(error({ ...sweep('s', [1]), vary: 'betta' })).toMatchObject({ field: 'vary' });
+    expect(error(sweep('s', [1], {}, [0], 'betta'))).toMatchObject({ field: 'vary' });
     expect(error(sweep('s', [1], { lr: 'fast' }))).toBeInstanceOf(SweepFileError);
   });
 
   it('lists the training config keys for an unknown one, and suggests the one meant', () => {
     const detail = (config: Record<string, unknown>, vary = 'beta') => {
       try {
-        sweepUnits({ ...sweep('s', [1], config), vary }, false);
+        sweepUnits(sweep('s', [1], config, [0], vary), false);
       } catch (err) {
         return (err as SweepFileError).detail;
       }

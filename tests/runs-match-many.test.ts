@@ -6,7 +6,7 @@ import { describe, expect, test } from 'vitest';
 import type { Run } from '../src/runs';
 import { matchSweepRuns, type SweepUnit } from '../src/runs/sweep-runs';
 
-const unit = (k: number): SweepUnit<Record<string, unknown>> => ({ value: k, label: `lr=${k}`, color: 'red', seed: 1, config: { lr: k, seed: 1, steps: 200, nested: { a: 1, b: [1, 2] } } });
+const unit = (k: number): SweepUnit<Record<string, unknown>> => ({ params: { lr: k }, label: `lr=${k}`, color: 'red', seed: 1, config: { lr: k, seed: 1, steps: 200, nested: { a: 1, b: [1, 2] } } });
 
 function run(k: number, config: Record<string, unknown>, sweep = 'many'): Run {
   return { dir: `/runs/${k}`, info: { id: `run-${String(k).padStart(5, '0')}`, created: `2026-01-01T00:00:${String(k % 60).padStart(2, '0')}Z`, sweep, status: 'completed', config } } as unknown as Run;

@@ -35,11 +35,11 @@ config:
 describe('sweep files', () => {
   it('loads a sweep with its id from the file name and fills labels and colors', () => {
     const sweep = loadSweep(sweepFile('kl-first.yaml', VALID));
-    expect(sweep).toMatchObject({ id: 'kl-first', title: 'KL penalty', vary: 'beta', seeds: [7], config: { steps: 100 } });
+    expect(sweep).toMatchObject({ id: 'kl-first', title: 'KL penalty', vary: 'beta', search: 'values', varied: ['beta'], seeds: [7], config: { steps: 100 } });
     expect(sweep.values).toEqual([
-      { value: 0, label: 'beta=0', color: 'red' },
-      { value: 0.01, label: 'tiny', color: '#ff8800' },
-      { value: 1, label: 'beta=1', color: 'seagreen' },
+      { value: 0, params: { beta: 0 }, label: 'beta=0', color: 'red' },
+      { value: 0.01, params: { beta: 0.01 }, label: 'tiny', color: '#ff8800' },
+      { value: 1, params: { beta: 1 }, label: 'beta=1', color: 'seagreen' },
     ]);
   });
 

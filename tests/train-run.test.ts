@@ -121,7 +121,7 @@ describe('trainRun', () => {
   });
 
   it('pairs seeds across values: the units of seed s draw the same stream whatever the value', async () => {
-    const sweep: Sweep = { id: 'paired', file: 'paired.yaml', title: 'paired', vary: 'beta', runs: 'trained', seeds: [1, 2], config: { rl_steps: 1 }, values: [0, 100].map((value) => ({ value, label: `beta=${value}`, color: 'red' })) };
+    const sweep: Sweep = { id: 'paired', file: 'paired.yaml', title: 'paired', vary: 'beta', search: 'values', varied: ['beta'], runs: 'trained', seeds: [1, 2], config: { rl_steps: 1 }, values: [0, 100].map((value) => ({ value, params: { beta: value }, label: `beta=${value}`, color: 'red' })) };
     const firstSteps: { seed: number; beta: number; raw_reward: number | null | undefined; repetition: number | null | undefined; text: string }[] = [];
     for (const { config } of trainerUnits(sweep, true)) {
       const dir = await trainFresh(config);

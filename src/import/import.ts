@@ -178,17 +178,18 @@ export function importRuns(options: ImportOptions, runs: ImportedRun[]): ImportR
     warnings.push(`the runs differ in ${chosen}, but ${sweepFile} varies run (each run a value of its own): set vary: ${chosen} and its values there, or delete the file to have it written again`);
   }
 
-  // One run is drawn per (value, seed): runs that share one (a logdir's train/ and validation/) would hide all but the newest.
+  // One run is drawn per (point, seed): runs that share one (a logdir's train/ and validation/) would hide all but the newest.
+  const pointOf = (params: Record<string, ParamValue>) => sweep.varied.map((name) => `${name} ${JSON.stringify(params[name] ?? null)}`).join(', ');
   const byUnit = new Map<string, string[]>();
   for (const { run, params, seed } of prepared) {
-    const key = JSON.stringify([params[sweep.vary] ?? null, seed]);
+    const key = JSON.stringify([pointOf(params), seed]);
     byUnit.set(key, [...(byUnit.get(key) ?? []), run.path]);
   }
   for (const [key, paths] of byUnit) {
     if (paths.length < 2) continue;
-    const [value, seed] = JSON.parse(key) as [unknown, number];
+    const [point, seed] = JSON.parse(key) as [string, number];
     warnings.push(
-      `runs ${paths.join(', ')} have the same ${sweep.vary} (${JSON.stringify(value)}) and seed (${seed}): only one is drawn; ` +
+      `runs ${paths.join(', ')} have the same ${point} and seed ${seed}: only one is drawn; ` +
         `give each a value or seed of its own (--param, --seed-from), or import them into sweeps of their own`,
     );
   }
@@ -196,8 +197,8 @@ export function importRuns(options: ImportOptions, runs: ImportedRun[]): ImportR
   makeRunsDir(options.runsDir);
   const existing = listRuns(options.runsDir);
   const written = prepared.map(({ run, params, seed }) => {
-    const entry = sweep.values.find(({ value }) => value === params[sweep.vary]);
-    if (!entry) warnings.push(`run ${run.path}: its ${sweep.vary} ${JSON.stringify(params[sweep.vary] ?? null)} is not among ${sweepFile}'s values: listed on the sweep page, not drawn`);
+    const entry = sweep.values.find((point) => sweep.varied.every((name) => point.params[name] === params[name]));
+    if (!entry) warnings.push(`run ${run.path}: its ${pointOf(params)} is not among ${sweepFile}'s ${sweep.search === 'values' ? 'values' : 'points'}: listed on the sweep page, not drawn`);
     else if (!sweep.seeds.includes(seed)) warnings.push(`run ${run.path}: its seed ${seed} is not among ${sweepFile}'s seeds: listed on the sweep page, not drawn`);
     const source: RunSource = { format: options.format, root: options.root, run: run.path, files: run.files, skipped: run.skipped };
     const { dir, change } = writeImportedRun(options.runsDir, findImportedRun(existing, sweep.id, options.format, run.path), {

@@ -29,7 +29,7 @@ export default function remarkRuns(options: DirectiveOptions) {
       const known = metricsOfRuns(runs.map(({ run }) => run));
       const unknown = known.length > 0 ? metrics?.find((metric) => !known.includes(metric)) : undefined;
       if (unknown !== undefined) throw directiveError(file, node, 'runs', `unknown metric "${unknown}" in sweep "${sweepId}" (known: ${known.join(', ')})`);
-      return [{ type: 'html', value: runsTableHtml(sweepValues(sweep, { drawn: runs, missing }), sweep.vary, options.base, metrics).value }];
+      return [{ type: 'html', value: runsTableHtml(sweepValues(sweep, { drawn: runs, missing }), sweep.varied, options.base, metrics).value }];
     });
   };
 }

@@ -64,7 +64,7 @@ export default function remarkValue(options: DirectiveOptions) {
       };
       // A label may read as another value's <vary>=<value> (value 1 labelled "beta=10" beside value 10): refuse rather than pick one.
       const byLabel = sweep.values.find((v) => v.label === at);
-      const byValue = sweep.values.find((v) => `${sweep.vary}=${v.value}` === at);
+      const byValue = sweep.search === 'values' ? sweep.values.find((v) => `${sweep.vary}=${v.value}` === at) : undefined;
       if (byLabel && byValue && byLabel !== byValue) {
         throw fail(`at="${at}" is ambiguous in sweep "${sweepId}": the label of value ${byLabel.value}, and value ${byValue.value} (labelled "${byValue.label}"): write at="${byValue.label}" for value ${byValue.value}, or relabel value ${byLabel.value}`);
       }

@@ -44,27 +44,28 @@ export function formatNumber(value: number | undefined): string {
   return Number(value.toPrecision(3)).toString();
 }
 
-export function runsTableHtml(values: SweepValue[], vary: string, base = '/', asked?: string[]): SafeHtml {
+/** `varied`: the sweep's varied params, the colored one first: a column each. */
+export function runsTableHtml(values: SweepValue[], varied: string[], base = '/', asked?: string[]): SafeHtml {
   const drawn = values.filter((value): value is ValueRuns => !isMissing(value));
-  if (drawn.some((value) => value.runs.length > 1)) return seededRunsTableHtml(values, vary, base, asked);
+  if (drawn.some((value) => value.runs.length > 1)) return seededRunsTableHtml(values, varied, base, asked);
   const runs = drawn.map((value) => value.runs[0]);
   const ramp = values.length > MAX_DISTINCT_COLORS;
   const metrics = tableMetrics(runs.map(({ run }) => metricsOf(run)), asked);
   const rows = values.map((value) => {
-    if (isMissing(value)) return missingRow(value, metrics, ramp);
+    if (isMissing(value)) return missingRow(value, varied, metrics, ramp);
     const { run, color, themed } = value.runs[0];
     const finals = metricsOf(run);
     const { id, status, steps_done, total_steps } = run.info;
     return html`<tr>
 <td class="run-id"><a href="${base}runs/${encodeURIComponent(id)}/">${id}</a></td>
-${valueCell(value.value, themed)}
+${paramCells(value.params, varied, themed)}
 ${colorCell(themed, color, ramp)}
 ${statusCell(html`<span class="status status-${status}">${status}</span>`, `${steps_done}/${total_steps}`)}
 ${metrics.map((metric) => metricCell(finalOf(finals, metric)))}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table">
-<thead><tr><th scope="col">Run</th>${headsBeforeMetrics(vary)}${metrics.map(metricHead)}</tr></thead>
+<thead><tr><th scope="col">Run</th>${headsBeforeMetrics(varied)}${metrics.map(metricHead)}</tr></thead>
 <tbody>${rows}</tbody>
 </table></div>${tableNote(runs, metrics.length > 0 ? "Metrics are each run's mean over its last 10% of steps." : '')}`;
 }
@@ -74,25 +75,25 @@ ${metrics.map((metric) => metricCell(finalOf(finals, metric)))}
  * seeds' runs linked, and each final metric as the mean over the seeds with
  * their range, as inline values write it.
  */
-function seededRunsTableHtml(values: SweepValue[], vary: string, base: string, asked: string[] | undefined): SafeHtml {
+function seededRunsTableHtml(values: SweepValue[], varied: string[], base: string, asked: string[] | undefined): SafeHtml {
   const runs = values.flatMap((value) => (isMissing(value) ? [] : value.runs));
   const ramp = values.length > MAX_DISTINCT_COLORS;
   const metrics = tableMetrics(runs.map(({ run }) => metricsOf(run)), asked);
   const rows = values.map((value) => {
-    if (isMissing(value)) return missingRow(value, metrics, ramp);
+    if (isMissing(value)) return missingRow(value, varied, metrics, ramp);
     const finals = value.runs.map(({ run }) => metricsOf(run));
     const statuses = [...new Set(value.runs.map(({ run }) => run.info.status))];
     const steps = [...new Set(value.runs.map(({ run }) => `${run.info.steps_done}/${run.info.total_steps}`))];
     return html`<tr>
 <td class="seed-runs">${value.runs.map(({ run, seed }, i) => html`${i > 0 ? ', ' : ''}<a href="${base}runs/${encodeURIComponent(run.info.id)}/" title="${run.info.id}" aria-label="Run of seed ${seed}">${seed}</a>`)}</td>
-${valueCell(value.value, value.themed)}
+${paramCells(value.params, varied, value.themed)}
 ${colorCell(value.themed, value.color, ramp)}
 ${statusCell(statuses.map((status, i) => html`${i > 0 ? ' ' : ''}<span class="status status-${status}">${status}</span>`), steps.join(', '))}
 ${metrics.map((metric) => spreadCell(finals.map((lines) => finalOf(lines, metric))))}
 </tr>`;
   });
   return html`<div class="table-scroll"><table class="runs-table seeded-runs">
-<thead><tr><th scope="col">Runs by seed</th>${headsBeforeMetrics(vary)}${metrics.map(metricHead)}</tr></thead>
+<thead><tr><th scope="col">Runs by seed</th>${headsBeforeMetrics(varied)}${metrics.map(metricHead)}</tr></thead>
 <tbody>${rows}</tbody>
 </table></div>${tableNote(
     runs,
@@ -121,10 +122,10 @@ export function sortKey(value: number): string {
 }
 
 /** A value nothing is drawn for keeps its row, saying why ("not trained yet", "failed"), so a reader sees the sweep is not complete. */
-function missingRow({ value, color, themed, state }: MissingValue, metrics: string[], ramp: boolean): SafeHtml {
+function missingRow({ params, color, themed, state }: MissingValue, varied: string[], metrics: string[], ramp: boolean): SafeHtml {
   return html`<tr class="missing-value">
 <td>–</td>
-${valueCell(value, themed)}
+${paramCells(params, varied, themed)}
 ${colorCell(themed, color, ramp)}
 ${statusCell(html`<span class="status status-${state.replaceAll(' ', '-')}">${state}</span>`, undefined)}
 ${metrics.map(() => html`<td class="num">${formatNumber(undefined)}</td>`)}
@@ -138,9 +139,9 @@ ${metrics.map(() => html`<td class="num">${formatNumber(undefined)}</td>`)}
  * instead of the Steps column. Each is written in both places; CSS shows one.
  */
 
-/** The heads of the value, color, status and steps columns. */
-function headsBeforeMetrics(vary: string): SafeHtml {
-  return html`<th scope="col" class="num">${vary}</th><th scope="col" class="color">Color</th><th scope="col">Status</th><th scope="col" class="num steps">Steps</th>`;
+/** The heads of the params', color, status and steps columns. */
+function headsBeforeMetrics(varied: string[]): SafeHtml {
+  return html`${varied.map((name) => html`<th scope="col" class="num">${name}</th>`)}<th scope="col" class="color">Color</th><th scope="col">Status</th><th scope="col" class="num steps">Steps</th>`;
 }
 
 /**
@@ -152,9 +153,12 @@ function colorCell(color: ThemedColor, name: string, ramp: boolean): SafeHtml {
   return html`<td class="color"><span class="swatch" style="${swatchStyle(color)}"></span>${ramp ? '' : ` ${name}`}</td>`;
 }
 
-/** The swept value, its swatch before it (shown on phones). */
-function valueCell(value: ParamValue, color: ThemedColor): SafeHtml {
-  return html`<td class="num value"><span class="swatch" style="${swatchStyle(color)}"></span>${String(value)}</td>`;
+/** The point's params: the colored one first, its swatch before it (shown on phones), then the others. */
+function paramCells(params: Record<string, ParamValue>, varied: string[], color: ThemedColor): SafeHtml {
+  const [colored, ...others] = varied;
+  return html`<td class="num value"><span class="swatch" style="${swatchStyle(color)}"></span>${String(params[colored] ?? '')}</td>${others.map(
+    (name) => html`<td class="num">${String(params[name] ?? '')}</td>`,
+  )}`;
 }
 
 /** The status cell, the steps under it (shown on phones), then the Steps column's cell; a value with no run has no steps. */
@@ -207,7 +211,7 @@ export function spreadText(values: (number | null)[]): SafeHtml | string {
 /** A run listed but not drawn, with a note (e.g. how its config differs). */
 export interface ListedRun {
   run: Run;
-  value: ParamValue;
+  params: Record<string, ParamValue>;
   note?: string;
 }
 
@@ -216,17 +220,17 @@ export interface ListedRun {
  * value, seed (when they differ in it), status, steps, and the note's column
  * when titled.
  */
-export function listedRunsTableHtml(rows: ListedRun[], vary: string, noteTitle?: string, base = '/'): SafeHtml {
+export function listedRunsTableHtml(rows: ListedRun[], varied: string[], noteTitle?: string, base = '/'): SafeHtml {
   const seeds = new Set(rows.map(({ run }) => run.info.seed)).size > 1;
   return html`<div class="table-scroll"><table class="runs-table listed-runs">
-<thead><tr><th scope="col">Run</th><th scope="col" class="num">${vary}</th>${seeds ? html`<th scope="col" class="num">seed</th>` : ''}<th scope="col">Status</th><th scope="col" class="num">Steps</th>${
+<thead><tr><th scope="col">Run</th>${varied.map((name) => html`<th scope="col" class="num">${name}</th>`)}${seeds ? html`<th scope="col" class="num">seed</th>` : ''}<th scope="col">Status</th><th scope="col" class="num">Steps</th>${
     noteTitle ? html`<th scope="col">${noteTitle}</th>` : ''
   }</tr></thead>
-<tbody>${rows.map(({ run, value, note }) => {
+<tbody>${rows.map(({ run, params, note }) => {
     const { id, status, steps_done, total_steps } = run.info;
     return html`<tr>
 <td class="run-id"><a href="${base}runs/${encodeURIComponent(id)}/">${id}</a></td>
-<td class="num">${String(value)}</td>
+${varied.map((name) => html`<td class="num">${String(params[name] ?? '')}</td>`)}
 ${seeds ? html`<td class="num">${run.info.seed}</td>` : ''}
 <td><span class="status status-${status}">${status}</span></td>
 <td class="num">${steps_done}/${total_steps}</td>

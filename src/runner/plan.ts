@@ -92,10 +92,10 @@ export function sweepUnits(sweep: Sweep, quick: boolean): SweepUnit<TrainConfig>
 /** sweepUnits of a sweep of the built-in trainer. */
 export function trainerUnits(sweep: Sweep, quick: boolean): SweepUnit<TrainConfig>[] {
   return sweep.seeds.flatMap((seed) =>
-    sweep.values.map(({ value, label, color }, index) => {
-      const overrides = { ...sweep.config, seed, [sweep.vary]: value };
+    sweep.values.map(({ params, label, color }, index) => {
+      const overrides = { ...sweep.config, seed, ...params };
       try {
-        return { value, label, color, seed, config: resolveConfig(overrides, { quick }) };
+        return { params, label, color, seed, config: resolveConfig(overrides, { quick }) };
       } catch (error) {
         if (!(error instanceof z.ZodError)) throw error;
         const { message, field } = describeIssue(error, sweep, index);
@@ -124,13 +124,14 @@ export function commandUnits(sweep: Sweep, { command, output, steps }: SweepComm
     throw fail(error.message, 'command');
   }
   const reserved = [...RUN_PLACEHOLDERS, 'steps', 'command', 'output'];
-  if (reserved.includes(sweep.vary)) throw fail(`{${sweep.vary}} is sweepbook's own placeholder: vary a param of another name`, 'vary');
+  const ownName = sweep.varied.find((name) => reserved.includes(name));
+  if (ownName) throw fail(`{${ownName}} is sweepbook's own placeholder: vary a param of another name`, variedField(sweep, ownName));
   for (const [key, value] of Object.entries(sweep.config)) {
     if (key === 'steps') throw fail('give a command\'s steps as steps: (beside command:), not in config:', `config.${key}`);
-    if (reserved.includes(key) || key === sweep.vary) throw fail(`"${key}" is ${key === sweep.vary ? 'the varied param' : "sweepbook's own placeholder"}: give config: keys of other names`, `config.${key}`);
+    if (reserved.includes(key)) throw fail(`"${key}" is sweepbook's own placeholder: give config: keys of other names`, `config.${key}`);
     if (!ParamValue.safeParse(value).success) throw fail(`a command sweep's config: holds the values of placeholders: a number, text or true/false, not ${JSON.stringify(value)}`, `config.${key}`);
   }
-  const known = [sweep.vary, 'seed', ...Object.keys(sweep.config), ...(steps === undefined ? [] : ['steps']), 'run_dir', 'out', 'resume'];
+  const known = [...sweep.varied, 'seed', ...Object.keys(sweep.config), ...(steps === undefined ? [] : ['steps']), 'run_dir', 'out', 'resume'];
   const used = new Set(args.flatMap(placeholdersOf));
   for (const name of used) {
     if (known.includes(name)) continue;
@@ -138,17 +139,20 @@ export function commandUnits(sweep: Sweep, { command, output, steps }: SweepComm
     const nearest = nearestName(name, known);
     throw fail(`{${name}} is not a placeholder${nearest ? ` (did you mean {${nearest}}?)` : ''}; the placeholders: ${known.map((k) => `{${k}}`).join(', ')}`, 'command');
   }
-  if (!used.has(sweep.vary)) throw fail(`the command never uses {${sweep.vary}}: every value would run the same program`, 'command');
+  for (const name of sweep.varied) {
+    if (!used.has(name)) throw fail(`the command never uses {${name}}: ${sweep.varied.length > 1 ? `points that differ only in ${name}` : 'every value'} would run the same program`, 'command');
+  }
   if (sweep.seeds.length > 1 && !used.has('seed')) throw fail('the command never uses {seed}: every seed would run the same program', 'command');
   if (!used.has('out') && !used.has('run_dir')) throw fail(`the command never says where to write: pass it {out}, the folder it writes its ${output.format} output into`, 'command');
   for (const key of Object.keys(sweep.config)) {
     if (!used.has(key)) throw fail(`the command never uses {${key}}: in a command sweep, config: holds placeholders' values`, `config.${key}`);
   }
   return sweep.seeds.flatMap((seed) =>
-    sweep.values.map(({ value, label, color }, index) => {
-      if (value === '') throw fail('a value of a command sweep cannot be empty text: it would be an empty argument', `values.${index}.value`);
-      const config: CommandConfig = { ...sweep.config, [sweep.vary]: value, seed, command: args, output, ...(steps === undefined ? {} : { steps }) };
-      return { value, label, color, seed, config };
+    sweep.values.map(({ params, label, color }, index) => {
+      const empty = Object.keys(params).find((name) => params[name] === '');
+      if (empty !== undefined) throw fail('a value of a command sweep cannot be empty text: it would be an empty argument', pointField(sweep, empty, index));
+      const config: CommandConfig = { ...sweep.config, ...params, seed, command: args, output, ...(steps === undefined ? {} : { steps }) };
+      return { params, label, color, seed, config };
     }),
   );
 }
@@ -160,11 +164,21 @@ function describeIssue(error: z.ZodError, sweep: Sweep, index: number): { messag
     const key = issue.keys[0];
     const nearest = nearestConfigKey(key);
     const message = `"${key}" is not a training config key${nearest ? ` (did you mean "${nearest}"?)` : ''}; the keys: ${CONFIG_KEYS.join(', ')}`;
-    return { message, field: key === sweep.vary ? 'vary' : `config.${key}` };
+    return { message, field: sweep.varied.includes(key) ? variedField(sweep, key) : `config.${key}` };
   }
   const [key, ...rest] = issue.path.map(String);
-  const field = key === sweep.vary ? `values.${index}.value` : key in sweep.config ? `config.${key}` : key;
+  const field = sweep.varied.includes(key) ? pointField(sweep, key, index) : key in sweep.config ? `config.${key}` : key;
   return { message: issue.message, field: [field, ...rest].join('.') };
+}
+
+/** Where the sweep file names a varied param: `vary`, `grid.lr`, `random.params.lr`. */
+function variedField(sweep: Sweep, name: string): string {
+  return sweep.search === 'values' ? 'vary' : sweep.search === 'grid' ? `grid.${name}` : `random.params.${name}`;
+}
+
+/** Where the sweep file gives the `index`-th point's value of a varied param (its list, or its distribution). */
+function pointField(sweep: Sweep, name: string, index: number): string {
+  return sweep.search === 'values' ? `values.${index}.value` : variedField(sweep, name);
 }
 
 /**
@@ -226,7 +240,7 @@ export function planRuns(sweeps: Sweep[], runsDir: string, opts: PlanOptions): P
     // --fresh sets aside the runs there are now, not those another trainer makes meanwhile.
     const setAside = opts.fresh ? units.flatMap((unit) => unit.runs.map((run) => run.info.id)) : [];
     for (const unit of units) {
-      const { value, label, color, seed, config, completed, unfinished } = unit;
+      const { params, label, color, seed, config, completed, unfinished } = unit;
       const key = JSON.stringify(config);
       if (listed.has(key)) continue;
       listed.add(key);
@@ -241,7 +255,7 @@ export function planRuns(sweeps: Sweep[], runsDir: string, opts: PlanOptions): P
         label,
         name: sweep.seeds.length > 1 ? `${label} seed=${seed}` : label,
         color,
-        params: { [sweep.vary]: value },
+        params,
         runsDir,
         resumeDir: opts.fresh ? null : (unfinished?.dir ?? null),
         setAside,
@@ -263,12 +277,11 @@ export function planValue(
   runs: Run[],
   job: Pick<BuiltinJob, 'kind' | 'sweep' | 'label' | 'color' | 'params' | 'config' | 'setAside'> | Pick<CommandJob, 'kind' | 'sweep' | 'label' | 'color' | 'params' | 'config' | 'setAside'>,
 ): { done: Run } | { resumeDir: string | null } {
-  const [value] = Object.values(job.params);
   const candidates = runs.filter((run) => !job.setAside.includes(run.info.id));
-  const { label, color, sweep } = job;
+  const { params, label, color, sweep } = job;
   const [match] =
     job.kind === 'command'
-      ? matchSweepRuns(candidates, [{ value, label, color, seed: job.config.seed, config: job.config }], recordedCommandConfig, sweep).units
-      : matchSweepRuns(candidates, [{ value, label, color, seed: job.config.seed, config: job.config }], parseRecordedConfig, sweep).units;
+      ? matchSweepRuns(candidates, [{ params, label, color, seed: job.config.seed, config: job.config }], recordedCommandConfig, sweep).units
+      : matchSweepRuns(candidates, [{ params, label, color, seed: job.config.seed, config: job.config }], parseRecordedConfig, sweep).units;
   return match.completed ? { done: match.completed } : { resumeDir: match.unfinished?.dir ?? null };
 }

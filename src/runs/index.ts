@@ -7,7 +7,8 @@ export { BOOT_ID, claimValue, describeHolder, HeldLock, isAlive, leaseMs, PID_NA
 export { RunWriter, type Checkpoint, type ImportedLogs, type NamedTensor, type NewRun } from './writer';
 export { listRuns, runsOfSweep, runsBySweep, readRunInfo, readMetrics, readMetricColumns, readMetricsShared, metricsJsonArray, metricsReadSoFar, readMetricsLines, readMetricsLinesAt, readGenerations, snapshotRuns, runsSnapshotted, warnOnce, type MetricSeries, type MetricsLines, type Run, type RunMetrics, type Warn } from './reader';
 export { startMetricsPrefetch, type MetricsPrefetch } from './metrics-prefetch';
-export { DEFAULT_COLORS, defaultColor, findSweepFile, formatSweepFile, loadSweep, loadSweeps, parseSweep, sweepFieldLine, sweepFiles, sweepIdProblem } from './sweeps';
+export { DEFAULT_COLORS, defaultColor, MAX_POINTS } from './sweep-points';
+export { findSweepFile, formatSweepFile, loadSweep, loadSweeps, parseSweep, sweepFieldLine, sweepFiles, sweepIdProblem } from './sweeps';
 export { findImportedRun, metricsText, writeImportedRun, type ImportChange, type ImportedRunFiles, type SeriesPoints } from './imported';
 export {
   isDrawn,

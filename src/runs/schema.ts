@@ -186,13 +186,33 @@ export const SweepValue = z.strictObject({
   color: cssColor.optional(),
 });
 
+/** A distribution a random search draws a param from. */
+export const Distribution = z.union([
+  z.strictObject({ uniform: z.tuple([z.number(), z.number()]) }),
+  z.strictObject({ log_uniform: z.tuple([z.number().positive(), z.number().positive()]) }),
+  z.strictObject({ choice: z.array(ParamValue).min(1) }),
+]);
+export type Distribution = z.infer<typeof Distribution>;
+
 /** content/sweeps/<id>.yaml; the id is the file name. */
 export const SweepFile = z.strictObject({
   title: z.string().min(1),
   description: z.string().optional(),
-  /** The training config key that this sweep varies, e.g. "beta". */
-  vary: z.string().min(1),
-  values: z.array(SweepValue).min(1),
+  /** The training config key that this sweep varies, e.g. "beta" (with values:). */
+  vary: z.string().min(1).optional(),
+  values: z.array(SweepValue).min(1).optional(),
+  /** Several params at once: every combination of these lists, e.g. { beta: [0.1, 1], lr: [0.001, 0.003] }. */
+  grid: z.record(z.string(), z.array(ParamValue).min(1)).optional(),
+  /** Several params at once: `draws` points drawn from the stated distributions, with the draws' own seed. */
+  random: z
+    .strictObject({
+      draws: z.number().int().positive(),
+      seed: z.number().int().default(0),
+      params: z.record(z.string(), Distribution),
+    })
+    .optional(),
+  /** Of a grid's or a random search's params, the one colors follow (default: the first); the others are in labels. */
+  color_by: z.string().min(1).optional(),
   /** Seeds: every value trains once per seed, seed s the same for every value (a paired comparison). */
   seeds: z.array(z.number().int()).min(1).optional(),
   /** The one seed of a sweep without seeds: `seed: 3` means `seeds: [3]`. */
@@ -225,14 +245,32 @@ export interface Sweep {
   file: string;
   title: string;
   description?: string;
+  /** The param colors follow: the one of values:, a grid's or random search's color_by:. */
   vary: string;
   /** At least one, distinct; `[0]` when the file names none. */
   seeds: number[];
   config: Record<string, unknown>;
   runs: 'trained' | 'imported';
-  values: { value: ParamValue; label: string; color: string }[];
+  /** How the points were given: `values:` of one param, a `grid:` or a `random:` search. */
+  search: 'values' | 'grid' | 'random';
+  /** Every param the sweep varies, `vary` first: [vary] for a sweep of values:. */
+  varied: string[];
+  /** The points, each trained once per seed: of a sweep of values:, one per value. */
+  values: SweepPoint[];
   /** A sweep of your own program (`command:`); absent for the built-in trainer. */
   command?: SweepCommand;
+}
+
+/**
+ * One point of a sweep: its params (every varied param's value), its value of
+ * `vary` (which its color follows), and its label, unique in the sweep, which
+ * names it in legends, tables and directives.
+ */
+export interface SweepPoint {
+  value: ParamValue;
+  params: Record<string, ParamValue>;
+  label: string;
+  color: string;
 }
 
 /** A command sweep's program, as its sweep file gives it. */

@@ -26,9 +26,10 @@ import { isRunLocked } from './lock';
 import type { Run } from './reader';
 import type { ParamValue, Sweep } from './schema';
 
-/** What a sweep file asks for now: one unit, a (value, seed), with its resolved config. */
+/** What a sweep file asks for now: one unit, a (point, seed), with its resolved config. */
 export interface SweepUnit<Config> {
-  value: ParamValue;
+  /** The point's params: every varied param's value. */
+  params: Record<string, ParamValue>;
   label: string;
   color: string;
   seed: number;
@@ -167,20 +168,23 @@ function configDifferences(recorded: Record<string, unknown>, now: Record<string
     .map((key) => ({ key, recorded: recorded[key], now: now[key] }));
 }
 
-/** What an imported sweep's unit is matched by: the varied param's value and the seed. */
+/** What an imported sweep's unit is matched by: the varied params' values and the seed. */
 export type ImportedUnitKey = Record<string, ParamValue>;
 
-/** An imported sweep's units: one per (value, seed), seed by seed as a trained sweep's. */
+/** An imported sweep's units: one per (point, seed), seed by seed as a trained sweep's. */
 export function importedSweepUnits(sweep: Sweep): SweepUnit<ImportedUnitKey>[] {
-  return sweep.seeds.flatMap((seed) => sweep.values.map(({ value, label, color }) => ({ value, label, color, seed, config: { [sweep.vary]: value, seed } })));
+  return sweep.seeds.flatMap((seed) => sweep.values.map(({ params, label, color }) => ({ params, label, color, seed, config: { ...params, seed } })));
 }
 
-/** The unit key of a run imported into `sweep`, or undefined for any other run (trained, or another sweep's). */
+/**
+ * The unit key of a run imported into `sweep` (the varied params it holds,
+ * and its seed), or undefined for any other run (trained, or another sweep's).
+ */
 export function importedUnitKey(sweep: Sweep): NormaliseConfig<ImportedUnitKey> {
   return (run) => {
     if (!run.info.source || run.info.sweep !== sweep.id) return undefined;
-    const value = run.info.params[sweep.vary];
-    return value === undefined ? { seed: run.info.seed } : { [sweep.vary]: value, seed: run.info.seed };
+    const held = sweep.varied.filter((name) => run.info.params[name] !== undefined);
+    return { ...Object.fromEntries(held.map((name) => [name, run.info.params[name]])), seed: run.info.seed };
   };
 }
 

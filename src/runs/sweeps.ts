@@ -3,17 +3,7 @@ import { basename, isAbsolute, join, posix } from 'node:path';
 import { type CST, Document, isMap, isNode, isSeq, LineCounter, parseDocument, Parser } from 'yaml';
 import { firstIssue, SweepFileError } from './errors';
 import { OutputFormat, RUN_FOLDER_FILES, SweepFile, type ParamValue, type Sweep, type SweepCommand } from './schema';
-
-/**
- * Colors for a sweep file that names none, and for `npm run new-sweep`: CSS
- * names, so the file stays readable, each of 3:1 against the light and the
- * dark page as written, and all 8 apart by the figures' rule (charts/palette.ts)
- * in both themes: ΔE00 15 or more in normal vision, 8 or more with
- * protanopia, deuteranopia or tritanopia, so no value's color moves. Chosen
- * greedily among the CSS colors of 3:1 on both pages, most distinct first. A
- * ninth value cycles back to the first color, which the figures then move.
- */
-export const DEFAULT_COLORS = ['dodgerblue', 'orangered', 'seagreen', 'mediumvioletred', 'olivedrab', 'slateblue', 'sienna', 'dimgray'];
+import { sweepPoints } from './sweep-points';
 
 const SWEEP_ID = /^[a-z0-9][a-z0-9-]*$/;
 /** Far below a file name's 255 bytes, so `<id>.yaml` and every page and download named after a sweep fit. */
@@ -70,63 +60,31 @@ export function parseSweep(file: string, text: string): Sweep {
     throw new SweepFileError(file, message, lineInDocument(doc, lineCounter, path), field);
   }
   const sweep = result.data;
-
-  const seen = new Set<string>();
-  sweep.values.forEach((entry, index) => {
-    const key = JSON.stringify(entry.value);
-    if (seen.has(key)) {
-      const line = lineInDocument(doc, lineCounter, ['values', index, 'value']);
-      throw new SweepFileError(file, `value ${key} appears twice`, line, `values.${index}.value`);
-    }
-    seen.add(key);
-  });
-  // A seed in config: would give every seed of seeds: the same config, so the same run.
-  if ('seed' in sweep.config) {
-    throw new SweepFileError(file, 'set the seed with seeds: [...] (or seed:), not in config:', lineInDocument(doc, lineCounter, ['config', 'seed']), 'config.seed');
-  }
-  // Varying it would give every seed of seeds: the same runs, and record each as the seeds: one.
-  if (sweep.vary === 'seed') {
-    throw new SweepFileError(file, 'vary the seed with seeds: [...], not vary: seed', lineInDocument(doc, lineCounter, ['vary']), 'vary');
-  }
-  if (sweep.runs === 'imported' && Object.keys(sweep.config).length > 0) {
-    throw new SweepFileError(file, 'a sweep of imported runs trains nothing, so it takes no config: (its runs\' params come from the import)', lineInDocument(doc, lineCounter, ['config']), 'config');
-  }
   const at = (...path: (string | number)[]) => lineInDocument(doc, lineCounter, path);
-  const command = sweepCommand(file, sweep, at);
-  if (sweep.seed !== undefined && sweep.seeds !== undefined) {
-    throw new SweepFileError(file, 'give seeds: [...] or seed:, not both', lineInDocument(doc, lineCounter, ['seed']), 'seed');
+  const points = sweepPoints(file, sweep, at);
+  // A seed in config: would give every seed of seeds: the same config, so the same run.
+  if ('seed' in sweep.config) throw new SweepFileError(file, 'set the seed with seeds: [...] (or seed:), not in config:', at('config', 'seed'), 'config.seed');
+  // config: is what every point shares: a varied param there would be overridden by each point's value.
+  const varied = points.varied.find((name) => name in sweep.config);
+  if (varied) throw new SweepFileError(file, `${varied} is varied by ${points.search}:, so it cannot also be set in config:`, at('config', varied), `config.${varied}`);
+  if (sweep.runs === 'imported' && Object.keys(sweep.config).length > 0) {
+    throw new SweepFileError(file, "a sweep of imported runs trains nothing, so it takes no config: (its runs' params come from the import)", at('config'), 'config');
   }
+  const command = sweepCommand(file, sweep, at);
+  if (sweep.seed !== undefined && sweep.seeds !== undefined) throw new SweepFileError(file, 'give seeds: [...] or seed:, not both', at('seed'), 'seed');
   const seeds = sweep.seeds ?? [sweep.seed ?? 0];
   seeds.forEach((seed, index) => {
-    if (seeds.indexOf(seed) !== index) {
-      throw new SweepFileError(file, `seed ${seed} appears twice`, lineInDocument(doc, lineCounter, ['seeds', index]), `seeds.${index}`);
-    }
+    if (seeds.indexOf(seed) !== index) throw new SweepFileError(file, `seed ${seed} appears twice`, at('seeds', index), `seeds.${index}`);
   });
-  // Labels name the runs in legends and tables: two alike could not be told apart.
-  const labels = new Set<string>();
-  sweep.values.forEach((entry, index) => {
-    const label = entry.label ?? `${sweep.vary}=${entry.value}`;
-    if (labels.has(label)) {
-      const line = lineInDocument(doc, lineCounter, ['values', index, entry.label === undefined ? 'value' : 'label']);
-      throw new SweepFileError(file, `label "${label}" appears twice`, line, `values.${index}.label`);
-    }
-    labels.add(label);
-  });
-
   return {
     id,
     file,
     title: sweep.title,
     description: sweep.description,
-    vary: sweep.vary,
+    ...points,
     seeds,
     config: sweep.config,
     runs: sweep.runs,
-    values: sweep.values.map((entry, index) => ({
-      value: entry.value,
-      label: entry.label ?? `${sweep.vary}=${entry.value}`,
-      color: entry.color ?? defaultColor(index),
-    })),
     ...(command ? { command } : {}),
   };
 }
@@ -297,9 +255,4 @@ export function formatSweepFile(sweep: {
   const seeds = doc.get('seeds', true);
   if (isSeq(seeds)) seeds.flow = true; // seeds: [0, 1, 2]
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
-}
-
-/** The color of the i-th value when a sweep file names none. */
-export function defaultColor(index: number): string {
-  return DEFAULT_COLORS[index % DEFAULT_COLORS.length];
 }

@@ -29,9 +29,10 @@ export function allRuns(): Run[] {
 
 /** A run shown on its own, labelled as its run.json says, in its value's color in its sweep (as the sweep's pages draw it). */
 export function asSweepRun(run: Run): SweepRun {
-  const [value] = Object.values(run.info.params);
-  const { label, color } = run.info;
-  return { run, value: value ?? '', label, color, themed: sweepColor(sweepOfRun(run), label, color), seed: run.info.seed };
+  const sweep = sweepOfRun(run);
+  const { label, color, params } = run.info;
+  const value = (sweep ? params[sweep.vary] : Object.values(params)[0]) ?? '';
+  return { run, value, params, label, color, themed: sweepColor(sweep, label, color), seed: run.info.seed };
 }
 
 /** The sweep a run recorded, if its sweep file is there and reads. */

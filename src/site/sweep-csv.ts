@@ -7,7 +7,7 @@
 // (as fractions, as :value's stat="change" and "noise"), so a reader can tell
 // which runs had settled across a whole sweep.
 import { changeNoiseOf, changeOf, lastLoggedValue, meanOfLast10Pct } from '../charts/final';
-import type { Sweep } from '../runs';
+import type { ParamValue, Sweep } from '../runs';
 import { toCsv, type CsvCell } from './csv';
 import { metricsOf, metricsOfRuns, seriesOf } from './run-data';
 import type { ListedSweepRuns, SweepRun } from './sweep-runs';
@@ -22,13 +22,13 @@ export function sweepFinalsCsv(sweep: Sweep, listed: ListedSweepRuns): string {
     ...listed.otherConfig.map((run): [SweepRun, Listing] => [run, 'other config']),
   ];
   const metrics = metricsOfRuns(rows.map(([{ run }]) => run));
-  const header = ['run', 'trained_for', sweep.vary, 'label', 'seed', 'listed', 'status', 'steps_done', 'total_steps'];
+  const header = ['run', 'trained_for', ...sweep.varied, 'label', 'seed', 'listed', 'status', 'steps_done', 'total_steps'];
   for (const metric of metrics) header.push(`${metric}_last_logged`, `${metric}_final_mean_last_10pct`, `${metric}_change`, `${metric}_change_noise_floor`);
   return toCsv([
     header,
-    ...rows.map(([{ run, value, label, seed }, listing]) => {
+    ...rows.map(([{ run, params, label, seed }, listing]) => {
       const logged = metricsOf(run);
-      const cells: CsvCell[] = [run.info.id, run.info.sweep, typeof value === 'boolean' ? String(value) : value, label, seed, listing, run.info.status, run.info.steps_done, run.info.total_steps];
+      const cells: CsvCell[] = [run.info.id, run.info.sweep, ...sweep.varied.map((name) => csvParam(params[name])), label, seed, listing, run.info.status, run.info.steps_done, run.info.total_steps];
       for (const metric of metrics) {
         const series = seriesOf(logged, metric);
         cells.push(lastLoggedValue(series), meanOfLast10Pct(series), changeOf(series), changeNoiseOf(series));
@@ -36,4 +36,9 @@ export function sweepFinalsCsv(sweep: Sweep, listed: ListedSweepRuns): string {
       return cells;
     }),
   ]);
+}
+
+/** A param's cell: true/false as text; a param a listed run did not record, empty. */
+function csvParam(value: ParamValue | undefined): CsvCell {
+  return value === undefined ? '' : typeof value === 'boolean' ? String(value) : value;
 }

@@ -11,7 +11,10 @@ import { shortPath } from './short-path';
 
 export interface SweepRun {
   run: Run;
+  /** Its value of the sweep's `vary`, which its color follows. */
   value: ParamValue;
+  /** Its point's params (of a run listed with another config, those it recorded). */
+  params: Record<string, ParamValue>;
   label: string;
   /** The sweep file's color, as it names it. */
   color: string;
@@ -37,6 +40,7 @@ export interface ListedSweepRuns {
  */
 export interface MissingValue {
   value: ParamValue;
+  params: Record<string, ParamValue>;
   label: string;
   color: string;
   themed: ThemedColor;
@@ -61,16 +65,16 @@ export function sweepRunsListed(sweep: Sweep, runsDir: string): ListedSweepRuns 
   const { units, otherConfig } = sweepRunsNow(sweep, runsDir, quick);
   const listed: ListedSweepRuns = { drawn: [], notDrawn: [], otherConfig: [], missing: [] };
   // Units come seed by seed (the plan's order); pages read value by value.
-  for (const { value, label, color } of sweep.values) {
-    const ofValue = units.filter((unit) => unit.value === value);
+  for (const { value, params, label, color } of sweep.values) {
+    const ofValue = units.filter((unit) => unit.label === label);
     const themed = sweepColor(sweep, label, color);
     for (const { seed, runs, shown } of ofValue) {
-      if (shown) listed.drawn.push({ run: shown, value, label, color, themed, seed });
-      for (const run of runs) if (run !== shown) listed.notDrawn.push({ run, value, label, color, themed, seed });
+      if (shown) listed.drawn.push({ run: shown, value, params, label, color, themed, seed });
+      for (const run of runs) if (run !== shown) listed.notDrawn.push({ run, value, params, label, color, themed, seed });
     }
     if (ofValue.every((unit) => !unit.shown)) {
       const runs = ofValue.flatMap((unit) => unit.runs);
-      listed.missing.push({ value, label, color, themed, state: missingState(sweep, runs), undrawnRuns: runs.length });
+      listed.missing.push({ value, params, label, color, themed, state: missingState(sweep, runs), undrawnRuns: runs.length });
     }
   }
   // Most other-config runs are the sweep as it is, trained the other way (--quick or not): say so rather than list every key.
@@ -78,8 +82,8 @@ export function sweepRunsListed(sweep: Sweep, runsDir: string): ListedSweepRuns 
   for (const { run, differences } of otherConfig) {
     const value = run.info.params[sweep.vary] ?? '';
     const quickMode = otherWay.has(run.dir) ? !quick : undefined;
-    const { label, color } = run.info;
-    listed.otherConfig.push({ run, value, label, color, themed: sweepColor(sweep, label, color), seed: run.info.seed, differences, quickMode });
+    const { label, color, params } = run.info;
+    listed.otherConfig.push({ run, value, params, label, color, themed: sweepColor(sweep, label, color), seed: run.info.seed, differences, quickMode });
   }
   if (otherConfig.length > 0) warnOtherConfig(sweep, otherConfig.length, quick);
   if (listed.missing.length > 0) warnMissing(sweep, listed.missing);
@@ -128,7 +132,37 @@ function warnOtherConfig(sweep: Sweep, count: number, quick: boolean): void {
  */
 export function sweepColor(sweep: Sweep | undefined, label: string, own: string): ThemedColor {
   const index = sweep ? sweep.values.findIndex((v) => v.label === label) : -1;
-  return index >= 0 ? valueColors(sweep!.values.map((v) => v.color))[index] : valueColors([own])[0];
+  return index >= 0 ? pointColors(sweep!)[index] : valueColors([own])[0];
+}
+
+/**
+ * Each point's drawn color. The points of a grid or random search that share
+ * their colored param's value share its color: the colors of the distinct
+ * values are resolved together, as a sweep of values:'s are (a value listed
+ * once per point would be moved from itself).
+ */
+export function pointColors(sweep: Sweep): ThemedColor[] {
+  const distinct = new Map<string, number>();
+  const colors: string[] = [];
+  const colorOf = sweep.values.map(({ value, color }) => {
+    const key = JSON.stringify(value);
+    let index = distinct.get(key);
+    if (index === undefined) distinct.set(key, (index = colors.push(color) - 1));
+    return index;
+  });
+  const resolved = valueColors(colors);
+  return colorOf.map((index) => resolved[index]);
+}
+
+/** The colored param's values, each with its color, in the sweep's order: a grid's or random search's legend. */
+export function colorLegend(sweep: Sweep): { value: ParamValue; label: string; themed: ThemedColor }[] {
+  const colors = pointColors(sweep);
+  const legend = new Map<string, { value: ParamValue; label: string; themed: ThemedColor }>();
+  sweep.values.forEach(({ value }, index) => {
+    const key = JSON.stringify(value);
+    if (!legend.has(key)) legend.set(key, { value, label: `${sweep.vary}=${value}`, themed: colors[index] });
+  });
+  return [...legend.values()];
 }
 
 /**
@@ -160,6 +194,7 @@ export function findSweep(sweeps: Sweep[], id: string): Sweep | undefined {
 /** One value of a sweep and its drawn runs, one per seed. */
 export interface ValueRuns {
   value: ParamValue;
+  params: Record<string, ParamValue>;
   label: string;
   color: string;
   themed: ThemedColor;
@@ -173,7 +208,7 @@ export function runsByValue(runs: SweepRun[]): ValueRuns[] {
   for (const run of runs) {
     const group = groups.at(-1);
     if (group && group.label === run.label) group.runs.push(run);
-    else groups.push({ value: run.value, label: run.label, color: run.color, themed: run.themed, runs: [run] });
+    else groups.push({ value: run.value, params: run.params, label: run.label, color: run.color, themed: run.themed, runs: [run] });
   }
   return groups;
 }

@@ -26,10 +26,12 @@ const SWEEP: Sweep = {
   file: 'colors.yaml',
   title: 'Six values',
   vary: 'beta',
+  search: 'values',
+  varied: ['beta'],
   runs: 'trained',
   seeds: SEEDS,
   config: {},
-  values: BETAS.map((value, i) => ({ value, label: `beta=${value}`, color: COLORS[i] })),
+  values: BETAS.map((value, i) => ({ value, params: { beta: value }, label: `beta=${value}`, color: COLORS[i] })),
 };
 const REPORT = `---
 title: Colors
@@ -55,8 +57,8 @@ const site = servedFixtureSite(
     writeFileSync(join(contentDir, 'reports', 'colors.md'), REPORT);
     const steps = 60;
     for (const unit of sweepUnits(SWEEP, false)) {
-      const index = BETAS.indexOf(unit.value as number);
-      const writer = RunWriter.create(runsDir, { sweep: 'colors', params: { beta: unit.value }, label: unit.label, color: unit.color, seed: unit.seed, config: unit.config, totalSteps: steps, generationsCapacity: 5 });
+      const index = BETAS.indexOf(unit.params.beta as number);
+      const writer = RunWriter.create(runsDir, { sweep: 'colors', params: unit.params, label: unit.label, color: unit.color, seed: unit.seed, config: unit.config, totalSteps: steps, generationsCapacity: 5 });
       for (let step = 1; step <= steps; step++) {
         // overlapping rises; beta=0.01's seeds spread over most of the plot, as in the KL report
         const spread = index === 1 ? 0.6 * unit.seed : 0.05 * unit.seed;

@@ -44,9 +44,9 @@ One seed:
 function writeTensRuns(runsDir: string, contentDir: string): void {
   const file = join(contentDir, 'sweeps', `${TENS}.yaml`);
   writeFileSync(file, TENS_YAML);
-  for (const { value, label, color, seed, config } of sweepUnits(loadSweep(file), false)) {
-    const writer = RunWriter.create(runsDir, { sweep: TENS, params: { beta: value }, label, color, seed, config, totalSteps: 20, generationsCapacity: 5 });
-    const beta = value as number;
+  for (const { params, label, color, seed, config } of sweepUnits(loadSweep(file), false)) {
+    const writer = RunWriter.create(runsDir, { sweep: TENS, params, label, color, seed, config, totalSteps: 20, generationsCapacity: 5 });
+    const beta = params.beta as number;
     for (let step = 1; step <= 20; step++) {
       writer.logMetrics(step, { raw_reward: 1300 - 9 * beta + step, kl: 400 / beta, total_reward: 500 - beta, repetition: 0.2 + 0.004 * beta, diversity: 0.00514 * beta });
       writer.logGeneration(step, `Once upon a time, step ${step}.`);

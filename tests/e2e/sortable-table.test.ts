@@ -44,8 +44,8 @@ const site = servedFixtureSite('sortable-table', ({ runsDir, contentDir }) => {
   writeFixtureContent(contentDir, REPORT, [1, 2]);
   const file = join(contentDir, 'sweeps', `${SWEEP}.yaml`);
   writeFileSync(file, YAML);
-  for (const { value, label, color, seed, config } of sweepUnits(loadSweep(file), false)) {
-    const beta = value as number;
+  for (const { params, label, color, seed, config } of sweepUnits(loadSweep(file), false)) {
+    const beta = params.beta as number;
     if (!TRAINED.includes(beta)) continue;
     const writer = RunWriter.create(runsDir, { sweep: SWEEP, params: { beta }, label, color, seed, config, totalSteps: 20, generationsCapacity: 2 });
     for (let step = 1; step <= 20; step++) writer.logMetrics(step, { raw_reward: reward(beta), kl: 400 / beta, total_reward: 1, repetition: 0.2, diversity: 0.01 });
