@@ -311,8 +311,8 @@ export interface FinalMetricRun {
 }
 
 export interface FinalMetricSpecInput {
-  /** Several sweeps may share a figure; each becomes one connected series. */
-  sweeps: { name: string; runs: FinalMetricRun[] }[];
+  /** Several sweeps may share a figure; each becomes one series, connected unless `joined` is false. */
+  sweeps: { name: string; runs: FinalMetricRun[]; joined?: boolean }[];
   xTitle: string;
   yTitle: string;
   /** As LineSpecInput.size. */
@@ -331,6 +331,7 @@ export function finalMetricSpec({ sweeps, xTitle, yTitle, size = 'wide' }: Final
   const rows = sweeps.flatMap(({ name, runs }, s) =>
     runs.map((r, i) => ({ sweep: name, label: r.label, color: colors[s][i].light, x: r.x, value: isFiniteValue(r.value) ? r.value : null })),
   );
+  const unjoined = sweeps.filter(({ joined }) => joined === false).map(({ name }) => name);
   const seeded = sweeps.flatMap(({ name, runs }, s) =>
     runs.flatMap((r, i) => {
       const spread = r.seeds && r.seeds.length > 1 ? acrossSeeds(r.seeds) : null;
@@ -371,6 +372,7 @@ export function finalMetricSpec({ sweeps, xTitle, yTitle, size = 'wide' }: Final
       ...seedLayers,
       {
         name: 'joins',
+        ...(unjoined.length > 0 ? { transform: [{ filter: `indexof(${JSON.stringify(unjoined)}, datum.sweep) < 0` }] } : {}),
         mark: { type: 'line', color: 'currentColor', opacity: 0.35, strokeWidth: 1.5 },
         encoding: { ...encoding, detail: { field: 'sweep' } },
       },
