@@ -6,6 +6,9 @@ import { join } from 'node:path';
 import { afterEach, beforeEach, describe, expect, it } from 'vitest';
 import { loadSweep, RunWriter, SweepFileError, type Sweep } from '../src/runs';
 import { planRuns, sweepUnits } from '../src/runner/plan';
+import { runsTableHtml } from '../src/markdown/runs-table';
+import { sweepFinalsCsv } from '../src/site/sweep-csv';
+import { sweepRunsListed, sweepValues } from '../src/site/sweep-runs';
 import { resolveConfig } from '../src/train/config';
 
 let dir: string;
@@ -168,5 +171,28 @@ describe('the plan of a grid', () => {
     expect(p.jobs.find((job) => job.params.beta === 1 && job.params.lr === 0.003 && job.config.seed === 0)?.resumeDir).toBe(unfinished);
     expect(p.jobs.find((job) => job.params.beta === 1 && job.params.lr === 0.001 && job.config.seed === 1)?.resumeDir).toBeNull();
     expect(p.jobs[0]).toMatchObject({ label: 'beta=0.1, lr=0.001', name: 'beta=0.1, lr=0.001 seed=0', params: { beta: 0.1, lr: 0.001 } });
+  });
+});
+
+describe("a grid's runs table and final-metrics.csv", () => {
+  it('have a column per param, a row per point (those not trained saying so), and call the rows points', () => {
+    const sweep = sweepOf(GRID);
+    const runsDir = join(dir, 'runs');
+    for (const { params, label, color, seed, config } of sweepUnits(sweep, false).filter((unit) => unit.params.beta === 10)) {
+      const writer = RunWriter.create(runsDir, { sweep: 'grid', params, label, color, seed, config, totalSteps: 4, generationsCapacity: 0 });
+      writer.logMetrics(1, { raw_reward: 1000 * (params.lr as number) });
+      writer.finish('completed');
+    }
+    const listed = sweepRunsListed(sweep, runsDir);
+    const table = runsTableHtml(sweepValues(sweep, listed), sweep.varied).value;
+    expect([...table.matchAll(/<th scope="col"[^>]*>([^<]+)/g)].map((m) => m[1]).slice(0, 4)).toEqual(['Runs by seed', 'beta', 'lr', 'Color']);
+    expect(table).toContain('data-rows="points"');
+    const rows = table.split('<tr').slice(2);
+    expect(rows).toHaveLength(6);
+    expect(rows.filter((row) => row.includes('not trained yet'))).toHaveLength(4);
+    expect(rows[5]).toMatch(/>10<\/td><td class="num">0.003<\/td>/);
+    const csv = sweepFinalsCsv(sweep, listed).split('\n');
+    expect(csv[0]).toMatch(/^run,trained_for,beta,lr,label,seed,/);
+    expect(csv[1]).toMatch(/,grid,10,0.001,"beta=10, lr=0.001",0,drawn,/);
   });
 });

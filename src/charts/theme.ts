@@ -54,5 +54,7 @@ export const theme: Config = {
     symbolStrokeWidth: 3,
     symbolSize: 160,
     symbolOpacity: 1,
+    // a grid's labels name every param ("beta=0.1, lr=0.004"): vega's 160 px cut them to "beta=0.1, lr=0.…"
+    labelLimit: 280,
   },
 };

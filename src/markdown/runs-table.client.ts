@@ -98,15 +98,16 @@ function enhance(table: HTMLTableElement): void {
   });
 
   // Filtering: a labelled box above the table's box, and the count after it.
-  const unit = table.classList.contains('seeded-runs') ? 'values' : 'runs';
+  // a seeded table's rows are values, or a grid's points (runs-table.ts says which)
+  const unit = table.dataset.rows ?? 'runs';
   const box = table.closest('.table-scroll') ?? table;
   const filter = document.createElement('div');
   filter.className = 'table-filter';
   const label = document.createElement('label');
-  label.textContent = unit === 'values' ? 'Filter values ' : 'Filter runs ';
+  label.textContent = `Filter ${unit} `;
   const input = document.createElement('input');
   input.type = 'search';
-  input.placeholder = unit === 'values' ? 'e.g. completed, kl<2' : `e.g. completed, ${columns[1]?.names[0] ?? 'lr'}=…`;
+  input.placeholder = unit !== 'runs' ? 'e.g. completed, kl<2' : `e.g. completed, ${columns[1]?.names[0] ?? 'lr'}=…`;
   input.autocomplete = 'off';
   input.spellcheck = false;
   label.append(input);

@@ -92,7 +92,7 @@ ${statusCell(statuses.map((status, i) => html`${i > 0 ? ' ' : ''}<span class="st
 ${metrics.map((metric) => spreadCell(finals.map((lines) => finalOf(lines, metric))))}
 </tr>`;
   });
-  return html`<div class="table-scroll"><table class="runs-table seeded-runs">
+  return html`<div class="table-scroll"><table class="runs-table seeded-runs" data-rows="${varied.length > 1 ? 'points' : 'values'}">
 <thead><tr><th scope="col">Runs by seed</th>${headsBeforeMetrics(varied)}${metrics.map(metricHead)}</tr></thead>
 <tbody>${rows}</tbody>
 </table></div>${tableNote(
