@@ -61,6 +61,19 @@ describe('new-sweep', () => {
     }
     const written = (contentDir: string, id: string) => [`sweeps/${id}.yaml`, `reports/${id}.md`].filter((file) => existsSync(join(contentDir, file)));
 
+    it('--vary twice writes a grid colored by the first, with a ::final against the second; a field given twice or a bad value of the second: exit 2', () => {
+      const contentDir = tempContent();
+      expect(run(['g', '--vary', 'beta=0.1,1', '--vary', 'lr=0.001,0.002', '--seeds', '0'], contentDir).code).toBe(0);
+      const sweep = loadSweep(join(contentDir, 'sweeps', 'g.yaml'));
+      expect(sweep).toMatchObject({ search: 'grid', vary: 'beta', varied: ['beta', 'lr'], title: 'Sweeping beta × lr' });
+      expect(sweep.values.map((point) => point.label)).toEqual(['beta=0.1, lr=0.001', 'beta=0.1, lr=0.002', 'beta=1, lr=0.001', 'beta=1, lr=0.002']);
+      expect(readFileSync(join(contentDir, 'sweeps', 'g.yaml'), 'utf8')).toContain('grid:\n  beta: [0.1, 1]\n  lr: [0.001, 0.002]\ncolor_by: beta\n');
+      expect(readFileSync(join(contentDir, 'reports', 'g.md'), 'utf8')).toContain('::final{sweeps="g" metric="raw_reward" x="lr"}');
+      expect(run(['h', '--vary', 'beta=1', '--vary', 'beta=2'], contentDir)).toEqual({ code: 2, stderr: 'new-sweep: --vary beta is given twice: give its values once, --vary beta=<v1>,<v2>' });
+      expect(run(['h', '--vary', 'beta=1', '--vary', 'lr=0.1,-1'], contentDir)).toEqual({ code: 2, stderr: expect.stringMatching(/^new-sweep: --vary lr=0.1,-1: -1: /) });
+      expect(written(contentDir, 'h')).toEqual([]);
+    });
+
     it('a value or seed given twice: exit 2, no file left for the trainer to refuse', () => {
       const contentDir = tempContent();
       expect(run(['s', '--vary', 'beta=1,1'], contentDir)).toEqual({ code: 2, stderr: expect.stringMatching(/^new-sweep: .*value 1 appears twice$/) });

@@ -9,9 +9,11 @@ import { trainerUnits } from './plan';
 
 export interface NewSweep {
   id: string;
-  /** The config field to vary, e.g. "beta". */
+  /** The config field to vary, e.g. "beta"; with `more`, the one the colors follow. */
   vary: string;
   values: ParamValue[];
+  /** More fields to vary with it: a grid of every combination. */
+  more?: { vary: string; values: ParamValue[] }[];
   /** Each value trains once per seed; default three, so figures show a spread. */
   seeds?: number[];
   title?: string;
@@ -50,14 +52,10 @@ export function newSweep(options: NewSweep): { sweepFile: string; reportFile: st
   const { id, vary, values } = options;
   const idProblem = sweepIdProblem(id);
   if (idProblem) throw new NewSweepError(`sweep id "${id}": ${idProblem}`);
-  if (vary === 'seed') throw new NewSweepError('--vary seed: give the seeds with --seeds 0,1,2 (each value trains once per seed)');
-  if (!CONFIG_KEYS.includes(vary)) throw new NewSweepError(`--vary ${vary}: not a training config field (fields: ${CONFIG_KEYS.join(', ')})`);
-  if (values.length === 0) throw new NewSweepError(`--vary ${vary}=...: give at least one value, e.g. --vary ${vary}=10,20,50`);
-  const field = TrainConfig.shape[vary as keyof typeof TrainConfig.shape];
-  for (const value of values) {
-    const result = field.safeParse(value);
-    if (!result.success) throw new NewSweepError(`--vary ${vary}=${values.join(',')}: ${JSON.stringify(value)}: ${result.error.issues[0].message}`);
-  }
+  const varied = [{ vary, values }, ...(options.more ?? [])];
+  for (const param of varied) checkVaried(param);
+  const twice = varied.find((param, index) => varied.findIndex((other) => other.vary === param.vary) !== index);
+  if (twice) throw new NewSweepError(`--vary ${twice.vary} is given twice: give its values once, --vary ${twice.vary}=<v1>,<v2>`);
 
   const sweepFile = join(options.contentDir, 'sweeps', `${id}.yaml`);
   const reportFile = join(options.contentDir, 'reports', `${id}.md`);
@@ -65,23 +63,22 @@ export function newSweep(options: NewSweep): { sweepFile: string; reportFile: st
     if (existsSync(file) && !options.force) throw new NewSweepError(`${file} exists already (--force overwrites it)`);
   }
 
-  const title = options.title ?? `Sweeping ${vary}`;
-  const sweepText = formatSweepFile({
-    title,
-    vary,
-    seeds: options.seeds ?? DEFAULT_SEEDS,
-    values: values.map((value, index) => ({ value, label: `${vary}=${value}`, color: defaultColor(index) })),
-    config: {},
-  });
+  const title = options.title ?? `Sweeping ${varied.map((param) => param.vary).join(' × ')}`;
+  const seeds = options.seeds ?? DEFAULT_SEEDS;
+  const sweepText =
+    varied.length > 1
+      ? formatSweepFile({ title, seeds, grid: Object.fromEntries(varied.map((param) => [param.vary, param.values])), config: {} })
+      : formatSweepFile({ title, vary, seeds, values: values.map((value, index) => ({ value, label: `${vary}=${value}`, color: defaultColor(index) })), config: {} });
   try {
     trainerUnits(parseSweep(sweepFile, sweepText), false); // what we write must be what the trainer and the site accept
   } catch (error) {
     if (!(error instanceof SweepFileError)) throw error;
     // In the terms of the command line: the file it speaks of was not written.
-    const flag = error.field?.startsWith('seeds') ? `--seeds ${(options.seeds ?? []).join(',')}` : `--vary ${vary}=${values.join(',')}`;
+    const param = varied.find((p) => error.field === `grid.${p.vary}` || error.field?.startsWith(`grid.${p.vary}.`)) ?? varied[0];
+    const flag = error.field?.startsWith('seeds') ? `--seeds ${(options.seeds ?? []).join(',')}` : `--vary ${param.vary}=${param.values.join(',')}`;
     throw new NewSweepError(`${flag}: ${error.detail}`);
   }
-  for (const [file, text] of [[sweepFile, sweepText], [reportFile, reportStub(id, title, vary, values)]]) {
+  for (const [file, text] of [[sweepFile, sweepText], [reportFile, reportStub(id, title, varied)]]) {
     try {
       mkdirSync(dirname(file), { recursive: true });
       writeFileSync(file, text);
@@ -93,18 +90,36 @@ export function newSweep(options: NewSweep): { sweepFile: string; reportFile: st
   return { sweepFile, reportFile };
 }
 
-function reportStub(id: string, title: string, vary: string, values: ParamValue[]): string {
+/** A field to vary and its values, each checked as the trainer would. */
+function checkVaried({ vary, values }: { vary: string; values: ParamValue[] }): void {
+  if (vary === 'seed') throw new NewSweepError('--vary seed: give the seeds with --seeds 0,1,2 (each value trains once per seed)');
+  if (!CONFIG_KEYS.includes(vary)) throw new NewSweepError(`--vary ${vary}: not a training config field (fields: ${CONFIG_KEYS.join(', ')})`);
+  if (values.length === 0) throw new NewSweepError(`--vary ${vary}=...: give at least one value, e.g. --vary ${vary}=10,20,50`);
+  const field = TrainConfig.shape[vary as keyof typeof TrainConfig.shape];
+  for (const value of values) {
+    const result = field.safeParse(value);
+    if (!result.success) throw new NewSweepError(`--vary ${vary}=${values.join(',')}: ${JSON.stringify(value)}: ${result.error.issues[0].message}`);
+  }
+}
+
+function reportStub(id: string, title: string, varied: { vary: string; values: ParamValue[] }[]): string {
   const date = new Date().toISOString().slice(0, 10);
+  const over = varied.map(({ vary, values }) => `\`${vary}\` over ${values.map((value) => `\`${value}\``).join(', ')}`).join(' and ');
+  const description = varied.map(({ vary, values }) => `${vary} over ${values.join(', ')}`).join(' and ');
+  // a grid: where each point ended against its second field, a line per value of the first
+  const final = varied.length > 1 && varied[1].values.every((value) => typeof value === 'number')
+    ? `\nWhere each point ended, against \`${varied[1].vary}\`, a line per \`${varied[0].vary}\`:\n\n::final{sweeps="${id}" metric="raw_reward" x="${varied[1].vary}"}\n`
+    : '';
   return `---
 title: ${JSON.stringify(title)}
 date: ${date}
-description: ${JSON.stringify(`A sweep of ${vary} over ${values.join(', ')}.`)}
+description: ${JSON.stringify(`A sweep of ${description}.`)}
 ---
 
-We sweep \`${vary}\` over ${values.map((value) => `\`${value}\``).join(', ')}:
+We sweep ${over}${varied.length > 1 ? ', every combination' : ''}:
 
 ::runs{sweep="${id}"}
-
+${final}
 The raw reward:
 
 ::figure{sweep="${id}" metric="raw_reward"}
@@ -127,7 +142,7 @@ Write here what the figures and generations show.
 `;
 }
 
-const USAGE = 'usage: npm run new-sweep -- <id> --vary <field>=<v1>,<v2>,... [--seeds 0,1,2] [--title "..."] [--force]';
+const USAGE = 'usage: npm run new-sweep -- <id> --vary <field>=<v1>,<v2>,... [--vary <field>=...] [--seeds 0,1,2] [--title "..."] [--force]';
 
 /**
  * `npm run new-sweep -- <id> --vary beta=10,20,50 [--seeds 0,1,2] [--title "..."] [--force]`:
@@ -139,20 +154,21 @@ export function main(argv: string[], env: NodeJS.ProcessEnv = process.env): numb
     const { values: flags, positionals } = parseArgs({
       args: argv,
       allowPositionals: true,
-      options: { vary: { type: 'string' }, seeds: { type: 'string' }, title: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } },
+      options: { vary: { type: 'string', multiple: true }, seeds: { type: 'string' }, title: { type: 'string' }, force: { type: 'boolean' }, help: { type: 'boolean' } },
     });
     if (flags.help) {
       console.log(USAGE);
       return 0;
     }
     const [id, ...extra] = positionals;
-    const match = /^([^=]+)=(.*)$/.exec(flags.vary ?? '');
-    if (!id || extra.length > 0 || !match) throw new NewSweepError(USAGE);
+    const matches = (flags.vary ?? []).map((vary) => /^([^=]+)=(.*)$/.exec(vary));
+    if (!id || extra.length > 0 || matches.length === 0 || matches.some((match) => !match)) throw new NewSweepError(USAGE);
+    const [first, ...more] = matches.map((match) => ({ vary: match![1].trim(), values: parseValues(match![2]) }));
     const seeds = flags.seeds === undefined ? undefined : parseSeeds(flags.seeds);
     const { sweepFile, reportFile } = newSweep({
       id,
-      vary: match[1].trim(),
-      values: parseValues(match[2]),
+      ...first,
+      more,
       seeds,
       title: flags.title,
       contentDir: env.CONTENT_DIR ?? 'content',

@@ -230,28 +230,31 @@ function sweepId(fileName: string): string {
   return basename(fileName).replace(/\.ya?ml$/, '');
 }
 
-/** The YAML of a new sweep file, as `npm run new-sweep` writes it. */
-export function formatSweepFile(sweep: {
-  title: string;
-  description?: string;
-  vary: string;
-  seeds: number[];
-  values: { value: ParamValue; label: string; color: string }[];
-  config?: Record<string, unknown>;
-  runs?: 'imported';
-}): string {
+/** The YAML of a new sweep file, as `npm run new-sweep` writes it: of values of one param, or a grid colored by its first. */
+export function formatSweepFile(
+  sweep: {
+    title: string;
+    description?: string;
+    seeds: number[];
+    config?: Record<string, unknown>;
+    runs?: 'imported';
+  } & ({ vary: string; values: { value: ParamValue; label: string; color: string }[] } | { grid: Record<string, ParamValue[]> }),
+): string {
   const doc = new Document({
     title: sweep.title,
     ...(sweep.description ? { description: sweep.description } : {}),
     ...(sweep.runs ? { runs: sweep.runs } : {}),
-    vary: sweep.vary,
+    ...('grid' in sweep ? { grid: sweep.grid, color_by: Object.keys(sweep.grid)[0] } : { vary: sweep.vary }),
     seeds: sweep.seeds,
-    values: sweep.values,
+    ...('values' in sweep ? { values: sweep.values } : {}),
     ...(sweep.config ? { config: sweep.config } : {}),
   });
   // one value per line reads like a legend: { value: 10, label: beta=10, color: blue }
   const values = doc.get('values', true);
   if (isSeq(values)) for (const item of values.items) if (isMap(item)) item.flow = true;
+  // a grid's param per line: lr: [0.001, 0.002]
+  const grid = doc.get('grid', true);
+  if (isMap(grid)) for (const item of grid.items) if (isSeq(item.value)) item.value.flow = true;
   const seeds = doc.get('seeds', true);
   if (isSeq(seeds)) seeds.flow = true; // seeds: [0, 1, 2]
   return doc.toString({ lineWidth: 0, flowCollectionPadding: false });
