@@ -219,6 +219,25 @@ describe('what event files hold', () => {
     ]);
   });
 
+  it('--vary lr,beta writes the points the runs have (a search of two params, not a grid), colored by lr, each drawn', async () => {
+    const logdir = join(root, 'logs');
+    const trials = [[0.001, 1], [0.001, 10], [0.03, 1], [0.2, 0.1]] as const; // no lr 0.03 with beta 10: no such point
+    for (const [lr, beta] of trials) for (const seed of [0, 1]) writeRun(logdir, `lr_${lr}-beta_${beta}/seed_${seed}`, 'events.out.tfevents.1700000000.host.1.0', [scalar(1, 'loss', lr * beta + seed)]);
+    const params = ['--param', 'lr=lr_(?<lr>[0-9.]+)', '--param', 'beta=beta_(?<beta>[0-9.]+)', '--param', 'seed=seed_(?<seed>\\d+)'];
+    expect(await importTb(logdir, 'search', ...params)).toBe(0);
+    expect(output.join('\n')).toMatch(/the runs differ in 2 params \(lr, beta\): .*--vary <param>,<param> several/);
+    expect(await importTb(logdir, 'search2', ...params, '--vary', 'lr,beta')).toBe(0);
+    const sweep = loadSweep(join(sweepsDir(), 'search2.yaml'));
+    expect(sweep).toMatchObject({ runs: 'imported', search: 'points', vary: 'lr', varied: ['lr', 'beta'], seeds: [0, 1] });
+    expect(sweep.values.map((point) => point.label)).toEqual(['lr=0.001, beta=1', 'lr=0.001, beta=10', 'lr=0.03, beta=1', 'lr=0.2, beta=0.1']);
+    const { units } = sweepRunsNow(sweep, runsDir(), false);
+    expect(units).toHaveLength(8);
+    expect(units.every((unit) => unit.shown?.info.params.lr === unit.params.lr && unit.shown?.info.params.beta === unit.params.beta && unit.shown.info.seed === unit.seed)).toBe(true);
+    output.length = 0;
+    expect(await importTb(logdir, 'search3', ...params, '--vary', 'lr,lr')).toBe(2);
+    expect(output[0]).toMatch(/^import: --vary lr,lr: lr is named twice/);
+  });
+
   it('--seed-from names the param that holds the seed; a param that is no whole number cannot be one', async () => {
     const logdir = join(root, 'logs');
     for (const [run, trial] of [['a', 3], ['b', 4]] as const) writeRun(logdir, `beta_1/trial_${trial}${run}`, 'events.out.tfevents.1700000000.host.1.0', [scalar(1, 'loss', trial)]);

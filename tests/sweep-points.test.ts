@@ -93,7 +93,7 @@ describe('a grid', () => {
     expect(errorOf(GRID.replace('color_by: beta', 'color_by: gamma'))).toBe('6: color_by: gamma is not one of the params (lr, beta)');
     expect(errorOf(GRID.replace('config: { rl_steps: 4 }', 'config: { lr: 0.1 }'))).toBe('7: lr is varied by grid:, so it cannot also be set in config:');
     expect(errorOf(GRID.replace('  beta:', '  seed:').replace('color_by: beta\n', ''))).toBe('5: vary the seed with seeds: [...], not as a param');
-    expect(errorOf(`${GRID}vary: beta\nvalues: [{ value: 1 }]\n`)).toBe('4: give one of values:, grid: and random:, not values: and grid:');
+    expect(errorOf(`${GRID}vary: beta\nvalues: [{ value: 1 }]\n`)).toBe('4: give one of values:, grid:, random: and points:, not values: and grid:');
     expect(errorOf('title: Nothing\n')).toMatch(/name the points to train/);
     expect(errorOf(`title: Big\ngrid:\n${['a', 'b', 'c', 'd', 'e'].map((name) => `  ${name}: [${Array.from({ length: 20 }, (_, i) => i).join(', ')}]`).join('\n')}\n`)).toMatch(
       /a grid of 3,200,000 points \(20 × 20 × 20 × 20 × 20\): at most 10,000/,
@@ -138,6 +138,23 @@ describe('a random search', () => {
     const choice = 'title: R\nrandom:\n  draws: 5\n  params:\n    opt: { choice: [adam, sgd] }\n';
     expect(errorOf(choice)).toBe('3: only 2 distinct points can be drawn from these distributions, not 5');
     expect(errorOf('title: R\nrandom:\n  draws: 5\n  params:\n    lr: { uniform: [1, 1] }\n')).toBe('5: lr: uniform: [low, high] needs low below high');
+  });
+});
+
+describe('points listed', () => {
+  const POINTS = 'title: P\npoints:\n  - { lr: 0.001, beta: 1 }\n  - { lr: 0.03, beta: 10 }\ncolor_by: beta\n';
+  it('are the points as listed, labelled and colored as a grid', () => {
+    const sweep = sweepOf(POINTS);
+    expect(sweep).toMatchObject({ search: 'points', vary: 'beta', varied: ['beta', 'lr'] });
+    expect(sweep.values.map((point) => [point.label, point.params])).toEqual([
+      ['beta=1, lr=0.001', { lr: 0.001, beta: 1 }],
+      ['beta=10, lr=0.03', { lr: 0.03, beta: 10 }],
+    ]);
+    expect(sweepUnits(sweep, false).map((unit) => [unit.config.beta, unit.config.lr])).toEqual([[1, 0.001], [10, 0.03]]);
+  });
+  it('each name every param, once each', () => {
+    expect(errorOf(POINTS.replace('{ lr: 0.03, beta: 10 }', '{ lr: 0.03 }'))).toBe('4: every point names the same params as the first (lr, beta), this one lr');
+    expect(errorOf(POINTS.replace('{ lr: 0.03, beta: 10 }', '{ beta: 1, lr: 0.001 }'))).toBe('4: this point is listed twice: beta=1, lr=0.001');
   });
 });
 

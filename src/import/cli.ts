@@ -36,7 +36,8 @@ Options:
                           value its seeds (default: seed, if runs have one)
   --vary <param>          the param a new sweep file varies (default: the one
                           whose values differ between runs, else run: the
-                          run's path)
+                          run's path); --vary lr,beta several: the file then
+                          lists the points the runs have, colored by lr
   --step <column>         csv: the column of steps (default: step, Step,
                           _step, global_step or time/total_timesteps)
   --watch                 keep importing as the files grow, for npm run dev
@@ -94,10 +95,19 @@ export function parseImportOptions(argv: string[], env: NodeJS.ProcessEnv): CliO
     sweepsDir: values.sweeps ?? join(env.CONTENT_DIR ?? 'content', 'sweeps'),
     pathParams: values.param.map(pathParam),
     seedFrom: values['seed-from'],
-    vary: values.vary,
+    vary: values.vary === undefined ? undefined : varyList(values.vary),
     step: values.step,
     watch: values.watch,
   };
+}
+
+/** "lr,beta": the params, each once. */
+function varyList(option: string): string[] {
+  const names = option.split(',').map((name) => name.trim());
+  if (names.some((name) => name === '')) throw new ImportError(`--vary takes <param> or <param>,<param>,..., got "${option}"`);
+  const twice = names.find((name, index) => names.indexOf(name) !== index);
+  if (twice) throw new ImportError(`--vary ${option}: ${twice} is named twice`);
+  return names;
 }
 
 function pathParam(option: string): PathParam {

@@ -39,8 +39,12 @@ export interface ImportOptions {
   pathParams: PathParam[];
   /** The param that holds each run's seed; `seed` if the runs have one. */
   seedFrom?: string;
-  /** The param the sweep varies, for a new sweep file; else the one param whose values differ between runs. */
-  vary?: string;
+  /**
+   * The params the sweep varies, for a new sweep file: one (its values), or
+   * several (the points the runs have, colored by the first); else the one
+   * param whose values differ between runs.
+   */
+  vary?: string[];
 }
 
 /** What an import did, for the CLI to say. */
@@ -123,23 +127,36 @@ function compareValues(a: ParamValue, b: ParamValue): number {
   return a < b ? -1 : a > b ? 1 : 0;
 }
 
-/** The sweep file a first import writes: one value per distinct value of the varied param, colored in order. */
-function newSweepText(id: string, root: string, format: ImportFormat, vary: string, runs: PreparedRun[]): string {
-  const values = [...new Map(runs.map(({ params }) => [JSON.stringify(params[vary]), params[vary]])).values()].filter((v) => v !== undefined).sort(compareValues);
+/**
+ * The sweep file a first import writes: one value per distinct value of the
+ * varied param, colored in order; of several params, one point per distinct
+ * combination the runs have, in order, colored by the first param.
+ */
+function newSweepText(id: string, root: string, format: ImportFormat, vary: string[], runs: PreparedRun[]): string {
   const seeds = [...new Set(runs.map(({ seed }) => seed))].sort((a, b) => a - b);
+  const common = { title: id, description: `Runs imported from ${root} (${format}).`, runs: 'imported' as const, seeds };
+  if (vary.length > 1) {
+    const held = runs.filter(({ params }) => vary.every((name) => params[name] !== undefined));
+    const points = [...new Map(held.map(({ params }) => [JSON.stringify(vary.map((name) => params[name])), Object.fromEntries(vary.map((name) => [name, params[name]]))])).values()];
+    points.sort((a, b) => vary.map((name) => compareValues(a[name], b[name])).find((order) => order !== 0) ?? 0);
+    return (
+      `# Written by \`npm run import\`: edit it as any sweep file (title, color_by, the order of points).\n` +
+      `# runs: imported — each point's runs are the runs imported into this sweep whose ${vary.join(' and ')} have its values.\n` +
+      formatSweepFile({ ...common, points })
+    );
+  }
+  const [one] = vary;
+  const values = [...new Map(runs.map(({ params }) => [JSON.stringify(params[one]), params[one]])).values()].filter((v) => v !== undefined).sort(compareValues);
   const text = formatSweepFile({
-    title: id,
-    description: `Runs imported from ${root} (${format}).`,
-    runs: 'imported',
-    vary,
-    seeds,
-    values: values.map((value, index) => ({ value, label: vary === 'run' ? String(value) : `${vary}=${value}`, color: defaultColor(index) })),
+    ...common,
+    vary: one,
+    values: values.map((value, index) => ({ value, label: one === 'run' ? String(value) : `${one}=${value}`, color: defaultColor(index) })),
   });
   return (
     `# Written by \`npm run import\`: edit it as any sweep file (title, labels, colors, the order of values).\n` +
-    (vary === 'run'
+    (one === 'run'
       ? `# runs: imported — each value is a run's path under the folder imported (no param told the runs apart).\n`
-      : `# runs: imported — each value's runs are the runs imported into this sweep whose ${vary} has it.\n`) +
+      : `# runs: imported — each value's runs are the runs imported into this sweep whose ${one} has it.\n`) +
     text
   );
 }
@@ -158,11 +175,16 @@ export function importRuns(options: ImportOptions, runs: ImportedRun[]): ImportR
   let sweepFile = findSweepFile(options.sweepsDir, options.sweep);
   let sweepFileWritten = false;
   if (!sweepFile) {
-    const vary = options.vary ?? chosen;
-    if (!options.vary && vary === 'run' && varied.length > 1) {
-      warnings.push(`the runs differ in ${varied.length} params (${varied.slice(0, 5).join(', ')}${varied.length > 5 ? ', ...' : ''}): the new sweep file varies run, each run a value of its own; --vary <param> picks one`);
+    const vary = options.vary ?? [chosen];
+    if (!options.vary && chosen === 'run' && varied.length > 1) {
+      warnings.push(
+        `the runs differ in ${varied.length} params (${varied.slice(0, 5).join(', ')}${varied.length > 5 ? ', ...' : ''}): the new sweep file varies run, each run a value of its own; ` +
+          `--vary <param> picks one, --vary <param>,<param> several`,
+      );
     }
-    if (!prepared.some(({ params }) => params[vary] !== undefined)) throw new ImportError(`--vary ${vary}: no run has a param "${vary}"; their params: ${[...new Set(prepared.flatMap(({ params }) => Object.keys(params)))].join(', ')}`);
+    for (const name of vary) {
+      if (!prepared.some(({ params }) => params[name] !== undefined)) throw new ImportError(`--vary ${name}: no run has a param "${name}"; their params: ${[...new Set(prepared.flatMap(({ params }) => Object.keys(params)))].join(', ')}`);
+    }
     sweepFile = join(options.sweepsDir, `${options.sweep}.yaml`);
     makeRunsDir(options.sweepsDir);
     writeFileAtomic(sweepFile, newSweepText(options.sweep, options.root, options.format, vary, prepared));
@@ -172,7 +194,9 @@ export function importRuns(options: ImportOptions, runs: ImportedRun[]): ImportR
   if (sweep.runs !== 'imported') {
     throw new SweepFileError(sweepFile, `sweep "${sweep.id}" is trained by sweepbook (it has no runs: imported): import into another --sweep, or add runs: imported to it`);
   }
-  if (options.vary && options.vary !== sweep.vary) warnings.push(`${sweepFile} varies ${sweep.vary}, not ${options.vary} (--vary only chooses for a new sweep file)`);
+  if (options.vary && options.vary.join(',') !== sweep.varied.join(',')) {
+    warnings.push(`${sweepFile} varies ${sweep.varied.join(', ')}, not ${options.vary.join(', ')} (--vary only chooses for a new sweep file)`);
+  }
   else if (!sweepFileWritten && sweep.vary === 'run' && chosen !== 'run') {
     // Typically a first import without --param, then one with it: the sweep file was written for the first.
     warnings.push(`the runs differ in ${chosen}, but ${sweepFile} varies run (each run a value of its own): set vary: ${chosen} and its values there, or delete the file to have it written again`);

@@ -173,12 +173,12 @@ function describeIssue(error: z.ZodError, sweep: Sweep, index: number): { messag
 
 /** Where the sweep file names a varied param: `vary`, `grid.lr`, `random.params.lr`. */
 function variedField(sweep: Sweep, name: string): string {
-  return sweep.search === 'values' ? 'vary' : sweep.search === 'grid' ? `grid.${name}` : `random.params.${name}`;
+  return { values: 'vary', grid: `grid.${name}`, random: `random.params.${name}`, points: 'points' }[sweep.search];
 }
 
 /** Where the sweep file gives the `index`-th point's value of a varied param (its list, or its distribution). */
 function pointField(sweep: Sweep, name: string, index: number): string {
-  return sweep.search === 'values' ? `values.${index}.value` : variedField(sweep, name);
+  return sweep.search === 'values' ? `values.${index}.value` : sweep.search === 'points' ? `points.${index}.${name}` : variedField(sweep, name);
 }
 
 /**

@@ -211,7 +211,9 @@ export const SweepFile = z.strictObject({
       params: z.record(z.string(), Distribution),
     })
     .optional(),
-  /** Of a grid's or a random search's params, the one colors follow (default: the first); the others are in labels. */
+  /** Several params at once, the points listed: [{ beta: 1, lr: 0.001 }, ...], each naming every param (what an import of a search writes). */
+  points: z.array(z.record(z.string(), ParamValue)).min(1).optional(),
+  /** Of a grid's, a random search's or points:' params, the one colors follow (default: the first); the others are in labels. */
   color_by: z.string().min(1).optional(),
   /** Seeds: every value trains once per seed, seed s the same for every value (a paired comparison). */
   seeds: z.array(z.number().int()).min(1).optional(),
@@ -251,8 +253,8 @@ export interface Sweep {
   seeds: number[];
   config: Record<string, unknown>;
   runs: 'trained' | 'imported';
-  /** How the points were given: `values:` of one param, a `grid:` or a `random:` search. */
-  search: 'values' | 'grid' | 'random';
+  /** How the points were given: `values:` of one param, a `grid:`, a `random:` search, or `points:` listed. */
+  search: 'values' | 'grid' | 'random' | 'points';
   /** Every param the sweep varies, `vary` first: [vary] for a sweep of values:. */
   varied: string[];
   /** The points, each trained once per seed: of a sweep of values:, one per value. */

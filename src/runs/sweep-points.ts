@@ -1,6 +1,7 @@
 // The points a sweep file names, each trained once per seed: the values of
 // one param (`vary:` + `values:`), every combination of several params'
-// lists (`grid:`), or a seeded random search (`random:`). A point's params
+// lists (`grid:`), a seeded random search (`random:`), or the points listed
+// (`points:`, which an import of someone's search writes). A point's params
 // are what its runs are told apart by; its color follows one param (`vary`,
 // a grid's or random search's `color_by:`), the others are in its label.
 import { SeededRandom } from '../random';
@@ -38,12 +39,13 @@ type LineOf = (...path: (string | number)[]) => number | undefined;
 /** A sweep file's points, checked: one way of giving them, distinct points, distinct labels. */
 export function sweepPoints(file: string, sweep: SweepFile, at: LineOf): Pick<Sweep, 'search' | 'vary' | 'varied' | 'values'> {
   const fail: Fail = (message, ...path) => new SweepFileError(file, message, at(...path), path.join('.'));
-  const given = (['values', 'grid', 'random'] as const).filter((key) => sweep[key] !== undefined);
-  if (given.length === 0) throw fail('name the points to train: vary: and values: for one param, or grid: or random: for several', sweep.vary === undefined ? 'title' : 'vary');
-  if (given.length > 1) throw fail(`give one of values:, grid: and random:, not ${given.map((key) => `${key}:`).join(' and ')}`, given[1]);
+  const given = (['values', 'grid', 'random', 'points'] as const).filter((key) => sweep[key] !== undefined);
+  if (given.length === 0) throw fail('name the points to train: vary: and values: for one param, or grid:, random: or points: for several', sweep.vary === undefined ? 'title' : 'vary');
+  if (given.length > 1) throw fail(`give one of values:, grid:, random: and points:, not ${given.map((key) => `${key}:`).join(' and ')}`, given[1]);
   if (given[0] !== 'values') {
-    if (sweep.vary !== undefined) throw fail(`vary: goes with values:; a ${given[0]}'s params are its keys (color_by: chooses the one colors follow)`, 'vary');
-    return given[0] === 'grid' ? gridPoints(sweep.grid!, sweep.color_by, fail) : randomPoints(sweep.random!, sweep.color_by, fail);
+    if (sweep.vary !== undefined) throw fail(`vary: goes with values:; the params of ${given[0]}: are its keys (color_by: chooses the one colors follow)`, 'vary');
+    if (given[0] === 'grid') return gridPoints(sweep.grid!, sweep.color_by, fail);
+    return given[0] === 'random' ? randomPoints(sweep.random!, sweep.color_by, fail) : listedPoints(sweep.points!, sweep.color_by, fail);
   }
   if (sweep.vary === undefined) throw fail('values: needs vary:, the config key they are values of', 'vary');
   if (sweep.color_by !== undefined) throw fail('color_by: goes with grid: or random:; the colors of values: are theirs', 'color_by');
@@ -124,8 +126,25 @@ function randomPoints(random: NonNullable<SweepFile['random']>, colorBy: string 
   return { search: 'random', vary: varied[0], varied, values: points(combinations, varied, colored) };
 }
 
+function listedPoints(listed: Record<string, ParamValue>[], colorBy: string | undefined, fail: Fail): Pick<Sweep, 'search' | 'vary' | 'varied' | 'values'> {
+  const names = Object.keys(listed[0]);
+  const varied = paramOrder(names, colorBy, fail, 'points', 0);
+  for (const name of names) checkParamName(name, fail, 'points', 0, name);
+  if (listed.length > MAX_POINTS) throw fail(`${listed.length.toLocaleString('en')} points: at most ${MAX_POINTS.toLocaleString('en')}`, 'points');
+  const seen = new Set<string>();
+  listed.forEach((params, index) => {
+    const keys = Object.keys(params);
+    if (keys.length !== names.length || !names.every((name) => name in params)) throw fail(`every point names the same params as the first (${names.join(', ')}), this one ${keys.join(', ')}`, 'points', index);
+    const key = JSON.stringify(varied.map((name) => params[name]));
+    if (seen.has(key)) throw fail(`this point is listed twice: ${varied.map((name) => `${name}=${params[name]}`).join(', ')}`, 'points', index);
+    seen.add(key);
+  });
+  const colored = [...new Set(listed.map((params) => params[varied[0]]))];
+  return { search: 'points', vary: varied[0], varied, values: points(listed, varied, colored) };
+}
+
 /** The params in the order labels name them: the colored one first, then the file's order. */
-function paramOrder(names: string[], colorBy: string | undefined, fail: Fail, ...field: string[]): string[] {
+function paramOrder(names: string[], colorBy: string | undefined, fail: Fail, ...field: (string | number)[]): string[] {
   if (names.length === 0) throw fail('names no param to vary', ...field);
   if (colorBy === undefined) return names;
   if (!names.includes(colorBy)) throw fail(`color_by: ${colorBy} is not one of the params (${names.join(', ')})`, 'color_by');

@@ -230,7 +230,7 @@ function sweepId(fileName: string): string {
   return basename(fileName).replace(/\.ya?ml$/, '');
 }
 
-/** The YAML of a new sweep file, as `npm run new-sweep` writes it: of values of one param, or a grid colored by its first. */
+/** The YAML of a new sweep file, as `npm run new-sweep` and `npm run import` write it: of values of one param, or a grid or points colored by their first. */
 export function formatSweepFile(
   sweep: {
     title: string;
@@ -238,20 +238,26 @@ export function formatSweepFile(
     seeds: number[];
     config?: Record<string, unknown>;
     runs?: 'imported';
-  } & ({ vary: string; values: { value: ParamValue; label: string; color: string }[] } | { grid: Record<string, ParamValue[]> }),
+  } & (
+    | { vary: string; values: { value: ParamValue; label: string; color: string }[] }
+    | { grid: Record<string, ParamValue[]> }
+    | { points: Record<string, ParamValue>[] }
+  ),
 ): string {
   const doc = new Document({
     title: sweep.title,
     ...(sweep.description ? { description: sweep.description } : {}),
     ...(sweep.runs ? { runs: sweep.runs } : {}),
-    ...('grid' in sweep ? { grid: sweep.grid, color_by: Object.keys(sweep.grid)[0] } : { vary: sweep.vary }),
+    ...('vary' in sweep ? { vary: sweep.vary } : 'grid' in sweep ? { grid: sweep.grid, color_by: Object.keys(sweep.grid)[0] } : { color_by: Object.keys(sweep.points[0])[0] }),
     seeds: sweep.seeds,
-    ...('values' in sweep ? { values: sweep.values } : {}),
+    ...('values' in sweep ? { values: sweep.values } : 'points' in sweep ? { points: sweep.points } : {}),
     ...(sweep.config ? { config: sweep.config } : {}),
   });
   // one value per line reads like a legend: { value: 10, label: beta=10, color: blue }
-  const values = doc.get('values', true);
-  if (isSeq(values)) for (const item of values.items) if (isMap(item)) item.flow = true;
+  for (const list of ['values', 'points']) {
+    const items = doc.get(list, true);
+    if (isSeq(items)) for (const item of items.items) if (isMap(item)) item.flow = true;
+  }
   // a grid's param per line: lr: [0.001, 0.002]
   const grid = doc.get('grid', true);
   if (isMap(grid)) for (const item of grid.items) if (isSeq(item.value)) item.value.flow = true;

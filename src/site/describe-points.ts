@@ -10,6 +10,7 @@ export function describePoints(sweep: Sweep): string {
   const count = sweep.values.length.toLocaleString('en');
   if (sweep.search === 'values') return `${count} value${sweep.values.length === 1 ? '' : 's'}`;
   if (sweep.search === 'random') return `a random search of ${count} points`;
+  if (sweep.search === 'points') return `${count} points`;
   return `a grid of ${count} points (${sweep.varied.map((name) => paramValues(sweep, name).length).join(' × ')})`;
 }
 
