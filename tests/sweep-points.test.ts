@@ -158,17 +158,21 @@ describe('points listed', () => {
   });
 });
 
-describe('the plan of a grid', () => {
+describe('the plan of a grid or a random search', () => {
   const all = { index: 1, count: 1 };
   const plan = (sweep: Sweep, shard = all) => planRuns([sweep], join(dir, 'runs'), { quick: false, fresh: false, shard });
 
-  it('shards points x seeds: every machine gets whole units, none twice, the same split on every machine', () => {
-    const sweep = sweepOf(GRID);
-    const unit = (job: { params: Record<string, unknown>; config: { seed: number } }) => `${job.params.beta}/${job.params.lr}/${job.config.seed}`;
-    const shards = [1, 2, 3].map((index) => plan(sweep, { index, count: 3 }).jobs.map(unit));
-    expect(shards.map((jobs) => jobs.length)).toEqual([4, 4, 4]);
-    expect(new Set(shards.flat()).size).toBe(12);
-    expect(shards.flat().sort()).toEqual(plan(sweep).jobs.map(unit).sort());
+  it.each([
+    ['grid', GRID, 12],
+    ['random search', `${RANDOM(5, 6).replace('warmup: { uniform: [0, 100] }', 'reward_scale: { uniform: [1000, 3000] }')}seeds: [0, 1]\n`, 12],
+  ])('of a %s shards points x seeds: every machine gets whole units, none twice, the same split on every machine', (_, yaml, units) => {
+    const unit = (job: { params: Record<string, unknown>; config: { seed: number } }) => `${JSON.stringify(job.params)}/${job.config.seed}`;
+    const shards = [1, 2, 3].map((index) => plan(sweepOf(yaml), { index, count: 3 }).jobs.map(unit));
+    expect(shards.map((jobs) => jobs.length)).toEqual([units / 3, units / 3, units / 3]);
+    expect(new Set(shards.flat()).size).toBe(units);
+    expect(shards.flat().sort()).toEqual(plan(sweepOf(yaml)).jobs.map(unit).sort());
+    // another machine reads the file afresh: the same split
+    expect(plan(sweepOf(yaml), { index: 2, count: 3 }).jobs.map(unit)).toEqual(shards[1]);
   });
 
   it('skips a completed point, resumes an unfinished one, and a run of one lr does not stand for another', () => {
