@@ -142,6 +142,23 @@ describe('a command sweep file', () => {
     expect(check('command: [python, t.py, --lr, "{lr}", --out, "{out}", --h, "{hidden}"]\noutput: { format: tensorboard }\nconfig: { hidden: 16 }\nsteps: 100\n')).toBe('accepted');
   });
 
+  it('of a grid fills in every param, and must use each', () => {
+    const dir = mkdtempSync(join(project, 'grid-'));
+    const file = join(dir, 'grid.yaml');
+    const grid = (command: string) => {
+      writeFileSync(file, `title: Grid\ngrid:\n  lr: [0.1, 0.5]\n  hidden: [8, 16]\ncommand: ${command}\noutput: csv\n`);
+      return sweepUnits(loadSweep(file), false);
+    };
+    const units = grid('python t.py --lr {lr} --hidden {hidden} --out {out}');
+    expect(units.map((unit) => unit.config)).toMatchObject([
+      { lr: 0.1, hidden: 8 },
+      { lr: 0.1, hidden: 16 },
+      { lr: 0.5, hidden: 8 },
+      { lr: 0.5, hidden: 16 },
+    ]);
+    expect(() => grid('python t.py --lr {lr} --out {out}')).toThrow(/grid.yaml:\d+: command: the command never uses \{hidden\}: points that differ only in hidden would run the same program/);
+  });
+
   it('is planned as a built-in sweep is: a unit per (value, seed), sharded by the same rule', () => {
     const args = sweep('plan', { values: '[1, 2, 3]', seeds: '[0, 1]' });
     const [sweeps] = [loadSweep(join(args[1], 'plan.yaml'))];
