@@ -88,6 +88,11 @@ describe('::final of a sweep of several params', () => {
     expect(joins).toBe(3);
     expect(new Set(fills).size).toBe(3);
     expect(html).toMatch(/aria-label="[^"]*against beta/);
+    // the legend: each lr in its color, in lr's order
+    const legend = wideOf(html).slice(wideOf(html).indexOf('role-legend'));
+    expect([...legend.matchAll(/>(lr=[0-9.]+)</g)].map((m) => m[1])).toEqual(['lr=0.001', 'lr=0.002', 'lr=0.004']);
+    const swatches = [...legend.matchAll(/<circle[^>]*fill="([^"]+)"/g)].map((m) => m[1]);
+    expect(new Set(swatches).size).toBe(3);
   });
 
   test("a random search's points are drawn, not joined", async () => {

@@ -332,6 +332,8 @@ export function finalMetricSpec({ sweeps, xTitle, yTitle, size = 'wide' }: Final
     runs.map((r, i) => ({ sweep: name, label: r.label, color: colors[s][i].light, x: r.x, value: isFiniteValue(r.value) ? r.value : null })),
   );
   const unjoined = sweeps.filter(({ joined }) => joined === false).map(({ name }) => name);
+  const oneColor = sweeps.length > 1 && colors.every((ofSweep) => ofSweep.every((color) => color.light === ofSweep[0].light));
+  const seriesColors = oneColor ? colors.map((ofSweep) => ofSweep[0].light) : undefined;
   const seeded = sweeps.flatMap(({ name, runs }, s) =>
     runs.flatMap((r, i) => {
       const spread = r.seeds && r.seeds.length > 1 ? acrossSeeds(r.seeds) : null;
@@ -342,7 +344,10 @@ export function finalMetricSpec({ sweeps, xTitle, yTitle, size = 'wide' }: Final
     }),
   );
   const xs = [...new Set(rows.map((r) => r.x))].sort((a, b) => a - b);
-  const showSweeps = sweeps.length > 1 ? ({ title: null, orient: 'top', labelLimit: 400, ...(size === 'narrow' ? { direction: 'vertical' } : {}) } as const) : null;
+  // a grid's series (one per value of a param) can be many: in rows, as many to a row as fit
+  const names = sweeps.map((s) => s.name);
+  const showSweeps =
+    sweeps.length > 1 ? ({ title: null, orient: 'top', labelLimit: 400, ...(size === 'narrow' ? { direction: 'vertical' } : { columns: legendColumns(size, names) }) } as const) : null;
   const encoding = {
     x: { field: 'x', type: 'quantitative', title: axisTitle(xTitle), ...sweptValueAxis(xs, size) },
     y: { field: 'value', type: 'quantitative', title: axisTitle(yTitle), scale: { zero: false, padding: 12 } },
@@ -381,8 +386,10 @@ export function finalMetricSpec({ sweeps, xTitle, yTitle, size = 'wide' }: Final
         mark: { type: 'point', filled: true, size: 110, opacity: 1, stroke: 'currentColor', strokeWidth: 0.75 },
         encoding: {
           ...encoding,
-          fill: { field: 'color', type: 'nominal', scale: null },
-          shape: { field: 'sweep', type: 'nominal', scale: { domain: sweeps.map((s) => s.name) }, legend: showSweeps },
+          // series of one color each (a grid's, one per value of a param) tell apart by it, the legend in their colors; others by shape
+          ...(seriesColors
+            ? { fill: { field: 'sweep', type: 'nominal', scale: { domain: names, range: seriesColors }, legend: showSweeps } }
+            : { fill: { field: 'color', type: 'nominal', scale: null }, shape: { field: 'sweep', type: 'nominal', scale: { domain: names }, legend: showSweeps } }),
         },
       },
     ],

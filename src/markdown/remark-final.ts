@@ -69,7 +69,9 @@ export default function remarkFinal(options: DirectiveOptions) {
           return { group: by === undefined ? undefined : params[by], label, color, x: at, value: acrossSeeds(ends)?.mean ?? null, ...(ends.length > 1 ? { seeds: ends } : {}) };
         });
         if (by === undefined) return [{ name: sweep.title, runs: points }];
-        return [...Map.groupBy(points, (point) => JSON.stringify(point.group)).values()].map((group) => ({
+        const order = paramValues(sweep, by).map((value) => JSON.stringify(value));
+        const groups = [...Map.groupBy(points, (point) => JSON.stringify(point.group))].sort(([a], [b]) => order.indexOf(a) - order.indexOf(b));
+        return groups.map(([, group]) => ({
           name: `${sweeps.length > 1 ? `${sweep.title}: ` : ''}${by}=${group[0].group}`,
           runs: group,
           // points of a random search differ in other params too, and two at one x would zigzag
