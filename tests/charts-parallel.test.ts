@@ -67,8 +67,23 @@ describe('parallelSpec', () => {
     const spec = parallelSpec({ axes, points });
     const names = layersOf(spec).filter((l) => l.name.startsWith('names_')).flatMap((l) => l.data.values.map((r) => [r.axis, r.text]));
     expect(names.sort()).toEqual([[0, 'lr'], [1, 'optimizer'], [2, '(alliteration)'], [2, 'Raw reward']]);
-    expect(layer(spec, 'tick_labels').data.values.filter((r) => r.axis === 2).map((r) => r.label)).toEqual(['1', '2', '3']);
+    // a metric's axis: its ends alone
+    expect(layer(spec, 'tick_labels').data.values.filter((r) => r.axis === 2).map((r) => r.label)).toEqual(['1', '3']);
     expect(layer(spec, 'tick_labels').data.values.filter((r) => r.axis === 1).map((r) => r.label)).toEqual(['adam', 'sgd']);
+  });
+
+  it("wraps a name too wide for a phone's drawing after spaces and underscores, two lines at most and its unit, then cuts it", () => {
+    const six: ParallelAxis[] = [{ name: 'reward_scale' }, { name: 'lr' }, { name: 'beta' }, { name: 'Raw reward', unit: 'alliteration', metric: true }, { name: 'KL', unit: 'nats', metric: true }, { name: 'Total reward', unit: 'reward − β·KL', metric: true }];
+    const spec = parallelSpec({ axes: six, points: [{ label: 'a', color: 'red', legend: 'a', values: [1000, 0.1, 1, 1, 2, 3] }], size: 'narrow' });
+    const names = (axis: number) =>
+      layersOf(spec)
+        .filter((l) => l.name.startsWith('names_'))
+        .flatMap((l) => l.data.values.filter((r) => r.axis === axis))
+        .sort((a, b) => Number(b.above) - Number(a.above))
+        .map((r) => r.text);
+    expect(names(0)).toEqual(['reward_', 'scale']);
+    expect(names(4)).toEqual(['KL', '(nats)']);
+    expect(names(5)).toEqual(['Total', 'reward', '(rewar…']);
   });
 
   it('leaves out a point without a value on every axis, from the lines and the axes', () => {

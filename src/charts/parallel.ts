@@ -60,9 +60,10 @@ const TITLE_ROOM = 60;
  * all are above 0 and span two decades or more (a learning rate); any text
  * or true/false makes it ordinal, its values evenly spaced in the order they
  * first come (the sweep's). Ticks at each value while they are few and clear
- * each other, else at the ends.
+ * each other (a grid's), else, or with `ends`, at the ends: a metric's every
+ * final labelled would be a column of numbers hover gives better.
  */
-export function axisScale(values: (number | string | boolean)[], size: FigureSize = 'wide'): AxisScale {
+export function axisScale(values: (number | string | boolean)[], size: FigureSize = 'wide', ends = false): AxisScale {
   const numbers = values.every((v): v is number => typeof v === 'number');
   let kind: AxisScale['kind'] = 'ordinal';
   let position: AxisScale['position'];
@@ -80,7 +81,7 @@ export function axisScale(values: (number | string | boolean)[], size: FigureSiz
     position = (v) => (keys.length > 1 ? keys.indexOf(String(v)) / (keys.length - 1) : 0.5);
     distinct = keys;
   }
-  const candidates = distinct.length <= MAX_TICKS ? distinct : [distinct[0], distinct.at(-1)!];
+  const candidates = distinct.length <= MAX_TICKS && !ends ? distinct : [distinct[0], distinct.at(-1)!];
   const height = SIZES[size].height - TITLE_ROOM;
   // the ends first, so the axis always shows its extent
   const order = [...new Set([0, candidates.length - 1, ...candidates.keys()])];
@@ -100,7 +101,7 @@ function tickLabel(value: number | string | boolean): string {
 /** Each axis's scale, over the points drawn. */
 export function parallelScales({ axes, points, size = 'wide' }: ParallelSpecInput): AxisScale[] {
   const drawn = points.filter(isComplete);
-  return axes.map((_, i) => axisScale(drawn.map((p) => p.values[i] as number | string | boolean), size));
+  return axes.map((axis, i) => axisScale(drawn.map((p) => p.values[i] as number | string | boolean), size, axis.metric));
 }
 
 /** A legend row's height in px (as scatter.ts's). */
@@ -124,8 +125,9 @@ export function parallelSpec(input: ParallelSpecInput): TopLevelSpec {
   const colors = drawnColors(keys.map((key) => points.find((p) => p.legend === key)!.color));
   const legend = keys.length <= MAX_LABELLED_LINES;
   const many = points.length > MANY_LINES;
-  // Room between two axes, less a gap: a name wider than that wraps, then is cut with an ellipsis.
-  const spacing = (SIZES[size].width - 80) / Math.max(1, axes.length - 1);
+  // Room between two axes (the plot is the figure less the ticks' labels and a legend beside it), less a gap: a name wider wraps.
+  const beside = legend && size === 'wide' ? 40 + 7.5 * Math.max(...keys.map((key) => key.length)) : 0;
+  const spacing = (SIZES[size].width - 70 - beside) / Math.max(1, axes.length - 1);
   const titles = axes.flatMap((axis, i) => titleLines(axis, spacing - 8).map((text, line, all) => ({ axis: i, y: 1, text, above: all.length - 1 - line })));
   const x = {
     field: 'axis',
@@ -176,7 +178,7 @@ export function parallelSpec(input: ParallelSpecInput): TopLevelSpec {
       ...[0, 1, 2].map((above) => ({
         name: `names_${above}`,
         data: { values: titles.filter((t) => t.above === above) },
-        mark: { type: 'text', baseline: 'bottom', dy: -12 - TITLE_LINE * above, fontSize: 12, color: 'currentColor', limit: Math.round(spacing - 8) },
+        mark: { type: 'text', baseline: 'bottom', dy: -12 - TITLE_LINE * above, fontSize: 12, color: 'currentColor' },
         encoding: { x, y, text: { field: 'text', type: 'nominal' } },
       })),
     ],
@@ -186,15 +188,24 @@ export function parallelSpec(input: ParallelSpecInput): TopLevelSpec {
 /** A name's line height in px. */
 const TITLE_LINE = 15;
 
-/** An axis's name in lines of at most `width` px (~7 px a character at 12 px), two at most, then its unit on a line of its own. */
+/** A character's width at 12 px, about (vega's own estimate, 9.6 px without a canvas, cut names that fit). */
+const CHAR_PX = 6.5;
+
+/**
+ * An axis's name in lines of at most `width` px, broken after spaces and
+ * underscores (reward_scale), two at most, then its unit on a line of its
+ * own; a line still too wide is cut with "…".
+ */
 function titleLines({ name, unit }: ParallelAxis, width: number): string[] {
+  const chars = Math.max(3, Math.floor(width / CHAR_PX));
   const lines: string[] = [];
-  for (const word of name.split(' ')) {
+  for (const word of name.split(/(?<=[ _])/)) {
     const last = lines.at(-1);
-    if (last !== undefined && (last.length + 1 + word.length) * 7 <= width || lines.length === 2) lines[lines.length - 1] = `${last} ${word}`;
+    if (last !== undefined && (last.length + word.trimEnd().length <= chars || lines.length === 2)) lines[lines.length - 1] = last + word;
     else lines.push(word);
   }
-  return unit ? [...lines, `(${unit})`] : lines;
+  const cut = (line: string) => (line.trimEnd().length > chars ? `${line.slice(0, chars - 1).trimEnd()}…` : line.trimEnd());
+  return [...lines, ...(unit ? [`(${unit})`] : [])].map(cut);
 }
 
 /** Lines' opacity past MANY_LINES: half at 100 lines, fading to a sixth at 1,000, so overlaps build up before they blot. */
