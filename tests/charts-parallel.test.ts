@@ -126,4 +126,12 @@ describe('renderParallelFigureWithSpec', () => {
     // 'b' ends highest on the axis: nearest the top of the plot
     expect(data.points[1].at.wide[1]).toBeLessThan(data.points[2].at.wide[1]);
   });
+
+  it('at 1,000 points: the lines of one color are one path, and the page stays small', async () => {
+    const ramp = Array.from({ length: 10 }, (_, i) => ({ light: `#${i}0${i}0${i}0`, dark: `#${i}f${i}f${i}f` }));
+    const many = Array.from({ length: 1000 }, (_, i): ParallelPoint => ({ label: `p${i}`, color: ramp[i % 10], legend: `c${i % 10}`, values: [10 ** (-4 + (i % 97) / 48), i % 2 ? 'adam' : 'sgd', Math.sin(i)] }));
+    const { html } = await renderParallelFigureWithSpec({ axes, points: many, idPrefix: 'many' });
+    expect(html.match(/class="mark-line role-mark/g)).toHaveLength(2 * 10);
+    expect(html.length).toBeLessThan(120_000);
+  });
 });

@@ -52,8 +52,11 @@ export function isComplete(point: ParallelPoint): boolean {
 const MAX_TICKS = 10;
 /** Labels closer than this (px) overlap at 12 px text. */
 const TICK_GAP = 15;
-/** The axis names take up to three lines above the plot. */
+/** The axis names take up to three lines above the plot, of this height in px. */
 const TITLE_ROOM = 60;
+const TITLE_LINE = 15;
+/** A character's width at 12 px, about (vega's own estimate, 9.6 px without a canvas, cut names that fit). */
+const CHAR_PX = 6.5;
 
 /**
  * An axis over these values: numbers on a linear axis, or a log one when
@@ -175,7 +178,7 @@ export function parallelSpec(input: ParallelSpecInput): TopLevelSpec {
         encoding: { x, y, text: { field: 'label', type: 'nominal' } },
       },
       // a layer per line of the names, bottom line first: vega's own multi-line text would not survive render.ts's compaction
-      ...[0, 1, 2].map((above) => ({
+      ...Array.from({ length: nameLines }, (_, above) => ({
         name: `names_${above}`,
         data: { values: titles.filter((t) => t.above === above) },
         mark: { type: 'text', baseline: 'bottom', dy: -12 - TITLE_LINE * above, fontSize: 12, color: 'currentColor' },
@@ -184,12 +187,6 @@ export function parallelSpec(input: ParallelSpecInput): TopLevelSpec {
     ],
   } as TopLevelSpec;
 }
-
-/** A name's line height in px. */
-const TITLE_LINE = 15;
-
-/** A character's width at 12 px, about (vega's own estimate, 9.6 px without a canvas, cut names that fit). */
-const CHAR_PX = 6.5;
 
 /**
  * An axis's name in lines of at most `width` px, broken after spaces and
