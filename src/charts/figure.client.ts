@@ -14,7 +14,7 @@
 import { bandOpacity } from './band';
 import { decodeColumn } from './columns';
 import { smoothingNote } from './smoothing-note';
-import type { FinalFigureData, LineFigureData, ScatterFigureData } from './figure';
+import type { FinalFigureData, LineFigureData, ParallelFigureData, ScatterFigureData } from './figure';
 import type { PlotArea } from './render';
 import type { FigureSize } from './theme';
 
@@ -42,7 +42,7 @@ for (const chart of document.querySelectorAll<HTMLElement>('[data-chart][data-sr
   const tip = document.createElement('div');
   tip.className = 'chart-tip';
   if (chart.dataset.chart === 'line') lineFigure(chart, load as () => Promise<LineFigureData>, drawings, tip);
-  else finalFigure(chart, load as () => Promise<FinalFigureData | ScatterFigureData>, drawings, tip);
+  else finalFigure(chart, load as () => Promise<FinalFigureData | ScatterFigureData | ParallelFigureData>, drawings, tip);
 }
 
 /**
@@ -135,8 +135,8 @@ function ema(values: Num[], weight: number): Num[] {
 
 const round = (v: Num) => (v === null ? null : Number(v.toPrecision(4)));
 
-/** ::final's points, and ::scatter's end points (which name their x and y). */
-function finalFigure(chart: HTMLElement, load: () => Promise<FinalFigureData | ScatterFigureData>, drawings: Drawing[], tip: HTMLElement) {
+/** ::final's points, ::scatter's end points (which name their x and y) and ::parallel's ends on its metric axes (the tip gives the line's every end). */
+function finalFigure(chart: HTMLElement, load: () => Promise<FinalFigureData | ScatterFigureData | ParallelFigureData>, drawings: Drawing[], tip: HTMLElement) {
   const ring = svgEl('circle', { r: 9, fill: 'none', stroke: 'currentColor', 'stroke-width': 2, 'pointer-events': 'none' });
   onPointer(
     chart,
@@ -159,7 +159,8 @@ function finalFigure(chart: HTMLElement, load: () => Promise<FinalFigureData | S
       ring.setAttribute('cx', String(px));
       ring.setAttribute('cy', String(py));
       d.svg.append(ring);
-      if (data.kind === 'scatter' && 'x' in p) tip.replaceChildren(row(name, undefined, color), row(data.titles.x, show(p.x.value, p.x.range)), row(data.titles.y, show(p.value, p.range)));
+      if (data.kind === 'parallel') tip.replaceChildren(row(p.label, undefined, color), ...data.points.filter((q) => q.label === p.label).map((q) => row(q.sweep, show(q.value, q.range))));
+      else if (data.kind === 'scatter' && 'x' in p) tip.replaceChildren(row(name, undefined, color), row(data.titles.x, show(p.x.value, p.x.range)), row(data.titles.y, show(p.value, p.range)));
       else tip.replaceChildren(row(name, show(p.value, p.range), color));
       place(chart, d, tip, px, py);
       return true;

@@ -15,6 +15,7 @@ import { metricName, metricTitle } from './metrics';
 import { escapeXml, renderChart, type PlotArea } from './render';
 import { relativePath } from './path-data';
 import { drawnSeeds, seedBand, type SeedBand } from './seed-bands';
+import { isComplete, parallelScales, parallelSpec, type ParallelSpecInput } from './parallel';
 import { scatterSpec, type ScatterSpecInput } from './scatter';
 import { finalMetricSpec, lineFrameSpec, lineSpec, MANY_LINES, MAX_LABELLED_LINES, valueScale, type FinalMetricSpecInput, type LineSpecInput } from './spec';
 import type { FigureSize } from './theme';
@@ -89,6 +90,16 @@ export interface ScatterFigureData {
   plots: Record<FigureSize, PlotArea>;
   titles: { x: string; y: string };
   points: (FinalFigureData['points'][number] & { x: { value: number; range?: [number, number] } })[];
+}
+
+/**
+ * A ::parallel figure's: each point's end on each metric axis, as ::final's
+ * points (`sweep` names the axis), which the tip shows all of for the line it is on.
+ */
+export interface ParallelFigureData {
+  kind: 'parallel';
+  plots: Record<FigureSize, PlotArea>;
+  points: FinalFigureData['points'];
 }
 
 /**
@@ -247,6 +258,57 @@ export async function renderScatterFigureWithSpec(options: ScatterFigureOptions)
     }),
   };
   return { html: `<div class="chart" data-chart="scatter" data-src="${escapeXml(dataFile(JSON.stringify(data)))}">${svgs}</div>`, spec: specs[0] };
+}
+
+export interface ParallelFigureOptions extends ParallelSpecInput {
+  idPrefix: string;
+  /** Per point (as `points`), per axis: the lowest and highest seed's final, where it has several; for hover. */
+  ranges?: (([number, number] | null)[] | undefined)[];
+  description?: string;
+  cacheDir?: string;
+  /** As LineFigureOptions.dataFile, for ParallelFigureData. */
+  dataFile?: DataFile;
+}
+
+/**
+ * The SVGs of a ::parallel figure (see parallelSpec), wrapped like ::final's:
+ * hover finds the nearest end on a metric axis, as ::final's nearest point
+ * (a param's axis has no hover: a grid's lines meet there).
+ */
+export async function renderParallelFigureWithSpec(options: ParallelFigureOptions): Promise<RenderedFigure> {
+  const { axes, ranges = [], idPrefix, cacheDir, dataFile } = options;
+  const drawn = options.points.map((point, i) => ({ point, ranges: ranges[i] })).filter(({ point }) => isComplete(point));
+  const names = axes.map((a) => (a.unit ? `${a.name} (${a.unit})` : a.name));
+  const description =
+    options.description ??
+    `Parallel coordinates of ${names.join(', ')}: one line per point of the sweep across the axes` +
+      (drawn.length <= MAX_LABELLED_LINES ? `: ${drawn.map(({ point }) => point.label).join('; ')}.` : `, ${drawn.length} points.`);
+  const colors = drawnColors(drawn.map(({ point }) => point.color));
+  const specs = SIZE_NAMES.map((size) => parallelSpec({ ...options, size }));
+  const probes = SIZE_NAMES.map((size) => {
+    const scales = parallelScales({ ...options, size });
+    return drawn.flatMap(({ point }) => axes.flatMap((axis, i) => (axis.metric ? [{ x: i, y: scales[i].position(point.values[i]!) }] : [])));
+  });
+  const rendered = await Promise.all(
+    specs.map((spec, i) => renderChart(spec, { idPrefix: i === 0 ? idPrefix : `${idPrefix}-${SIZE_NAMES[i]}`, description, cacheDir, probe: probes[i] })),
+  );
+  const many = drawn.length > MANY_LINES;
+  const svgs = rendered.map(({ svg }, i) => sized(many ? mergedLines(svg) : svg, SIZE_NAMES[i], i === 0 ? darkColorStyle(colors) : '')).join('');
+  if (!dataFile) return { html: `<div class="chart">${svgs}</div>`, spec: specs[0] };
+  let k = 0;
+  const data: ParallelFigureData = {
+    kind: 'parallel',
+    plots: { wide: rendered[0].plot, narrow: rendered[1].plot },
+    points: drawn.flatMap(({ point, ranges }, p) =>
+      axes.flatMap((axis, i) => {
+        if (!axis.metric) return [];
+        const range = ranges?.[i];
+        const at = { wide: rendered[0].probed[k], narrow: rendered[1].probed[k++] };
+        return [{ label: point.label, sweep: names[i], color: colors[p].light, dark: colors[p].dark, value: round(point.values[i] as number), ...(range ? { range: [round(range[0]), round(range[1])] as [number, number] } : {}), at }];
+      }),
+    ),
+  };
+  return { html: `<div class="chart" data-chart="parallel" data-src="${escapeXml(dataFile(JSON.stringify(data)))}">${svgs}</div>`, spec: specs[0] };
 }
 
 /** A line as vega draws it, one mark group each: its layer, its path's data, and its stroke and opacity. */

@@ -10,6 +10,7 @@ import remarkFigureRefs from './remark-figure-refs';
 import remarkFinal from './remark-final';
 import remarkGenerations from './remark-generations';
 import remarkLiteralDirectives from './remark-literal-directives';
+import remarkParallel from './remark-parallel';
 import remarkReference from './remark-reference';
 import remarkRuns from './remark-runs';
 import remarkScatter from './remark-scatter';
@@ -21,11 +22,12 @@ export { DirectiveError, DirectiveErrors } from './directive-error';
 export function reportPlugins(options: DirectiveOptions): RemarkPlugins {
   return [
     remarkDirective,
-    // before the figures: it numbers them all, ::figure, ::final and ::scatter, in reading order
+    // before the figures: it numbers them all, ::figure, ::final, ::scatter and ::parallel, in reading order
     remarkFigureRefs,
     [remarkFigure, options],
     [remarkFinal, options],
     [remarkScatter, options],
+    [remarkParallel, options],
     [remarkGenerations, options],
     [remarkRuns, options],
     [remarkValue, options],

@@ -1,5 +1,5 @@
 // Figure numbers and cross-references. The report's figures (::figure,
-// ::final and ::scatter, in reading order) are numbered 1, 2, ... and each gets an id, its
+// ::final, ::scatter and ::parallel, in reading order) are numbered 1, 2, ... and each gets an id, its
 // own (`::figure{#fig-kl ...}`) or fig-N; `:ref{#fig-kl}` in the prose becomes
 // a link "Figure 2" to it (`:ref[the KL figure]{#fig-kl}` links that text).
 // A reference to no figure fails the build at its line.
@@ -10,13 +10,13 @@ import type { VFile } from 'vfile';
 import { directiveError, keepDirectiveError } from './directive-error';
 import { findTextDirectives, replaceDirectives } from './directives';
 
-/** What this plugin leaves on a figure directive's node for remark-figure, remark-final and remark-scatter. */
+/** What this plugin leaves on a figure directive's node for remark-figure, remark-final, remark-scatter and remark-parallel. */
 export interface FigureLabel {
   number: number;
   id: string;
 }
 
-const FIGURES = ['figure', 'final', 'scatter'];
+const FIGURES = ['figure', 'final', 'scatter', 'parallel'];
 const ID = /^[A-Za-z][\w-]*$/;
 
 export function figureLabel(node: LeafDirective): FigureLabel | undefined {
