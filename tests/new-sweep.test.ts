@@ -69,6 +69,7 @@ describe('new-sweep', () => {
       expect(sweep.values.map((point) => point.label)).toEqual(['beta=0.1, lr=0.001', 'beta=0.1, lr=0.002', 'beta=1, lr=0.001', 'beta=1, lr=0.002']);
       expect(readFileSync(join(contentDir, 'sweeps', 'g.yaml'), 'utf8')).toContain('grid:\n  beta: [0.1, 1]\n  lr: [0.001, 0.002]\ncolor_by: beta\n');
       expect(readFileSync(join(contentDir, 'reports', 'g.md'), 'utf8')).toContain('::final{sweeps="g" metric="raw_reward" x="lr"}');
+      expect(readFileSync(join(contentDir, 'reports', 'g.md'), 'utf8')).toContain('::parallel{sweep="g" metrics="raw_reward,kl,repetition"}');
       expect(run(['h', '--vary', 'beta=1', '--vary', 'beta=2'], contentDir)).toEqual({ code: 2, stderr: 'new-sweep: --vary beta is given twice: give its values once, --vary beta=<v1>,<v2>' });
       expect(run(['h', '--vary', 'beta=1', '--vary', 'lr=0.1,-1'], contentDir)).toEqual({ code: 2, stderr: expect.stringMatching(/^new-sweep: --vary lr=0.1,-1: -1: /) });
       expect(written(contentDir, 'h')).toEqual([]);

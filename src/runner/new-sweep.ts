@@ -110,6 +110,7 @@ function reportStub(id: string, title: string, varied: { vary: string; values: P
   const final = varied.length > 1 && varied[1].values.every((value) => typeof value === 'number')
     ? `\nWhere each point ended, against \`${varied[1].vary}\`, a line per \`${varied[0].vary}\`:\n\n::final{sweeps="${id}" metric="raw_reward" x="${varied[1].vary}"}\n`
     : '';
+  const parallel = varied.length > 1 ? `\nEvery point, its ${varied.map((p) => `\`${p.vary}\``).join(' and ')}, then where it ended:\n\n::parallel{sweep="${id}" metrics="raw_reward,kl,repetition"}\n` : '';
   return `---
 title: ${JSON.stringify(title)}
 date: ${date}
@@ -119,7 +120,7 @@ description: ${JSON.stringify(`A sweep of ${description}.`)}
 We sweep ${over}${varied.length > 1 ? ', every combination' : ''}:
 
 ::runs{sweep="${id}"}
-${final}
+${parallel}${final}
 The raw reward:
 
 ::figure{sweep="${id}" metric="raw_reward"}
