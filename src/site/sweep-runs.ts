@@ -142,6 +142,14 @@ export function sweepColor(sweep: Sweep | undefined, label: string, own: string)
  * once per point would be moved from itself).
  */
 export function pointColors(sweep: Sweep): ThemedColor[] {
+  // once per loaded sweep: a page asks for each of its points' colors (1,000 points asked 1,000 times)
+  let colors = pointColorsOf.get(sweep);
+  if (!colors) pointColorsOf.set(sweep, (colors = resolvePointColors(sweep)));
+  return colors;
+}
+const pointColorsOf = new WeakMap<Sweep, ThemedColor[]>();
+
+function resolvePointColors(sweep: Sweep): ThemedColor[] {
   const distinct = new Map<string, number>();
   const colors: string[] = [];
   const colorOf = sweep.values.map(({ value, color }) => {
