@@ -10,12 +10,14 @@
 // plain and gzipped (the JSON repeats every key on every line: 1.05 MB
 // gzipped against 0.91), gzip is what every browser saves and every tool
 // opens (pandas.read_csv, R's read.csv, zcat), and the JSON's content is the
-// run folder's metrics.jsonl itself. Level 4 with Z_FILTERED: the CSV's
-// random digits leave deflate few matches worth having, and filtered matching
-// takes fewer of them: smaller than level 6 (0.95 MB against 0.98 a run of
-// the bench's) at 1.5x its speed on one core; level 1 is 2x faster but 10%
-// bigger, 90 MB a thousand runs; level 6 filtered 2.5% smaller at 1.6x the
-// time (docs/performance.md).
+// run folder's metrics.jsonl itself. Level 5 with Z_FILTERED in an 8 KB
+// window: the CSV's random digits leave deflate few matches worth having, all
+// near (a row's time against the rows just before), and filtered matching
+// takes fewer of them; the 32 KB window's longer hash chains were a third of
+// the time and found nothing better. On the bench's CSV 0.93 MB a run against
+// 0.95 (level 4, 32 KB) and 0.98 (default), at 0.9x level 4's time; on the
+// committed runs' 1% smaller than level 4. Level 1 is 2x faster but 10%
+// bigger, 90 MB a thousand runs (docs/performance.md).
 //
 // Written into the site during a build, not as Astro endpoints:
 // Astro takes an endpoint's bytes through a Response (~10 ms a 4 MB file),
@@ -41,7 +43,7 @@ import { basePath } from './href';
 import { allRuns } from './site-data';
 
 /** How the download is gzipped (see above). */
-export const GZIP_OPTIONS = { level: 4, strategy: constants.Z_FILTERED };
+export const GZIP_OPTIONS = { level: 5, strategy: constants.Z_FILTERED, windowBits: 13, memLevel: 9 };
 
 /**
  * The downloads of each run page: file name, content type, and how its bytes
