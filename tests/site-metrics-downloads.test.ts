@@ -5,7 +5,7 @@ import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
 import { metricsJsonArray, metricsReadSoFar, readMetricColumns, readMetrics, readMetricsLines, readMetricsShared, RunWriter } from '../src/runs';
 import { toCsv } from '../src/site/csv';
-import { GZIP_OPTIONS, metricsCsv, writeRunRead, type RunRead } from '../src/site/metrics-downloads';
+import { GZIP_OPTIONS, metricsCsv, writeRunRead, writeUntaken, type RunRead } from '../src/site/metrics-downloads';
 
 const json = (dir: string) => Buffer.concat(metricsJsonArray(readMetricsLines(dir))).toString();
 const csv = (dir: string) => Buffer.from(metricsCsv(readMetricsLines(dir))).toString();
@@ -73,6 +73,12 @@ describe('metrics downloads', () => {
   });
 });
 
+/** What the build hands the worker of a run it has read. */
+function handedOver(dir: string): RunRead {
+  const read = metricsReadSoFar(dir)!;
+  return { id: basename(dir), dir, read: { stamp: read.stamp, names: [...read.metrics.series.keys()], lines: read.metrics.steps.length } };
+}
+
 describe('the downloads worker', () => {
   test('writes what the build would from the lines the build read, and leaves unread runs, a changed file and lines written otherwise to the build', () => {
     const long = Array.from({ length: 300 }, (_, step) => ({ step, time: step / 3, kl: step % 7 ? step / 7 : null, loss: 1 / (step + 1) }));
@@ -90,9 +96,8 @@ describe('the downloads worker', () => {
     const outDir = mkdtempSync(join(tmpdir(), 'sweepbook-downloads-out-'));
     expect(metricsReadSoFar(dirs.unread)).toBeUndefined();
     const written = Object.values(dirs).flatMap((dir) => {
-      const read = metricsReadSoFar(dir);
-      if (!read) return [];
-      const run: RunRead = { id: basename(dir), dir, read: { stamp: read.stamp, names: [...read.metrics.series.keys()], lines: read.metrics.steps.length } };
+      if (!metricsReadSoFar(dir)) return [];
+      const run = handedOver(dir);
       return writeRunRead(outDir, run) ? [run.id] : [];
     });
     expect(written).toEqual([basename(dirs.read)]);
@@ -103,5 +108,23 @@ describe('the downloads worker', () => {
     expect(gunzipSync(gz).toString('utf8')).toBe(expected.csv);
     expect(gz.equals(gzipSync(Buffer.from(expected.csv), GZIP_OPTIONS))).toBe(true);
     for (const name of ['unread', 'changed', 'respaced'] as const) expect(existsSync(join(outDir, 'runs', basename(dirs[name])))).toBe(false);
+  });
+
+  test('the worker and the build, done with its pages, share the runs handed over: each written once, by the one that takes it first', () => {
+    const dirs = [runWithLines(LINES), runWithLines(LINES), runWithLines(LINES)];
+    for (const dir of dirs) readMetricsShared(dir);
+    const runs = dirs.map(handedOver);
+    const outDir = mkdtempSync(join(tmpdir(), 'sweepbook-downloads-out-'));
+    const taken = new Int32Array(new SharedArrayBuffer(4));
+    taken[0] = 1; // the other thread took the first run
+    const written: string[] = [];
+    writeUntaken(outDir, runs.slice(0, 2), taken, (id) => written.push(id));
+    expect(written).toEqual([runs[1].id]);
+    // a run handed over later is still to take; none is taken twice
+    writeUntaken(outDir, runs, taken, (id) => written.push(id));
+    writeUntaken(outDir, runs, taken, (id) => written.push(id));
+    expect(written).toEqual([runs[1].id, runs[2].id]);
+    expect(existsSync(join(outDir, 'runs', runs[0].id))).toBe(false);
+    expect(gunzipSync(readFileSync(join(outDir, 'runs', runs[2].id, 'metrics.csv.gz'))).toString('utf8')).toBe(csv(dirs[2]));
   });
 });

@@ -21,13 +21,21 @@ function finalWindow({ steps, values }: Series): Float64Array {
   const from = steps[n - 1] - FINAL_SHARE * (steps[n - 1] - steps[0]);
   let start = n - 1;
   while (start > 0 && steps[start - 1] >= from) start--;
-  return values.subarray(start).filter(Number.isFinite);
+  // Indexed loops and no copy when all are finite (the usual case), not filter: a
+  // 1,000-run build takes windows of every run's every metric, ~3 s with filter.
+  const window = values.subarray(start);
+  let finite = 0;
+  for (let i = 0; i < window.length; i++) if (Number.isFinite(window[i])) finite++;
+  if (finite === window.length) return window;
+  const kept = new Float64Array(finite);
+  for (let i = 0, k = 0; i < window.length; i++) if (Number.isFinite(window[i])) kept[k++] = window[i];
+  return kept;
 }
 
 function meanOf(values: Float64Array): number | null {
   if (values.length === 0) return null;
   let sum = 0;
-  for (const value of values) sum += value;
+  for (let i = 0; i < values.length; i++) sum += values[i];
   return sum / values.length;
 }
 

@@ -10,12 +10,14 @@
 // plain and gzipped (the JSON repeats every key on every line: 1.05 MB
 // gzipped against 0.91), gzip is what every browser saves and every tool
 // opens (pandas.read_csv, R's read.csv, zcat), and the JSON's content is the
-// run folder's metrics.jsonl itself. Level 4 with Z_FILTERED: the CSV's
-// random digits leave deflate few matches worth having, and filtered matching
-// takes fewer of them: smaller than level 6 (0.95 MB against 0.98 a run of
-// the bench's) at 1.5x its speed on one core; level 1 is 2x faster but 10%
-// bigger, 90 MB a thousand runs; level 6 filtered 2.5% smaller at 1.6x the
-// time (docs/performance.md).
+// run folder's metrics.jsonl itself. Level 5 with Z_FILTERED in an 8 KB
+// window: the CSV's random digits leave deflate few matches worth having, all
+// near (a row's time against the rows just before), and filtered matching
+// takes fewer of them; the 32 KB window's longer hash chains were a third of
+// the time and found nothing better. On the bench's CSV 0.93 MB a run against
+// 0.95 (level 4, 32 KB) and 0.98 (default), at 0.9x level 4's time; on the
+// committed runs' 1% smaller than level 4. Level 1 is 2x faster but 10%
+// bigger, 90 MB a thousand runs (docs/performance.md).
 //
 // Written into the site during a build, not as Astro endpoints:
 // Astro takes an endpoint's bytes through a Response (~10 ms a 4 MB file),
@@ -23,8 +25,10 @@
 // on another core while Astro renders the pages (3-4 s for 100 runs, on the
 // build's one thread after them before); it is handed what the build has read
 // of each run's metrics file (its metric names and line count) and writes only
-// while the file is as it was then; what it did not write is written at the
-// end of the build, as without it.
+// while the file is as it was then. Once the pages are done the build's thread
+// takes runs the worker has not started on too (a 1,000-run site's downloads
+// were half a minute more on one core after them); what neither wrote is
+// written at the end of the build, as without the worker.
 import { closeSync, mkdirSync, openSync, writevSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
@@ -39,7 +43,7 @@ import { basePath } from './href';
 import { allRuns } from './site-data';
 
 /** How the download is gzipped (see above). */
-export const GZIP_OPTIONS = { level: 4, strategy: constants.Z_FILTERED };
+export const GZIP_OPTIONS = { level: 5, strategy: constants.Z_FILTERED, windowBits: 13, memLevel: 9 };
 
 /**
  * The downloads of each run page: file name, content type, and how its bytes
@@ -147,18 +151,22 @@ const HAND_OVER_MS = 200;
  */
 function startDownloadsWorker(outDir: string, runs: Run[]): DownloadsWorker {
   const { port1, port2 } = new MessageChannel();
-  const worker = new Worker(new URL('./metrics-downloads.worker.mjs', import.meta.url), { workerData: { outDir, port: port2 }, transferList: [port2] });
+  const taken = new Int32Array(new SharedArrayBuffer(4));
+  const worker = new Worker(new URL('./metrics-downloads.worker.mjs', import.meta.url), { workerData: { outDir, port: port2, taken }, transferList: [port2] });
   // A failed worker leaves its runs to the end of the build; a failed build does not wait for it.
   worker.on('error', () => {});
   worker.unref();
   port1.unref();
   const exited = new Promise<void>((resolve) => worker.once('exit', () => resolve()));
   let waiting = runs;
+  const handedOver: RunRead[] = [];
   const handOver = () => {
     waiting = waiting.filter(({ info, dir }) => {
       const read = metricsReadSoFar(dir);
       if (!read) return true;
-      port1.postMessage({ id: info.id, dir, read: { stamp: read.stamp, names: [...read.metrics.series.keys()], lines: read.metrics.steps.length } } satisfies RunRead);
+      const run: RunRead = { id: info.id, dir, read: { stamp: read.stamp, names: [...read.metrics.series.keys()], lines: read.metrics.steps.length } };
+      handedOver.push(run);
+      port1.postMessage(run);
       return false;
     });
   };
@@ -170,13 +178,28 @@ function startDownloadsWorker(outDir: string, runs: Run[]): DownloadsWorker {
       handOver();
       port1.postMessage('end');
       worker.ref();
-      await exited;
       const written = new Set<string>();
+      writeUntaken(outDir, handedOver, taken, (id) => written.add(id));
+      await exited;
       for (let message; (message = receiveMessageOnPort(port1)); ) written.add(message.message as string);
       port1.close();
       return written;
     },
   };
+}
+
+/**
+ * Writes the runs handed over (in order) that no thread has taken yet, each
+ * taken first by bumping `taken` (shared by the worker and the build), so each
+ * is written once; calls `written` with the id of each one written.
+ */
+export function writeUntaken(outDir: string, runs: RunRead[], taken: Int32Array, written: (id: string) => void): void {
+  for (;;) {
+    const next = Atomics.load(taken, 0);
+    if (next >= runs.length) return;
+    if (Atomics.compareExchange(taken, 0, next, next + 1) !== next) continue; // the other thread took it
+    if (writeRunRead(outDir, runs[next])) written(runs[next].id);
+  }
 }
 
 /**
