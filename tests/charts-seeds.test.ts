@@ -2,7 +2,8 @@
 import { describe, expect, it } from 'vitest';
 import { acrossSeeds, seedBand } from '../src/charts/seed-bands';
 import { smooth } from '../src/charts/smooth';
-import { finalMetricSpec, lineSpec } from '../src/charts/spec';
+import { finalMetricSpec } from '../src/charts/final-spec';
+import { lineSpec } from '../src/charts/spec';
 import { seriesFrom, type LineSeries, type Series } from '../src/charts/types';
 
 const line = (values: (number | null)[]): Series => seriesFrom(values.map((value, step) => ({ step, value })));

@@ -4,7 +4,8 @@ import { compile } from 'vega-lite';
 import { describe, expect, it } from 'vitest';
 import { prefixIds } from '../src/charts/render';
 import { viewOf } from '../src/charts/spec-templates';
-import { finalMetricSpec, lineFrameSpec, lineSpec } from '../src/charts/spec';
+import { finalMetricSpec } from '../src/charts/final-spec';
+import { lineFrameSpec, lineSpec } from '../src/charts/spec';
 import { seriesFrom } from '../src/charts/types';
 
 const run = (label: string, color: string, shift: number, steps = 300) => ({

@@ -17,7 +17,8 @@ import { relativePath } from './path-data';
 import { drawnSeeds, seedBand, type SeedBand } from './seed-bands';
 import { isComplete, parallelScales, parallelSpec, type ParallelSpecInput } from './parallel';
 import { scatterSpec, type ScatterSpecInput } from './scatter';
-import { finalMetricSpec, lineFrameSpec, lineSpec, MANY_LINES, MAX_LABELLED_LINES, valueScale, type FinalMetricSpecInput, type LineSpecInput } from './spec';
+import { finalMetricSpec, type FinalMetricSpecInput } from './final-spec';
+import { lineFrameSpec, lineSpec, MANY_LINES, MAX_LABELLED_LINES, valueScale, type LineSpecInput } from './spec';
 import type { FigureSize } from './theme';
 import { hasSeeds, isFiniteValue } from './types';
 
