@@ -95,6 +95,12 @@ describe('::final of a sweep of several params', () => {
     expect(new Set(swatches).size).toBe(3);
   });
 
+  test('several sweeps with nothing drawn yet (a quick demo build of full-run reports) draw an empty figure', async () => {
+    for (const id of ['empty-a', 'empty-b']) writeFileSync(join(dirs.sweepsDir, `${id}.yaml`), 'title: Empty\nvary: beta\nvalues: [{ value: 1 }, { value: 2 }]\n');
+    const html = await renderReport(dirs, '::final{sweeps="empty-a,empty-b" metric="raw_reward"}\n');
+    expect(html).toContain('final-figure');
+  });
+
   test("a random search's points are drawn, not joined", async () => {
     const html = await renderReport(dirs, '::final{sweeps="random" metric="raw_reward"}\n');
     const { fills, joins } = drawing(html);

@@ -40,7 +40,8 @@ export function finalMetricSpec({ sweeps, xTitle, yTitle, size = 'wide' }: Final
     runs.map((r, i) => ({ sweep: name, label: r.label, color: colors[s][i].light, x: r.x, value: isFiniteValue(r.value) ? r.value : null })),
   );
   const unjoined = sweeps.filter(({ joined }) => joined === false).map(({ name }) => name);
-  const oneColor = sweeps.length > 1 && colors.every((ofSweep) => ofSweep.every((color) => color.light === ofSweep[0].light));
+  // a series with nothing drawn yet has no color of its own: then none is told apart by color
+  const oneColor = sweeps.length > 1 && colors.every((ofSweep) => ofSweep.length > 0 && ofSweep.every((color) => color.light === ofSweep[0].light));
   const seriesColors = oneColor ? colors.map((ofSweep) => ofSweep[0].light) : undefined;
   const seeded = sweeps.flatMap(({ name, runs }, s) =>
     runs.flatMap((r, i) => {
