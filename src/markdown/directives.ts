@@ -125,17 +125,22 @@ export const seedAttribute = z
   .regex(/^-?\d+$/, 'expected a whole number, e.g. seed=0')
   .transform(Number);
 
+/** `metrics="a,b"`: names of `what` (an "empty <what> <unit>" is refused), each once. */
+export function listAttribute(what: string, unit = 'name') {
+  return z
+    .string()
+    .min(1)
+    .transform((text, context) => {
+      const names = text.split(',').map((name) => name.trim());
+      const repeated = names.find((name, index) => names.indexOf(name) !== index);
+      if (names.includes('')) context.addIssue({ code: 'custom', message: `an empty ${what} ${unit}` });
+      else if (repeated) context.addIssue({ code: 'custom', message: `${what} "${repeated}" is listed twice` });
+      return names;
+    });
+}
+
 /** `sweeps="a,b"`: sweep ids, each once (a sweep listed twice would draw its runs twice). */
-export const sweepListAttribute = z
-  .string()
-  .min(1)
-  .transform((text, context) => {
-    const ids = text.split(',').map((id) => id.trim());
-    const repeated = ids.find((id, index) => ids.indexOf(id) !== index);
-    if (ids.includes('')) context.addIssue({ code: 'custom', message: 'an empty sweep id' });
-    else if (repeated) context.addIssue({ code: 'custom', message: `sweep "${repeated}" is listed twice` });
-    return ids;
-  });
+export const sweepListAttribute = listAttribute('sweep', 'id');
 
 /** Where our directives read sweeps and runs, and the site's base path for links. */
 export interface DirectiveOptions {

@@ -90,9 +90,12 @@ export function seedsNote(counts: number[], seeds: 'band' | 'all'): string | und
  */
 export function missingNote(missing: MissingValue[]): string | undefined {
   if (missing.length === 0) return undefined;
-  const named = missing.map(({ label, state }) => `${label} (${state})`);
-  const list = named.length === 1 ? named[0] : `${named.slice(0, -1).join(', ')} and ${named.at(-1)}`;
-  return `No results yet for ${list}.`;
+  return `No results yet for ${andList(missing.map(({ label, state }) => `${label} (${state})`))}.`;
+}
+
+/** "a, b and c". */
+export function andList(items: string[]): string {
+  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
 
 /** What a figure of several sweeps cannot draw: each label once, and none that another of its sweeps draws. */

@@ -19,27 +19,14 @@ import { writeFigureData, writeFigureFiles } from '../site/figure-files';
 import { metricsOf, metricsOfRuns, seriesOf } from '../site/run-data';
 import { runsByValue, type ValueRuns } from '../site/sweep-runs';
 import { directiveError } from './directive-error';
-import { findDirectives, noMetricsYet, noRunsYet, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
-import { captionedFigure, joinSentences, missingNote, rampLegend } from './figure-html';
+import { findDirectives, listAttribute, noMetricsYet, noRunsYet, parseAttributes, replaceDirectives, sweepOf, type DirectiveOptions } from './directives';
+import { andList, captionedFigure, joinSentences, missingNote, rampLegend } from './figure-html';
 import { figureLabel } from './remark-figure-refs';
-
-/** `metrics="raw_reward,kl"`: names, each once. */
-const nameList = (what: string) =>
-  z
-    .string()
-    .min(1)
-    .transform((text, context) => {
-      const names = text.split(',').map((name) => name.trim());
-      const repeated = names.find((name, index) => names.indexOf(name) !== index);
-      if (names.includes('')) context.addIssue({ code: 'custom', message: `an empty ${what} name` });
-      else if (repeated) context.addIssue({ code: 'custom', message: `${what} "${repeated}" is listed twice` });
-      return names;
-    });
 
 const attributes = {
   sweep: z.string().min(1),
-  metrics: nameList('metric'),
-  params: nameList('param').optional(),
+  metrics: listAttribute('metric'),
+  params: listAttribute('param').optional(),
   caption: z.string().optional(),
   /** `{#fig-params}`: the figure's id, for :ref{#fig-params} (remark-figure-refs). */
   id: z.string().optional(),
@@ -76,26 +63,21 @@ export default function remarkParallel(options: DirectiveOptions) {
         values: [...params.map((param) => group.params[param] ?? null), ...finals[g].map((spread) => spread?.mean ?? null)],
       }));
       const ranges = finals.map((spreads) => [...params.map(() => null), ...spreads.map((s): [number, number] | null => (s && s.seeds > 1 ? [s.min, s.max] : null))]);
-      if (!points.some(isComplete)) throw directiveError(file, node, 'parallel', `no point of sweep "${sweep.id}" has a final value of ${list(metrics.map((m) => `"${m}"`))} yet`);
+      if (!points.some(isComplete)) throw directiveError(file, node, 'parallel', `no point of sweep "${sweep.id}" has a final value of ${andList(metrics.map((m) => `"${m}"`))} yet`);
 
       const { html: chart, spec } = await renderParallelFigureWithSpec({ axes, points, ranges, idPrefix: ids.get(node)!, cacheDir: figureCacheDir(), dataFile: writeFigureData });
       const seeds = Math.max(...groups.map((group) => group.runs.length));
       const leftOut = points.filter((point) => !isComplete(point)).map((point) => point.label);
       const text = joinSentences(
-        caption ?? `${list(metrics.map(metricName))} by ${list(params)}.`,
+        caption ?? `${andList(metrics.map(metricName))} by ${andList(params)}.`,
         // its own full stop: joinSentences takes one ending in ")" for ended
-        `Each line is a point of the sweep: its ${list(params)}, then where each metric ended (the mean of its last 10% of steps${seeds > 1 ? `, over the point's seeds` : ''}).`,
+        `Each line is a point of the sweep: its ${andList(params)}, then where each metric ended (the mean of its last 10% of steps${seeds > 1 ? `, over the point's seeds` : ''}).`,
         missingNote(missing),
-        leftOut.length ? `Left out, with no final value of every metric yet: ${list(leftOut)}.` : undefined,
+        leftOut.length ? `Left out, with no final value of every metric yet: ${andList(leftOut)}.` : undefined,
       )!;
       const legend = [...new Map(groups.map((group) => [legendOf(group), { label: legendOf(group), themed: group.themed }])).values()];
       const label = figureLabel(node);
       return [{ type: 'html', value: captionedFigure('parallel-figure', metrics[0], chart + rampLegend(legend).toString(), text, label && { ...label, files: writeFigureFiles(spec) }).value }];
     });
   };
-}
-
-/** "a, b and c". */
-function list(items: string[]): string {
-  return items.length <= 1 ? items.join('') : `${items.slice(0, -1).join(', ')} and ${items.at(-1)}`;
 }
