@@ -1,5 +1,6 @@
-// The README's "Bringing your own runs", as written: a PyTorch logdir of three
-// runs and three TRL output dirs under $HOME, imported by the README's commands.
+// The README's "Bringing your own runs" and docs/importing.md's TRL example, as
+// written: a PyTorch logdir of three runs and three TRL output dirs under $HOME,
+// imported by their commands.
 import { cpSync, mkdirSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
