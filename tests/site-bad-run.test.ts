@@ -43,5 +43,5 @@ test('a run page gives every figure ids of its own and draws at most MAX_METRIC_
 
   // bounded, in the order logged, and the page says what it left out and where it is
   expect(figures.map(([, metric]) => metric)).toEqual([...ALIKE, ...Array.from({ length: MAX_METRIC_FIGURES - ALIKE.length }, (_, i) => `m_${i + ALIKE.length}`)]);
-  expect(page).toContain(`This run logged ${MANY} metrics: the first ${MAX_METRIC_FIGURES} logged are drawn, and the other ${MANY - MAX_METRIC_FIGURES} are in metrics.csv.gz.`);
+  expect(page).toContain(`This run logged ${MANY} metrics: the first ${MAX_METRIC_FIGURES} logged are drawn, and the other ${MANY - MAX_METRIC_FIGURES} are in metrics.parquet.`);
 }, 180_000);

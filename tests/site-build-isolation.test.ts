@@ -3,7 +3,6 @@
 // builds from the same checkout or cache is refused with one line (they took
 // each other's modules and pages).
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, readlinkSync, rmSync, writeFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { hostname, tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -11,6 +10,7 @@ import { listRuns } from '../src/runs';
 import { buildSite, type SiteBuild } from '../src/site/build-site';
 import { copyCheckout } from './fixtures/checkout-copy';
 import { writeFixtureContent, writeFixtureRuns } from './fixtures/site-fixture';
+import { readParquet } from './read-parquet';
 
 const SECRET = 'PRIVATE-REPORT-X';
 let checkout: string;
@@ -112,16 +112,16 @@ test('a build while a run is training shows one snapshot of it on every page and
     sweep: lastStepsDrawn(site.outDir, 'sweeps/fixture-sweep/index.html'),
     run: lastStepsDrawn(site.outDir, `runs/${run.info.id}/index.html`),
   };
-  const csv = gunzipSync(readFileSync(join(site.outDir, 'runs', run.info.id, 'metrics.csv.gz'))).toString('utf8').trimEnd().split('\r\n');
-  const last = Number(csv.at(-1)!.split(',')[0]);
+  const { rows } = await readParquet(readFileSync(join(site.outDir, 'runs', run.info.id, 'metrics.parquet')));
+  const last = rows.at(-1)!.step!;
   expect(last).toBeGreaterThan(40);
-  expect({ ...drawn, csv: Number(csv.at(-1)!.split(',')[0]), csvRows: csv.length - 1 }).toEqual({
+  expect({ ...drawn, download: last, downloadRows: rows.length }).toEqual({
     report: drawn.report.map(() => last),
     sweep: drawn.sweep.map(() => last),
     run: drawn.run.map(() => last),
-    csv: last,
+    download: last,
     // every line the trainer had written up to that step, once
-    csvRows: readFileSync(metrics, 'utf8').trimEnd().split('\n').filter((line) => (JSON.parse(line) as { step: number }).step <= last).length,
+    downloadRows: readFileSync(metrics, 'utf8').trimEnd().split('\n').filter((line) => (JSON.parse(line) as { step: number }).step <= last).length,
   });
   expect(drawn.report.length * drawn.sweep.length * drawn.run.length).toBeGreaterThan(0);
 }, 180_000);

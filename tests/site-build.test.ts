@@ -3,7 +3,6 @@
 // build with one line naming the file and line, runs that logged nothing
 // yet do not fail it, and pages stay bounded however much a run logged.
 import { appendFileSync, existsSync, mkdirSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll, expect, test } from 'vitest';
@@ -20,6 +19,7 @@ import {
   writeFixtureRuns,
   writeManyGenerationsRun,
 } from './fixtures/site-fixture';
+import { readParquet } from './read-parquet';
 
 let root: string;
 let site: SiteBuild;
@@ -136,7 +136,7 @@ test('a build says where its time went: five phases that add up to its wall time
   expect(phases!.pages).toBeGreaterThan(0);
 }, 180_000);
 
-test('a run keeping 50,000 generations gets a bounded page, all of them in its download, and a safe metrics.csv; a folder without run.json is named once', async () => {
+test('a run keeping 50,000 generations gets a bounded page, all of them in its download, and every step in its metrics download; a folder without run.json is named once', async () => {
   // Built by the test above; built here when that one is left out.
   if (!existsSync(join(site.outDir, 'index.html'))) {
     const result = await buildSite(site);
@@ -158,13 +158,13 @@ test('a run keeping 50,000 generations gets a bounded page, all of them in its d
   expect(download).toHaveLength(MANY_GENERATIONS);
   expect(JSON.parse(download.at(-1)!)).toEqual({ step: MANY_GENERATIONS, text: `${MANY_GENERATIONS} ${LONG_GENERATION}` });
 
-  // One download of the metrics, gzipped: the CSV, every step in it; no uncompressed copies beside it.
-  expect(page).toContain(`href="/runs/${manyGenerationsRun}/metrics.csv.gz"`);
-  expect(readdirSync(runDir).sort()).toEqual(['generations.jsonl', 'index.html', 'metrics.csv.gz']);
-  const csv = gunzipSync(readFileSync(join(runDir, 'metrics.csv.gz'))).toString('utf8').split('\r\n');
-  expect(csv[0]).toBe(`step,time,raw_reward,"loss, smoothed",'=1+2`);
-  expect(csv[1]).toMatch(/^1000,[\d.]+,-0\.5,1,2$/);
-  expect(csv.slice(1, -1)).toHaveLength(MANY_GENERATIONS / 1000);
+  // One download of the metrics, every step in it; no uncompressed copies beside it.
+  expect(page).toContain(`href="/runs/${manyGenerationsRun}/metrics.parquet"`);
+  expect(readdirSync(runDir).sort()).toEqual(['generations.jsonl', 'index.html', 'metrics.parquet']);
+  const { rows, columns } = await readParquet(readFileSync(join(runDir, 'metrics.parquet')));
+  expect(columns.map((column) => column.name)).toEqual(['step', 'time', 'raw_reward', 'loss, smoothed', '=1+2']);
+  expect(rows[0]).toEqual({ step: 1000, time: expect.any(Number), raw_reward: -0.5, 'loss, smoothed': 1, '=1+2': 2 });
+  expect(rows).toHaveLength(MANY_GENERATIONS / 1000);
 
   // This run's sweep has no sweep file, so no page to link to; a fixture run's has.
   expect(page).toMatch(/of sweep\s*<code>many-generations<\/code>/);

@@ -1,14 +1,12 @@
-import { appendFileSync, existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
-import { gunzipSync, gzipSync } from 'node:zlib';
 import { describe, expect, test } from 'vitest';
-import { metricsJsonArray, metricsReadSoFar, readMetricColumns, readMetrics, readMetricsLines, readMetricsShared, RunWriter } from '../src/runs';
-import { toCsv } from '../src/site/csv';
-import { GZIP_OPTIONS, metricsCsv, writeRunRead, writeUntaken, type RunRead } from '../src/site/metrics-downloads';
+import { metricsReadSoFar, readMetricColumns, readMetrics, readMetricsShared, RunWriter } from '../src/runs';
+import { metricsParquet, writeRunRead, writeUntaken, type RunRead } from '../src/site/metrics-downloads';
+import { readParquet } from './read-parquet';
 
-const json = (dir: string) => Buffer.concat(metricsJsonArray(readMetricsLines(dir))).toString();
-const csv = (dir: string) => Buffer.from(metricsCsv(readMetricsLines(dir))).toString();
+const download = (dir: string) => readParquet(Buffer.concat(metricsParquet(readMetricColumns(dir))));
 
 /** A run whose metrics.jsonl holds these lines: metrics missing on some steps, null values, one logged late, one named like a formula. */
 function runWithLines(lines: object[], after = ''): string {
@@ -23,11 +21,16 @@ function runWithLines(lines: object[], after = ''): string {
 
 const LINES = [
   { step: 0, time: 1.5, kl: 0.25, raw_reward: null },
-  { step: 1, time: 2, raw_reward: -1e-7 },
+  { step: 1, time: null, raw_reward: -1e-7 },
   { step: 3, time: 2.5, kl: null, raw_reward: 3, '=late, "odd"': 1e21 },
   { step: 7, time: 3 },
-  { step: 8, time: 3.25, kl: 4, '=late, "odd"': -0.5 },
+  { step: 8, time: 3.25, kl: 4, '=late, "odd"': -0.123456789012345678 },
 ];
+
+/** The rows a download should hold: every line's values, null for what it left out or logged as null. */
+function rowsOf(lines: Record<string, number | null | undefined>[], columns: string[]) {
+  return lines.map((line) => Object.fromEntries(columns.map((column) => [column, line[column] ?? null])));
+}
 
 describe('metrics downloads', () => {
   test('read as columns: each metric keeps the steps that logged it, NaN for null', () => {
@@ -37,80 +40,48 @@ describe('metrics downloads', () => {
     expect(metrics.series.get('kl')).toEqual({ steps: Float64Array.from([0, 3, 8]), values: Float64Array.from([0.25, NaN, 4]) });
   });
 
-  test('the CSV and JSON are what the lines themselves give (toCsv of each line, JSON.stringify of them all)', () => {
+  test('the download is the lines: a row a step, step and time then each metric as first logged, null where a line has none', async () => {
     const dir = runWithLines(LINES);
-    const lines = readMetrics(dir);
-    const columns = ['step', 'time', 'kl', 'raw_reward', '=late, "odd"'];
-    expect(csv(dir)).toBe(toCsv([columns, ...lines.map((line) => columns.map((column) => line[column]))]));
-    expect(json(dir)).toBe(JSON.stringify(lines));
+    const { rows, columns } = await download(dir);
+    expect(columns.map((column) => [column.name, column.type])).toEqual([['step', 'INT64'], ['time', 'DOUBLE'], ['kl', 'DOUBLE'], ['raw_reward', 'DOUBLE'], ['=late, "odd"', 'DOUBLE']]);
+    expect(rows).toEqual(rowsOf(readMetrics(dir), ['step', 'time', 'kl', 'raw_reward', '=late, "odd"']));
   });
 
-  test('a long run (the CSV is joined in chunks of rows) gives the same CSV', () => {
-    const long = Array.from({ length: 2500 }, (_, step) => ({ step, time: step / 3, ...(step % 7 ? { kl: step / 7 } : {}), loss: step % 11 ? 1 / (step + 1) : null }));
+  test('a long run, its metrics logged on some steps only, gives every value exactly', async () => {
+    const long = Array.from({ length: 2500 }, (_, step) => ({ step, time: 1.7e9 + step / 3, ...(step % 7 ? { kl: step / 7 } : {}), loss: step % 11 ? Math.sqrt(step) / (step + 1) : null }));
     const dir = runWithLines(long);
-    const lines = readMetrics(dir);
-    const columns = ['step', 'time', 'loss', 'kl'];
-    expect(csv(dir)).toBe(toCsv([columns, ...lines.map((line) => columns.map((column) => line[column]))]));
+    expect((await download(dir)).rows).toEqual(rowsOf(readMetrics(dir), ['step', 'time', 'loss', 'kl']));
   });
 
-  test('lines written otherwise than by the writer (spaces, keys in another order) give the same CSV', () => {
-    const lines = LINES.map((line) => JSON.stringify(line));
-    const respaced = runWithLines([], [lines[0], lines[1].replace(/:/g, ': '), ...lines.slice(2)].join('\n') + '\n');
-    const reordered = runWithLines([...LINES.slice(0, 2), { time: 2.5, step: 3, raw_reward: 3, kl: null, '=late, "odd"': 1e21 }, ...LINES.slice(3)]);
-    for (const dir of [respaced, reordered]) expect(csv(dir)).toBe(csv(runWithLines(LINES)));
-  });
-
-  test('the JSON leaves out what the reader leaves out (a truncated last line) and takes a last line without its newline', () => {
-    expect(json(runWithLines(LINES, '{"step": 9, "ti'))).toBe(JSON.stringify(LINES));
-    const unterminated = runWithLines([], LINES.map((line) => JSON.stringify(line)).join('\n'));
-    expect(json(unterminated)).toBe(JSON.stringify(LINES));
-  });
-
-  test('a run that logged nothing yet downloads a header and an empty array', () => {
-    const dir = runWithLines([]);
-    expect(csv(dir)).toBe('step,time\r\n');
-    expect(json(dir)).toBe('[]');
+  test('a run that logged nothing yet downloads its step and time columns and no rows', async () => {
+    const { rows, columns } = await download(runWithLines([]));
+    expect(rows).toEqual([]);
+    expect(columns.map((column) => column.name)).toEqual(['step', 'time']);
   });
 });
 
 /** What the build hands the worker of a run it has read. */
 function handedOver(dir: string): RunRead {
-  const read = metricsReadSoFar(dir)!;
-  return { id: basename(dir), dir, read: { stamp: read.stamp, names: [...read.metrics.series.keys()], lines: read.metrics.steps.length } };
+  return { id: basename(dir), metrics: metricsReadSoFar(dir)!.metrics };
 }
 
 describe('the downloads worker', () => {
-  test('writes what the build would from the lines the build read, and leaves unread runs, a changed file and lines written otherwise to the build', () => {
+  test('writes the download of the columns the build read, whatever the file holds since', async () => {
     const long = Array.from({ length: 300 }, (_, step) => ({ step, time: step / 3, kl: step % 7 ? step / 7 : null, loss: 1 / (step + 1) }));
-    const dirs = {
-      read: runWithLines(long),
-      unread: runWithLines(LINES),
-      changed: runWithLines(long),
-      respaced: runWithLines([], long.map((line) => JSON.stringify(line).replace(/:/g, ': ')).join('\n') + '\n'),
-    };
-    // The build's reads (all but one), as the pages make them before the worker starts.
-    for (const name of ['read', 'changed', 'respaced'] as const) readMetricsShared(dirs[name]);
-    const expected = { csv: csv(dirs.read) };
-    appendFileSync(join(dirs.changed, 'metrics.jsonl'), JSON.stringify({ step: 300, time: 100, kl: 1, loss: 0.5 }) + '\n');
-
+    const dir = runWithLines(long);
+    readMetricsShared(dir);
+    const expected = rowsOf(readMetrics(dir), ['step', 'time', 'kl', 'loss']);
+    const run = handedOver(dir);
+    writeFileSync(join(dir, 'metrics.jsonl'), ''); // the worker does not read the file again
     const outDir = mkdtempSync(join(tmpdir(), 'sweepbook-downloads-out-'));
-    expect(metricsReadSoFar(dirs.unread)).toBeUndefined();
-    const written = Object.values(dirs).flatMap((dir) => {
-      if (!metricsReadSoFar(dir)) return [];
-      const run = handedOver(dir);
-      return writeRunRead(outDir, run) ? [run.id] : [];
-    });
-    expect(written).toEqual([basename(dirs.read)]);
-    const folder = join(outDir, 'runs', basename(dirs.read));
-    // One gzipped CSV, at the level chosen for it, and no uncompressed copies.
-    expect(readdirSync(folder)).toEqual(['metrics.csv.gz']);
-    const gz = readFileSync(join(folder, 'metrics.csv.gz'));
-    expect(gunzipSync(gz).toString('utf8')).toBe(expected.csv);
-    expect(gz.equals(gzipSync(Buffer.from(expected.csv), GZIP_OPTIONS))).toBe(true);
-    for (const name of ['unread', 'changed', 'respaced'] as const) expect(existsSync(join(outDir, 'runs', basename(dirs[name])))).toBe(false);
+    expect(writeRunRead(outDir, run)).toBe(true);
+    const folder = join(outDir, 'runs', run.id);
+    // One download, and no uncompressed copies.
+    expect(readdirSync(folder)).toEqual(['metrics.parquet']);
+    expect((await readParquet(readFileSync(join(folder, 'metrics.parquet')))).rows).toEqual(expected);
   });
 
-  test('the worker and the build, done with its pages, share the runs handed over: each written once, by the one that takes it first', () => {
+  test('the worker and the build, done with its pages, share the runs handed over: each written once, by the one that takes it first', async () => {
     const dirs = [runWithLines(LINES), runWithLines(LINES), runWithLines(LINES)];
     for (const dir of dirs) readMetricsShared(dir);
     const runs = dirs.map(handedOver);
@@ -125,6 +96,6 @@ describe('the downloads worker', () => {
     writeUntaken(outDir, runs, taken, (id) => written.push(id));
     expect(written).toEqual([runs[1].id, runs[2].id]);
     expect(existsSync(join(outDir, 'runs', runs[0].id))).toBe(false);
-    expect(gunzipSync(readFileSync(join(outDir, 'runs', runs[2].id, 'metrics.csv.gz'))).toString('utf8')).toBe(csv(dirs[2]));
+    expect((await readParquet(readFileSync(join(outDir, 'runs', runs[2].id, 'metrics.parquet')))).rows).toEqual((await download(dirs[2])).rows);
   });
 });

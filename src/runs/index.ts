@@ -5,7 +5,7 @@ export { newRunId, createRunDir, makeRunsDir } from './ids';
 export { Reservoir, type ReservoirState } from './reservoir';
 export { BOOT_ID, claimValue, describeHolder, HeldLock, isAlive, leaseMs, PID_NAMESPACE, LockLostError, takeLock, removeDeadLock, RunLockedError, type LockHolder, type ValueClaim, type ValueKey } from './lock';
 export { RunWriter, type Checkpoint, type ImportedLogs, type NamedTensor, type NewRun } from './writer';
-export { listRuns, runsOfSweep, runsBySweep, readRunInfo, readMetrics, readMetricColumns, readMetricsShared, metricsJsonArray, metricsReadSoFar, readMetricsLines, readMetricsLinesAt, readGenerations, snapshotRuns, runsSnapshotted, warnOnce, type MetricSeries, type MetricsLines, type Run, type RunMetrics, type Warn } from './reader';
+export { listRuns, runsOfSweep, runsBySweep, readRunInfo, readMetrics, readMetricColumns, readMetricsShared, metricsReadSoFar, readGenerations, snapshotRuns, runsSnapshotted, warnOnce, type MetricSeries, type Run, type RunMetrics, type Warn } from './reader';
 export { startMetricsPrefetch, type MetricsPrefetch } from './metrics-prefetch';
 export { DEFAULT_COLORS, defaultColor, MAX_POINTS } from './sweep-points';
 export { findSweepFile, formatSweepFile, loadSweep, loadSweeps, parseSweep, sweepFieldLine, sweepFiles, sweepIdProblem } from './sweeps';

@@ -229,77 +229,11 @@ export function readMetricsShared(runDir: string): RunMetrics {
   return metrics;
 }
 
-/** A run's metrics file's accepted lines as bytes, where each ends, and the columns read from them (see readMetricsLines). */
-export interface MetricsLines {
-  bytes: Buffer;
-  ends: Int32Array;
-  metrics: RunMetrics;
-}
-
-/**
- * metrics.jsonl's accepted lines as written (what JSON.stringify gave the
- * writer), as bytes, with the columns readMetricsShared read from the same
- * contents (read again if the file changed between the two): downloads are
- * made from them without formatting a number again. `ends[i]` is where line
- * i ends (its newline, or the end of the bytes).
- */
-export function readMetricsLines(runDir: string): MetricsLines {
-  const file = join(runDir, METRICS_FILE);
-  for (;;) {
-    const stamp = stampOf(file);
-    const bytes = stamp === 'missing' ? Buffer.alloc(0) : readFileSync(file);
-    const metrics = readMetricsShared(runDir);
-    // In a build, the lines the build read first: a trainer only appends, so they are the file's first lines still.
-    if (sharedMetrics.get(file)?.stamp !== stamp && !snapshot.on) continue;
-    return { bytes, ends: lineEnds(bytes, metrics.steps.length), metrics };
-  }
-}
-
-/** Where each of the first `count` lines ends. */
-function lineEnds(bytes: Buffer, count: number): Int32Array {
-  // In UTF-8 no character but a newline holds the byte 0x0a.
-  const ends = new Int32Array(count);
-  for (let line = 0, start = 0; line < count; line++) {
-    const newline = bytes.indexOf(0x0a, start);
-    ends[line] = newline < 0 ? bytes.length : newline;
-    start = ends[line] + 1;
-  }
-  return ends;
-}
-
 /** The columns of a run read so far (by readMetricsShared, or by the prefetch worker for it) and the stamp of the file they were read from. */
 export function metricsReadSoFar(runDir: string): { stamp: string; metrics: RunMetrics } | undefined {
   const file = join(runDir, METRICS_FILE);
   return sharedMetrics.get(file) ?? peekPrefetched(file);
 }
-
-/**
- * readMetricsLines without parsing, for a file whose accepted lines were
- * counted before (metricsReadSoFar): its bytes and line ends, or null if the
- * file is no longer as it was then.
- */
-export function readMetricsLinesAt(runDir: string, stamp: string, count: number): Pick<MetricsLines, 'bytes' | 'ends'> | null {
-  const file = join(runDir, METRICS_FILE);
-  if (stamp === 'missing' || stampOf(file) !== stamp) return null;
-  const bytes = readFileSync(file);
-  if (stampOf(file) !== stamp) return null;
-  return { bytes, ends: lineEnds(bytes, count) };
-}
-
-/**
- * metrics.jsonl's accepted lines as one JSON array, for a download: `[`, the
- * lines, `]`, as three pieces to write one after the other. The lines are the
- * file's own bytes, not a copy (a 100-run site's are 370 MB): each newline but
- * the last becomes a comma in place, so the bytes are the array's from then on.
- */
-export function metricsJsonArray({ bytes, ends }: Pick<MetricsLines, 'bytes' | 'ends'>): Uint8Array[] {
-  const end = ends.length > 0 ? ends[ends.length - 1] : 0;
-  for (let line = 0; line < ends.length - 1; line++) bytes[ends[line]] = 0x2c;
-  return [OPEN_BRACKET, bytes.subarray(0, end), CLOSE_BRACKET];
-}
-
-const OPEN_BRACKET = new Uint8Array([0x5b]);
-const CLOSE_BRACKET = new Uint8Array([0x5d]);
 
 type SharedMetrics = Map<string, { stamp: string; metrics: RunMetrics }>;
 // v2: the memo holds columns (a v1 memo, of lines, may live in the same process from an older module copy).

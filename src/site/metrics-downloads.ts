@@ -1,61 +1,61 @@
-// A run's metrics as its download holds them: metrics.csv.gz, one row per
-// logged step, one column per metric, empty where a step did not log it or
-// logged a non-finite value, gzipped. A build writes millions of rows: made
-// from the lines' own bytes where they are as the writer writes them (no
-// number formatted again: half the time), else from the columns.
+// A run's metrics as its download holds them: metrics.parquet, one row per
+// logged step, step and time then a column per metric, null where a step did
+// not log it or logged a non-finite value (parquet.ts).
 //
-// One compressed download a run, not the metrics.csv and metrics.json it was:
-// those were 2.3 + 3.7 MB a run of 20,000 steps, 95% of a site, so GitHub
-// Pages' 1 GB held ~150 such runs. The CSV is the smaller of the two both
-// plain and gzipped (the JSON repeats every key on every line: 1.05 MB
-// gzipped against 0.91), gzip is what every browser saves and every tool
-// opens (pandas.read_csv, R's read.csv, zcat), and the JSON's content is the
-// run folder's metrics.jsonl itself. Level 5 with Z_FILTERED in an 8 KB
-// window: the CSV's random digits leave deflate few matches worth having, all
-// near (a row's time against the rows just before), and filtered matching
-// takes fewer of them; the 32 KB window's longer hash chains were a third of
-// the time and found nothing better. On the bench's CSV 0.93 MB a run against
-// 0.95 (level 4, 32 KB) and 0.98 (default), at 0.9x level 4's time; on the
-// committed runs' 1% smaller than level 4. Level 1 is 2x faster but 10%
-// bigger, 90 MB a thousand runs (docs/performance.md).
+// Parquet, not the metrics.csv.gz it was: a 1,000-run site of 20,000 steps was
+// 1.13 GB with that CSV (0.92 MB a run), over GitHub Pages' 1 GB, and no CSV
+// gets much smaller. A logged double's shortest decimal is 17 digits, about
+// 56 bits where its bits are 64 and the low mantissa bits are noise, and
+// deflate codes digits one by one. As Parquet the same doubles are stored as
+// they are, their bytes split into streams, and a run is 0.73 MB; exact to the
+// last bit, typed (step an integer, the rest doubles), and what researchers'
+// tools read as they are (pandas.read_parquet, polars, DuckDB, R's arrow) and
+// where W&B keeps run history too. Made from the columns the build read, not
+// the file's bytes, so a download is the pages' metrics to the value.
 //
 // Written into the site during a build, not as Astro endpoints:
 // Astro takes an endpoint's bytes through a Response (~10 ms a 4 MB file),
 // which was a third of a 100-run site's downloads' time. A worker writes them
 // on another core while Astro renders the pages (3-4 s for 100 runs, on the
-// build's one thread after them before); it is handed what the build has read
-// of each run's metrics file (its metric names and line count) and writes only
-// while the file is as it was then. Once the pages are done the build's thread
-// takes runs the worker has not started on too (a 1,000-run site's downloads
-// were half a minute more on one core after them); what neither wrote is
-// written at the end of the build, as without the worker.
+// build's one thread after them before); it is handed each run's columns as
+// the build has read them. Once the pages are done the build's thread takes
+// runs the worker has not started on too (a 1,000-run site's downloads were
+// half a minute more on one core after them); what neither wrote is written
+// at the end of the build, as without the worker.
 import { closeSync, mkdirSync, openSync, writevSync } from 'node:fs';
 import { availableParallelism } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { MessageChannel, receiveMessageOnPort, Worker } from 'node:worker_threads';
-import { constants, gzipSync } from 'node:zlib';
 import type { AstroIntegration } from 'astro';
-import { metricsReadSoFar, readMetricsLines, readMetricsLinesAt, type MetricsLines, type Run, type RunMetrics } from '../runs';
-import { toCsv } from './csv';
+import { metricsReadSoFar, readMetricsShared, type Run, type RunMetrics } from '../runs';
 import { onClientBuildStart } from './client-build';
 import { basePath } from './href';
+import { parquetFile, type ParquetColumn } from './parquet';
+import { METRICS_DOWNLOAD } from './run-data';
 import { allRuns } from './site-data';
 
-/** How the download is gzipped (see above). */
-export const GZIP_OPTIONS = { level: 5, strategy: constants.Z_FILTERED, windowBits: 13, memLevel: 9 };
-
-/**
- * The downloads of each run page: file name, content type, and how its bytes
- * are made from the metrics file's lines (pieces written one after another).
- */
-const DOWNLOADS = [{ name: 'metrics.csv.gz', type: 'application/gzip', pieces: (lines: MetricsLines) => [gzipCsv(metricsCsv(lines))] }];
-
-function gzipCsv(csv: Uint8Array): Uint8Array {
-  return gzipSync(csv, GZIP_OPTIONS);
+/** A run's download: a row per step (strictly increasing), step and time, then each metric in first-logged order. */
+export function metricsParquet(metrics: RunMetrics): Uint8Array[] {
+  const rows = metrics.steps;
+  const columns: ParquetColumn[] = [
+    { name: 'step', type: 'int64', values: rows },
+    { name: 'time', type: 'double', values: metrics.times }, // NaN, so null, where the source recorded none
+  ];
+  for (const [name, { steps, values }] of metrics.series) {
+    columns.push({ name, type: 'double', values: steps.length === rows.length ? values : byRow(rows, steps, values) });
+  }
+  return parquetFile(rows.length, columns);
 }
 
-/** Writes every run's metrics.csv.gz into the built site (runs/<id>/), and serves it in `astro dev`. */
+/** A metric's values at every row's step, NaN at the rows it was not logged at (its steps are a subset of the rows'). */
+function byRow(rows: Float64Array, steps: Float64Array, values: Float64Array): Float64Array {
+  const out = new Float64Array(rows.length).fill(NaN);
+  for (let row = 0, i = 0; row < rows.length && i < steps.length; row++) if (rows[row] === steps[i]) out[row] = values[i++];
+  return out;
+}
+
+/** Writes every run's metrics.parquet into the built site (runs/<id>/), and serves it in `astro dev`. */
 export function metricsDownloads(): AstroIntegration {
   let outDir = '';
   let worker: DownloadsWorker | undefined;
@@ -84,7 +84,7 @@ export function metricsDownloads(): AstroIntegration {
         const out = fileURLToPath(dir);
         for (const run of allRuns()) {
           if (out === outDir && written.has(run.info.id)) continue;
-          writeRunDownloads(out, run.info.id, downloadsOf(readMetricsLines(run.dir)));
+          writeRunDownload(out, run.info.id, metricsParquet(readMetricsShared(run.dir)));
         }
       },
       'astro:server:setup': ({ server }) => {
@@ -92,26 +92,20 @@ export function metricsDownloads(): AstroIntegration {
           const path = request.url?.split('?')[0] ?? '';
           const prefix = `${basePath()}runs/`;
           const [id, name] = path.startsWith(prefix) ? path.slice(prefix.length).split('/') : [];
-          const download = DOWNLOADS.find((d) => d.name === name);
-          const run = download && allRuns().find((r) => r.info.id === id);
-          if (!download || !run) return next();
-          response.setHeader('Content-Type', download.type);
-          response.end(Buffer.concat(download.pieces(readMetricsLines(run.dir))));
+          const run = name === METRICS_DOWNLOAD && allRuns().find((r) => r.info.id === id);
+          if (!run) return next();
+          response.setHeader('Content-Type', 'application/vnd.apache.parquet');
+          response.end(Buffer.concat(metricsParquet(readMetricsShared(run.dir))));
         });
       },
     },
   };
 }
 
-/** A run's downloads, in DOWNLOADS' order, each as the pieces of its bytes. */
-function downloadsOf(lines: MetricsLines): Uint8Array[][] {
-  return DOWNLOADS.map(({ pieces }) => pieces(lines));
-}
-
-function writeRunDownloads(outDir: string, id: string, files: Uint8Array[][]): void {
+function writeRunDownload(outDir: string, id: string, pieces: Uint8Array[]): void {
   const folder = join(outDir, 'runs', id);
   mkdirSync(folder, { recursive: true });
-  DOWNLOADS.forEach(({ name }, i) => writePieces(join(folder, name), files[i]));
+  writePieces(join(folder, METRICS_DOWNLOAD), pieces);
 }
 
 /** Writes the pieces one after another into the file, without joining them first. */
@@ -130,11 +124,10 @@ function writePieces(file: string, pieces: Uint8Array[]): void {
   }
 }
 
-/** A run the worker is to write: its folder and what the build read of its metrics file. */
+/** A run the worker is to write: its id and the columns the build read (copied to the worker). */
 export interface RunRead {
   id: string;
-  dir: string;
-  read: { stamp: string; names: string[]; lines: number };
+  metrics: RunMetrics;
 }
 
 interface DownloadsWorker {
@@ -164,7 +157,7 @@ function startDownloadsWorker(outDir: string, runs: Run[]): DownloadsWorker {
     waiting = waiting.filter(({ info, dir }) => {
       const read = metricsReadSoFar(dir);
       if (!read) return true;
-      const run: RunRead = { id: info.id, dir, read: { stamp: read.stamp, names: [...read.metrics.series.keys()], lines: read.metrics.steps.length } };
+      const run: RunRead = { id: info.id, metrics: read.metrics };
       handedOver.push(run);
       port1.postMessage(run);
       return false;
@@ -202,119 +195,12 @@ export function writeUntaken(outDir: string, runs: RunRead[], taken: Int32Array,
   }
 }
 
-/**
- * The worker's side, for one run: its downloads, from the lines the build
- * read (their count and metric names) while the file is as it was then.
- * false for a run it cannot write (a changed file, lines written otherwise,
- * an error), which is left to the build.
- */
-export function writeRunRead(outDir: string, { id, dir, read }: RunRead): boolean {
+/** The worker's side, for one run: its download from the columns the build read. false if it failed, which leaves the run to the build. */
+export function writeRunRead(outDir: string, { id, metrics }: RunRead): boolean {
   try {
-    const files = downloadsOfLinesRead(dir, read);
-    if (!files) return false;
-    writeRunDownloads(outDir, id, files);
+    writeRunDownload(outDir, id, metricsParquet(metrics));
     return true;
   } catch {
     return false; // the build writes it, and says what is wrong
   }
-}
-
-/** The downloads from the lines the build read, if the file is as it was then and its lines are as the writer writes them. */
-function downloadsOfLinesRead(dir: string, read: RunRead['read']): Uint8Array[][] | null {
-  const lines = readMetricsLinesAt(dir, read.stamp, read.lines);
-  const csv = lines && csvFromLines(lines.bytes, lines.ends, read.names);
-  return lines && csv ? [[gzipCsv(csv)]] : null;
-}
-
-export function metricsCsv({ bytes, ends, metrics }: MetricsLines): Uint8Array<ArrayBuffer> {
-  return csvFromLines(bytes, ends, [...metrics.series.keys()]) ?? new TextEncoder().encode(csvFromColumns(metrics));
-}
-
-function header(metricNames: Iterable<string>): string {
-  return toCsv([['step', 'time', ...metricNames]]);
-}
-
-/**
- * The CSV from lines written by JSON.stringify (keys in the columns' order,
- * no spaces; a line may leave metrics out): each value's text copied as is
- * (JSON and String() write a number alike), keys dropped. null if a line is
- * written otherwise.
- */
-function csvFromLines(bytes: Buffer, ends: Int32Array, metricNames: string[]): Uint8Array<ArrayBuffer> | null {
-  const names = ['step', 'time', ...metricNames];
-  const keys = names.map((name, i) => Buffer.from(`${i === 0 ? '{' : ','}${JSON.stringify(name)}:`));
-  const head = Buffer.from(header(metricNames));
-  // A row is no longer than its line (keys go, \r\n replaces }\n) but for the commas of metrics the line left out.
-  const out = new Uint8Array(head.length + bytes.length + ends.length * (names.length + 2));
-  out.set(head);
-  let at = head.length;
-  // Byte loops, not Buffer.compare and copy: a native call per value cost more than the bytes it moved.
-  for (let line = 0, start = 0; line < ends.length; start = ends[line++] + 1) {
-    const end = ends[line];
-    let p = start;
-    for (let k = 0; k < keys.length; k++) {
-      if (k > 0) out[at++] = COMMA;
-      const key = keys[k];
-      let matched = 0;
-      if (p + key.length <= end) while (matched < key.length && bytes[p + matched] === key[matched]) matched++;
-      if (matched < key.length) {
-        if (k < 2) return null; // step and time lead every line
-        continue; // not logged at this step: an empty cell
-      }
-      p += key.length;
-      // The value's text up to , or }, copied as it is checked: digits, sign, point and exponent only (a JSON number as JSON.stringify writes it).
-      const valueStart = p;
-      for (let c = bytes[p]; p < end && c !== COMMA && c !== CLOSE; c = bytes[++p]) {
-        if (!((c >= 0x30 && c <= 0x39) || c === 0x2d || c === 0x2e || c === 0x65 || c === 0x2b)) break;
-        out[at++] = c;
-      }
-      if (p < end && bytes[p] !== COMMA && bytes[p] !== CLOSE) {
-        // not a number: null (a non-finite value, an empty cell) or a line written otherwise
-        at -= p - valueStart;
-        if (!isNullAt(bytes, valueStart, end)) return null;
-        p = valueStart + 4;
-        continue;
-      }
-      if (p === valueStart) return null;
-    }
-    if (p + 1 !== end || bytes[p] !== CLOSE) return null; // the line must end right after its last value
-    out[at++] = 0x0d;
-    out[at++] = 0x0a;
-  }
-  return out.subarray(0, at);
-}
-
-const COMMA = 0x2c;
-const CLOSE = 0x7d; // }
-
-/** `null` at `at`, followed by , or } before `end`. */
-function isNullAt(bytes: Buffer, at: number, end: number): boolean {
-  return at + 4 < end && bytes[at] === 0x6e && bytes[at + 1] === 0x75 && bytes[at + 2] === 0x6c && bytes[at + 3] === 0x6c && (bytes[at + 4] === COMMA || bytes[at + 4] === CLOSE);
-}
-
-/** The CSV from the columns, for lines written some other way. */
-function csvFromColumns(metrics: RunMetrics): string {
-  const columns = [...metrics.series.values()];
-  const at = new Int32Array(columns.length); // each column's next unwritten value
-  const chunks = [header(metrics.series.keys())];
-  let rows: string[] = [];
-  for (let row = 0; row < metrics.steps.length; row++) {
-    const step = metrics.steps[row];
-    const time = metrics.times[row];
-    let line = Number.isNaN(time) ? `${step},` : `${step},${time}`; // an imported run's source may record no times
-    for (let column = 0; column < columns.length; column++) {
-      const { steps, values } = columns[column];
-      const value = steps[at[column]] === step ? values[at[column]++] : NaN;
-      line += Number.isNaN(value) ? ',' : `,${value}`;
-    }
-    rows.push(`${line}\r\n`);
-    // Joined as we go: 20k rows held to the end (each a tree of small strings)
-    // would outlive young-generation collections, which copy what survives.
-    if (rows.length === 1000) {
-      chunks.push(rows.join(''));
-      rows = [];
-    }
-  }
-  chunks.push(rows.join(''));
-  return chunks.join('');
 }

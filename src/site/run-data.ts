@@ -4,6 +4,9 @@
 import type { Series } from '../charts';
 import { readGenerations, readMetricsShared, type GenerationLine, type Run, type RunMetrics } from '../runs';
 
+/** The file a run page offers of all its metrics (metrics-downloads.ts writes it). */
+export const METRICS_DOWNLOAD = 'metrics.parquet';
+
 export function metricsOf(run: Run): RunMetrics {
   return readMetricsShared(run.dir);
 }

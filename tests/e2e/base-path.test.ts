@@ -51,7 +51,7 @@ test('under a base path, every page loads its assets and every internal link res
     await page.close();
   }
   // the downloads of a run page are among what was followed
-  expect([...checked].some((path) => path.endsWith('metrics.csv.gz'))).toBe(true);
+  expect([...checked].some((path) => path.endsWith('metrics.parquet'))).toBe(true);
   // and figures' data
   expect([...checked].some((path) => /\/figures\/[0-9a-f]{20}\.json$/.test(path))).toBe(true);
 }, 120_000);

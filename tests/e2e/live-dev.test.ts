@@ -5,7 +5,6 @@
 // changed or dev restarted.
 import { spawn, type ChildProcess } from 'node:child_process';
 import { mkdtempSync, rmSync } from 'node:fs';
-import { gunzipSync } from 'node:zlib';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
@@ -17,6 +16,7 @@ import { readMetricColumns, type RunWriter } from '../../src/runs';
 import { launchChromium } from '../../src/site/chromium';
 import { resolveConfig } from '../../src/train/config';
 import { startFixtureRun, writeFixtureContent, writeFixtureRun } from '../fixtures/site-fixture';
+import { readParquet } from '../read-parquet';
 
 // A running run's total is the config's rl_steps (the fixture sweep uses the defaults).
 const TOTAL = resolveConfig({}, { quick: false }).rl_steps;
@@ -160,11 +160,11 @@ test('open pages follow new metrics without a reload by the reader, who keeps th
 
 test("a run page's metrics downloads are served, as the run has logged so far", async () => {
   const runId = writer.info.id;
-  const csv = await fetch(`${url}/runs/${runId}/metrics.csv.gz`);
-  expect(csv.headers.get('content-type')).toBe('application/gzip');
-  const rows = gunzipSync(Buffer.from(await csv.arrayBuffer())).toString('utf8').trim().split('\r\n');
-  expect(rows[0]).toBe('step,time,raw_reward,kl,total_reward,entropy,repetition');
-  expect(Number(rows.at(-1)!.split(',')[0])).toBeGreaterThan(0);
+  const download = await fetch(`${url}/runs/${runId}/metrics.parquet`);
+  expect(download.headers.get('content-type')).toBe('application/vnd.apache.parquet');
+  const { rows, columns } = await readParquet(new Uint8Array(await download.arrayBuffer()));
+  expect(columns.map((column) => column.name)).toEqual(['step', 'time', 'raw_reward', 'kl', 'total_reward', 'entropy', 'repetition']);
+  expect(rows.at(-1)!.step).toBeGreaterThan(0);
   expect((await fetch(`${url}/runs/${runId}/metrics.json`)).status).toBe(404);
   expect((await fetch(`${url}/runs/${runId}/nothing.csv`)).status).toBe(404);
 });
