@@ -124,7 +124,7 @@ function writePieces(file: string, pieces: Uint8Array[]): void {
   }
 }
 
-/** A run the worker is to write: its id and the columns the build read (copied to the worker). */
+/** A run the worker is to write: its id and the columns the build read (in shared memory: see readMetricColumns). */
 export interface RunRead {
   id: string;
   metrics: RunMetrics;
