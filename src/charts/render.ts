@@ -1,5 +1,5 @@
 import { createHash, randomUUID } from 'node:crypto';
-import { mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import * as vega from 'vega';
 import { version as vegaLiteVersion, type TopLevelSpec } from 'vega-lite';
@@ -7,6 +7,7 @@ import { cacheMac, isCacheMac } from './cache-key';
 import { withExtremePoints } from './line-points';
 import { FILL_SIMPLIFY_PX, relativePath, SIMPLIFY_PX } from './path-data';
 import { drawShared } from './shared-layouts';
+import { writeAside } from '../write-behind';
 import { viewOf } from './spec-templates';
 
 export interface RenderOptions {
@@ -112,9 +113,7 @@ async function drawCached(spec: TopLevelSpec, probe: { x: number; y: number }[],
   if (mac === null) return drawing;
   mkdirSync(cacheDir, { recursive: true });
   // Written aside and renamed, so a build running at the same time never reads half a drawing.
-  const part = `${file}.${process.pid}.${randomUUID()}.tmp`;
-  writeFileSync(part, JSON.stringify({ drawing, mac }));
-  renameSync(part, file);
+  writeAside(file, `${file}.${process.pid}.${randomUUID()}.tmp`, JSON.stringify({ drawing, mac }));
   return drawing;
 }
 

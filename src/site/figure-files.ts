@@ -6,12 +6,13 @@
 // drawing's data), then copied into the site at the end of the build: only
 // those its pages link.
 import { createHash } from 'node:crypto';
-import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
+import { copyFileSync, existsSync, mkdirSync, readdirSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import type { AstroIntegration } from 'astro';
 import type { TopLevelSpec } from 'vega-lite';
 import { figureCsv, figureSpecJson } from '../charts/downloads';
+import { flushWrites, startWritingBehind, writeAside, writingBehind } from '../write-behind';
 import { figureFilesDir } from './dirs';
 import { basePath, href } from './href';
 
@@ -34,11 +35,9 @@ function write(text: string, extension: string): string {
   const dir = figureFilesDir();
   const name = `${createHash('sha256').update(text).digest('hex').slice(0, 20)}.${extension}`;
   const file = join(dir, name);
-  if (!existsSync(file)) {
+  if (!existsSync(file) && !writingBehind(file)) {
     mkdirSync(dir, { recursive: true });
-    const part = `${file}.${process.pid}.tmp`;
-    writeFileSync(part, text);
-    renameSync(part, file);
+    writeAside(file, `${file}.${process.pid}.tmp`, text);
   }
   return href(`${FOLDER}/${name}`);
 }
@@ -48,7 +47,10 @@ export function figureFiles(): AstroIntegration {
   return {
     name: 'sweepbook-figure-files',
     hooks: {
-      'astro:build:done': ({ dir }) => {
+      // The pages' figures write their files behind (see write-behind.ts) from here on.
+      'astro:build:start': () => startWritingBehind(),
+      'astro:build:done': async ({ dir }) => {
+        await flushWrites();
         const out = fileURLToPath(dir);
         const linked = new Set<string>();
         const pattern = new RegExp(`/${FOLDER}/([0-9a-f]{20}\\.(?:${EXTENSIONS}))"`, 'g');
