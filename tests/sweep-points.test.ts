@@ -134,6 +134,22 @@ describe('a random search', () => {
     expect(new Set(sweep.values.map((point) => point.color)).size).toBe(3);
   });
 
+  it('draws whole numbers from int_uniform and int_log_uniform, every one in range and each end drawn', () => {
+    const sweep = sweepOf('title: R\nrandom:\n  draws: 400\n  seed: 2\n  params:\n    layers: { int_uniform: [1, 4] }\n    width: { int_log_uniform: [16, 1024] }\n');
+    const layers = sweep.values.map((point) => point.params.layers as number);
+    const widths = sweep.values.map((point) => point.params.width as number);
+    expect([...new Set(layers)].sort()).toEqual([1, 2, 3, 4]);
+    expect(widths.every((width) => Number.isInteger(width) && width >= 16 && width <= 1024)).toBe(true);
+    expect(widths).toContain(16);
+    // log scale: as many widths below 128 (the range's geometric middle) as above it, give or take
+    const narrow = widths.filter((width) => width < 128).length;
+    expect(narrow).toBeGreaterThan(150);
+    expect(narrow).toBeLessThan(250);
+    // 4 layer counts of one width can give 4 points, not 5
+    expect(errorOf('title: R\nrandom:\n  draws: 5\n  params:\n    layers: { int_uniform: [1, 4] }\n')).toBe('3: only 4 distinct points can be drawn from these distributions, not 5');
+    expect(errorOf('title: R\nrandom:\n  draws: 2\n  params:\n    width: { int_log_uniform: [64, 64] }\n')).toBe('5: width: int_log_uniform: [low, high] needs low below high');
+  });
+
   it('says how many distinct points a choice can give, and refuses an empty range', () => {
     const choice = 'title: R\nrandom:\n  draws: 5\n  params:\n    opt: { choice: [adam, sgd] }\n';
     expect(errorOf(choice)).toBe('3: only 2 distinct points can be drawn from these distributions, not 5');

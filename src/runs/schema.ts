@@ -191,6 +191,10 @@ export const Distribution = z.union([
   z.strictObject({ uniform: z.tuple([z.number(), z.number()]) }),
   z.strictObject({ log_uniform: z.tuple([z.number().positive(), z.number().positive()]) }),
   z.strictObject({ choice: z.array(ParamValue).min(1) }),
+  /** Whole numbers low to high, both included (a batch size, a layer count). */
+  z.strictObject({ int_uniform: z.tuple([z.number().int(), z.number().int()]) }),
+  /** Whole numbers low to high, both included, evenly spread in log scale (a width of 16 to 1024). */
+  z.strictObject({ int_log_uniform: z.tuple([z.number().int().positive(), z.number().int().positive()]) }),
 ]);
 export type Distribution = z.infer<typeof Distribution>;
 

@@ -167,6 +167,8 @@ function checkParamName(name: string, fail: Fail, ...field: (string | number)[])
 }
 
 function distributionProblem(distribution: Distribution): string | undefined {
+  if ('int_uniform' in distribution) return distribution.int_uniform[0] < distribution.int_uniform[1] ? undefined : 'int_uniform: [low, high] needs low below high';
+  if ('int_log_uniform' in distribution) return distribution.int_log_uniform[0] < distribution.int_log_uniform[1] ? undefined : 'int_log_uniform: [low, high] needs low below high';
   if ('uniform' in distribution) return distribution.uniform[0] < distribution.uniform[1] ? undefined : 'uniform: [low, high] needs low below high';
   if ('log_uniform' in distribution) return distribution.log_uniform[0] < distribution.log_uniform[1] ? undefined : 'log_uniform: [low, high] needs low below high';
   const seen = new Set(distribution.choice.map((value) => JSON.stringify(value)));
@@ -176,6 +178,16 @@ function distributionProblem(distribution: Distribution): string | undefined {
 function draw(distribution: Distribution, rng: SeededRandom): ParamValue {
   if ('choice' in distribution) return rng.pick(distribution.choice);
   const at = rng.next();
+  if ('int_uniform' in distribution) {
+    const [low, high] = distribution.int_uniform;
+    return low + Math.floor(at * (high - low + 1));
+  }
+  if ('int_log_uniform' in distribution) {
+    // Each whole number takes the stretch of log scale that rounds to it, so the ends are as likely as their neighbours' halves.
+    const [low, high] = distribution.int_log_uniform.map((bound, i) => Math.log(bound + (i === 0 ? -0.5 : 0.5)));
+    const [min, max] = distribution.int_log_uniform;
+    return Math.min(max, Math.max(min, Math.round(Math.exp(low + at * (high - low)))));
+  }
   const value =
     'uniform' in distribution
       ? distribution.uniform[0] + at * (distribution.uniform[1] - distribution.uniform[0])
