@@ -167,12 +167,13 @@ function checkParamName(name: string, fail: Fail, ...field: (string | number)[])
 }
 
 function distributionProblem(distribution: Distribution): string | undefined {
-  if ('int_uniform' in distribution) return distribution.int_uniform[0] < distribution.int_uniform[1] ? undefined : 'int_uniform: [low, high] needs low below high';
-  if ('int_log_uniform' in distribution) return distribution.int_log_uniform[0] < distribution.int_log_uniform[1] ? undefined : 'int_log_uniform: [low, high] needs low below high';
-  if ('uniform' in distribution) return distribution.uniform[0] < distribution.uniform[1] ? undefined : 'uniform: [low, high] needs low below high';
-  if ('log_uniform' in distribution) return distribution.log_uniform[0] < distribution.log_uniform[1] ? undefined : 'log_uniform: [low, high] needs low below high';
-  const seen = new Set(distribution.choice.map((value) => JSON.stringify(value)));
-  return seen.size === distribution.choice.length ? undefined : 'choice: lists a value twice';
+  if ('choice' in distribution) {
+    const seen = new Set(distribution.choice.map((value) => JSON.stringify(value)));
+    return seen.size === distribution.choice.length ? undefined : 'choice: lists a value twice';
+  }
+  // Every other distribution is one key (the schema's strict objects) and its [low, high].
+  const [kind, [low, high]] = Object.entries(distribution)[0] as [string, [number, number]];
+  return low < high ? undefined : `${kind}: [low, high] needs low below high`;
 }
 
 function draw(distribution: Distribution, rng: SeededRandom): ParamValue {
